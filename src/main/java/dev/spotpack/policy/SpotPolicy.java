@@ -1,0 +1,198 @@
+package dev.spotpack.policy;
+
+import dev.spotpack.policy.model.ClusterView;
+import dev.spotpack.policy.model.JobExecutors;
+import dev.spotpack.policy.model.NodeInfo;
+import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.policy.score.MostAllocatedScorer;
+import dev.spotpack.policy.spot.Caps;
+import dev.spotpack.policy.spot.SpotAnnotations;
+import dev.spotpack.policy.spot.SpotLimits;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * spotpack's decisions: which candidate nodes a pod may go to under the spot rules, and how well
+ * each packs.
+ *
+ * <p>Filter rules, in order, for a pod with a job label (a pod without one passes every node):
+ *
+ * <ol>
+ *   <li>Bad {@code spotpack.dev/*} annotations (on any pod) reject every node with a message
+ *       naming the annotation.
+ *   <li>A node spotpack has never seen is rejected for drivers and executors: whether it is spot
+ *       is unknown, and guessing would break the cap the pod relies on.
+ *   <li>A driver is kept off spot nodes unless {@code driversOnSpot}.
+ *   <li>An executor on a spot node n needs, with N = max(expected-executors, active executors of
+ *       the job including itself), share limit S = ceil(s × N) and cap C = max(1, floor(f × N)):
+ *       (executors of the job on spot nodes, not counting itself) + 1 ≤ S unless s = 1, and
+ *       (executors of the job on n, not counting itself) + 1 ≤ C.
+ * </ol>
+ *
+ * <p>Immutable; safe to call from any thread.
+ */
+public final class SpotPolicy {
+  private final PolicyConfig config;
+  private final SpotAnnotations annotations;
+  private final MostAllocatedScorer scorer;
+
+  public SpotPolicy(PolicyConfig config) {
+    this.config = config;
+    this.annotations = new SpotAnnotations(config.profiles());
+    this.scorer = new MostAllocatedScorer(config.scoringWeights());
+  }
+
+  public PolicyConfig config() {
+    return config;
+  }
+
+  public FilterDecision filter(PodInfo pod, List<String> candidates, ClusterView view) {
+    NodeRule rule = ruleFor(pod, view);
+    List<String> feasible = new ArrayList<>(candidates.size());
+    Map<String, Rejection> rejected = new LinkedHashMap<>();
+    for (String name : candidates) {
+      Optional<Rejection> rejection = rule.check(name);
+      if (rejection.isPresent()) {
+        rejected.put(name, rejection.get());
+      } else {
+        feasible.add(name);
+      }
+    }
+    return new FilterDecision(feasible, rejected);
+  }
+
+  /**
+   * MostAllocated on the extender scale for every candidate. A node the view has never seen scores
+   * 0: its allocatable is unknown.
+   */
+  public List<NodeScore> prioritize(PodInfo pod, List<String> candidates, ClusterView view) {
+    List<NodeScore> scores = new ArrayList<>(candidates.size());
+    for (String name : candidates) {
+      NodeInfo node = view.node(name);
+      long nodeScore =
+          node == null
+              ? 0
+              : scorer.score(
+                  node.allocatable(), view.nonZeroRequestedOn(name), pod.demand().nonZeroRequested());
+      scores.add(new NodeScore(name, MostAllocatedScorer.toExtenderScore(nodeScore)));
+    }
+    return scores;
+  }
+
+  /** The rule for one node, with everything that does not depend on the node computed once. */
+  @FunctionalInterface
+  private interface NodeRule {
+    Optional<Rejection> check(String node);
+  }
+
+  private NodeRule ruleFor(PodInfo pod, ClusterView view) {
+    SpotAnnotations.Result read = annotations.read(pod.annotations());
+    if (read instanceof SpotAnnotations.Invalid invalid) {
+      Rejection rejection = new Rejection(Rule.INVALID_ANNOTATION, invalid.message());
+      return node -> Optional.of(rejection);
+    }
+    SpotLimits limits = ((SpotAnnotations.Valid) read).limits();
+
+    Optional<String> job = config.roles().jobOf(pod.labels());
+    if (job.isEmpty()) {
+      return node -> Optional.empty();
+    }
+    if (config.roles().isDriver(pod.labels())) {
+      return driverRule(view);
+    }
+    if (config.roles().isActiveExecutor(pod.labels())) {
+      return executorRule(pod, job.get(), limits, view);
+    }
+    return node -> Optional.empty();
+  }
+
+  private NodeRule driverRule(ClusterView view) {
+    if (config.driversOnSpot()) {
+      return node -> view.node(node) == null ? Optional.of(UNKNOWN_NODE) : Optional.empty();
+    }
+    Rejection onSpot =
+        new Rejection(
+            Rule.DRIVER_ON_SPOT,
+            "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers: false)");
+    return node -> {
+      NodeInfo info = view.node(node);
+      if (info == null) {
+        return Optional.of(UNKNOWN_NODE);
+      }
+      return config.spotNodes().isSpot(info) ? Optional.of(onSpot) : Optional.empty();
+    };
+  }
+
+  private NodeRule executorRule(PodInfo pod, String job, SpotLimits limits, ClusterView view) {
+    JobExecutors executors = view.job(job);
+    int known = executors.count() + (executors.contains(pod.uid()) ? 0 : 1);
+    int jobSize = limits.jobSize(known);
+    int cap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
+    Optional<Rejection> shareRejection = shareRule(pod, job, limits, jobSize, executors, view);
+
+    return node -> {
+      NodeInfo info = view.node(node);
+      if (info == null) {
+        return Optional.of(UNKNOWN_NODE);
+      }
+      if (!config.spotNodes().isSpot(info)) {
+        return Optional.empty();
+      }
+      if (shareRejection.isPresent()) {
+        return shareRejection;
+      }
+      int here = executors.countOn(node, pod.uid());
+      if (here + 1 > cap) {
+        return Optional.of(
+            new Rejection(
+                Rule.PER_NODE_CAP,
+                "spot node: job " + job + " already has " + here + " of its " + jobSize
+                    + " executors here (cap " + cap + " = "
+                    + Caps.percent(limits.maxSpotFractionPerNode()) + ")"));
+      }
+      return Optional.empty();
+    };
+  }
+
+  /** The job-wide share rule; the same answer for every spot node, so computed once. */
+  private Optional<Rejection> shareRule(
+      PodInfo pod, String job, SpotLimits limits, int jobSize, JobExecutors executors,
+      ClusterView view) {
+    if (limits.maxSpotShare().signum() == 0) {
+      return Optional.of(
+          new Rejection(
+              Rule.NO_SPOT,
+              "spot node: job " + job + " may not use spot nodes (max-spot-share 0, profile "
+                  + limits.profile() + ")"));
+    }
+    if (!Caps.limitsShare(limits.maxSpotShare())) {
+      return Optional.empty();
+    }
+    int limit = Caps.spotShareLimit(limits.maxSpotShare(), jobSize);
+    int onSpot =
+        executors.countWhere(
+            node -> {
+              NodeInfo info = view.node(node);
+              return info != null && config.spotNodes().isSpot(info);
+            },
+            pod.uid());
+    if (onSpot + 1 > limit) {
+      return Optional.of(
+          new Rejection(
+              Rule.SPOT_SHARE,
+              "spot node: job " + job + " already has " + onSpot + " of its " + jobSize
+                  + " executors on spot nodes (spot share limit " + limit + " = "
+                  + Caps.percent(limits.maxSpotShare()) + ")"));
+    }
+    return Optional.empty();
+  }
+
+  /** One message for all unknown nodes, so that kube-scheduler's event groups them. */
+  private static final Rejection UNKNOWN_NODE =
+      new Rejection(
+          Rule.UNKNOWN_NODE,
+          "node not yet known to spotpack, which needs its labels to apply the spot rules");
+}

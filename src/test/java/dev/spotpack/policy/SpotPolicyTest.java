@@ -1,0 +1,181 @@
+package dev.spotpack.policy;
+
+import static dev.spotpack.testing.Build.driver;
+import static dev.spotpack.testing.Build.executor;
+import static dev.spotpack.testing.Build.onDemandNode;
+import static dev.spotpack.testing.Build.pod;
+import static dev.spotpack.testing.Build.spotNode;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spotpack.policy.model.ClusterView;
+import dev.spotpack.policy.model.NodeInfo;
+import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.testing.Build;
+import dev.spotpack.testing.Clusters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SpotPolicyTest {
+  static final List<NodeInfo> NODES =
+      List.of(spotNode("spot-a"), spotNode("spot-b"), spotNode("spot-c"), onDemandNode("od-1"));
+  static final List<String> ALL = List.of("spot-a", "spot-b", "spot-c", "od-1");
+
+  record Case(
+      String name,
+      PolicyConfig config,
+      List<PodInfo> cluster,
+      PodInfo pod,
+      List<String> candidates,
+      Map<String, String> wantRejected) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** {@code count} executors of {@code job} named {@code prefix-i}, on {@code node} (null: pending). */
+  static List<PodInfo> executors(String job, String prefix, int count, String node) {
+    return IntStream.rangeClosed(1, count)
+        .mapToObj(i -> {
+          Build.PodBuilder b = executor(job, prefix + "-" + i);
+          return (node == null ? b : b.on(node)).build();
+        })
+        .toList();
+  }
+
+  @SafeVarargs
+  static List<PodInfo> concat(List<PodInfo>... parts) {
+    List<PodInfo> all = new ArrayList<>();
+    for (List<PodInfo> p : parts) {
+      all.addAll(p);
+    }
+    return all;
+  }
+
+  static Map<String, String> rejected(String... nodeMessagePairs) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < nodeMessagePairs.length; i += 2) {
+      m.put(nodeMessagePairs[i], nodeMessagePairs[i + 1]);
+    }
+    return m;
+  }
+
+  static Stream<Case> cases() {
+    PolicyConfig defaults = PolicyConfig.DEFAULT;
+    String shareMsg = "spot node: job j already has 4 of its 8 executors on spot nodes (spot share limit 4 = 50%)";
+    return Stream.of(
+        // N = 3 + 2 + 6 pending + the pod = 12; C = max(1, floor(0.25 × 12)) = 3;
+        // spot-a: 3 + 1 > 3 → rejected; spot-b: 2 + 1 ≤ 3 → passes
+        new Case("the per-node cap, as in the issue", defaults,
+            concat(executors("spark-7f3", "a", 3, "spot-a"), executors("spark-7f3", "b", 2, "spot-b"),
+                executors("spark-7f3", "p", 6, null)),
+            executor("spark-7f3", "new").build(), ALL,
+            rejected("spot-a", "spot node: job spark-7f3 already has 3 of its 12 executors here (cap 3 = 25%)")),
+        // N = 2 + the pod = 3; C = max(1, floor(0.75)) = 1; spot-a: 2 + 1 > 1
+        new Case("a small job gets one executor per spot node", defaults,
+            executors("j", "a", 2, "spot-a"), executor("j", "new").build(), ALL,
+            rejected("spot-a", "spot node: job j already has 2 of its 3 executors here (cap 1 = 25%)")),
+        // N = max(12, 3) = 12; C = floor(0.25 × 12) = 3; spot-a: 2 + 1 ≤ 3 → passes
+        new Case("expected-executors raises N before the job has started its executors", defaults,
+            executors("j", "a", 2, "spot-a"),
+            executor("j", "new").annotate("spotpack.dev/expected-executors", "12").build(), ALL,
+            rejected()),
+        // N = max(2, 3 + 8 pending + pod = 12) = 12: a declared size below the live count does not shrink N
+        new Case("expected-executors below the live count does not tighten the cap", defaults,
+            concat(executors("j", "a", 3, "spot-a"), executors("j", "p", 8, null)),
+            executor("j", "new").annotate("spotpack.dev/expected-executors", "2").build(), ALL,
+            rejected("spot-a", "spot node: job j already has 3 of its 12 executors here (cap 3 = 25%)")),
+        // the pod is already known as pending: N = 3 + 8 + itself counted once = 12, not 13
+        new Case("the pod being scheduled is counted once", defaults,
+            concat(executors("j", "a", 3, "spot-a"), executors("j", "p", 8, null),
+                List.of(executor("j", "new").build())),
+            executor("j", "new").build(), ALL,
+            rejected("spot-a", "spot node: job j already has 3 of its 12 executors here (cap 3 = 25%)")),
+        // s = 0.5, f = 1: N = 2 + 2 + 3 pending + pod = 8; S = ceil(0.5 × 8) = 4; on spot 4 + 1 > 4 → every spot node
+        new Case("the job's spot share", defaults,
+            concat(executors("j", "a", 2, "spot-a"), executors("j", "b", 2, "spot-b"),
+                executors("j", "p", 3, null)),
+            executor("j", "new").annotate("spotpack.dev/max-spot-share", "0.5")
+                .annotate("spotpack.dev/max-spot-fraction-per-node", "1").build(), ALL,
+            rejected("spot-a", shareMsg, "spot-b", shareMsg, "spot-c", shareMsg)),
+        // same job with one fewer on spot: 3 + 1 ≤ 4 → all pass (f = 1 → C = 8)
+        new Case("the job's spot share with room left", defaults,
+            concat(executors("j", "a", 2, "spot-a"), executors("j", "b", 1, "spot-b"),
+                executors("j", "p", 4, null)),
+            executor("j", "new").annotate("spotpack.dev/max-spot-share", "0.5")
+                .annotate("spotpack.dev/max-spot-fraction-per-node", "1").build(), ALL,
+            rejected()),
+        // RELIABILITY_OVER_COST: f 0.1, s 0.5; N = 1 + 9 pending + pod = 11; S = ceil(5.5) = 6, on spot 1 → ok;
+        // C = max(1, floor(1.1)) = 1; spot-a has 1 → 1 + 1 > 1
+        new Case("profile RELIABILITY_OVER_COST", defaults,
+            concat(executors("j", "a", 1, "spot-a"), executors("j", "p", 9, null)),
+            executor("j", "new").annotate("spotpack.dev/profile", "RELIABILITY_OVER_COST").build(), ALL,
+            rejected("spot-a", "spot node: job j already has 1 of its 11 executors here (cap 1 = 10%)")),
+        new Case("profile ON_DEMAND_ONLY keeps executors off every spot node", defaults,
+            List.of(), executor("j", "new").annotate("spotpack.dev/profile", "ON_DEMAND_ONLY").build(), ALL,
+            rejected(
+                "spot-a", "spot node: job j may not use spot nodes (max-spot-share 0, profile ON_DEMAND_ONLY)",
+                "spot-b", "spot node: job j may not use spot nodes (max-spot-share 0, profile ON_DEMAND_ONLY)",
+                "spot-c", "spot node: job j may not use spot nodes (max-spot-share 0, profile ON_DEMAND_ONLY)")),
+        new Case("a driver stays off spot nodes", defaults,
+            List.of(), driver("j", "drv").build(), ALL,
+            rejected(
+                "spot-a", "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers: false)",
+                "spot-b", "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers: false)",
+                "spot-c", "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers: false)")),
+        new Case("a driver may use spot when configured",
+            new PolicyConfig(defaults.roles(), defaults.spotNodes(), true, defaults.profiles(), defaults.scoringWeights()),
+            List.of(), driver("j", "drv").build(), ALL, rejected()),
+        new Case("a pod without a job label passes every node, even one spotpack does not know", defaults,
+            executors("j", "a", 5, "spot-a"), pod("web").build(), List.of("spot-a", "od-1", "brand-new"),
+            rejected()),
+        new Case("a job pod that is neither driver nor executor gets no caps", defaults,
+            executors("j", "a", 5, "spot-a"), pod("shuffle").label("spark-app-selector", "j").build(), ALL,
+            rejected()),
+        new Case("a node spotpack has not seen is rejected for an executor", defaults,
+            List.of(), executor("j", "new").build(), List.of("od-1", "brand-new"),
+            rejected("brand-new", "node not yet known to spotpack, which needs its labels to apply the spot rules")),
+        // inactive executors do not count: N = pod = 1, C = 1, spot-a has 0 active → passes
+        new Case("inactive executors do not count", defaults,
+            List.of(executor("j", "old-1").label("spark-exec-inactive", "true").on("spot-a").build(),
+                executor("j", "old-2").label("spark-exec-inactive", "true").on("spot-a").build()),
+            executor("j", "new").build(), ALL, rejected()),
+        // another job's executors do not count against this one: N = 1, C = 1, spot-a has 0 of job j
+        new Case("another job's executors do not count", defaults,
+            executors("other", "a", 5, "spot-a"), executor("j", "new").build(), ALL, rejected()),
+        new Case("a bad annotation rejects every node, on-demand too", defaults,
+            List.of(), executor("j", "new").annotate("spotpack.dev/max-spot-share", "abc").build(), ALL,
+            rejected(
+                "spot-a", "spotpack: annotation spotpack.dev/max-spot-share=\"abc\" is invalid: expected a decimal number from 0 to 1, such as 0.25",
+                "spot-b", "spotpack: annotation spotpack.dev/max-spot-share=\"abc\" is invalid: expected a decimal number from 0 to 1, such as 0.25",
+                "spot-c", "spotpack: annotation spotpack.dev/max-spot-share=\"abc\" is invalid: expected a decimal number from 0 to 1, such as 0.25",
+                "od-1", "spotpack: annotation spotpack.dev/max-spot-share=\"abc\" is invalid: expected a decimal number from 0 to 1, such as 0.25")),
+        // the pod is already bound to spot-a (a re-filter): it does not count against itself there;
+        // N = 3 bound + 8 pending = 11 (pod included), C = floor(2.75) = 2; spot-a: 2 others + 1 ≤ 2? no → 3 > 2
+        new Case("the pod does not count against itself", defaults,
+            concat(executors("j", "a", 2, "spot-a"), executors("j", "p", 8, null),
+                List.of(executor("j", "new").on("spot-a").build())),
+            executor("j", "new").build(), ALL,
+            rejected("spot-a", "spot node: job j already has 2 of its 11 executors here (cap 2 = 25%)")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void filters(Case c) {
+    ClusterView view = Clusters.of(NODES, c.cluster());
+    FilterDecision decision = new SpotPolicy(c.config()).filter(c.pod(), c.candidates(), view);
+
+    Map<String, String> gotRejected = new LinkedHashMap<>();
+    decision.rejected().forEach((node, r) -> gotRejected.put(node, r.message()));
+    assertThat(gotRejected).containsExactlyInAnyOrderEntriesOf(c.wantRejected());
+    List<String> wantFeasible =
+        c.candidates().stream().filter(n -> !c.wantRejected().containsKey(n)).toList();
+    assertThat(decision.feasible()).containsExactlyElementsOf(wantFeasible);
+  }
+}
