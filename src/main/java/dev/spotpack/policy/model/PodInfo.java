@@ -33,7 +33,7 @@ public record PodInfo(
     return nodeName != null && !nodeName.isEmpty();
   }
 
-  public PodInfo boundTo(String node) {
+  public PodInfo boundTo(@Nullable String node) {
     return new PodInfo(uid, namespace, name, labels, annotations, node, demand);
   }
 }

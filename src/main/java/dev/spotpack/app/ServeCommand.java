@@ -1,0 +1,71 @@
+package dev.spotpack.app;
+
+import dev.spotpack.config.ConfigException;
+import dev.spotpack.kube.KubeModelException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code spotpack serve}: the extender's HTTP server. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve kube-scheduler's extender calls: POST /scheduler/filter, /scheduler/prioritize and "
+          + "/scheduler/bind on --port; GET /healthz, /readyz and /metrics on --management-port.",
+      "",
+      "With --snapshot (or --example) the cluster comes from a file and binds are recorded in "
+          + "memory: everything can be tried without a cluster."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "spotpack's YAML config. Every key is optional; see README, \"Configuration\".")
+  Path config;
+
+  @Option(names = "--snapshot", paramLabel = "FILE",
+      description = "Decide over this cluster snapshot instead of a live cluster: a Kubernetes List "
+          + "of Nodes and Pods, as 'kubectl get nodes,pods -A -o yaml' prints it (YAML or JSON).")
+  Path snapshot;
+
+  @Option(names = "--example",
+      description = "Decide over the example cluster bundled in the jar (3 spot and 2 on-demand "
+          + "nodes, one Spark job with executors already placed).")
+  boolean example;
+
+  @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8888",
+      description = "Extender API port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "8889",
+      description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
+  int managementPort;
+
+  @Override
+  public Integer call() throws Exception {
+    if (snapshot != null && example) {
+      System.err.println("spotpack serve: give either --snapshot FILE or --example, not both");
+      return 2;
+    }
+    if (snapshot == null && !example) {
+      System.err.println("spotpack serve: the live-cluster mode (informers) is not built yet; "
+          + "give --snapshot FILE, or --example for the bundled example cluster");
+      return 2;
+    }
+    ExtenderApp app;
+    try {
+      app = ExtenderApp.create(new ExtenderApp.Options(config, example ? null : snapshot, host, port, managementPort));
+    } catch (ConfigException | KubeModelException | StartupException e) {
+      System.err.println("spotpack serve: " + e.getMessage());
+      return 2;
+    }
+    app.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "spotpack-shutdown"));
+    app.awaitStop();
+    return 0;
+  }
+}

@@ -1,0 +1,290 @@
+package dev.spotpack.config;
+
+import dev.spotpack.policy.PolicyConfig;
+import dev.spotpack.policy.score.ResourceWeights;
+import dev.spotpack.policy.spot.PodRoles;
+import dev.spotpack.policy.spot.Profile;
+import dev.spotpack.policy.spot.Profiles;
+import dev.spotpack.policy.spot.SpotNodes;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads spotpack's YAML config. Every key is optional and has a documented default (README,
+ * "Configuration"). Unknown keys and bad values are collected, not thrown one at a time, and
+ * reported together with their full key path. Nothing falls back silently.
+ *
+ * <p>Stateless apart from its mapper; safe to share across threads.
+ */
+public final class ConfigLoader {
+  private static final Set<String> TOP = Set.of("pods", "spot", "profiles", "scoring", "server");
+
+  // Floats as BigDecimal so that 0.29 stays exactly 0.29.
+  private final ObjectMapper yaml =
+      YAMLMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+
+  /** Parses {@code text}; {@code source} names the file in messages. */
+  public SpotpackConfig parse(String text, String source) {
+    JsonNode root;
+    try {
+      root = yaml.readTree(text);
+    } catch (JacksonException e) {
+      throw new ConfigException(source, List.of("not valid YAML: " + e.getOriginalMessage()));
+    }
+    if (root == null || root.isNull() || root.isMissingNode()) {
+      return SpotpackConfig.DEFAULT;
+    }
+    Reader r = new Reader();
+    if (!r.object(root, "(top level)")) {
+      throw new ConfigException(source, r.problems);
+    }
+    r.onlyKeys(root, "", TOP);
+
+    PolicyConfig d = PolicyConfig.DEFAULT;
+    PodRoles roles = readRoles(r, root.get("pods"), d.roles());
+    SpotNodes spotNodes = d.spotNodes();
+    boolean allowDrivers = d.driversOnSpot();
+    JsonNode spot = root.get("spot");
+    if (spot != null && r.object(spot, "spot")) {
+      r.onlyKeys(spot, "spot.", Set.of("nodeSelectors", "allowDrivers"));
+      spotNodes = readSelectors(r, spot.get("nodeSelectors"), spotNodes);
+      allowDrivers = r.bool(spot.get("allowDrivers"), "spot.allowDrivers", allowDrivers);
+    }
+    Profiles profiles = readProfiles(r, root.get("profiles"), d.profiles());
+    ResourceWeights weights = readWeights(r, root.get("scoring"), d.scoringWeights());
+    ServerConfig server = readServer(r, root.get("server"));
+
+    if (!r.problems.isEmpty()) {
+      throw new ConfigException(source, r.problems);
+    }
+    return new SpotpackConfig(new PolicyConfig(roles, spotNodes, allowDrivers, profiles, weights), server);
+  }
+
+  private static PodRoles readRoles(Reader r, @Nullable JsonNode pods, PodRoles d) {
+    if (pods == null || !r.object(pods, "pods")) {
+      return d;
+    }
+    r.onlyKeys(pods, "pods.", Set.of("jobLabels", "roleLabel", "driverRole", "executorRole", "inactiveLabel"));
+    List<String> jobLabels = d.jobLabels();
+    JsonNode jl = pods.get("jobLabels");
+    if (jl != null) {
+      List<String> read = r.stringList(jl, "pods.jobLabels");
+      if (read != null && read.isEmpty()) {
+        r.problem("pods.jobLabels", "must name at least one label key");
+      } else if (read != null) {
+        jobLabels = read;
+      }
+    }
+    return new PodRoles(
+        jobLabels,
+        r.string(pods.get("roleLabel"), "pods.roleLabel", d.roleLabel()),
+        r.string(pods.get("driverRole"), "pods.driverRole", d.driverRole()),
+        r.string(pods.get("executorRole"), "pods.executorRole", d.executorRole()),
+        r.string(pods.get("inactiveLabel"), "pods.inactiveLabel", d.inactiveLabel()));
+  }
+
+  private static SpotNodes readSelectors(Reader r, @Nullable JsonNode node, SpotNodes d) {
+    if (node == null) {
+      return d;
+    }
+    List<String> raw = r.stringList(node, "spot.nodeSelectors");
+    if (raw == null) {
+      return d;
+    }
+    List<SpotNodes.Selector> selectors = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      String s = raw.get(i);
+      int eq = s.indexOf('=');
+      if (eq <= 0 || eq == s.length() - 1) {
+        r.problem("spot.nodeSelectors[" + i + "]", "\"" + s + "\" is not of the form key=value");
+      } else {
+        selectors.add(new SpotNodes.Selector(s.substring(0, eq).trim(), s.substring(eq + 1).trim()));
+      }
+    }
+    if (raw.isEmpty()) {
+      r.problem("spot.nodeSelectors", "must name at least one label (an empty list would make no node spot)");
+    }
+    return new SpotNodes(selectors);
+  }
+
+  private static Profiles readProfiles(Reader r, @Nullable JsonNode node, Profiles d) {
+    if (node == null || !r.object(node, "profiles")) {
+      return d;
+    }
+    r.onlyKeys(node, "profiles.", Set.of("default", "levels"));
+    Map<String, Profile> byName = new LinkedHashMap<>(d.byName());
+    JsonNode levels = node.get("levels");
+    if (levels != null && r.object(levels, "profiles.levels")) {
+      for (Map.Entry<String, JsonNode> e : levels.properties()) {
+        String name = e.getKey();
+        String path = "profiles.levels." + name;
+        JsonNode level = e.getValue();
+        if (!r.object(level, path)) {
+          continue;
+        }
+        r.onlyKeys(level, path + ".", Set.of("maxSpotFractionPerNode", "maxSpotShare"));
+        Profile base = byName.get(name);
+        BigDecimal f = r.fraction(level.get("maxSpotFractionPerNode"), path + ".maxSpotFractionPerNode",
+            base == null ? null : base.maxSpotFractionPerNode());
+        BigDecimal s = r.fraction(level.get("maxSpotShare"), path + ".maxSpotShare",
+            base == null ? null : base.maxSpotShare());
+        if (base == null && (f == null || s == null)) {
+          r.problem(path, "a new profile must set both maxSpotFractionPerNode and maxSpotShare");
+        } else if (f != null && s != null) {
+          byName.put(name, new Profile(name, f, s));
+        }
+      }
+    }
+    String def = r.string(node.get("default"), "profiles.default", d.defaultProfile());
+    if (!byName.containsKey(def)) {
+      r.problem("profiles.default", "\"" + def + "\" is not a defined profile; defined: "
+          + String.join(", ", byName.keySet().stream().sorted().toList()));
+      return d;
+    }
+    return new Profiles(def, byName);
+  }
+
+  private static ResourceWeights readWeights(Reader r, @Nullable JsonNode scoring, ResourceWeights d) {
+    if (scoring == null || !r.object(scoring, "scoring")) {
+      return d;
+    }
+    r.onlyKeys(scoring, "scoring.", Set.of("resources"));
+    JsonNode resources = scoring.get("resources");
+    if (resources == null) {
+      return d;
+    }
+    if (!resources.isArray() || resources.isEmpty()) {
+      r.problem("scoring.resources", "must be a non-empty list of {name, weight}");
+      return d;
+    }
+    Map<String, Long> weights = new LinkedHashMap<>();
+    for (int i = 0; i < resources.size(); i++) {
+      String path = "scoring.resources[" + i + "]";
+      JsonNode item = resources.get(i);
+      if (!r.object(item, path)) {
+        continue;
+      }
+      r.onlyKeys(item, path + ".", Set.of("name", "weight"));
+      String name = r.string(item.get("name"), path + ".name", "");
+      if (name.isEmpty()) {
+        r.problem(path + ".name", "is required");
+        continue;
+      }
+      // As upstream's NodeResourcesFitArgs: weights in 1..100, 0 or absent means 1.
+      long weight = r.integer(item.get("weight"), path + ".weight", 1, 0, 100);
+      if (weights.put(name, weight == 0 ? 1 : weight) != null) {
+        r.problem(path + ".name", "resource \"" + name + "\" is listed twice");
+      }
+    }
+    return new ResourceWeights(weights);
+  }
+
+  private static ServerConfig readServer(Reader r, @Nullable JsonNode server) {
+    if (server == null || !r.object(server, "server")) {
+      return ServerConfig.DEFAULT;
+    }
+    r.onlyKeys(server, "server.", Set.of("maxRequestBodyBytes"));
+    long max = r.integer(server.get("maxRequestBodyBytes"), "server.maxRequestBodyBytes",
+        ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024, 1L << 31);
+    return new ServerConfig(max);
+  }
+
+  /** Typed reads that record a problem (with the key path) instead of throwing. */
+  private static final class Reader {
+    final List<String> problems = new ArrayList<>();
+
+    void problem(String path, String why) {
+      problems.add(path + ": " + why);
+    }
+
+    boolean object(JsonNode node, String path) {
+      if (!node.isObject()) {
+        problem(path, "must be a mapping");
+        return false;
+      }
+      return true;
+    }
+
+    void onlyKeys(JsonNode node, String prefix, Set<String> known) {
+      for (String key : node.propertyNames()) {
+        if (!known.contains(key)) {
+          problem(prefix + key, "unknown key (known here: " + String.join(", ", known.stream().sorted().toList()) + ")");
+        }
+      }
+    }
+
+    String string(@Nullable JsonNode node, String path, String fallback) {
+      if (node == null) {
+        return fallback;
+      }
+      if (!node.isString() || node.stringValue().isBlank()) {
+        problem(path, "must be a non-empty string");
+        return fallback;
+      }
+      return node.stringValue();
+    }
+
+    boolean bool(@Nullable JsonNode node, String path, boolean fallback) {
+      if (node == null) {
+        return fallback;
+      }
+      if (!node.isBoolean()) {
+        problem(path, "must be true or false");
+        return fallback;
+      }
+      return node.booleanValue();
+    }
+
+    long integer(@Nullable JsonNode node, String path, long fallback, long min, long max) {
+      if (node == null) {
+        return fallback;
+      }
+      if (!node.isIntegralNumber() || !node.canConvertToLong()
+          || node.longValue() < min || node.longValue() > max) {
+        problem(path, node + " is invalid: expected a whole number from " + min + " to " + max);
+        return fallback;
+      }
+      return node.longValue();
+    }
+
+    @Nullable BigDecimal fraction(@Nullable JsonNode node, String path, @Nullable BigDecimal fallback) {
+      if (node == null) {
+        return fallback;
+      }
+      if (!node.isNumber() || node.decimalValue().signum() < 0
+          || node.decimalValue().compareTo(BigDecimal.ONE) > 0) {
+        problem(path, node + " is invalid: expected a decimal number from 0 to 1");
+        return fallback;
+      }
+      return node.decimalValue();
+    }
+
+    @Nullable List<String> stringList(JsonNode node, String path) {
+      if (!node.isArray()) {
+        problem(path, "must be a list of strings");
+        return null;
+      }
+      List<String> out = new ArrayList<>();
+      Function<JsonNode, Boolean> ok = n -> n.isString() && !n.stringValue().isBlank();
+      for (int i = 0; i < node.size(); i++) {
+        if (!ok.apply(node.get(i))) {
+          problem(path + "[" + i + "]", "must be a non-empty string");
+        } else {
+          out.add(node.get(i).stringValue());
+        }
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * spotpack's own configuration file: YAML into an immutable record tree, validated as a whole so
+ * that a bad file stops start-up with one message naming every bad key and why.
+ *
+ * <p>Import rule: JDK, Jackson (YAML) and {@code dev.spotpack.policy}.
+ */
+@NullMarked
+package dev.spotpack.config;
+
+import org.jspecify.annotations.NullMarked;

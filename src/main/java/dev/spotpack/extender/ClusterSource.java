@@ -1,0 +1,22 @@
+package dev.spotpack.extender;
+
+import dev.spotpack.cluster.ClusterSnapshot;
+import dev.spotpack.policy.model.PodInfo;
+
+/**
+ * Where the verbs get the cluster from: a snapshot file or live informers.
+ */
+public interface ClusterSource {
+  /** False until the state is complete enough to decide on (informers synced). */
+  boolean ready();
+
+  /** The current immutable snapshot; read once per request. */
+  ClusterSnapshot snapshot();
+
+  /**
+   * Tells the source of a pod seen in a filter or prioritize call. A snapshot source adds it as a
+   * known pending pod (it then counts in its job's size and can be bound); a live source may
+   * ignore it, since its informers already know every pod.
+   */
+  void observe(PodInfo pod);
+}

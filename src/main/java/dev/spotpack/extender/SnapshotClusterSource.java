@@ -1,0 +1,35 @@
+package dev.spotpack.extender;
+
+import dev.spotpack.cluster.ClusterSnapshot;
+import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.policy.model.PodInfo;
+
+/**
+ * The cluster of {@code serve --snapshot}: always ready once loaded, and it learns pods from the
+ * verbs, since no informer tells it of them.
+ *
+ * <p>Thread-safe.
+ */
+public final class SnapshotClusterSource implements ClusterSource {
+  private final ClusterState state;
+
+  public SnapshotClusterSource(ClusterState state) {
+    this.state = state;
+  }
+
+  @Override
+  public boolean ready() {
+    return true;
+  }
+
+  @Override
+  public ClusterSnapshot snapshot() {
+    return state.snapshot();
+  }
+
+  @Override
+  public void observe(PodInfo pod) {
+    // A pod the snapshot already holds keeps its recorded state (it may have been bound by us).
+    state.addIfAbsent(pod.boundTo(null));
+  }
+}

@@ -1,0 +1,38 @@
+package dev.spotpack.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The management port: {@code GET /healthz} (the process serves), {@code GET /readyz} (the
+ * cluster state is synced; 503 until then) and {@code GET /metrics} (Prometheus text format).
+ * Kept off the extender port so that probes and scrapes never queue behind scheduling calls and
+ * can be exposed differently.
+ */
+public final class ManagementRoutes {
+  private final BooleanSupplier ready;
+  private final PrometheusMeterRegistry registry;
+
+  public ManagementRoutes(BooleanSupplier ready, PrometheusMeterRegistry registry) {
+    this.ready = ready;
+    this.registry = registry;
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok\n"));
+    router.get("/readyz").handler(ctx -> {
+      boolean isReady = ready.getAsBoolean();
+      ctx.response()
+          .setStatusCode(isReady ? 200 : 503)
+          .putHeader("Content-Type", "text/plain")
+          .end(isReady ? "ready\n" : "not ready: cluster state not synced\n");
+    });
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(registry.scrape()));
+    return router;
+  }
+}

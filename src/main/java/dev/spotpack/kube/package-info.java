@@ -1,0 +1,11 @@
+/**
+ * The fabric8 edge: converts Kubernetes objects into the policy's model, reads snapshot files, and
+ * (for a live cluster) talks to the API server.
+ *
+ * <p>Import rule: the only package besides {@code app} that imports fabric8. It may use {@code
+ * dev.spotpack.policy.model}, {@code cluster} and {@code bind}.
+ */
+@NullMarked
+package dev.spotpack.kube;
+
+import org.jspecify.annotations.NullMarked;

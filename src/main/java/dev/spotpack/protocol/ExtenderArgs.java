@@ -1,0 +1,21 @@
+package dev.spotpack.protocol;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Upstream {@code ExtenderArgs}, the body of filter and prioritize calls. Exactly one of {@code
+ * nodes} and {@code nodeNames} is set: {@code nodeNames} when the extender is {@code
+ * nodeCacheCapable}, {@code nodes} (a NodeList) otherwise.
+ *
+ * @param pod the pod as a JSON tree (Kubernetes camelCase API JSON, usually without kind)
+ * @param nodeItems the NodeList's {@code items} as JSON trees, or null in NodeNames mode
+ *
+ * <p>Immutable.
+ */
+public record ExtenderArgs(JsonNode pod, @Nullable List<JsonNode> nodeItems, @Nullable List<String> nodeNames) {
+  public boolean nodeNamesMode() {
+    return nodeNames != null;
+  }
+}

@@ -1,0 +1,189 @@
+package dev.spotpack.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one JSON codec for the extender protocol.
+ *
+ * <p>Reading walks the JSON tree by hand rather than binding it: kube-scheduler (Go's {@code
+ * encoding/json}) matches keys case-insensitively and sends {@code null} for every absent field,
+ * and a hand walk gives each shape error a message that names the field ("NodeNames must be an
+ * array of strings, got a string") instead of a Java type name. Unknown fields are ignored, as Go
+ * does. Writing binds the result records, which carry upstream's exact PascalCase names and write
+ * {@code null} fields as {@code null}.
+ *
+ * <p>Immutable; safe to share across threads.
+ */
+public final class ExtenderJson {
+  private final JsonMapper mapper =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  public JsonMapper mapper() {
+    return mapper;
+  }
+
+  public byte[] write(Object value) {
+    return mapper.writeValueAsBytes(value);
+  }
+
+  /** Reads a filter or prioritize body. */
+  public ExtenderArgs readArgs(byte[] body) {
+    JsonNode root = readObject(body, "ExtenderArgs");
+    JsonNode pod = field(root, "Pod");
+    if (pod == null) {
+      throw new ProtocolException("ExtenderArgs.Pod is missing or null");
+    }
+    if (!pod.isObject()) {
+      throw new ProtocolException("ExtenderArgs.Pod must be an object, got " + kind(pod));
+    }
+    List<String> names = readNames(field(root, "NodeNames"));
+    List<JsonNode> items = names != null ? null : readNodeList(field(root, "Nodes"));
+    if (names == null && items == null) {
+      throw new ProtocolException(
+          "ExtenderArgs has neither NodeNames (nodeCacheCapable: true) nor Nodes (nodeCacheCapable: false)");
+    }
+    return new ExtenderArgs(pod, items, names);
+  }
+
+  /** Reads a bind body. */
+  public ExtenderBindingArgs readBindingArgs(byte[] body) {
+    JsonNode root = readObject(body, "ExtenderBindingArgs");
+    return new ExtenderBindingArgs(
+        requiredString(root, "PodName"),
+        requiredString(root, "PodNamespace"),
+        optionalString(root, "PodUID"),
+        requiredString(root, "Node"));
+  }
+
+  private JsonNode readObject(byte[] body, String type) {
+    if (body.length == 0) {
+      throw new ProtocolException("empty request body: expected a JSON " + type + " object");
+    }
+    JsonNode root;
+    try {
+      root = mapper.readTree(body);
+    } catch (JacksonException e) {
+      throw new ProtocolException("request body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new ProtocolException("request body must be a JSON " + type + " object, got " + kind(root));
+    }
+    return root;
+  }
+
+  private static @Nullable List<String> readNames(@Nullable JsonNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (!node.isArray()) {
+      throw new ProtocolException("ExtenderArgs.NodeNames must be an array of strings, got " + kind(node));
+    }
+    List<String> names = new ArrayList<>(node.size());
+    for (JsonNode n : node) {
+      if (!n.isString()) {
+        throw new ProtocolException(
+            "ExtenderArgs.NodeNames must be an array of strings, found " + kind(n));
+      }
+      names.add(n.stringValue());
+    }
+    return names;
+  }
+
+  private static @Nullable List<JsonNode> readNodeList(@Nullable JsonNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new ProtocolException("ExtenderArgs.Nodes must be a NodeList object, got " + kind(node));
+    }
+    JsonNode items = field(node, "items");
+    if (items == null) {
+      return List.of();
+    }
+    if (!items.isArray()) {
+      throw new ProtocolException("ExtenderArgs.Nodes.items must be an array, got " + kind(items));
+    }
+    List<JsonNode> list = new ArrayList<>(items.size());
+    for (JsonNode item : items) {
+      if (!item.isObject()) {
+        throw new ProtocolException("ExtenderArgs.Nodes.items must hold Node objects, found " + kind(item));
+      }
+      list.add(item);
+    }
+    return list;
+  }
+
+  private static String requiredString(JsonNode root, String name) {
+    JsonNode v = field(root, name);
+    if (v == null || (v.isString() && v.stringValue().isEmpty())) {
+      throw new ProtocolException("ExtenderBindingArgs." + name + " is missing or empty");
+    }
+    if (!v.isString()) {
+      throw new ProtocolException("ExtenderBindingArgs." + name + " must be a string, got " + kind(v));
+    }
+    return v.stringValue();
+  }
+
+  private static String optionalString(JsonNode root, String name) {
+    JsonNode v = field(root, name);
+    if (v == null) {
+      return "";
+    }
+    if (!v.isString()) {
+      throw new ProtocolException("ExtenderBindingArgs." + name + " must be a string, got " + kind(v));
+    }
+    return v.stringValue();
+  }
+
+  /**
+   * The field matching {@code name} case-insensitively, as Go's decoder matches it; an exact match
+   * wins. JSON null counts as absent.
+   */
+  static @Nullable JsonNode field(JsonNode object, String name) {
+    JsonNode exact = object.get(name);
+    if (exact != null) {
+      return exact.isNull() ? null : exact;
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
+      if (e.getKey().toLowerCase(Locale.ROOT).equals(lower)) {
+        return e.getValue().isNull() ? null : e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static String kind(@Nullable JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return "null";
+    }
+    if (node.isObject()) {
+      return "an object";
+    }
+    if (node.isArray()) {
+      return "an array";
+    }
+    if (node.isString()) {
+      return "a string";
+    }
+    if (node.isNumber()) {
+      return "a number";
+    }
+    if (node.isBoolean()) {
+      return "a boolean";
+    }
+    return node.getNodeType().toString().toLowerCase(Locale.ROOT);
+  }
+}
