@@ -6,6 +6,7 @@ import dev.spotpack.config.ConfigLoader;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.extender.BindVerb;
 import dev.spotpack.extender.ClusterSource;
+import dev.spotpack.extender.ExtenderCalls;
 import dev.spotpack.extender.FilterVerb;
 import dev.spotpack.extender.PrioritizeVerb;
 import dev.spotpack.extender.SnapshotClusterSource;
@@ -17,6 +18,7 @@ import dev.spotpack.kube.SnapshotFile;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.protocol.ExtenderJson;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -30,6 +32,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,17 +76,24 @@ public final class ExtenderApp {
     loadSnapshot(options.snapshot(), new SnapshotFile(serialization, model), state);
 
     ClusterSource cluster = new SnapshotClusterSource(state);
-    SpotPolicy policy = new SpotPolicy(config.policy());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ExtenderRoutes routes = new ExtenderRoutes(
+    ExtenderCalls calls = snapshotCalls(config, state, model, registry, System::nanoTime);
+    ExtenderRoutes routes = new ExtenderRoutes(calls, config.server().maxRequestBodyBytes());
+    return new ExtenderApp(options, config, cluster, routes, new ManagementRoutes(cluster::ready, registry));
+  }
+
+  /** The verbs of snapshot mode, wired; also what golden and HTTP tests run. */
+  public static ExtenderCalls snapshotCalls(SpotpackConfig config, ClusterState state, KubeModel model,
+      MeterRegistry registry, LongSupplier nanoTime) {
+    ClusterSource cluster = new SnapshotClusterSource(state);
+    SpotPolicy policy = new SpotPolicy(config.policy());
+    return new ExtenderCalls(
         new FilterVerb(policy, cluster, model),
         new PrioritizeVerb(policy, cluster, model),
         new BindVerb(new SnapshotBinder(state), cluster),
         new ExtenderJson(),
         new VerbMetrics(registry),
-        System::nanoTime,
-        config.server().maxRequestBodyBytes());
-    return new ExtenderApp(options, config, cluster, routes, new ManagementRoutes(cluster::ready, registry));
+        nanoTime);
   }
 
   private static SpotpackConfig readConfig(@Nullable Path file) throws IOException {

@@ -5,7 +5,9 @@ import dev.spotpack.kube.KubeModelException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code spotpack serve}: the extender's HTTP server. */
 @Command(
@@ -19,6 +21,8 @@ import picocli.CommandLine.Option;
           + "memory: everything can be tried without a cluster."
     })
 final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "spotpack's YAML config. Every key is optional; see README, \"Configuration\".")
   Path config;
@@ -45,14 +49,18 @@ final class ServeCommand implements Callable<Integer> {
       description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
   int managementPort;
 
+  private java.io.PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
   @Override
   public Integer call() throws Exception {
     if (snapshot != null && example) {
-      System.err.println("spotpack serve: give either --snapshot FILE or --example, not both");
+      err().println("spotpack serve: give either --snapshot FILE or --example, not both");
       return 2;
     }
     if (snapshot == null && !example) {
-      System.err.println("spotpack serve: the live-cluster mode (informers) is not built yet; "
+      err().println("spotpack serve: the live-cluster mode (informers) is not built yet; "
           + "give --snapshot FILE, or --example for the bundled example cluster");
       return 2;
     }
@@ -60,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       app = ExtenderApp.create(new ExtenderApp.Options(config, example ? null : snapshot, host, port, managementPort));
     } catch (ConfigException | KubeModelException | StartupException e) {
-      System.err.println("spotpack serve: " + e.getMessage());
+      err().println("spotpack serve: " + e.getMessage());
       return 2;
     }
     app.start();

@@ -1,0 +1,136 @@
+package dev.spotpack.extender;
+
+import dev.spotpack.protocol.ExtenderBindingArgs;
+import dev.spotpack.protocol.ExtenderBindingResult;
+import dev.spotpack.protocol.ExtenderJson;
+import dev.spotpack.protocol.ProtocolException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call of each verb, from the raw request body to the HTTP status and body to answer with.
+ * This is where the error policy lives (see {@code extender-protocol.md} §2.3):
+ *
+ * <ul>
+ *   <li>filter and bind answer 200 even on a malformed body or before sync, with {@code Error}
+ *       set: kube-scheduler treats any other status as a failed call, drops the body, and the
+ *       user sees only "code 400"; with 200 + {@code Error} the message reaches the pod's events;
+ *   <li>prioritize's answer is a bare array with no error field, so a malformed body gets 400 and
+ *       {@code {"Error": "..."}} (503 before sync); kube-scheduler ignores this extender's scores
+ *       for that pod, as it does for every prioritize failure.
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+public final class ExtenderCalls {
+  private static final Logger LOG = LoggerFactory.getLogger(ExtenderCalls.class);
+
+  /** What to send back. {@code body} is serialised with {@link ExtenderJson}. */
+  public record Reply(int status, Object body) {}
+
+  private final FilterVerb filter;
+  private final PrioritizeVerb prioritize;
+  private final BindVerb bind;
+  private final ExtenderJson json;
+  private final VerbMetrics metrics;
+  private final LongSupplier nanoTime;
+
+  public ExtenderCalls(FilterVerb filter, PrioritizeVerb prioritize, BindVerb bind, ExtenderJson json,
+      VerbMetrics metrics, LongSupplier nanoTime) {
+    this.filter = filter;
+    this.prioritize = prioritize;
+    this.bind = bind;
+    this.json = json;
+    this.metrics = metrics;
+    this.nanoTime = nanoTime;
+  }
+
+  public Reply filter(byte[] body) {
+    long start = nanoTime.getAsLong();
+    FilterVerb.Answer answer;
+    try {
+      answer = filter.filter(json.readArgs(body));
+    } catch (ProtocolException e) {
+      answer = FilterVerb.Answer.badRequest(e.getMessage());
+    }
+    metrics.rejected(answer.decision().rejected().values());
+    log("filter", answer.outcome(), answer.podKey(), answer.result().error());
+    metrics.record("filter", answer.outcome(), elapsed(start));
+    return new Reply(200, answer.result());
+  }
+
+  public Reply prioritize(byte[] body) {
+    long start = nanoTime.getAsLong();
+    PrioritizeVerb.Answer answer;
+    try {
+      answer = prioritize.prioritize(json.readArgs(body));
+    } catch (ProtocolException e) {
+      answer = new PrioritizeVerb.Answer(List.of(), Outcome.BAD_REQUEST, e.getMessage());
+    }
+    metrics.record("prioritize", answer.outcome(), elapsed(start));
+    if (answer.error().isEmpty()) {
+      return new Reply(200, answer.scores());
+    }
+    log("prioritize", answer.outcome(), "", answer.error());
+    return new Reply(answer.outcome() == Outcome.NOT_READY ? 503 : 400, Map.of("Error", answer.error()));
+  }
+
+  /** Never completes exceptionally. */
+  public CompletionStage<Reply> bind(byte[] body) {
+    long start = nanoTime.getAsLong();
+    ExtenderBindingArgs args;
+    try {
+      args = json.readBindingArgs(body);
+    } catch (ProtocolException e) {
+      log("bind", Outcome.BAD_REQUEST, "", e.getMessage());
+      metrics.record("bind", Outcome.BAD_REQUEST, elapsed(start));
+      return CompletableFuture.completedFuture(new Reply(200, new ExtenderBindingResult(e.getMessage())));
+    }
+    String subject = args.podNamespace() + "/" + args.podName() + " -> " + args.node();
+    CompletionStage<BindVerb.Answer> answer;
+    try {
+      answer = bind.bind(args);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    return answer.handle((a, failure) -> {
+      if (failure != null) {
+        LOG.error("bind {} threw", subject, failure);
+        a = new BindVerb.Answer(new ExtenderBindingResult(
+            "bind of " + args.podNamespace() + "/" + args.podName() + " failed inside spotpack; see its log"),
+            Outcome.INTERNAL);
+      }
+      log("bind", a.outcome(), subject, a.result().error());
+      metrics.record("bind", a.outcome(), elapsed(start));
+      return new Reply(200, a.result());
+    });
+  }
+
+  /** A body that exceeded the size limit, refused before any verb ran. */
+  public Reply tooLarge(long limitBytes) {
+    return new Reply(413, Map.of("Error",
+        "request body larger than " + limitBytes + " bytes (config server.maxRequestBodyBytes)"));
+  }
+
+  public byte[] write(Object body) {
+    return json.write(body);
+  }
+
+  private Duration elapsed(long start) {
+    return Duration.ofNanos(nanoTime.getAsLong() - start);
+  }
+
+  private static void log(String verb, Outcome outcome, String subject, String error) {
+    if (!error.isEmpty()) {
+      LOG.warn("{} {}: {} {}", verb, outcome.label(), subject, error);
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {}: {}", verb, outcome.label(), subject);
+    }
+  }
+}

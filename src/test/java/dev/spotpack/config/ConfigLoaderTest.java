@@ -1,0 +1,129 @@
+package dev.spotpack.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.entry;
+
+import dev.spotpack.policy.spot.Profile;
+import dev.spotpack.policy.spot.SpotNodes;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+  private final ConfigLoader loader = new ConfigLoader();
+
+  @Test
+  void anEmptyFileGivesTheDefaults() {
+    assertThat(loader.parse("", "empty.yaml")).isEqualTo(SpotpackConfig.DEFAULT);
+    assertThat(loader.parse("# only a comment\n", "c.yaml")).isEqualTo(SpotpackConfig.DEFAULT);
+  }
+
+  @Test
+  void readsEveryKey() {
+    SpotpackConfig c = loader.parse("""
+        pods:
+          jobLabels: [spark-app-selector, emr-containers.amazonaws.com/job.id]
+          roleLabel: role
+          driverRole: drv
+          executorRole: exe
+          inactiveLabel: gone
+        spot:
+          nodeSelectors: ["node.kubernetes.io/lifecycle=spot"]
+          allowDrivers: true
+        profiles:
+          default: TIGHT
+          levels:
+            BALANCED: {maxSpotFractionPerNode: 0.2}
+            TIGHT: {maxSpotFractionPerNode: 0.05, maxSpotShare: 0.29}
+        scoring:
+          resources:
+            - {name: cpu, weight: 3}
+            - {name: memory}
+            - {name: nvidia.com/gpu, weight: 10}
+        server:
+          maxRequestBodyBytes: 1048576
+        """, "full.yaml");
+
+    assertThat(c.policy().roles().jobLabels()).containsExactly("spark-app-selector", "emr-containers.amazonaws.com/job.id");
+    assertThat(c.policy().roles().roleLabel()).isEqualTo("role");
+    assertThat(c.policy().roles().driverRole()).isEqualTo("drv");
+    assertThat(c.policy().roles().executorRole()).isEqualTo("exe");
+    assertThat(c.policy().roles().inactiveLabel()).isEqualTo("gone");
+    assertThat(c.policy().spotNodes().selectors()).containsExactly(new SpotNodes.Selector("node.kubernetes.io/lifecycle", "spot"));
+    assertThat(c.policy().driversOnSpot()).isTrue();
+    assertThat(c.policy().profiles().defaultProfile()).isEqualTo("TIGHT");
+    // a partial override keeps the built-in's other field; decimals stay exact
+    assertThat(c.policy().profiles().named("BALANCED")).contains(
+        new Profile("BALANCED", new BigDecimal("0.2"), new BigDecimal("1.0")));
+    assertThat(c.policy().profiles().named("TIGHT")).contains(
+        new Profile("TIGHT", new BigDecimal("0.05"), new BigDecimal("0.29")));
+    assertThat(c.policy().profiles().named("ON_DEMAND_ONLY")).isPresent();
+    // in the order listed; an absent weight means 1, as upstream
+    assertThat(c.policy().scoringWeights().byResource())
+        .containsExactly(entry("cpu", 3L), entry("memory", 1L), entry("nvidia.com/gpu", 10L));
+    assertThat(c.server().maxRequestBodyBytes()).isEqualTo(1048576);
+  }
+
+  record Bad(String name, String yaml, List<String> wantProblems) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Bad> bad() {
+    return Stream.of(
+        new Bad("an unknown top-level key", "spots: {}\n",
+            List.of("spots: unknown key (known here: pods, profiles, scoring, server, spot)")),
+        new Bad("a misspelt nested key", "spot:\n  allowDriver: true\n",
+            List.of("spot.allowDriver: unknown key (known here: allowDrivers, nodeSelectors)")),
+        new Bad("every problem at once", """
+            spot:
+              allowDrivers: "yes"
+              nodeSelectors: ["nolabel"]
+            profiles:
+              default: MISSING
+              levels:
+                BALANCED: {maxSpotShare: 1.5}
+                NEW: {maxSpotShare: 0.5}
+            scoring:
+              resources:
+                - {name: cpu, weight: 101}
+            server:
+              maxRequestBodyBytes: -1
+            """,
+            List.of(
+                "spot.nodeSelectors[0]: \"nolabel\" is not of the form key=value",
+                "spot.allowDrivers: must be true or false",
+                "profiles.levels.BALANCED.maxSpotShare: 1.5 is invalid: expected a decimal number from 0 to 1",
+                "profiles.levels.NEW: a new profile must set both maxSpotFractionPerNode and maxSpotShare",
+                "profiles.default: \"MISSING\" is not a defined profile; defined: BALANCED, COST_OVER_RELIABILITY, ON_DEMAND_ONLY, RELIABILITY_OVER_COST",
+                "scoring.resources[0].weight: 101 is invalid: expected a whole number from 0 to 100",
+                "server.maxRequestBodyBytes: -1 is invalid: expected a whole number from 1024 to 2147483648")),
+        new Bad("a fraction given as a string", "profiles:\n  levels:\n    BALANCED: {maxSpotShare: \"0.5\"}\n",
+            List.of("profiles.levels.BALANCED.maxSpotShare: \"0.5\" is invalid: expected a decimal number from 0 to 1")),
+        new Bad("an empty selector list", "spot:\n  nodeSelectors: []\n",
+            List.of("spot.nodeSelectors: must name at least one label (an empty list would make no node spot)")),
+        new Bad("no job label", "pods:\n  jobLabels: []\n", List.of("pods.jobLabels: must name at least one label key")),
+        new Bad("a resource listed twice", "scoring:\n  resources: [{name: cpu}, {name: cpu}]\n",
+            List.of("scoring.resources[1].name: resource \"cpu\" is listed twice")),
+        new Bad("not a mapping", "- a\n- b\n", List.of("(top level): must be a mapping")),
+        new Bad("not YAML", "a: [b\n", List.of("not valid YAML: ")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bad")
+  void namesEveryBadKeyInOneMessage(Bad c) {
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse(c.yaml(), "spotpack.yaml"));
+    assertThat(e).as("expected a ConfigException").isNotNull();
+    assertThat(e.problems()).hasSameSizeAs(c.wantProblems());
+    for (int i = 0; i < c.wantProblems().size(); i++) {
+      assertThat(e.problems().get(i)).startsWith(c.wantProblems().get(i));
+    }
+    assertThat(e.getMessage()).startsWith("invalid config spotpack.yaml:\n  - ");
+  }
+}

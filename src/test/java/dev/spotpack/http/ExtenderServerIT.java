@@ -1,0 +1,140 @@
+package dev.spotpack.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spotpack.app.ExtenderApp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The running server, on ephemeral loopback ports, over the bundled example cluster. */
+class ExtenderServerIT {
+  static final int BODY_LIMIT = 64 * 1024;
+  static ExtenderApp app;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  static String request;
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("spotpack.yaml");
+    Files.writeString(config, "server:\n  maxRequestBodyBytes: " + BODY_LIMIT + "\n");
+    app = ExtenderApp.create(new ExtenderApp.Options(config, null, "127.0.0.1", 0, 0));
+    app.start();
+    request = Files.readString(Path.of("src/main/resources/examples/filter-request.json"));
+  }
+
+  @AfterAll
+  static void stop() {
+    app.stop();
+  }
+
+  static HttpResponse<String> post(String verb, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void filtersPrioritizesAndBindsOverHttp() throws Exception {
+    HttpResponse<String> filter = post("filter", request);
+    assertThat(filter.statusCode()).isEqualTo(200);
+    assertThat(filter.headers().firstValue("Content-Type")).contains("application/json");
+    JsonNode result = JSON.readTree(filter.body());
+    assertThat(result.get("FailedAndUnresolvableNodes").get("spot-a").stringValue())
+        .isEqualTo("spot node: job spark-7f3 already has 3 of its 12 executors here (cap 3 = 25%)");
+    assertThat(result.get("Error").stringValue()).isEmpty();
+
+    HttpResponse<String> prioritize = post("prioritize", request);
+    assertThat(prioritize.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(prioritize.body()).isArray()).isTrue();
+  }
+
+  @Test
+  void aBindCountsForTheNextFilter() throws Exception {
+    // spark-7f3-exec-7 is pending in the example; after binding it to spot-b, spot-b holds 3 of 12
+    HttpResponse<String> bind =
+        post("bind", "{\"PodName\":\"spark-7f3-exec-7\",\"PodNamespace\":\"spark\",\"PodUID\":\"\",\"Node\":\"spot-b\"}");
+    assertThat(bind.statusCode()).isEqualTo(200);
+    assertThat(bind.body()).isEqualTo("{\"Error\":\"\"}");
+
+    JsonNode after = JSON.readTree(post("filter", request).body());
+    assertThat(after.get("FailedAndUnresolvableNodes").get("spot-b").stringValue())
+        .isEqualTo("spot node: job spark-7f3 already has 3 of its 12 executors here (cap 3 = 25%)");
+  }
+
+  @Test
+  void anOversizedBodyGets413AndTheServerKeepsServing() throws Exception {
+    HttpResponse<String> big = post("filter", "{\"Pod\":{},\"NodeNames\":[\"" + "x".repeat(BODY_LIMIT) + "\"]}");
+    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(big.body()).get("Error").stringValue())
+        .isEqualTo("request body larger than " + BODY_LIMIT + " bytes (config server.maxRequestBodyBytes)");
+    assertThat(post("filter", request).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void malformedBodiesGetAnErrorThatNamesTheProblem() throws Exception {
+    HttpResponse<String> filter = post("filter", "{\"Pod\":");
+    assertThat(filter.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(filter.body()).get("Error").stringValue()).startsWith("request body is not valid JSON");
+
+    HttpResponse<String> prioritize = post("prioritize", "{\"NodeNames\":[]}");
+    assertThat(prioritize.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(prioritize.body()).get("Error").stringValue()).isEqualTo("ExtenderArgs.Pod is missing or null");
+
+    HttpResponse<String> bind = post("bind", "{}");
+    assertThat(bind.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(bind.body()).get("Error").stringValue()).isEqualTo("ExtenderBindingArgs.PodName is missing or empty");
+  }
+
+  @Test
+  void unknownPathsAndMethodsAreRefusedByTheRouter() throws Exception {
+    assertThat(post("preempt", "{}").statusCode()).isEqualTo(404);
+    assertThat(get(app.extenderPort(), "/scheduler/filter").statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void parallelCallsAllSucceed() throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      calls.add(HTTP.sendAsync(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + (i % 2 == 0 ? "filter" : "prioritize")))
+          .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> c : calls) {
+      assertThat(c.get().statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void managementEndpoints() throws Exception {
+    post("filter", request);
+    assertThat(get(app.managementPort(), "/healthz").statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = get(app.managementPort(), "/readyz");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).isEqualTo("ready\n");
+    HttpResponse<String> metrics = get(app.managementPort(), "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("spotpack_verb_calls_total{outcome=\"ok\",verb=\"filter\"}")
+        .contains("spotpack_rejections_total{rule=\"per_node_cap\"}")
+        .contains("spotpack_verb_duration_seconds_bucket{verb=\"filter\",le=\"0.002\"}");
+  }
+}

@@ -1,0 +1,139 @@
+package dev.spotpack.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Pinned to the Go encoder's output in upstream {@code extender/v1/types_test.go}
+ * (kubernetes/kube-scheduler; the encoding is unchanged from 1.25 to 1.36), including its check
+ * that the lower-cased JSON still decodes.
+ */
+class ExtenderJsonTest {
+  private final ExtenderJson json = new ExtenderJson();
+
+  /** Upstream's ExtenderArgs case, byte for byte. */
+  static final String UPSTREAM_ARGS =
+      "{\"Pod\":{\"metadata\":{\"name\":\"podname\",\"creationTimestamp\":null},\"spec\":{\"containers\":null},\"status\":{}},"
+          + "\"Nodes\":{\"metadata\":{},\"items\":[{\"metadata\":{\"name\":\"nodename\",\"creationTimestamp\":null},\"spec\":{},"
+          + "\"status\":{\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":0}},\"nodeInfo\":{\"machineID\":\"\",\"systemUUID\":\"\","
+          + "\"bootID\":\"\",\"kernelVersion\":\"\",\"osImage\":\"\",\"containerRuntimeVersion\":\"\",\"kubeletVersion\":\"\","
+          + "\"kubeProxyVersion\":\"\",\"operatingSystem\":\"\",\"architecture\":\"\"}}}]},\"NodeNames\":[\"node1\"]}";
+
+  static final String UPSTREAM_BINDING_ARGS =
+      "{\"PodName\":\"mypodname\",\"PodNamespace\":\"mypodnamespace\",\"PodUID\":\"mypoduid\",\"Node\":\"mynode\"}";
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void writesHostPriorityAsUpstream() {
+    assertThat(new String(json.write(new HostPriority("myhost", 1)), StandardCharsets.UTF_8))
+        .isEqualTo("{\"Host\":\"myhost\",\"Score\":1}");
+  }
+
+  @Test
+  void writesBindingResultAsUpstream() {
+    assertThat(new String(json.write(new ExtenderBindingResult("myerror")), StandardCharsets.UTF_8))
+        .isEqualTo("{\"Error\":\"myerror\"}");
+  }
+
+  @Test
+  void writesFilterResultWithNullsAndUpstreamKeyOrder() {
+    var result = new ExtenderFilterResult(null, List.of("node1"), Map.of("foo", "bar"), null, "myerror");
+    assertThat(new String(json.write(result), StandardCharsets.UTF_8))
+        .isEqualTo("{\"Nodes\":null,\"NodeNames\":[\"node1\"],\"FailedNodes\":{\"foo\":\"bar\"},"
+            + "\"FailedAndUnresolvableNodes\":null,\"Error\":\"myerror\"}");
+  }
+
+  @Test
+  void readsUpstreamArgsPreferringNodeNames() {
+    ExtenderArgs args = json.readArgs(bytes(UPSTREAM_ARGS));
+    assertThat(args.pod().path("metadata").path("name").stringValue()).isEqualTo("podname");
+    assertThat(args.nodeNames()).containsExactly("node1");
+    assertThat(args.nodeNamesMode()).isTrue();
+  }
+
+  @Test
+  void readsLowerCasedArgsAsGoDoes() {
+    ExtenderArgs args = json.readArgs(bytes(UPSTREAM_ARGS.toLowerCase(Locale.ROOT)));
+    assertThat(args.nodeNames()).containsExactly("node1");
+  }
+
+  @Test
+  void readsFullNodeModeWhenNodeNamesIsNull() {
+    String body = UPSTREAM_ARGS.replace("\"NodeNames\":[\"node1\"]", "\"NodeNames\":null");
+    ExtenderArgs args = json.readArgs(bytes(body));
+    assertThat(args.nodeNamesMode()).isFalse();
+    assertThat(args.nodeItems()).hasSize(1);
+    assertThat(args.nodeItems().get(0).path("metadata").path("name").stringValue()).isEqualTo("nodename");
+  }
+
+  @Test
+  void readsUpstreamBindingArgsAndTheirLowerCasedForm() {
+    var want = new ExtenderBindingArgs("mypodname", "mypodnamespace", "mypoduid", "mynode");
+    assertThat(json.readBindingArgs(bytes(UPSTREAM_BINDING_ARGS))).isEqualTo(want);
+    assertThat(json.readBindingArgs(bytes(UPSTREAM_BINDING_ARGS.toLowerCase(Locale.ROOT)))).isEqualTo(want);
+  }
+
+  record Bad(String name, String body, String wantMessage) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Bad> badArgs() {
+    return Stream.of(
+        new Bad("empty body", "", "empty request body: expected a JSON ExtenderArgs object"),
+        new Bad("not JSON", "hello", "request body is not valid JSON: "),
+        new Bad("truncated", "{\"Pod\":{\"metadata\":", "request body is not valid JSON: "),
+        new Bad("an array", "[]", "request body must be a JSON ExtenderArgs object, got an array"),
+        new Bad("missing Pod", "{\"NodeNames\":[\"a\"]}", "ExtenderArgs.Pod is missing or null"),
+        new Bad("null Pod", "{\"Pod\":null,\"Nodes\":null,\"NodeNames\":[\"a\"]}", "ExtenderArgs.Pod is missing or null"),
+        new Bad("Pod of the wrong type", "{\"Pod\":\"p\",\"NodeNames\":[]}", "ExtenderArgs.Pod must be an object, got a string"),
+        new Bad("neither NodeNames nor Nodes", "{\"Pod\":{},\"Nodes\":null,\"NodeNames\":null}",
+            "ExtenderArgs has neither NodeNames (nodeCacheCapable: true) nor Nodes (nodeCacheCapable: false)"),
+        new Bad("NodeNames of the wrong type", "{\"Pod\":{},\"NodeNames\":\"a\"}",
+            "ExtenderArgs.NodeNames must be an array of strings, got a string"),
+        new Bad("NodeNames with a number", "{\"Pod\":{},\"NodeNames\":[\"a\",7]}",
+            "ExtenderArgs.NodeNames must be an array of strings, found a number"),
+        new Bad("Nodes of the wrong type", "{\"Pod\":{},\"Nodes\":[]}",
+            "ExtenderArgs.Nodes must be a NodeList object, got an array"),
+        new Bad("duplicate keys", "{\"Pod\":{},\"Pod\":{},\"NodeNames\":[]}", "request body is not valid JSON: Duplicate"),
+        new Bad("trailing garbage", "{\"Pod\":{},\"NodeNames\":[]} x", "request body is not valid JSON: "));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badArgs")
+  void namesTheProblemInABadBody(Bad c) {
+    assertThatThrownBy(() -> json.readArgs(bytes(c.body())))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageStartingWith(c.wantMessage());
+  }
+
+  static Stream<Bad> badBindingArgs() {
+    return Stream.of(
+        new Bad("missing PodName", "{\"PodNamespace\":\"ns\",\"Node\":\"n\"}", "ExtenderBindingArgs.PodName is missing or empty"),
+        new Bad("empty Node", "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"Node\":\"\"}", "ExtenderBindingArgs.Node is missing or empty"),
+        new Bad("number PodUID", "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"PodUID\":5,\"Node\":\"n\"}",
+            "ExtenderBindingArgs.PodUID must be a string, got a number"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badBindingArgs")
+  void namesTheProblemInABadBindingBody(Bad c) {
+    assertThatThrownBy(() -> json.readBindingArgs(bytes(c.body())))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageStartingWith(c.wantMessage());
+  }
+}
