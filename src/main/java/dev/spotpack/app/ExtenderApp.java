@@ -1,99 +1,219 @@
 package dev.spotpack.app;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.spotpack.bind.Binder;
+import dev.spotpack.cluster.AssumptionListener;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.cluster.SnapshotBinder;
+import dev.spotpack.config.ClusterConfig;
 import dev.spotpack.config.ConfigLoader;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.extender.BindVerb;
 import dev.spotpack.extender.ClusterSource;
 import dev.spotpack.extender.ExtenderCalls;
 import dev.spotpack.extender.FilterVerb;
+import dev.spotpack.extender.JobReports;
+import dev.spotpack.extender.LiveClusterSource;
 import dev.spotpack.extender.PrioritizeVerb;
 import dev.spotpack.extender.SnapshotClusterSource;
 import dev.spotpack.extender.VerbMetrics;
 import dev.spotpack.http.ExtenderRoutes;
 import dev.spotpack.http.ManagementRoutes;
+import dev.spotpack.kube.ClusterFeed;
+import dev.spotpack.kube.FeedMetrics;
+import dev.spotpack.kube.KubeBinder;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.SnapshotFile;
 import dev.spotpack.policy.SpotPolicy;
+import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.protocol.ExtenderJson;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running extender: builds the object graph by hand, starts the HTTP servers and stops them
- * in reverse order. Nothing starts in the constructor.
+ * The running extender: builds the object graph by hand, starts the cluster feed and the HTTP
+ * servers, and stops them in reverse order. Nothing starts in a constructor.
  */
 public final class ExtenderApp {
   private static final Logger LOG = LoggerFactory.getLogger(ExtenderApp.class);
   static final String EXAMPLE_SNAPSHOT = "/examples/cluster.yaml";
 
-  /** What {@code serve} was asked to do. A null snapshot means the bundled example. */
-  public record Options(@Nullable Path config, @Nullable Path snapshot, String host, int port, int managementPort) {}
+  /** Where the cluster comes from. */
+  public sealed interface Source {
+    /** A snapshot file. */
+    record Snapshot(Path file) implements Source {}
+
+    /** The example bundled in the jar. */
+    record Example() implements Source {}
+
+    /** A live API server; a null kubeconfig means KUBECONFIG, ~/.kube/config or in-cluster. */
+    record Live(@Nullable Path kubeconfig) implements Source {}
+  }
+
+  /** What {@code serve} was asked to do. */
+  public record Options(@Nullable Path config, Source source, String host, int port, int managementPort) {}
 
   private final Options options;
   private final SpotpackConfig config;
   private final ClusterSource cluster;
   private final ExtenderRoutes extenderRoutes;
   private final ManagementRoutes managementRoutes;
+  private final @Nullable ClusterFeed feed;
+  private final List<AutoCloseable> closeLast;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private @Nullable Vertx vertx;
   private @Nullable HttpServer extenderServer;
   private @Nullable HttpServer managementServer;
 
-  private ExtenderApp(Options options, SpotpackConfig config, ClusterSource cluster,
-      ExtenderRoutes extenderRoutes, ManagementRoutes managementRoutes) {
+  private ExtenderApp(Options options, SpotpackConfig config, ClusterSource cluster, ExtenderRoutes extenderRoutes,
+      ManagementRoutes managementRoutes, @Nullable ClusterFeed feed, List<AutoCloseable> closeLast) {
     this.options = options;
     this.config = config;
     this.cluster = cluster;
     this.extenderRoutes = extenderRoutes;
     this.managementRoutes = managementRoutes;
+    this.feed = feed;
+    this.closeLast = closeLast;
   }
 
   public static ExtenderApp create(Options options) throws IOException {
     SpotpackConfig config = readConfig(options.config());
     KubernetesSerialization serialization = new KubernetesSerialization();
     KubeModel model = new KubeModel(serialization);
-    ClusterState state = new ClusterState(config.policy().roles());
-    loadSnapshot(options.snapshot(), new SnapshotFile(serialization, model), state);
-
-    ClusterSource cluster = new SnapshotClusterSource(state);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ExtenderCalls calls = snapshotCalls(config, state, model, registry, System::nanoTime);
+    SpotPolicy policy = new SpotPolicy(config.policy());
+
+    ClusterState state;
+    ClusterSource cluster;
+    Binder binder;
+    ClusterFeed feed = null;
+    List<AutoCloseable> closeLast = new ArrayList<>();
+    if (options.source() instanceof Source.Live live) {
+      ClusterConfig cc = config.cluster();
+      state = new ClusterState(config.policy().roles(), Ticker.systemTicker(), cc.assumedPlacementTtl(), true,
+          assumptionMetrics(registry));
+      KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeConfig(live.kubeconfig())).build();
+      closeLast.add(client);
+      feed = new ClusterFeed(client, model, state, new FeedMetrics(registry), cc.listPageSize());
+      ClusterFeed f = feed;
+      cluster = new LiveClusterSource(state, f::ready);
+      ThreadPoolExecutor bindPool = boundedPool("spotpack-bind", cc.bindThreads(), 1024);
+      closeLast.add(bindPool::shutdownNow);
+      binder = new KubeBinder(client, state, bindPool, cc.bindTimeout(), registry);
+      Gauge.builder("spotpack.assumed.placements", state, s -> s.assumedCount())
+          .description("Placements and pods spotpack knows of that the informer has not reported yet")
+          .register(registry);
+    } else {
+      state = new ClusterState(config.policy().roles());
+      loadSnapshot(options.source(), new SnapshotFile(serialization, model), state);
+      cluster = new SnapshotClusterSource(state);
+      binder = new SnapshotBinder(state);
+    }
+    Gauge.builder("spotpack.ready", cluster, c -> c.ready() ? 1 : 0)
+        .description("1 when the cluster state is synced and spotpack decides; 0 while it answers with errors")
+        .register(registry);
+
+    ExtenderJson json = new ExtenderJson();
+    ExtenderCalls calls = calls(policy, cluster, binder, model, registry, System::nanoTime);
     ExtenderRoutes routes = new ExtenderRoutes(calls, config.server().maxRequestBodyBytes());
-    return new ExtenderApp(options, config, cluster, routes, new ManagementRoutes(cluster::ready, registry));
+    ManagementRoutes management =
+        new ManagementRoutes(cluster::ready, registry, new JobReports(policy, cluster, registry), json);
+    return new ExtenderApp(options, config, cluster, routes, management, feed, closeLast);
   }
 
-  /** The verbs of snapshot mode, wired; also what golden and HTTP tests run. */
-  public static ExtenderCalls snapshotCalls(SpotpackConfig config, ClusterState state, KubeModel model,
+  /** The verbs, wired; also what golden and HTTP tests run. */
+  public static ExtenderCalls calls(SpotPolicy policy, ClusterSource cluster, Binder binder, KubeModel model,
       MeterRegistry registry, LongSupplier nanoTime) {
-    ClusterSource cluster = new SnapshotClusterSource(state);
-    SpotPolicy policy = new SpotPolicy(config.policy());
     return new ExtenderCalls(
         new FilterVerb(policy, cluster, model),
         new PrioritizeVerb(policy, cluster, model),
-        new BindVerb(new SnapshotBinder(state), cluster),
+        new BindVerb(binder, cluster),
         new ExtenderJson(),
         new VerbMetrics(registry),
         nanoTime);
+  }
+
+  /** The verbs of snapshot mode over {@code state}. */
+  public static ExtenderCalls snapshotCalls(SpotpackConfig config, ClusterState state, KubeModel model,
+      MeterRegistry registry, LongSupplier nanoTime) {
+    return calls(new SpotPolicy(config.policy()), new SnapshotClusterSource(state), new SnapshotBinder(state),
+        model, registry, nanoTime);
+  }
+
+  private static AssumptionListener assumptionMetrics(MeterRegistry registry) {
+    Timer confirmation = Timer.builder("spotpack.bind.confirmation")
+        .description("Time from spotpack's bind to the informer reporting the pod bound (informer lag)")
+        .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofSeconds(30))
+        .register(registry);
+    Counter expired = Counter.builder("spotpack.assumptions.expired")
+        .description("Placements the informer never confirmed within cluster.assumedPlacementTtlSeconds")
+        .register(registry);
+    return new AssumptionListener() {
+      @Override
+      public void confirmed(PodInfo pod, Duration lag) {
+        confirmation.record(lag);
+      }
+
+      @Override
+      public void expired(PodInfo pod, String node) {
+        expired.increment();
+        LOG.warn("the informer never reported {} bound to {}; it no longer counts there", pod.key(), node);
+      }
+    };
+  }
+
+  private static Config kubeConfig(@Nullable Path kubeconfig) throws IOException {
+    if (kubeconfig == null) {
+      return Config.autoConfigure(null);
+    }
+    try {
+      return Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new StartupException("kubeconfig " + kubeconfig + " does not exist");
+    }
+  }
+
+  private static ThreadPoolExecutor boundedPool(String name, int threads, int queue) {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static SpotpackConfig readConfig(@Nullable Path file) throws IOException {
@@ -107,49 +227,58 @@ public final class ExtenderApp {
     }
   }
 
-  private static void loadSnapshot(@Nullable Path file, SnapshotFile reader, ClusterState state)
-      throws IOException {
+  private static void loadSnapshot(Source source, SnapshotFile reader, ClusterState state) throws IOException {
     SnapshotFile.Summary summary;
-    String source;
-    if (file == null) {
-      source = "bundled example " + EXAMPLE_SNAPSHOT;
+    String name;
+    if (source instanceof Source.Snapshot snapshot) {
+      name = "snapshot " + snapshot.file();
+      try (InputStream in = Files.newInputStream(snapshot.file())) {
+        summary = reader.load(in, snapshot.file().toString(), state);
+      } catch (NoSuchFileException e) {
+        throw new StartupException("snapshot file " + snapshot.file() + " does not exist");
+      }
+    } else {
+      name = "bundled example " + EXAMPLE_SNAPSHOT;
       try (InputStream in = ExtenderApp.class.getResourceAsStream(EXAMPLE_SNAPSHOT)) {
         if (in == null) {
           throw new StartupException("the bundled example snapshot is missing from the jar");
         }
-        summary = reader.load(in, source, state);
-      }
-    } else {
-      source = "snapshot " + file;
-      try (InputStream in = Files.newInputStream(file)) {
-        summary = reader.load(in, file.toString(), state);
-      } catch (NoSuchFileException e) {
-        throw new StartupException("snapshot file " + file + " does not exist");
+        summary = reader.load(in, name, state);
       }
     }
-    LOG.info("loaded {}: {} nodes, {} pods ({} finished pods skipped{})", source, summary.nodes(),
+    LOG.info("loaded {}: {} nodes, {} pods ({} finished pods skipped{})", name, summary.nodes(),
         summary.pods(), summary.finishedPodsSkipped(),
         summary.otherKindsSkipped().isEmpty() ? "" : ", other kinds ignored: " + summary.otherKindsSkipped());
   }
 
-  /** Starts both servers; returns once they listen. */
+  /** Starts the cluster feed (live mode) and both servers; returns once they listen. */
   public void start() throws InterruptedException {
+    if (feed != null) {
+      long t0 = System.nanoTime();
+      feed.start().whenComplete((v, t) -> {
+        if (t == null) {
+          LOG.info("informers synced in {} ms: spotpack is ready", Duration.ofNanos(System.nanoTime() - t0).toMillis());
+        } else {
+          LOG.error("informers failed to start: {}", t.toString());
+        }
+      });
+      LOG.info("watching nodes and pods; verbs answer \"not ready\" until the first sync");
+    }
     Vertx v = Vertx.vertx();
     vertx = v;
     extenderServer = listen(v, extenderRoutes.router(v), options.port(), "extender");
     managementServer = listen(v, managementRoutes.router(v), options.managementPort(), "management");
     LOG.info("spotpack serving kube-scheduler on http://{}:{}{}/{filter,prioritize,bind}; "
-            + "/healthz, /readyz and /metrics on port {}; default profile {}",
+            + "/healthz, /readyz, /metrics and /debug/jobs on port {}; default profile {}",
         options.host(), extenderServer.actualPort(), ExtenderRoutes.PREFIX, managementServer.actualPort(),
         config.policy().profiles().defaultProfile());
   }
 
-  private HttpServer listen(Vertx v, io.vertx.ext.web.Router router, int port, String what)
-      throws InterruptedException {
+  private HttpServer listen(Vertx v, Router router, int port, String what) throws InterruptedException {
     try {
       return v.createHttpServer().requestHandler(router).listen(port, options.host())
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       stop();
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new StartupException("cannot listen for " + what + " on " + options.host() + ":" + port
@@ -169,7 +298,7 @@ public final class ExtenderApp {
     return cluster.ready();
   }
 
-  /** Drains in-flight calls (up to 5 s), then closes Vert.x. Safe to call twice. */
+  /** Drains in-flight calls (up to 5 s), closes Vert.x, then the feed and the client. Idempotent. */
   public synchronized void stop() {
     try {
       for (HttpServer s : new HttpServer[] {extenderServer, managementServer}) {
@@ -182,12 +311,23 @@ public final class ExtenderApp {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       LOG.warn("shutdown did not complete cleanly: {}", e.toString());
     } finally {
       extenderServer = null;
       managementServer = null;
       vertx = null;
+      if (feed != null) {
+        feed.close();
+      }
+      for (AutoCloseable c : closeLast) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.warn("closing {}: {}", c, e.toString());
+        }
+      }
+      closeLast.clear();
       stopped.countDown();
     }
   }

@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
       "Serve kube-scheduler's extender calls: POST /scheduler/filter, /scheduler/prioritize and "
           + "/scheduler/bind on --port; GET /healthz, /readyz and /metrics on --management-port.",
       "",
-      "With --snapshot (or --example) the cluster comes from a file and binds are recorded in "
-          + "memory: everything can be tried without a cluster."
+      "Without --snapshot or --example, spotpack watches the cluster's nodes and pods (see --kubeconfig) "
+          + "and binds through the API server. With --snapshot (or --example) the cluster comes from a file "
+          + "and binds are recorded in memory: everything can be tried without a cluster."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -36,6 +37,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Decide over the example cluster bundled in the jar (3 spot and 2 on-demand "
           + "nodes, one Spark job with executors already placed).")
   boolean example;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "Kubeconfig of the cluster to watch (live mode). Default: $KUBECONFIG, then "
+          + "~/.kube/config, then the in-cluster service account.")
+  Path kubeconfig;
 
   @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -59,15 +65,17 @@ final class ServeCommand implements Callable<Integer> {
       err().println("spotpack serve: give either --snapshot FILE or --example, not both");
       return 2;
     }
-    if (snapshot == null && !example) {
-      err().println("spotpack serve: the live-cluster mode (informers) is not built yet; "
-          + "give --snapshot FILE, or --example for the bundled example cluster");
+    if (kubeconfig != null && (snapshot != null || example)) {
+      err().println("spotpack serve: --kubeconfig is for a live cluster; it cannot go with --snapshot or --example");
       return 2;
     }
+    ExtenderApp.Source source = snapshot != null ? new ExtenderApp.Source.Snapshot(snapshot)
+        : example ? new ExtenderApp.Source.Example()
+        : new ExtenderApp.Source.Live(kubeconfig);
     ExtenderApp app;
     try {
-      app = ExtenderApp.create(new ExtenderApp.Options(config, example ? null : snapshot, host, port, managementPort));
-    } catch (ConfigException | KubeModelException | StartupException e) {
+      app = ExtenderApp.create(new ExtenderApp.Options(config, source, host, port, managementPort));
+    } catch (ConfigException | KubeModelException | StartupException | io.fabric8.kubernetes.client.KubernetesClientException e) {
       err().println("spotpack serve: " + e.getMessage());
       return 2;
     }

@@ -13,15 +13,23 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable; safe to share across threads.
  */
 public record ClusterSnapshot(
-    Map<String, NodeInfo> nodes, Map<String, Resources> nonZeroRequested, Map<String, JobExecutors> jobs)
+    Map<String, NodeInfo> nodes,
+    Map<String, Resources> nonZeroRequested,
+    Map<String, JobExecutors> jobs,
+    Map<String, Map<String, String>> jobAnnotations)
     implements ClusterView {
 
-  public static final ClusterSnapshot EMPTY = new ClusterSnapshot(Map.of(), Map.of(), Map.of());
+  public static final ClusterSnapshot EMPTY = new ClusterSnapshot(Map.of(), Map.of(), Map.of(), Map.of());
 
+  /**
+   * @param jobAnnotations per job, the {@code spotpack.dev/*} annotations of its most recently
+   *     indexed executor (the executor pod template is the same for the whole job); for reports
+   */
   public ClusterSnapshot {
     nodes = Map.copyOf(nodes);
     nonZeroRequested = Map.copyOf(nonZeroRequested);
     jobs = Map.copyOf(jobs);
+    jobAnnotations = Map.copyOf(jobAnnotations);
   }
 
   @Override

@@ -1,68 +1,143 @@
 package dev.spotpack.cluster;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.spotpack.policy.model.JobExecutors;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.spot.PodRoles;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /*
  * Design note.
  *
- * Problem: every filter and prioritize call needs, for the pod's job, where its executors are, and
- * for every candidate node, the resources already requested there. Recomputing either from the pod
- * list per request is O(pods) (150,000 in a large cluster); a request must instead read aggregates.
+ * Problem 1, cost: every filter and prioritize call needs, for the pod's job, where its executors
+ * are, and for every candidate node, the resources already requested there. Recomputing either
+ * from the pod list per request is O(pods), 150,000 in a large cluster. Requests must read
+ * aggregates instead.
  *
- * Structure: writers (snapshot loader, informer callbacks, bind) update private indexes under this
- * object's monitor, each change O(1) in the cluster size (a job's executor map is copied on write:
- * O(executors of that job)). Readers take an immutable ClusterSnapshot, built lazily from the
- * indexes after a change and cached until the next one, so requests never lock and never see a
- * half-applied change. Building a snapshot copies the node, usage and job maps (O(nodes + jobs)),
- * not the pods.
+ * Problem 2, staleness: kube-scheduler binds asynchronously, and even when spotpack is the binder
+ * the informer reports the binding only later. Spark creates executors in bursts, so a state that
+ * waits for the informer lets many executors of one job pass the per-node cap on the same spot
+ * node (peers.md: Palantir's write-through cache, Spot Balancer's decision counters;
+ * extender-protocol.md 2.10).
  *
- * Cost: a burst of changes between two requests costs one snapshot build, not one per change.
+ * Structure: two layers per pod uid.
+ *   - informer truth: what the API server told us (or the snapshot file);
+ *   - assumptions: pods seen in a filter call that the informer has not shown yet (pending), and
+ *     placements spotpack bound that the informer has not reported yet (bound to a node).
+ * The effective pod is the informer's if it is bound; else the assumed placement if there is one;
+ * else whichever layer knows the pod. A stale informer update that still shows the pod pending
+ * therefore cannot undo our placement. An assumption ends when the informer reports the pod bound
+ * or deleted, or after its time-to-live (Caffeine, with an injected Ticker, so tests never sleep).
+ *
+ * The indexes (per-node requested resources, per-job executors by node) hold effective pods and
+ * are updated on each change of one pod, in O(1) in the cluster size (a job's executor map is
+ * copied on write: O(executors of that job)). Readers take an immutable ClusterSnapshot, built
+ * lazily after a change (O(nodes + jobs), never O(pods)) and cached until the next one, so
+ * requests never lock and never see half a change.
+ *
+ * Memory: a cached pod keeps only what the policy needs: uid, name, node, its non-zero request,
+ * and the labels that name its job and role (other labels and all annotations but spotpack's are
+ * dropped).
  */
 
 /**
- * The single source of cluster facts for decisions. Writers call the mutators; readers call
- * {@link #snapshot()}.
+ * The single source of cluster facts for decisions. Writers (snapshot loader, informer handlers,
+ * binders, verbs observing pods) call the mutators; readers call {@link #snapshot()}.
  *
- * <p>Thread-safe: mutators are serialised; {@link #snapshot()} never blocks on a writer for longer
- * than one snapshot build.
+ * <p>Thread-safe: mutators are serialised on this object; {@link #snapshot()} locks only to build
+ * a new snapshot after a change.
  */
 public final class ClusterState {
+  private static final String SPOTPACK_ANNOTATION_PREFIX = "spotpack.dev/";
+  private static final long SWEEP_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /** A placement or a pending pod the informer has not reported yet. */
+  private record Assumed(PodInfo pod, @Nullable String node, long sinceNanos) {}
+
   private final PodRoles roles;
+  private final Ticker ticker;
+  private final boolean recordAssumptions;
+  private final AssumptionListener listener;
+  private final Set<String> keptLabels;
 
   private final Map<String, NodeInfo> nodes = new HashMap<>();
-  private final Map<String, PodInfo> podsByUid = new HashMap<>();
+  private final Map<String, PodInfo> informerPods = new HashMap<>();
+  private final Cache<String, Assumed> assumptions;
+  private final Map<String, PodInfo> effective = new HashMap<>();
   private final Map<String, String> uidByKey = new HashMap<>();
   private final Map<String, Resources> nonZeroRequested = new HashMap<>();
   private final Map<String, JobExecutors> jobs = new HashMap<>();
+  private final Map<String, Map<String, String>> jobAnnotations = new HashMap<>();
 
   private volatile @Nullable ClusterSnapshot published = ClusterSnapshot.EMPTY;
+  private volatile long lastSweepNanos;
 
+  /** A state for snapshot mode: binds are truth, nothing expires. */
   public ClusterState(PodRoles roles) {
+    this(roles, Ticker.systemTicker(), Duration.ofMinutes(2), true, AssumptionListener.NONE);
+  }
+
+  /**
+   * @param assumptionTtl how long an unconfirmed placement or observed pod counts
+   * @param recordAssumptions false only to demonstrate, in a test, what goes wrong without them
+   */
+  public ClusterState(PodRoles roles, Ticker ticker, Duration assumptionTtl, boolean recordAssumptions,
+      AssumptionListener listener) {
     this.roles = roles;
+    this.ticker = ticker;
+    this.recordAssumptions = recordAssumptions;
+    this.listener = listener;
+    Set<String> kept = new HashSet<>(roles.jobLabels());
+    kept.add(roles.roleLabel());
+    kept.add(roles.inactiveLabel());
+    this.keptLabels = Set.copyOf(kept);
+    this.assumptions = Caffeine.newBuilder()
+        .ticker(ticker)
+        .executor(Runnable::run)
+        .expireAfterWrite(assumptionTtl)
+        .<String, Assumed>removalListener((uid, assumed, cause) -> {
+          if (cause == RemovalCause.EXPIRED && uid != null && assumed != null) {
+            onExpired(uid, assumed);
+          }
+        })
+        .build();
+    this.lastSweepNanos = ticker.read();
   }
 
   public ClusterSnapshot snapshot() {
+    long now = ticker.read();
+    if (now - lastSweepNanos >= SWEEP_INTERVAL_NANOS) {
+      synchronized (this) {
+        lastSweepNanos = now;
+        assumptions.cleanUp();
+      }
+    }
     ClusterSnapshot current = published;
     if (current != null) {
       return current;
     }
     synchronized (this) {
       if (published == null) {
-        published = new ClusterSnapshot(nodes, nonZeroRequested, jobs);
+        published = new ClusterSnapshot(nodes, nonZeroRequested, jobs, jobAnnotations);
       }
       return published;
     }
   }
+
+  // ---- nodes ----
 
   public synchronized void upsertNode(NodeInfo node) {
     nodes.put(node.name(), node);
@@ -75,20 +150,37 @@ public final class ClusterState {
     }
   }
 
-  /** Adds the pod, or replaces the pod with the same uid. */
-  public synchronized void upsertPod(PodInfo pod) {
-    PodInfo previous = podsByUid.put(pod.uid(), pod);
-    if (previous != null) {
-      unindex(previous);
-    }
-    uidByKey.put(pod.key(), pod.uid());
-    index(pod);
-    published = null;
+  public synchronized boolean hasNode(String name) {
+    return nodes.containsKey(name);
   }
 
-  /** Adds the pod only if no pod with its uid is known; returns whether it was added. */
+  // ---- informer truth ----
+
+  /** The pod as the API server (or the snapshot file) shows it; replaces the same uid. */
+  public synchronized void upsertPod(PodInfo pod) {
+    PodInfo compact = compact(pod);
+    PodInfo previous = informerPods.put(compact.uid(), compact);
+    if (previous != null && !previous.key().equals(compact.key())) {
+      uidByKey.remove(previous.key(), compact.uid());
+    }
+    if (compact.isBound()) {
+      Assumed assumed = assumptions.getIfPresent(compact.uid());
+      if (assumed != null) {
+        assumptions.invalidate(compact.uid());
+        if (assumed.node() != null) {
+          listener.confirmed(compact, Duration.ofNanos(ticker.read() - assumed.sinceNanos()));
+        }
+      }
+    }
+    reindex(compact.uid());
+  }
+
+  /**
+   * Adds the pod to the informer layer unless a pod with its uid is known; for snapshot mode,
+   * where what the verbs see is the truth. Returns whether it was added.
+   */
   public synchronized boolean addIfAbsent(PodInfo pod) {
-    if (podsByUid.containsKey(pod.uid())) {
+    if (effective.containsKey(pod.uid())) {
       return false;
     }
     upsertPod(pod);
@@ -96,55 +188,177 @@ public final class ClusterState {
   }
 
   public synchronized void removePod(String uid) {
-    PodInfo previous = podsByUid.remove(uid);
-    if (previous != null) {
-      uidByKey.remove(previous.key(), uid);
-      unindex(previous);
-      published = null;
+    informerPods.remove(uid);
+    assumptions.invalidate(uid);
+    reindex(uid);
+  }
+
+  /** For a deletion known only by namespace and name (an informer relist). */
+  public synchronized void removePod(String namespace, String name) {
+    String uid = uidByKey.get(namespace + "/" + name);
+    if (uid != null) {
+      removePod(uid);
     }
   }
 
+  // ---- assumptions ----
+
+  /**
+   * A pod seen in a filter or prioritize call. If neither layer knows it, it becomes a known
+   * pending pod (it counts in its job's size and can be bound) until the informer reports it or
+   * its time-to-live ends. Returns whether it was new.
+   */
+  public synchronized boolean observe(PodInfo pod) {
+    if (informerPods.containsKey(pod.uid()) || !recordAssumptions) {
+      return false;
+    }
+    Assumed existing = assumptions.getIfPresent(pod.uid());
+    if (existing != null && existing.node() != null) {
+      return false;
+    }
+    assumptions.put(pod.uid(), new Assumed(compact(pod.boundTo(null)), null, ticker.read()));
+    reindex(pod.uid());
+    return existing == null;
+  }
+
+  /**
+   * Records that spotpack bound the pod to {@code node}; it counts there at once. Returns false
+   * if the pod is unknown to both layers.
+   */
+  public synchronized boolean assumeBound(String uid, String node) {
+    PodInfo known = effective.get(uid);
+    if (known == null) {
+      return false;
+    }
+    if (!recordAssumptions) {
+      return true;
+    }
+    PodInfo informer = informerPods.get(uid);
+    if (informer != null && informer.isBound()) {
+      return true;
+    }
+    assumptions.put(uid, new Assumed(known.boundTo(null), node, ticker.read()));
+    reindex(uid);
+    return true;
+  }
+
+  /** The effective pod by namespace and name. */
   public synchronized Optional<PodInfo> pod(String namespace, String name) {
     String uid = uidByKey.get(namespace + "/" + name);
-    return uid == null ? Optional.empty() : Optional.ofNullable(podsByUid.get(uid));
+    return uid == null ? Optional.empty() : Optional.ofNullable(effective.get(uid));
   }
 
   public synchronized int podCount() {
-    return podsByUid.size();
+    return effective.size();
+  }
+
+  public synchronized int assumedCount() {
+    assumptions.cleanUp();
+    return (int) assumptions.estimatedSize();
+  }
+
+  // ---- indexing ----
+
+  private void onExpired(String uid, Assumed assumed) {
+    synchronized (this) {
+      if (assumed.node() != null) {
+        listener.expired(assumed.pod(), assumed.node());
+      }
+      reindex(uid);
+    }
+  }
+
+  private @Nullable PodInfo effectiveOf(String uid) {
+    PodInfo informer = informerPods.get(uid);
+    if (informer != null && informer.isBound()) {
+      return informer;
+    }
+    Assumed assumed = assumptions.getIfPresent(uid);
+    if (assumed != null && assumed.node() != null) {
+      return (informer != null ? informer : assumed.pod()).boundTo(assumed.node());
+    }
+    if (informer != null) {
+      return informer;
+    }
+    return assumed == null ? null : assumed.pod();
+  }
+
+  private void reindex(String uid) {
+    PodInfo before = effective.get(uid);
+    PodInfo after = effectiveOf(uid);
+    if (Objects.equals(before, after)) {
+      return;
+    }
+    if (before != null) {
+      unindex(before);
+      effective.remove(uid);
+      uidByKey.remove(before.key(), uid);
+    }
+    if (after != null) {
+      effective.put(uid, after);
+      uidByKey.put(after.key(), uid);
+      index(after);
+    }
+    published = null;
   }
 
   private void index(PodInfo pod) {
-    String node = pod.nodeName();
     if (pod.isBound()) {
-      nonZeroRequested.merge(node, pod.demand().nonZeroRequested(), Resources::plus);
+      nonZeroRequested.merge(pod.nodeName(), pod.demand().nonZeroRequested(), Resources::plus);
     }
-    activeExecutorJob(pod).ifPresent(job -> jobs.put(job, withExecutor(jobs.get(job), pod)));
+    activeExecutorJob(pod).ifPresent(job -> {
+      jobs.put(job, withExecutor(jobs.get(job), pod));
+      Map<String, String> spotAnnotations = pod.annotations();
+      if (!spotAnnotations.isEmpty()) {
+        jobAnnotations.put(job, spotAnnotations);
+      }
+    });
   }
 
   private void unindex(PodInfo pod) {
-    String node = pod.nodeName();
     if (pod.isBound()) {
-      Resources left = nonZeroRequested.get(node).minus(pod.demand().nonZeroRequested());
+      Resources left = nonZeroRequested.get(pod.nodeName()).minus(pod.demand().nonZeroRequested());
       if (left.amounts().values().stream().allMatch(v -> v == 0)) {
-        nonZeroRequested.remove(node);
+        nonZeroRequested.remove(pod.nodeName());
       } else {
-        nonZeroRequested.put(node, left);
+        nonZeroRequested.put(pod.nodeName(), left);
       }
     }
-    activeExecutorJob(pod)
-        .ifPresent(
-            job -> {
-              JobExecutors rest = withoutExecutor(jobs.get(job), pod.uid());
-              if (rest.count() == 0) {
-                jobs.remove(job);
-              } else {
-                jobs.put(job, rest);
-              }
-            });
+    activeExecutorJob(pod).ifPresent(job -> {
+      JobExecutors rest = withoutExecutor(jobs.get(job), pod.uid());
+      if (rest.count() == 0) {
+        jobs.remove(job);
+        jobAnnotations.remove(job);
+      } else {
+        jobs.put(job, rest);
+      }
+    });
   }
 
   private Optional<String> activeExecutorJob(PodInfo pod) {
     return roles.isActiveExecutor(pod.labels()) ? roles.jobOf(pod.labels()) : Optional.empty();
+  }
+
+  /** Only what the policy needs of a cached pod; node names shared with the node map. */
+  private PodInfo compact(PodInfo pod) {
+    Map<String, String> labels = new TreeMap<>();
+    pod.labels().forEach((k, v) -> {
+      if (keptLabels.contains(k)) {
+        labels.put(k, v);
+      }
+    });
+    Map<String, String> annotations = new TreeMap<>();
+    pod.annotations().forEach((k, v) -> {
+      if (k.startsWith(SPOTPACK_ANNOTATION_PREFIX)) {
+        annotations.put(k, v);
+      }
+    });
+    String node = pod.nodeName();
+    if (node != null) {
+      NodeInfo known = nodes.get(node);
+      node = known != null ? known.name() : node;
+    }
+    return new PodInfo(pod.uid(), pod.namespace(), pod.name(), labels, annotations, node, pod.demand());
   }
 
   private static JobExecutors withExecutor(@Nullable JobExecutors job, PodInfo pod) {

@@ -41,7 +41,7 @@ public final class SnapshotBinder implements Binder {
         return BindResult.failed(
             "pod " + request.podKey() + " has UID " + pod.uid() + ", not " + request.uid());
       }
-      if (state.snapshot().node(request.node()) == null) {
+      if (!state.hasNode(request.node())) {
         return BindResult.failed("node " + request.node() + " is not in the snapshot");
       }
       if (pod.isBound()) {

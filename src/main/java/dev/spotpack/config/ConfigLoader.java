@@ -28,7 +28,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * <p>Stateless apart from its mapper; safe to share across threads.
  */
 public final class ConfigLoader {
-  private static final Set<String> TOP = Set.of("pods", "spot", "profiles", "scoring", "server");
+  private static final Set<String> TOP = Set.of("pods", "spot", "profiles", "scoring", "server", "cluster");
 
   // Floats as BigDecimal so that 0.29 stays exactly 0.29.
   private final ObjectMapper yaml =
@@ -64,11 +64,12 @@ public final class ConfigLoader {
     Profiles profiles = readProfiles(r, root.get("profiles"), d.profiles());
     ResourceWeights weights = readWeights(r, root.get("scoring"), d.scoringWeights());
     ServerConfig server = readServer(r, root.get("server"));
+    ClusterConfig cluster = readCluster(r, root.get("cluster"));
 
     if (!r.problems.isEmpty()) {
       throw new ConfigException(source, r.problems);
     }
-    return new SpotpackConfig(new PolicyConfig(roles, spotNodes, allowDrivers, profiles, weights), server);
+    return new SpotpackConfig(new PolicyConfig(roles, spotNodes, allowDrivers, profiles, weights), server, cluster);
   }
 
   private static PodRoles readRoles(Reader r, @Nullable JsonNode pods, PodRoles d) {
@@ -198,6 +199,23 @@ public final class ConfigLoader {
     long max = r.integer(server.get("maxRequestBodyBytes"), "server.maxRequestBodyBytes",
         ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024, 1L << 31);
     return new ServerConfig(max);
+  }
+
+  private static ClusterConfig readCluster(Reader r, @Nullable JsonNode cluster) {
+    ClusterConfig d = ClusterConfig.DEFAULT;
+    if (cluster == null || !r.object(cluster, "cluster")) {
+      return d;
+    }
+    r.onlyKeys(cluster, "cluster.",
+        Set.of("assumedPlacementTtlSeconds", "bindTimeoutMillis", "bindThreads", "listPageSize"));
+    long ttl = r.integer(cluster.get("assumedPlacementTtlSeconds"), "cluster.assumedPlacementTtlSeconds",
+        d.assumedPlacementTtl().toSeconds(), 1, 3600);
+    long bindTimeout = r.integer(cluster.get("bindTimeoutMillis"), "cluster.bindTimeoutMillis",
+        d.bindTimeout().toMillis(), 100, 60_000);
+    long threads = r.integer(cluster.get("bindThreads"), "cluster.bindThreads", d.bindThreads(), 1, 256);
+    long page = r.integer(cluster.get("listPageSize"), "cluster.listPageSize", d.listPageSize(), 1, 10_000);
+    return new ClusterConfig(java.time.Duration.ofSeconds(ttl), java.time.Duration.ofMillis(bindTimeout),
+        (int) threads, (int) page);
   }
 
   /** Typed reads that record a problem (with the key path) instead of throwing. */

@@ -1,23 +1,32 @@
 package dev.spotpack.http;
 
+import dev.spotpack.extender.JobReports;
+import dev.spotpack.protocol.ExtenderJson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * The management port: {@code GET /healthz} (the process serves), {@code GET /readyz} (the
- * cluster state is synced; 503 until then) and {@code GET /metrics} (Prometheus text format).
- * Kept off the extender port so that probes and scrapes never queue behind scheduling calls and
- * can be exposed differently.
+ * cluster state is synced; 503 until then), {@code GET /metrics} (Prometheus text format) and
+ * {@code GET /debug/jobs} (per job: size, caps, executors per node with the spot flag). Kept off
+ * the extender port so that probes and scrapes never queue behind scheduling calls and can be
+ * exposed differently.
  */
 public final class ManagementRoutes {
   private final BooleanSupplier ready;
   private final PrometheusMeterRegistry registry;
+  private final JobReports jobs;
+  private final ExtenderJson json;
 
-  public ManagementRoutes(BooleanSupplier ready, PrometheusMeterRegistry registry) {
+  public ManagementRoutes(BooleanSupplier ready, PrometheusMeterRegistry registry, JobReports jobs, ExtenderJson json) {
     this.ready = ready;
     this.registry = registry;
+    this.jobs = jobs;
+    this.json = json;
   }
 
   public Router router(Vertx vertx) {
@@ -30,9 +39,13 @@ public final class ManagementRoutes {
           .putHeader("Content-Type", "text/plain")
           .end(isReady ? "ready\n" : "not ready: cluster state not synced\n");
     });
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(registry.scrape()));
+    router.get("/metrics").blockingHandler(ctx -> {
+      jobs.publish();
+      ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+    });
+    router.get("/debug/jobs").blockingHandler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(Buffer.buffer(json.write(Map.of("jobs", jobs.all())))));
     return router;
   }
 }

@@ -82,6 +82,38 @@ public final class SpotPolicy {
     return scores;
   }
 
+  /**
+   * The state of one job as its next executor would see it, read with the {@code spotpack.dev/*}
+   * annotations its executors carry.
+   */
+  public JobReport report(String job, Map<String, String> jobAnnotations, ClusterView view) {
+    JobExecutors executors = view.job(job);
+    Map<String, Integer> byNode = new java.util.TreeMap<>();
+    executors.nodeByExecutorUid().values().forEach(n -> byNode.merge(n, 1, Integer::sum));
+    List<JobReport.NodeCount> nodes = new ArrayList<>();
+    int onSpot = 0;
+    int maxOnOneSpotNode = 0;
+    for (Map.Entry<String, Integer> e : byNode.entrySet()) {
+      NodeInfo info = view.node(e.getKey());
+      boolean spot = info != null && config.spotNodes().isSpot(info);
+      nodes.add(new JobReport.NodeCount(e.getKey(), e.getValue(), spot));
+      if (spot) {
+        onSpot += e.getValue();
+        maxOnOneSpotNode = Math.max(maxOnOneSpotNode, e.getValue());
+      }
+    }
+    SpotAnnotations.Result read = annotations.read(jobAnnotations);
+    String problem = read instanceof SpotAnnotations.Invalid invalid ? invalid.message() : "";
+    SpotLimits limits = read instanceof SpotAnnotations.Valid valid
+        ? valid.limits()
+        : ((SpotAnnotations.Valid) annotations.read(Map.of())).limits();
+    int jobSize = limits.jobSize(executors.count());
+    int shareLimit = Caps.limitsShare(limits.maxSpotShare()) ? Caps.spotShareLimit(limits.maxSpotShare(), jobSize) : -1;
+    return new JobReport(job, limits.profile(), executors.count(), executors.pendingExecutorUids().size(), jobSize,
+        Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize), shareLimit, onSpot,
+        jobSize == 0 ? 0 : (double) maxOnOneSpotNode / jobSize, nodes, problem);
+  }
+
   /** The rule for one node, with everything that does not depend on the node computed once. */
   @FunctionalInterface
   private interface NodeRule {

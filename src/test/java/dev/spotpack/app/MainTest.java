@@ -66,9 +66,16 @@ class MainTest {
   }
 
   @Test
-  void serveWithoutAClusterSourceSaysWhatToGive() {
-    Run r = run("serve");
+  void aMissingKubeconfigIsNamed() {
+    Run r = run("serve", "--kubeconfig", "/nonexistent/kubeconfig");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("--snapshot FILE").contains("--example");
+    assertThat(r.err()).contains("kubeconfig /nonexistent/kubeconfig does not exist");
+  }
+
+  @Test
+  void kubeconfigDoesNotGoWithASnapshot() {
+    Run r = run("serve", "--example", "--kubeconfig", "/tmp/k");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--kubeconfig is for a live cluster");
   }
 }

@@ -78,7 +78,7 @@ class ConfigLoaderTest {
   static Stream<Bad> bad() {
     return Stream.of(
         new Bad("an unknown top-level key", "spots: {}\n",
-            List.of("spots: unknown key (known here: pods, profiles, scoring, server, spot)")),
+            List.of("spots: unknown key (known here: cluster, pods, profiles, scoring, server, spot)")),
         new Bad("a misspelt nested key", "spot:\n  allowDriver: true\n",
             List.of("spot.allowDriver: unknown key (known here: allowDrivers, nodeSelectors)")),
         new Bad("every problem at once", """

@@ -31,7 +31,7 @@ class ExtenderServerIT {
   static void start(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("spotpack.yaml");
     Files.writeString(config, "server:\n  maxRequestBodyBytes: " + BODY_LIMIT + "\n");
-    app = ExtenderApp.create(new ExtenderApp.Options(config, null, "127.0.0.1", 0, 0));
+    app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
     app.start();
     request = Files.readString(Path.of("src/main/resources/examples/filter-request.json"));
   }

@@ -1,0 +1,176 @@
+package dev.spotpack.kube;
+
+import dev.spotpack.cluster.ClusterState;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Design note.
+ *
+ * Two informers (Nodes; Pods in all namespaces) feed ClusterState one event at a time; nothing is
+ * recomputed per request. Finished pods are filtered out by the API server (field selector
+ * status.phase!=Succeeded,status.phase!=Failed: a pod that finishes then arrives as a deletion)
+ * and again here, so correctness does not depend on the selector.
+ *
+ * Failure policy (house-style.md 3.6): fabric8's default exception handler stops an informer on
+ * any error before the first sync and on non-410 watch errors afterwards, leaving a frozen cache
+ * that answers without a sound (checked in fabric8 8.0.0's Reflector). Ours logs and retries
+ * every time. If an informer stops anyway, readiness turns false for good and the stop is logged
+ * at ERROR, so the probe restarts the process rather than letting it decide on a frozen view.
+ *
+ * Handlers never throw: an object spotpack cannot convert is logged with its key and counted.
+ */
+
+/**
+ * Watches Nodes and Pods and keeps {@link ClusterState} current. {@link #start()} returns at once;
+ * {@link #ready()} tells when both informers have synced.
+ *
+ * <p>Thread-safe. Each informer calls its handler from one thread.
+ */
+public final class ClusterFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterFeed.class);
+
+  private final KubernetesClient client;
+  private final KubeModel model;
+  private final ClusterState state;
+  private final FeedMetrics metrics;
+  private final long listPageSize;
+
+  private volatile List<SharedIndexInformer<? extends HasMetadata>> informers = List.of();
+  private volatile boolean stopped;
+
+  public ClusterFeed(KubernetesClient client, KubeModel model, ClusterState state, FeedMetrics metrics,
+      long listPageSize) {
+    this.client = client;
+    this.model = model;
+    this.state = state;
+    this.metrics = metrics;
+    this.listPageSize = listPageSize;
+  }
+
+  /** Starts both informers; the returned stage completes when both have synced. */
+  public CompletionStage<Void> start() {
+    SharedIndexInformer<Node> nodes = client.nodes().withLimit(listPageSize).runnableInformer(0);
+    SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace()
+        .withoutField("status.phase", "Succeeded")
+        .withoutField("status.phase", "Failed")
+        .withLimit(listPageSize)
+        .runnableInformer(0);
+    nodes.itemStore(new KeyOnlyItemStore<>(Node::new));
+    pods.itemStore(new KeyOnlyItemStore<>(Pod::new));
+    nodes.addEventHandler(handler("nodes", this::applyNode, this::deleteNode));
+    pods.addEventHandler(handler("pods", this::applyPod, this::deletePod));
+    informers = List.of(nodes, pods);
+    CompletableFuture<?>[] synced = new CompletableFuture<?>[2];
+    int i = 0;
+    for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
+      String resource = i == 0 ? "nodes" : "pods";
+      informer.exceptionHandler((isStarted, t) -> {
+        LOG.warn("{} informer: {} (retrying{})", resource, t.toString(), isStarted ? "" : ", not yet synced");
+        metrics.error(resource, "watch");
+        return true;
+      });
+      informer.stopped().whenComplete((v, t) -> {
+        if (!closing) {
+          stopped = true;
+          LOG.error("{} informer STOPPED{}: spotpack is no longer ready and answers every call with an error "
+              + "until it is restarted", resource, t == null ? "" : " (" + t + ")");
+        }
+      });
+      synced[i++] = informer.start().toCompletableFuture();
+    }
+    return CompletableFuture.allOf(synced);
+  }
+
+  private volatile boolean closing;
+
+  /** Both informers have listed everything once and none has stopped. */
+  public boolean ready() {
+    List<SharedIndexInformer<? extends HasMetadata>> current = informers;
+    if (stopped || current.isEmpty()) {
+      return false;
+    }
+    for (SharedIndexInformer<? extends HasMetadata> informer : current) {
+      if (!informer.hasSynced()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    informers.forEach(SharedIndexInformer::stop);
+  }
+
+  private void applyNode(Node node) {
+    state.upsertNode(model.toNodeInfo(node));
+  }
+
+  private void deleteNode(Node node) {
+    state.removeNode(node.getMetadata().getName());
+  }
+
+  private void applyPod(Pod pod) {
+    if (KubeModel.isTerminated(pod)) {
+      deletePod(pod);
+    } else {
+      state.upsertPod(model.toPodInfo(pod));
+    }
+  }
+
+  private void deletePod(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    if (uid != null && !uid.isEmpty()) {
+      state.removePod(uid);
+    } else {
+      state.removePod(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    }
+  }
+
+  private <T extends HasMetadata> ResourceEventHandler<T> handler(String resource, Consumer<T> apply,
+      Consumer<T> delete) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        run("add", obj, apply);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        run("update", newObj, apply);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        run("delete", obj, delete);
+      }
+
+      private void run(String type, T obj, Consumer<T> action) {
+        try {
+          action.accept(obj);
+          metrics.event(resource, type);
+        } catch (RuntimeException e) {
+          metrics.error(resource, "convert");
+          LOG.warn("{} {} {}/{} ignored: {}", resource, type, obj.getMetadata().getNamespace(),
+              obj.getMetadata().getName(), e.getMessage());
+        }
+      }
+    };
+  }
+
+  /** How long to wait for the first sync before logging that it is slow. */
+  public static final Duration SLOW_SYNC = Duration.ofSeconds(30);
+}

@@ -1,0 +1,29 @@
+package dev.spotpack.kube;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The informer metrics: {@code spotpack_informer_events_total{resource,type}} and {@code
+ * spotpack_informer_errors_total{resource,kind}} (kind: {@code convert} for an object spotpack
+ * could not read, {@code watch} for a watch or list failure).
+ *
+ * <p>Thread-safe.
+ */
+public final class FeedMetrics {
+  private final MeterRegistry registry;
+
+  public FeedMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void event(String resource, String type) {
+    Counter.builder("spotpack.informer.events").description("Informer events applied to spotpack's state")
+        .tag("resource", resource).tag("type", type).register(registry).increment();
+  }
+
+  void error(String resource, String kind) {
+    Counter.builder("spotpack.informer.errors").description("Informer failures")
+        .tag("resource", resource).tag("kind", kind).register(registry).increment();
+  }
+}

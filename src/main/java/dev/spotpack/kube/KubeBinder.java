@@ -1,0 +1,104 @@
+package dev.spotpack.kube;
+
+import dev.spotpack.bind.BindRequest;
+import dev.spotpack.bind.BindResult;
+import dev.spotpack.bind.Binder;
+import dev.spotpack.cluster.ClusterState;
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds through the API server exactly as kube-scheduler's DefaultBinder does: {@code POST
+ * /api/v1/namespaces/{ns}/pods/{name}/binding} with the pod's UID as a precondition, so that a
+ * newer pod with the same name is never bound. On success the placement is recorded in {@link
+ * ClusterState} at once, before the informer reports it, so that the next filter call counts it.
+ * On failure nothing is recorded and {@code Error} carries the API server's message.
+ *
+ * <p>The blocking call runs on the injected bounded executor and is cut off after {@code timeout},
+ * which must stay inside kube-scheduler's {@code httpTimeout}. Thread-safe.
+ */
+public final class KubeBinder implements Binder {
+  private static final Logger LOG = LoggerFactory.getLogger(KubeBinder.class);
+
+  private final KubernetesClient client;
+  private final ClusterState state;
+  private final Executor executor;
+  private final Duration timeout;
+  private final MeterRegistry registry;
+
+  public KubeBinder(KubernetesClient client, ClusterState state, Executor executor, Duration timeout,
+      MeterRegistry registry) {
+    this.client = client;
+    this.state = state;
+    this.executor = executor;
+    this.timeout = timeout;
+    this.registry = registry;
+  }
+
+  @Override
+  public CompletionStage<BindResult> bind(BindRequest request) {
+    String uid = request.uid().isEmpty()
+        ? state.pod(request.namespace(), request.name()).map(p -> p.uid()).orElse("")
+        : request.uid();
+    CompletableFuture<BindResult> call;
+    try {
+      call = CompletableFuture.supplyAsync(() -> post(request, uid), executor);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(failed(request, "overloaded", "too many binds in flight"));
+    }
+    return call
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(t -> describe(request, t instanceof CompletionException && t.getCause() != null ? t.getCause() : t));
+  }
+
+  private BindResult post(BindRequest request, String uid) {
+    Binding binding = new BindingBuilder()
+        .withNewMetadata().withName(request.name()).withNamespace(request.namespace())
+        .withUid(uid.isEmpty() ? null : uid).endMetadata()
+        .withNewTarget().withApiVersion("v1").withKind("Node").withName(request.node()).endTarget()
+        .build();
+    client.raw("/api/v1/namespaces/" + request.namespace() + "/pods/" + request.name() + "/binding", "POST", binding);
+    if (!uid.isEmpty() && !state.assumeBound(uid, request.node())) {
+      LOG.warn("bound {} to {}, but spotpack had not seen the pod: it counts once the informer reports it",
+          request.podKey(), request.node());
+    }
+    return BindResult.bound();
+  }
+
+  private BindResult describe(BindRequest request, Throwable t) {
+    if (t instanceof TimeoutException) {
+      return failed(request, "timeout", "no answer from the API server within " + timeout.toMillis()
+          + " ms (config cluster.bindTimeoutMillis); the pod may still be bound, which the informer will show");
+    }
+    if (t instanceof KubernetesClientException e) {
+      String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+      return switch (e.getCode()) {
+        case 404 -> failed(request, "not_found", "pod not found (404): " + message);
+        case 409 -> failed(request, "conflict", "conflict (409): " + message);
+        case 0 -> failed(request, "unreachable", "API server unreachable: " + message);
+        default -> failed(request, "api_error", "API server answered " + e.getCode() + ": " + message);
+      };
+    }
+    LOG.error("binding {} to {} failed unexpectedly", request.podKey(), request.node(), t);
+    return failed(request, "internal", t.toString());
+  }
+
+  private BindResult failed(BindRequest request, String reason, String detail) {
+    Counter.builder("spotpack.bind.errors").description("Binds that failed, by reason")
+        .tag("reason", reason).register(registry).increment();
+    return BindResult.failed("binding " + request.podKey() + " to node " + request.node() + " failed: " + detail);
+  }
+}

@@ -1,0 +1,285 @@
+package dev.spotpack.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spotpack.app.ExtenderApp;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code serve} against fabric8's mock API server in CRUD mode: informer sync and readiness, the
+ * binding POST with the pod's UID, API errors, and the state following pod and node events. The
+ * mock does not implement the binding subresource (it answers 409 to any binding POST), so each
+ * test answers that path itself and, where a test needs the API server's effect, sets the pod's
+ * nodeName as the real API server would.
+ */
+@EnableKubernetesMockClient(crud = true)
+class LiveClusterIT {
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  static final String JOB = "spark-abc";
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+  ExtenderApp app;
+  @TempDir Path dir;
+  final List<String> bindingBodies = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    client.nodes().resource(node("spot-a", "spot")).create();
+    client.nodes().resource(node("spot-b", "spot")).create();
+    client.nodes().resource(node("od-1", "on-demand")).create();
+    for (int i = 1; i <= 3; i++) {
+      client.pods().inNamespace("spark").resource(executor("e" + i, "spot-a", "Running")).create();
+    }
+    client.pods().inNamespace("spark").resource(executor("done", "spot-b", "Succeeded")).create();
+    app = startApp(kubeconfig(client.getConfiguration().getMasterUrl()), "");
+    await().atMost(Duration.ofSeconds(20)).until(app::ready);
+  }
+
+  @AfterEach
+  void stop() {
+    if (app != null) {
+      app.stop();
+    }
+  }
+
+  ExtenderApp startApp(Path kubeconfig, String extraConfig) throws Exception {
+    Path config = dir.resolve("spotpack-" + System.nanoTime() + ".yaml");
+    Files.writeString(config, "cluster:\n  bindTimeoutMillis: 500\n" + extraConfig);
+    ExtenderApp a = ExtenderApp.create(
+        new ExtenderApp.Options(config, new ExtenderApp.Source.Live(kubeconfig), "127.0.0.1", 0, 0));
+    a.start();
+    return a;
+  }
+
+  Path kubeconfig(String masterUrl) throws Exception {
+    Path file = dir.resolve("kubeconfig-" + System.nanoTime());
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster:
+            server: %s
+            insecure-skip-tls-verify: true
+        contexts:
+        - name: mock
+          context: {cluster: mock, user: test, namespace: default}
+        current-context: mock
+        users:
+        - name: test
+          user: {token: test-token}
+        """.formatted(masterUrl));
+    return file;
+  }
+
+  static Node node(String name, String capacityType) {
+    return new NodeBuilder().withNewMetadata().withName(name)
+        .withLabels(Map.of("karpenter.sh/capacity-type", capacityType)).endMetadata()
+        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"))).endStatus()
+        .build();
+  }
+
+  static Pod executor(String name, String nodeName, String phase) {
+    return new PodBuilder().withNewMetadata().withName(name).withNamespace("spark")
+        .withLabels(Map.of("spark-app-selector", JOB, "spark-role", "executor"))
+        .withAnnotations(Map.of("spotpack.dev/expected-executors", "12")).endMetadata()
+        .withNewSpec().withNodeName(nodeName).withSchedulerName("spotpack-scheduler")
+        .addNewContainer().withName("executor").withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("2"), "memory", new Quantity("8Gi"))).endResources().endContainer()
+        .endSpec().withNewStatus().withPhase(phase).endStatus().build();
+  }
+
+  HttpResponse<String> post(String verb, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  JsonNode filter(Pod pod) throws Exception {
+    String podJson = client.getKubernetesSerialization().asJson(pod);
+    return JSON.readTree(post("filter", "{\"Pod\":" + podJson + ",\"Nodes\":null,\"NodeNames\":[\"spot-a\",\"spot-b\",\"od-1\"]}").body());
+  }
+
+  JsonNode job() throws Exception {
+    JsonNode jobs = JSON.readTree(get("/debug/jobs").body()).get("jobs");
+    for (JsonNode j : jobs) {
+      if (j.get("job").stringValue().equals(JOB)) {
+        return j;
+      }
+    }
+    return JSON.readTree("{\"executors\":0,\"executorsOnSpot\":0,\"nodes\":[]}");
+  }
+
+  void answerBinding(String pod, int status, Object body) {
+    server.expect().post().withPath("/api/v1/namespaces/spark/pods/" + pod + "/binding")
+        .andReply(status, request -> {
+          bindingBodies.add(request.getBody().readUtf8());
+          return body;
+        }).always();
+  }
+
+  Pod createPending(String name) {
+    return client.pods().inNamespace("spark").resource(executor(name, null, "Pending")).create();
+  }
+
+  @Test
+  void syncsAndDecidesOnTheInformerView() throws Exception {
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
+    JsonNode job = job();
+    // 3 running executors on spot-a; the Succeeded one on spot-b does not count
+    assertThat(job.get("executors").intValue()).isEqualTo(3);
+    assertThat(job.get("executorsOnSpot").intValue()).isEqualTo(3);
+    assertThat(job.get("jobSize").intValue()).isEqualTo(12);
+    assertThat(job.get("perNodeCap").intValue()).isEqualTo(3);
+
+    Pod pending = createPending("e4");
+    JsonNode result = filter(pending);
+    assertThat(result.get("Error").stringValue()).isEmpty();
+    assertThat(result.get("FailedAndUnresolvableNodes").get("spot-a").stringValue())
+        .isEqualTo("spot node: job spark-abc already has 3 of its 12 executors here (cap 3 = 25%)");
+    assertThat(result.get("NodeNames").toString()).isEqualTo("[\"spot-b\",\"od-1\"]");
+  }
+
+  @Test
+  void bindPostsTheBindingWithTheUidAndCountsAtOnce() throws Exception {
+    Pod e4 = createPending("e4");
+    answerBinding("e4", 201, e4);
+    await().until(() -> job().get("pending").intValue() == 1);
+
+    HttpResponse<String> bind = post("bind", "{\"PodName\":\"e4\",\"PodNamespace\":\"spark\",\"PodUID\":\""
+        + e4.getMetadata().getUid() + "\",\"Node\":\"spot-b\"}");
+    assertThat(bind.body()).isEqualTo("{\"Error\":\"\"}");
+
+    JsonNode binding = JSON.readTree(bindingBodies.get(0));
+    assertThat(binding.get("kind").stringValue()).isEqualTo("Binding");
+    assertThat(binding.at("/metadata/name").stringValue()).isEqualTo("e4");
+    assertThat(binding.at("/metadata/uid").stringValue()).isEqualTo(e4.getMetadata().getUid());
+    assertThat(binding.at("/target/kind").stringValue()).isEqualTo("Node");
+    assertThat(binding.at("/target/name").stringValue()).isEqualTo("spot-b");
+
+    // counted on spot-b before the informer knows: no wait, no stale count
+    JsonNode job = job();
+    assertThat(job.get("executorsOnSpot").intValue()).isEqualTo(4);
+    assertThat(get("/metrics").body()).contains("spotpack_assumed_placements 1.0");
+
+    // the API server's effect arrives through the informer: the record ends, nothing counts twice
+    client.pods().inNamespace("spark").withName("e4").edit(p -> {
+      p.getSpec().setNodeName("spot-b");
+      return p;
+    });
+    await().until(() -> get("/metrics").body().contains("spotpack_assumed_placements 0.0"));
+    assertThat(job().get("executorsOnSpot").intValue()).isEqualTo(4);
+    assertThat(get("/metrics").body()).contains("spotpack_bind_confirmation_seconds_count 1");
+  }
+
+  @Test
+  void apiErrorsComeBackInErrorAndLeaveNoPhantomPlacement() throws Exception {
+    Pod e5 = createPending("e5");
+    await().until(() -> job().get("pending").intValue() == 1);
+    answerBinding("e5", 409, new StatusBuilder().withCode(409).withReason("Conflict")
+        .withMessage("pod e5 is already assigned to node \"od-1\"").build());
+    answerBinding("ghost", 404, new StatusBuilder().withCode(404).withReason("NotFound")
+        .withMessage("pods \"ghost\" not found").build());
+
+    JsonNode conflict = JSON.readTree(post("bind", "{\"PodName\":\"e5\",\"PodNamespace\":\"spark\",\"PodUID\":\""
+        + e5.getMetadata().getUid() + "\",\"Node\":\"spot-b\"}").body());
+    assertThat(conflict.get("Error").stringValue()).isEqualTo(
+        "binding spark/e5 to node spot-b failed: conflict (409): pod e5 is already assigned to node \"od-1\"");
+    JsonNode notFound = JSON.readTree(post("bind", "{\"PodName\":\"ghost\",\"PodNamespace\":\"spark\",\"PodUID\":\"x\",\"Node\":\"spot-b\"}").body());
+    assertThat(notFound.get("Error").stringValue())
+        .isEqualTo("binding spark/ghost to node spot-b failed: pod not found (404): pods \"ghost\" not found");
+
+    assertThat(job().get("executorsOnSpot").intValue()).isEqualTo(3);
+    assertThat(get("/metrics").body())
+        .contains("spotpack_bind_errors_total{reason=\"conflict\"} 1.0")
+        .contains("spotpack_bind_errors_total{reason=\"not_found\"} 1.0")
+        .contains("spotpack_assumed_placements 0.0");
+  }
+
+  @Test
+  void aSlowApiServerTimesOutInsideTheSchedulersTimeout() throws Exception {
+    Pod e6 = createPending("e6");
+    await().until(() -> job().get("pending").intValue() == 1);
+    server.expect().post().delay(3000).withPath("/api/v1/namespaces/spark/pods/e6/binding").andReturn(201, e6).always();
+
+    long t0 = System.nanoTime();
+    JsonNode slow = JSON.readTree(post("bind", "{\"PodName\":\"e6\",\"PodNamespace\":\"spark\",\"PodUID\":\""
+        + e6.getMetadata().getUid() + "\",\"Node\":\"spot-b\"}").body());
+    long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(slow.get("Error").stringValue()).startsWith(
+        "binding spark/e6 to node spot-b failed: no answer from the API server within 500 ms");
+    assertThat(tookMillis).isLessThan(2500);
+    assertThat(job().get("executorsOnSpot").intValue()).isEqualTo(3);
+  }
+
+  @Test
+  void followsExecutorsThatFinishAreDeletedOrGoInactive() throws Exception {
+    client.pods().inNamespace("spark").withName("e1").delete();
+    await().until(() -> job().get("executorsOnSpot").intValue() == 2);
+
+    client.pods().inNamespace("spark").withName("e2").edit(p -> {
+      p.getStatus().setPhase("Succeeded");
+      return p;
+    });
+    await().until(() -> job().get("executorsOnSpot").intValue() == 1);
+
+    client.pods().inNamespace("spark").withName("e3").edit(p -> {
+      p.getMetadata().getLabels().put("spark-exec-inactive", "true");
+      return p;
+    });
+    await().until(() -> job().get("executors").intValue() == 0);
+  }
+
+  @Test
+  void aReclaimedSpotNodeDisappearsFromTheView() throws Exception {
+    client.nodes().withName("spot-b").delete();
+    await().untilAsserted(() -> assertThat(filter(createPending("e7")).get("FailedAndUnresolvableNodes").get("spot-b").stringValue())
+        .isEqualTo("node not yet known to spotpack, which needs its labels to apply the spot rules"));
+  }
+
+  @Test
+  void answersNotReadyUntilTheInformersSync() throws Exception {
+    app.stop();
+    // nothing listens on port 9 of loopback: the informers never sync
+    app = startApp(kubeconfig("https://127.0.0.1:9"), "");
+    HttpResponse<String> ready = get("/readyz");
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).isEqualTo("not ready: cluster state not synced\n");
+    JsonNode result = filter(executor("e9", null, "Pending"));
+    assertThat(result.get("Error").stringValue()).isEqualTo("not ready: cluster state not synced");
+    assertThat(JSON.readTree(post("bind", "{\"PodName\":\"a\",\"PodNamespace\":\"b\",\"PodUID\":\"\",\"Node\":\"c\"}").body())
+        .get("Error").stringValue()).isEqualTo("not ready: cluster state not synced");
+    assertThat(get("/metrics").body()).contains("spotpack_ready 0.0");
+  }
+}
