@@ -93,6 +93,7 @@ public final class ExtenderApp {
   private final List<AutoCloseable> closeLast;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
+  private volatile boolean stopping;
   private @Nullable Vertx vertx;
   private @Nullable HttpServer extenderServer;
   private @Nullable HttpServer managementServer;
@@ -258,11 +259,11 @@ public final class ExtenderApp {
       feed.start().whenComplete((v, t) -> {
         if (t == null) {
           LOG.info("informers synced in {} ms: spotpack is ready", Duration.ofNanos(System.nanoTime() - t0).toMillis());
-        } else {
+        } else if (!stopping) {
           LOG.error("informers failed to start: {}", t.toString());
         }
       });
-      LOG.info("watching nodes and pods; verbs answer \"not ready\" until the first sync");
+      LOG.info("watching nodes and pods at {}; verbs answer \"not ready\" until the first sync", feed.apiServer());
     }
     Vertx v = Vertx.vertx();
     vertx = v;
@@ -300,6 +301,7 @@ public final class ExtenderApp {
 
   /** Drains in-flight calls (up to 5 s), closes Vert.x, then the feed and the client. Idempotent. */
   public synchronized void stop() {
+    stopping = true;
     try {
       for (HttpServer s : new HttpServer[] {extenderServer, managementServer}) {
         if (s != null) {

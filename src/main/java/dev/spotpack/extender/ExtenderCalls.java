@@ -60,7 +60,14 @@ public final class ExtenderCalls {
       answer = FilterVerb.Answer.badRequest(e.getMessage());
     }
     metrics.rejected(answer.decision().rejected().values());
-    log("filter", answer.outcome(), answer.podKey(), answer.result().error());
+    if (LOG.isDebugEnabled() && answer.result().error().isEmpty()) {
+      Map<String, Long> byRule = new java.util.TreeMap<>();
+      answer.decision().rejected().values().forEach(r -> byRule.merge(r.rule().label(), 1L, Long::sum));
+      LOG.debug("filter {}: pod={} feasible={} rejected={}", answer.outcome().label(), answer.podKey(),
+          answer.decision().feasible().size(), byRule);
+    } else {
+      log("filter", answer.outcome(), answer.podKey(), answer.result().error());
+    }
     metrics.record("filter", answer.outcome(), elapsed(start));
     return new Reply(200, answer.result());
   }

@@ -49,6 +49,7 @@ public final class ClusterFeed implements AutoCloseable {
 
   private volatile List<SharedIndexInformer<? extends HasMetadata>> informers = List.of();
   private volatile boolean stopped;
+  private volatile boolean closing;
 
   public ClusterFeed(KubernetesClient client, KubeModel model, ClusterState state, FeedMetrics metrics,
       long listPageSize) {
@@ -67,8 +68,8 @@ public final class ClusterFeed implements AutoCloseable {
         .withoutField("status.phase", "Failed")
         .withLimit(listPageSize)
         .runnableInformer(0);
-    nodes.itemStore(new KeyOnlyItemStore<>(Node::new));
-    pods.itemStore(new KeyOnlyItemStore<>(Pod::new));
+    nodes.itemStore(KeyOnlyStores.nodes());
+    pods.itemStore(KeyOnlyStores.pods());
     nodes.addEventHandler(handler("nodes", this::applyNode, this::deleteNode));
     pods.addEventHandler(handler("pods", this::applyPod, this::deletePod));
     informers = List.of(nodes, pods);
@@ -93,7 +94,10 @@ public final class ClusterFeed implements AutoCloseable {
     return CompletableFuture.allOf(synced);
   }
 
-  private volatile boolean closing;
+  /** The API server's URL, for logs. */
+  public String apiServer() {
+    return client.getMasterUrl().toString();
+  }
 
   /** Both informers have listed everything once and none has stopped. */
   public boolean ready() {
