@@ -2,6 +2,7 @@ package dev.spotpack.cluster;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.spotpack.policy.model.JobExecutors;
@@ -10,6 +11,7 @@ import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.spot.PodRoles;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -64,8 +66,22 @@ public final class ClusterState {
   private static final String SPOTPACK_ANNOTATION_PREFIX = "spotpack.dev/";
   private static final long SWEEP_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
-  /** A placement or a pending pod the informer has not reported yet. */
-  private record Assumed(PodInfo pod, @Nullable String node, long sinceNanos) {}
+  /**
+   * What spotpack knows of a pod before the informer does: bound to {@code node} by our bind; or
+   * pending, and then possibly in flight to one of {@code inFlight} (the spot nodes our filter
+   * allowed, between kube-scheduler's choice and its bind call).
+   */
+  private record Assumed(PodInfo pod, @Nullable String node, Set<String> inFlight, long sinceNanos) {}
+
+  /** What the indexes hold for a pod: its effective state and the nodes it may be in flight to. */
+  private record Indexed(PodInfo pod, Set<String> inFlight) {}
+
+  /**
+   * An in-flight record ends with the bind that follows within milliseconds; if kube-scheduler
+   * never binds (the pod failed a later plugin, or went to a node we did not cap), it is re-filtered
+   * or bound elsewhere soon. Half a minute bounds the cost of a record nobody ends.
+   */
+  static final Duration IN_FLIGHT_TTL = Duration.ofSeconds(30);
 
   private final PodRoles roles;
   private final Ticker ticker;
@@ -76,7 +92,7 @@ public final class ClusterState {
   private final Map<String, NodeInfo> nodes = new HashMap<>();
   private final Map<String, PodInfo> informerPods = new HashMap<>();
   private final Cache<String, Assumed> assumptions;
-  private final Map<String, PodInfo> effective = new HashMap<>();
+  private final Map<String, Indexed> effective = new HashMap<>();
   private final Map<String, String> uidByKey = new HashMap<>();
   private final Map<String, Resources> nonZeroRequested = new HashMap<>();
   private final Map<String, JobExecutors> jobs = new HashMap<>();
@@ -104,10 +120,11 @@ public final class ClusterState {
     kept.add(roles.roleLabel());
     kept.add(roles.inactiveLabel());
     this.keptLabels = Set.copyOf(kept);
+    Duration inFlightTtl = assumptionTtl.compareTo(IN_FLIGHT_TTL) < 0 ? assumptionTtl : IN_FLIGHT_TTL;
     this.assumptions = Caffeine.newBuilder()
         .ticker(ticker)
         .executor(Runnable::run)
-        .expireAfterWrite(assumptionTtl)
+        .expireAfter(Expiry.<String, Assumed>writing((uid, a) -> a.inFlight().isEmpty() ? assumptionTtl : inFlightTtl))
         .<String, Assumed>removalListener((uid, assumed, cause) -> {
           if (cause == RemovalCause.EXPIRED && uid != null && assumed != null) {
             onExpired(uid, assumed);
@@ -209,16 +226,32 @@ public final class ClusterState {
    * its time-to-live ends. Returns whether it was new.
    */
   public synchronized boolean observe(PodInfo pod) {
-    if (informerPods.containsKey(pod.uid()) || !recordAssumptions) {
+    if (informerPods.containsKey(pod.uid()) || !recordAssumptions
+        || assumptions.getIfPresent(pod.uid()) != null) {
       return false;
     }
-    Assumed existing = assumptions.getIfPresent(pod.uid());
-    if (existing != null && existing.node() != null) {
-      return false;
-    }
-    assumptions.put(pod.uid(), new Assumed(compact(pod.boundTo(null)), null, ticker.read()));
+    assumptions.put(pod.uid(), new Assumed(compact(pod.boundTo(null)), null, Set.of(), ticker.read()));
     reindex(pod.uid());
-    return existing == null;
+    return true;
+  }
+
+  /**
+   * Records that spotpack's filter let the pending pod onto {@code nodes} (the spot nodes its caps
+   * counted it against): until its bind arrives it counts on each of them. Replaces an earlier
+   * in-flight record of the same pod (a re-filter); ignored once the pod is bound.
+   */
+  public synchronized void inFlight(PodInfo pod, Collection<String> nodes) {
+    if (!recordAssumptions || nodes.isEmpty()) {
+      return;
+    }
+    PodInfo informer = informerPods.get(pod.uid());
+    Assumed existing = assumptions.getIfPresent(pod.uid());
+    if ((informer != null && informer.isBound()) || (existing != null && existing.node() != null)) {
+      return;
+    }
+    PodInfo base = informer != null ? informer : compact(pod.boundTo(null));
+    assumptions.put(pod.uid(), new Assumed(base, null, Set.copyOf(nodes), ticker.read()));
+    reindex(pod.uid());
   }
 
   /**
@@ -226,10 +259,11 @@ public final class ClusterState {
    * if the pod is unknown to both layers.
    */
   public synchronized boolean assumeBound(String uid, String node) {
-    PodInfo known = effective.get(uid);
-    if (known == null) {
+    Indexed indexed = effective.get(uid);
+    if (indexed == null) {
       return false;
     }
+    PodInfo known = indexed.pod();
     if (!recordAssumptions) {
       return true;
     }
@@ -237,7 +271,7 @@ public final class ClusterState {
     if (informer != null && informer.isBound()) {
       return true;
     }
-    assumptions.put(uid, new Assumed(known.boundTo(null), node, ticker.read()));
+    assumptions.put(uid, new Assumed(known.boundTo(null), node, Set.of(), ticker.read()));
     reindex(uid);
     return true;
   }
@@ -245,7 +279,8 @@ public final class ClusterState {
   /** The effective pod by namespace and name. */
   public synchronized Optional<PodInfo> pod(String namespace, String name) {
     String uid = uidByKey.get(namespace + "/" + name);
-    return uid == null ? Optional.empty() : Optional.ofNullable(effective.get(uid));
+    Indexed indexed = uid == null ? null : effective.get(uid);
+    return indexed == null ? Optional.empty() : Optional.of(indexed.pod());
   }
 
   public synchronized int podCount() {
@@ -268,46 +303,47 @@ public final class ClusterState {
     }
   }
 
-  private @Nullable PodInfo effectiveOf(String uid) {
+  private @Nullable Indexed effectiveOf(String uid) {
     PodInfo informer = informerPods.get(uid);
     if (informer != null && informer.isBound()) {
-      return informer;
+      return new Indexed(informer, Set.of());
     }
     Assumed assumed = assumptions.getIfPresent(uid);
     if (assumed != null && assumed.node() != null) {
-      return (informer != null ? informer : assumed.pod()).boundTo(assumed.node());
+      return new Indexed((informer != null ? informer : assumed.pod()).boundTo(assumed.node()), Set.of());
     }
+    Set<String> inFlight = assumed == null ? Set.of() : assumed.inFlight();
     if (informer != null) {
-      return informer;
+      return new Indexed(informer, inFlight);
     }
-    return assumed == null ? null : assumed.pod();
+    return assumed == null ? null : new Indexed(assumed.pod(), inFlight);
   }
 
   private void reindex(String uid) {
-    PodInfo before = effective.get(uid);
-    PodInfo after = effectiveOf(uid);
+    Indexed before = effective.get(uid);
+    Indexed after = effectiveOf(uid);
     if (Objects.equals(before, after)) {
       return;
     }
     if (before != null) {
-      unindex(before);
+      unindex(before.pod());
       effective.remove(uid);
-      uidByKey.remove(before.key(), uid);
+      uidByKey.remove(before.pod().key(), uid);
     }
     if (after != null) {
       effective.put(uid, after);
-      uidByKey.put(after.key(), uid);
-      index(after);
+      uidByKey.put(after.pod().key(), uid);
+      index(after.pod(), after.inFlight());
     }
     published = null;
   }
 
-  private void index(PodInfo pod) {
+  private void index(PodInfo pod, Set<String> inFlight) {
     if (pod.isBound()) {
       nonZeroRequested.merge(pod.nodeName(), pod.demand().nonZeroRequested(), Resources::plus);
     }
     activeExecutorJob(pod).ifPresent(job -> {
-      jobs.put(job, withExecutor(jobs.get(job), pod));
+      jobs.put(job, withExecutor(jobs.get(job), pod, inFlight));
       Map<String, String> spotAnnotations = pod.annotations();
       if (!spotAnnotations.isEmpty()) {
         jobAnnotations.put(job, spotAnnotations);
@@ -361,24 +397,30 @@ public final class ClusterState {
     return new PodInfo(pod.uid(), pod.namespace(), pod.name(), labels, annotations, node, pod.demand());
   }
 
-  private static JobExecutors withExecutor(@Nullable JobExecutors job, PodInfo pod) {
+  private static JobExecutors withExecutor(@Nullable JobExecutors job, PodInfo pod, Set<String> inFlight) {
     JobExecutors base = job == null ? JobExecutors.NONE : job;
     Map<String, String> bound = new HashMap<>(base.nodeByExecutorUid());
     Set<String> pending = new HashSet<>(base.pendingExecutorUids());
+    Map<String, Set<String>> flying = new HashMap<>(base.inFlightNodesByUid());
     if (pod.isBound()) {
       bound.put(pod.uid(), pod.nodeName());
     } else {
       pending.add(pod.uid());
+      if (!inFlight.isEmpty()) {
+        flying.put(pod.uid(), inFlight);
+      }
     }
-    return new JobExecutors(bound, pending);
+    return new JobExecutors(bound, pending, flying);
   }
 
   private static JobExecutors withoutExecutor(@Nullable JobExecutors job, String uid) {
     JobExecutors base = job == null ? JobExecutors.NONE : job;
     Map<String, String> bound = new HashMap<>(base.nodeByExecutorUid());
     Set<String> pending = new HashSet<>(base.pendingExecutorUids());
+    Map<String, Set<String>> flying = new HashMap<>(base.inFlightNodesByUid());
     bound.remove(uid);
     pending.remove(uid);
-    return new JobExecutors(bound, pending);
+    flying.remove(uid);
+    return new JobExecutors(bound, pending, flying);
   }
 }

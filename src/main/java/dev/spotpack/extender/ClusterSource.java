@@ -2,6 +2,7 @@ package dev.spotpack.extender;
 
 import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.policy.model.PodInfo;
+import java.util.List;
 
 /**
  * Where the verbs get the cluster from: a snapshot file or live informers.
@@ -19,4 +20,11 @@ public interface ClusterSource {
    * ignore it, since its informers already know every pod.
    */
   void observe(PodInfo pod);
+
+  /**
+   * Tells the source that the filter let the pod onto these capped (spot) nodes: kube-scheduler
+   * will pick one and bind it asynchronously, after it has already asked about the next pod. A
+   * live source counts the pod on each of them until its bind arrives.
+   */
+  void inFlight(PodInfo pod, List<String> cappedNodes);
 }

@@ -59,6 +59,9 @@ public final class FilterVerb {
     cluster.observe(request.pod());
     ClusterView view = request.view(cluster.snapshot());
     FilterDecision decision = policy.filter(request.pod(), request.candidates(), view);
+    if (!decision.cappedFeasible().isEmpty()) {
+      cluster.inFlight(request.pod(), decision.cappedFeasible());
+    }
 
     Map<String, String> unresolvable = new LinkedHashMap<>();
     for (Map.Entry<String, Rejection> e : decision.rejected().entrySet()) {

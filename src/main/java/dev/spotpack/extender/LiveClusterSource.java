@@ -3,6 +3,7 @@ package dev.spotpack.extender;
 import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.policy.model.PodInfo;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -34,5 +35,10 @@ public final class LiveClusterSource implements ClusterSource {
   @Override
   public void observe(PodInfo pod) {
     state.observe(pod);
+  }
+
+  @Override
+  public void inFlight(PodInfo pod, List<String> cappedNodes) {
+    state.inFlight(pod, cappedNodes);
   }
 }

@@ -3,6 +3,7 @@ package dev.spotpack.extender;
 import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.policy.model.PodInfo;
+import java.util.List;
 
 /**
  * The cluster of {@code serve --snapshot}: always ready once loaded, and it learns pods from the
@@ -32,4 +33,11 @@ public final class SnapshotClusterSource implements ClusterSource {
     // A pod the snapshot already holds keeps its recorded state (it may have been bound by us).
     state.addIfAbsent(pod.boundTo(null));
   }
+
+  /**
+   * Not recorded: in snapshot mode the caller (a person with curl, a test) binds explicitly, and
+   * a filter call must not change the next one's answer.
+   */
+  @Override
+  public void inFlight(PodInfo pod, List<String> cappedNodes) {}
 }

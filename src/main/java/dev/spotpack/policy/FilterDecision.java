@@ -7,11 +7,19 @@ import java.util.Map;
  * The filter's answer for one pod: the nodes that pass, in the order they were given, and the
  * rejected ones with their reasons.
  *
+ * @param cappedFeasible the passing nodes on which a cap counted this pod (spot nodes, for an
+ *     executor of a job): until the pod is bound, it may land on any of them
+ *
  * <p>Immutable.
  */
-public record FilterDecision(List<String> feasible, Map<String, Rejection> rejected) {
+public record FilterDecision(List<String> feasible, Map<String, Rejection> rejected, List<String> cappedFeasible) {
   public FilterDecision {
     feasible = List.copyOf(feasible);
     rejected = Map.copyOf(rejected);
+    cappedFeasible = List.copyOf(cappedFeasible);
+  }
+
+  public FilterDecision(List<String> feasible, Map<String, Rejection> rejected) {
+    this(feasible, rejected, List.of());
   }
 }

@@ -51,7 +51,9 @@ public final class SpotPolicy {
 
   public FilterDecision filter(PodInfo pod, List<String> candidates, ClusterView view) {
     NodeRule rule = ruleFor(pod, view);
+    boolean capped = isCappedExecutor(pod);
     List<String> feasible = new ArrayList<>(candidates.size());
+    List<String> cappedFeasible = new ArrayList<>();
     Map<String, Rejection> rejected = new LinkedHashMap<>();
     for (String name : candidates) {
       Optional<Rejection> rejection = rule.check(name);
@@ -59,9 +61,17 @@ public final class SpotPolicy {
         rejected.put(name, rejection.get());
       } else {
         feasible.add(name);
+        NodeInfo info = view.node(name);
+        if (capped && info != null && config.spotNodes().isSpot(info)) {
+          cappedFeasible.add(name);
+        }
       }
     }
-    return new FilterDecision(feasible, rejected);
+    return new FilterDecision(feasible, rejected, cappedFeasible);
+  }
+
+  private boolean isCappedExecutor(PodInfo pod) {
+    return config.roles().jobOf(pod.labels()).isPresent() && config.roles().isActiveExecutor(pod.labels());
   }
 
   /**

@@ -134,6 +134,43 @@ class AssumptionsTest {
   }
 
   @Test
+  void aPodInFlightCountsOnEachNodeTheFilterAllowedUntilItsBindArrives() {
+    PodInfo pending = executor("j", "a").build();
+    state.upsertPod(pending);
+    state.inFlight(pending, java.util.List.of("n1", "n2"));
+    // counted once on each possible node, and once (not twice) on spot as a whole
+    assertThat(state.snapshot().job("j").countOn("n1", "")).isEqualTo(1);
+    assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
+    assertThat(state.snapshot().job("j").countWhere(n -> n.startsWith("n"), "")).isEqualTo(1);
+    // but not against itself
+    assertThat(state.snapshot().job("j").countOn("n1", pending.uid())).isZero();
+
+    state.assumeBound(pending.uid(), "n2");
+    assertThat(state.snapshot().job("j").countOn("n1", "")).isZero();
+    assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
+    // a late filter of the same pod changes nothing once it is bound
+    state.inFlight(pending, java.util.List.of("n1"));
+    assertThat(state.snapshot().job("j").countOn("n1", "")).isZero();
+  }
+
+  @Test
+  void aReFilterReplacesTheInFlightRecordAndItExpiresOnItsOwn() {
+    PodInfo pending = executor("j", "a").build();
+    state.upsertPod(pending);
+    state.inFlight(pending, java.util.List.of("n1", "n2"));
+    state.inFlight(pending, java.util.List.of("n2"));
+    assertThat(state.snapshot().job("j").countOn("n1", "")).isZero();
+    assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
+    // a stale informer update of the pending pod keeps the record
+    state.upsertPod(pending);
+    assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
+
+    advance(ClusterState.IN_FLIGHT_TTL.plusSeconds(1));
+    assertThat(state.snapshot().job("j").countOn("n2", "")).isZero();
+    assertThat(state.snapshot().job("j").pendingExecutorUids()).containsExactly(pending.uid());
+  }
+
+  @Test
   void bindingAPodNobodyKnowsIsRefused() {
     assertThat(state.assumeBound("no-such-uid", "n1")).isFalse();
   }

@@ -8,17 +8,31 @@ import java.util.function.Predicate;
  * The active executors of one job: bound ones by node, and pending ones. "Active" means not
  * finished and not marked inactive by Spark; the cluster state decides that when it indexes a pod.
  *
+ * <p>A pending executor may be <em>in flight</em>: spotpack's filter let it onto some spot nodes
+ * and kube-scheduler has picked one of them, but its bind has not arrived yet (kube-scheduler
+ * binds asynchronously and already runs the next pod's filter). Until then it counts on
+ * <em>each</em> of those nodes, so that no cap can be passed while a bind is in flight.
+ *
  * @param nodeByExecutorUid bound (or bound-by-us) executors, uid to node name
  * @param pendingExecutorUids executors known but not yet placed
+ * @param inFlightNodesByUid pending executors in flight: uid to the spot nodes the filter allowed
  *
  * <p>Immutable.
  */
-public record JobExecutors(Map<String, String> nodeByExecutorUid, Set<String> pendingExecutorUids) {
-  public static final JobExecutors NONE = new JobExecutors(Map.of(), Set.of());
+public record JobExecutors(
+    Map<String, String> nodeByExecutorUid,
+    Set<String> pendingExecutorUids,
+    Map<String, Set<String>> inFlightNodesByUid) {
+  public static final JobExecutors NONE = new JobExecutors(Map.of(), Set.of(), Map.of());
 
   public JobExecutors {
     nodeByExecutorUid = Map.copyOf(nodeByExecutorUid);
     pendingExecutorUids = Set.copyOf(pendingExecutorUids);
+    inFlightNodesByUid = Map.copyOf(inFlightNodesByUid);
+  }
+
+  public JobExecutors(Map<String, String> nodeByExecutorUid, Set<String> pendingExecutorUids) {
+    this(nodeByExecutorUid, pendingExecutorUids, Map.of());
   }
 
   public int count() {
@@ -34,11 +48,19 @@ public record JobExecutors(Map<String, String> nodeByExecutorUid, Set<String> pe
     return countWhere(node::equals, excludedUid);
   }
 
-  /** Executors on nodes that pass {@code nodeTest}, not counting {@code excludedUid}. */
+  /**
+   * Executors on nodes that pass {@code nodeTest}, not counting {@code excludedUid}; an in-flight
+   * executor counts once if any of its possible nodes passes.
+   */
   public int countWhere(Predicate<String> nodeTest, String excludedUid) {
     int n = 0;
     for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
       if (!e.getKey().equals(excludedUid) && nodeTest.test(e.getValue())) {
+        n++;
+      }
+    }
+    for (Map.Entry<String, Set<String>> e : inFlightNodesByUid.entrySet()) {
+      if (!e.getKey().equals(excludedUid) && e.getValue().stream().anyMatch(nodeTest)) {
         n++;
       }
     }

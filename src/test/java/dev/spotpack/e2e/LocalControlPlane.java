@@ -1,0 +1,204 @@
+package dev.spotpack.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.spotpack.app.ExtenderApp;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/*
+ * Design note (../shared/docs/local-control-plane.md).
+ *
+ * etcd, kube-apiserver and kube-scheduler as plain processes on loopback, no kubelet and no
+ * controller manager. The API server authenticates one static bearer token in system:masters and
+ * generates its own serving certificate. Admission plugins ServiceAccount (no controller makes the
+ * default service account) and TaintNodesByCondition (no controller would ever lift the not-ready
+ * taint from fake nodes) are off. spotpack runs in this JVM in live mode against the same API
+ * server; kube-scheduler runs the shipped scheduler-config file with only the extender URL and the
+ * kubeconfig substituted, leader election included (so its namespace is created first).
+ */
+
+/** The no-Docker backend: a real API server and a real kube-scheduler, started per test class. */
+final class LocalControlPlane implements ClusterUnderTest {
+  private final Path dir;
+  private final Processes processes;
+  private final KubernetesClient client;
+  private final ExtenderApp spotpack;
+
+  private LocalControlPlane(Path dir, Processes processes, KubernetesClient client, ExtenderApp spotpack) {
+    this.dir = dir;
+    this.processes = processes;
+    this.client = client;
+    this.spotpack = spotpack;
+  }
+
+  static LocalControlPlane start(Path bin, Path dir) throws Exception {
+    Files.createDirectories(dir);
+    Processes processes = new Processes(dir);
+    try {
+      int etcdPort = Processes.freePort();
+      int etcdPeerPort = Processes.freePort();
+      processes.start("etcd", List.of(bin.resolve("etcd").toString(),
+          "--data-dir=" + dir.resolve("etcd-data"),
+          "--listen-client-urls=http://127.0.0.1:" + etcdPort,
+          "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
+          "--listen-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+          "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+          "--initial-cluster=default=http://127.0.0.1:" + etcdPeerPort,
+          "--unsafe-no-fsync=true"));
+      HttpClient plain = HttpClient.newHttpClient();
+      awaitOk(() -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + etcdPort + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "etcd", processes);
+
+      String token = UUID.randomUUID().toString();
+      Files.writeString(dir.resolve("tokens.csv"), token + ",spotpack-e2e-admin,1,system:masters\n");
+      writeServiceAccountKey(dir.resolve("sa.key"));
+      int apiPort = Processes.freePort();
+      processes.start("kube-apiserver", List.of(bin.resolve("kube-apiserver").toString(),
+          "--etcd-servers=http://127.0.0.1:" + etcdPort,
+          "--bind-address=127.0.0.1", "--secure-port=" + apiPort, "--advertise-address=127.0.0.1",
+          "--cert-dir=" + dir.resolve("pki"),
+          "--token-auth-file=" + dir.resolve("tokens.csv"),
+          "--authorization-mode=RBAC",
+          "--service-account-issuer=https://kubernetes.default.svc",
+          "--service-account-signing-key-file=" + dir.resolve("sa.key"),
+          "--service-account-key-file=" + dir.resolve("sa.key"),
+          "--service-cluster-ip-range=10.0.0.0/24",
+          "--disable-admission-plugins=ServiceAccount,TaintNodesByCondition",
+          "--endpoint-reconciler-type=none", "--allow-privileged=true"));
+      // HTTP/1.1: kube-scheduler's server answers the JDK client's HTTP/2 with GOAWAY.
+      HttpClient insecure = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustAll()).build();
+      String api = "https://127.0.0.1:" + apiPort;
+      awaitOk(() -> insecure.send(HttpRequest.newBuilder(URI.create(api + "/readyz"))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+          "kube-apiserver", processes);
+
+      Path kubeconfig = dir.resolve("admin.kubeconfig");
+      Files.writeString(kubeconfig, """
+          apiVersion: v1
+          kind: Config
+          clusters:
+          - name: local
+            cluster: {server: "%s", insecure-skip-tls-verify: true}
+          users:
+          - name: admin
+            user: {token: "%s"}
+          contexts:
+          - name: local
+            context: {cluster: local, user: admin}
+          current-context: local
+          """.formatted(api, token), StandardCharsets.UTF_8);
+      KubernetesClient client = new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          .until(() -> client.namespaces().withName("default").get() != null);
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("spotpack-system").endMetadata()
+          .build()).create();
+
+      Path spotpackConfig = dir.resolve("spotpack.yaml");
+      Files.writeString(spotpackConfig, "cluster:\n  bindTimeoutMillis: 3000\n");
+      ExtenderApp spotpack = ExtenderApp.create(new ExtenderApp.Options(spotpackConfig,
+          new ExtenderApp.Source.Live(kubeconfig), "127.0.0.1", 0, 0));
+      spotpack.start();
+      await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
+
+      int schedulerPort = Processes.freePort();
+      Path schedulerConfig = SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig);
+      processes.start("kube-scheduler", List.of(bin.resolve("kube-scheduler").toString(),
+          "--config=" + schedulerConfig, "--bind-address=127.0.0.1", "--secure-port=" + schedulerPort, "--v=2"));
+      awaitOk(() -> insecure.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + schedulerPort + "/readyz")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "kube-scheduler", processes);
+      return new LocalControlPlane(dir, processes, client, spotpack);
+    } catch (Exception | AssertionError e) {
+      processes.close();
+      throw e;
+    }
+  }
+
+  @FunctionalInterface
+  interface StatusCall {
+    int status() throws Exception;
+  }
+
+  private static void awaitOk(StatusCall call, String name, Processes processes) {
+    try {
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+          .until(() -> call.status() == 200);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(name + " did not become ready; its log ends:\n" + processes.tail(name, 30), e);
+    }
+  }
+
+  /** An RSA key in PKCS#8 PEM, as the API server's service-account signer. */
+  private static void writeServiceAccountKey(Path file) throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    String pem = "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+    Files.writeString(file, pem, StandardCharsets.US_ASCII);
+  }
+
+  /** Loopback only: the API server's self-signed certificate. */
+  static SSLContext trustAll() throws Exception {
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, new TrustManager[] {new X509TrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    }}, new SecureRandom());
+    return ctx;
+  }
+
+  @Override
+  public KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  public int spotpackManagementPort() {
+    return spotpack.managementPort();
+  }
+
+  @Override
+  public Path logDir() {
+    return dir;
+  }
+
+  String schedulerLogTail() {
+    return processes.tail("kube-scheduler", 40);
+  }
+
+  @Override
+  public void close() {
+    spotpack.stop();
+    client.close();
+    processes.close();
+  }
+}

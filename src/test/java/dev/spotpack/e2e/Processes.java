@@ -1,0 +1,60 @@
+package dev.spotpack.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Child processes of the local control plane, each logging to a file; stopped in reverse order. */
+final class Processes implements AutoCloseable {
+  private final Path logDir;
+  private final List<Process> started = new ArrayList<>();
+
+  Processes(Path logDir) {
+    this.logDir = logDir;
+  }
+
+  Process start(String name, List<String> command) throws IOException {
+    Path log = logDir.resolve(name + ".log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    started.add(p);
+    return p;
+  }
+
+  /** The last lines of a process's log, for an assertion message. */
+  String tail(String name, int lines) {
+    try {
+      List<String> all = Files.readAllLines(logDir.resolve(name + ".log"), StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      Process p = started.get(i);
+      p.destroy();
+      try {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+    started.clear();
+  }
+}
