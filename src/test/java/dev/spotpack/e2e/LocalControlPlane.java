@@ -114,19 +114,7 @@ final class LocalControlPlane implements ClusterUnderTest {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("spotpack-system").endMetadata()
           .build()).create();
 
-      Path spotpackConfig = dir.resolve("spotpack.yaml");
-      Files.writeString(spotpackConfig, "cluster:\n  bindTimeoutMillis: 3000\n");
-      ExtenderApp spotpack = ExtenderApp.create(new ExtenderApp.Options(spotpackConfig,
-          new ExtenderApp.Source.Live(kubeconfig), "127.0.0.1", 0, 0));
-      spotpack.start();
-      await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
-
-      int schedulerPort = Processes.freePort();
-      Path schedulerConfig = SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig);
-      processes.start("kube-scheduler", List.of(bin.resolve("kube-scheduler").toString(),
-          "--config=" + schedulerConfig, "--bind-address=127.0.0.1", "--secure-port=" + schedulerPort, "--v=2"));
-      awaitOk(() -> insecure.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + schedulerPort + "/readyz")).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode(), "kube-scheduler", processes);
+      ExtenderApp spotpack = SpotpackAndScheduler.start(bin, dir, kubeconfig, processes, insecure);
       return new LocalControlPlane(dir, processes, client, spotpack);
     } catch (Exception | AssertionError e) {
       processes.close();
@@ -139,7 +127,7 @@ final class LocalControlPlane implements ClusterUnderTest {
     int status() throws Exception;
   }
 
-  private static void awaitOk(StatusCall call, String name, Processes processes) {
+  static void awaitOk(StatusCall call, String name, Processes processes) {
     try {
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
           .until(() -> call.status() == 200);

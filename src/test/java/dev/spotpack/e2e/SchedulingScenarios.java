@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,6 +71,9 @@ abstract class SchedulingScenarios {
         .withNewSpec().withSchedulerName(schedulerName).withNodeName(nodeName)
         .withNodeSelector(Map.of("e2e-scenario", s.name()))
         .withTerminationGracePeriodSeconds(0L)
+        // Fake nodes have no kubelet: where controllers run (kind) they get not-ready taints.
+        .addNewToleration().withKey("node.kubernetes.io/not-ready").withOperator("Exists").endToleration()
+        .addNewToleration().withKey("node.kubernetes.io/unreachable").withOperator("Exists").endToleration()
         .addNewContainer().withName("main").withImage("example/executor:1").withNewResources()
         .withRequests(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("1Gi"))).endResources().endContainer()
         .endSpec().build();
@@ -225,18 +227,46 @@ abstract class SchedulingScenarios {
     client().pods().inNamespace(s.namespace()).resource(pod(s, "plain", Map.of("app", "plain"), Map.of(), "1", SCHEDULER, null)).create();
     // no job label: no spot rule, so it may use the spot node
     assertThat(boundNode(s, "plain")).isEqualTo("spot-1");
-    // the default scheduler does not run here; ours must leave a default-scheduler pod alone, and
-    // it writes no event for it (spotpack is only ever called by this scheduler)
+    // spotpack is only ever called by the spotpack-scheduler profile, which leaves pods of other
+    // schedulers alone: no event of ours about it (on kind the default scheduler may bind it; on
+    // the local plane no default scheduler runs and it stays pending)
     Pod notOurs = client().pods().inNamespace(s.namespace()).withName("not-ours").get();
     assertThat(notOurs.getSpec().getSchedulerName()).isEqualTo("default-scheduler");
-    assertThat(notOurs.getSpec().getNodeName()).isNull();
     assertThat(client().v1().events().inNamespace(s.namespace()).list().getItems())
-        .noneMatch(e -> "not-ours".equals(e.getInvolvedObject().getName()));
+        .filteredOn(e -> "not-ours".equals(e.getInvolvedObject().getName()))
+        .noneMatch(e -> SCHEDULER.equals(e.getReportingComponent())
+            || (e.getSource() != null && SCHEDULER.equals(e.getSource().getComponent())));
+    // and the plain pod's Scheduled event does come from ours, so the check above can fail
+    await().atMost(PLACEMENT).untilAsserted(() -> assertThat(client().v1().events().inNamespace(s.namespace()).list().getItems())
+        .filteredOn(e -> "plain".equals(e.getInvolvedObject().getName()) && "Scheduled".equals(e.getReason()))
+        .anyMatch(e -> SCHEDULER.equals(e.getReportingComponent())
+            || (e.getSource() != null && SCHEDULER.equals(e.getSource().getComponent()))));
   }
 
-  static Map<String, Long> counts(List<Pod> pods) {
-    Map<String, Long> m = new HashMap<>();
-    pods.forEach(p -> m.merge(String.valueOf(p.getSpec().getNodeName()), 1L, Long::sum));
-    return m;
+  /**
+   * Every object in {@code manifests/} passes the API server's validation and admission: a
+   * server-side dry-run apply with strict field validation, so a misspelt field fails here.
+   */
+  @Test
+  void theShippedManifestsAreAcceptedByTheApiServer() throws Exception {
+    List<java.nio.file.Path> files;
+    try (var stream = java.nio.file.Files.list(java.nio.file.Path.of("manifests"))) {
+      files = stream.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml")).sorted().toList();
+    }
+    assertThat(files).isNotEmpty();
+    int objects = 0;
+    for (java.nio.file.Path file : files) {
+      try (var in = java.nio.file.Files.newInputStream(file)) {
+        for (var item : client().load(in).items()) {
+          var applied = client().resource(item).dryRun().fieldValidation(
+              io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation.STRICT)
+              .fieldManager("spotpack-e2e").forceConflicts().serverSideApply();
+          assertThat(applied).as("%s %s in %s", item.getKind(), item.getMetadata().getName(), file).isNotNull();
+          objects++;
+        }
+      }
+    }
+    // namespace 1, rbac 8, configmaps 2, deployment + PDB + Service 3
+    assertThat(objects).isEqualTo(14);
   }
 }

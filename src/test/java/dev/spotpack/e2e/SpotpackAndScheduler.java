@@ -1,0 +1,45 @@
+package dev.spotpack.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.spotpack.app.ExtenderApp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * spotpack (in this JVM, live mode) and kube-scheduler (a process, the shipped config with the
+ * extender URL and kubeconfig substituted) attached to an API server given by a kubeconfig. The
+ * namespace of the scheduler's leader-election lease must exist.
+ */
+final class SpotpackAndScheduler {
+  private SpotpackAndScheduler() {}
+
+  static ExtenderApp start(Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure)
+      throws Exception {
+    Path spotpackConfig = dir.resolve("spotpack.yaml");
+    Files.writeString(spotpackConfig, "cluster:\n  bindTimeoutMillis: 3000\n");
+    ExtenderApp spotpack = ExtenderApp.create(new ExtenderApp.Options(spotpackConfig,
+        new ExtenderApp.Source.Live(kubeconfig), "127.0.0.1", 0, 0));
+    spotpack.start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
+      int schedulerPort = Processes.freePort();
+      Path schedulerConfig = SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig);
+      processes.start("kube-scheduler", List.of(bin.resolve("kube-scheduler").toString(),
+          "--config=" + schedulerConfig, "--bind-address=127.0.0.1", "--secure-port=" + schedulerPort, "--v=2"));
+      LocalControlPlane.awaitOk(() -> insecure.send(
+          HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + schedulerPort + "/readyz")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "kube-scheduler", processes);
+      return spotpack;
+    } catch (Exception | AssertionError e) {
+      spotpack.stop();
+      throw e;
+    }
+  }
+}
