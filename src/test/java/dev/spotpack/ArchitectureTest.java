@@ -35,6 +35,13 @@ class ArchitectureTest {
           .should().dependOnClassesThat().resideInAPackage("io.fabric8..");
 
   @ArchTest
+  static final ArchRule simulatorIsPure =
+      classes().that().resideInAPackage("dev.spotpack.sim").should().onlyDependOnClassesThat()
+          .resideInAnyPackage("java..", "org.jspecify..", "dev.spotpack.sim..", "dev.spotpack.policy..",
+              "dev.spotpack.cluster..")
+          .because("the simulator runs the same policy code as serve, with no I/O of its own");
+
+  @ArchTest
   static final ArchRule bindPortIsPlainJava =
       classes().that().resideInAPackage("dev.spotpack.bind..")
           .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.jspecify..", "dev.spotpack.bind..");

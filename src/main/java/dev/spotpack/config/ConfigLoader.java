@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -45,9 +44,9 @@ public final class ConfigLoader {
     if (root == null || root.isNull() || root.isMissingNode()) {
       return SpotpackConfig.DEFAULT;
     }
-    Reader r = new Reader();
+    YamlReader r = new YamlReader();
     if (!r.object(root, "(top level)")) {
-      throw new ConfigException(source, r.problems);
+      throw new ConfigException(source, r.problems());
     }
     r.onlyKeys(root, "", TOP);
 
@@ -66,13 +65,13 @@ public final class ConfigLoader {
     ServerConfig server = readServer(r, root.get("server"));
     ClusterConfig cluster = readCluster(r, root.get("cluster"));
 
-    if (!r.problems.isEmpty()) {
-      throw new ConfigException(source, r.problems);
+    if (!r.problems().isEmpty()) {
+      throw new ConfigException(source, r.problems());
     }
     return new SpotpackConfig(new PolicyConfig(roles, spotNodes, allowDrivers, profiles, weights), server, cluster);
   }
 
-  private static PodRoles readRoles(Reader r, @Nullable JsonNode pods, PodRoles d) {
+  private static PodRoles readRoles(YamlReader r, @Nullable JsonNode pods, PodRoles d) {
     if (pods == null || !r.object(pods, "pods")) {
       return d;
     }
@@ -95,7 +94,7 @@ public final class ConfigLoader {
         r.string(pods.get("inactiveLabel"), "pods.inactiveLabel", d.inactiveLabel()));
   }
 
-  private static SpotNodes readSelectors(Reader r, @Nullable JsonNode node, SpotNodes d) {
+  private static SpotNodes readSelectors(YamlReader r, @Nullable JsonNode node, SpotNodes d) {
     if (node == null) {
       return d;
     }
@@ -119,7 +118,7 @@ public final class ConfigLoader {
     return new SpotNodes(selectors);
   }
 
-  private static Profiles readProfiles(Reader r, @Nullable JsonNode node, Profiles d) {
+  private static Profiles readProfiles(YamlReader r, @Nullable JsonNode node, Profiles d) {
     if (node == null || !r.object(node, "profiles")) {
       return d;
     }
@@ -156,7 +155,7 @@ public final class ConfigLoader {
     return new Profiles(def, byName);
   }
 
-  private static ResourceWeights readWeights(Reader r, @Nullable JsonNode scoring, ResourceWeights d) {
+  private static ResourceWeights readWeights(YamlReader r, @Nullable JsonNode scoring, ResourceWeights d) {
     if (scoring == null || !r.object(scoring, "scoring")) {
       return d;
     }
@@ -191,7 +190,7 @@ public final class ConfigLoader {
     return new ResourceWeights(weights);
   }
 
-  private static ServerConfig readServer(Reader r, @Nullable JsonNode server) {
+  private static ServerConfig readServer(YamlReader r, @Nullable JsonNode server) {
     if (server == null || !r.object(server, "server")) {
       return ServerConfig.DEFAULT;
     }
@@ -201,7 +200,7 @@ public final class ConfigLoader {
     return new ServerConfig(max);
   }
 
-  private static ClusterConfig readCluster(Reader r, @Nullable JsonNode cluster) {
+  private static ClusterConfig readCluster(YamlReader r, @Nullable JsonNode cluster) {
     ClusterConfig d = ClusterConfig.DEFAULT;
     if (cluster == null || !r.object(cluster, "cluster")) {
       return d;
@@ -218,91 +217,4 @@ public final class ConfigLoader {
         (int) threads, (int) page);
   }
 
-  /** Typed reads that record a problem (with the key path) instead of throwing. */
-  private static final class Reader {
-    final List<String> problems = new ArrayList<>();
-
-    void problem(String path, String why) {
-      problems.add(path + ": " + why);
-    }
-
-    boolean object(JsonNode node, String path) {
-      if (!node.isObject()) {
-        problem(path, "must be a mapping");
-        return false;
-      }
-      return true;
-    }
-
-    void onlyKeys(JsonNode node, String prefix, Set<String> known) {
-      for (String key : node.propertyNames()) {
-        if (!known.contains(key)) {
-          problem(prefix + key, "unknown key (known here: " + String.join(", ", known.stream().sorted().toList()) + ")");
-        }
-      }
-    }
-
-    String string(@Nullable JsonNode node, String path, String fallback) {
-      if (node == null) {
-        return fallback;
-      }
-      if (!node.isString() || node.stringValue().isBlank()) {
-        problem(path, "must be a non-empty string");
-        return fallback;
-      }
-      return node.stringValue();
-    }
-
-    boolean bool(@Nullable JsonNode node, String path, boolean fallback) {
-      if (node == null) {
-        return fallback;
-      }
-      if (!node.isBoolean()) {
-        problem(path, "must be true or false");
-        return fallback;
-      }
-      return node.booleanValue();
-    }
-
-    long integer(@Nullable JsonNode node, String path, long fallback, long min, long max) {
-      if (node == null) {
-        return fallback;
-      }
-      if (!node.isIntegralNumber() || !node.canConvertToLong()
-          || node.longValue() < min || node.longValue() > max) {
-        problem(path, node + " is invalid: expected a whole number from " + min + " to " + max);
-        return fallback;
-      }
-      return node.longValue();
-    }
-
-    @Nullable BigDecimal fraction(@Nullable JsonNode node, String path, @Nullable BigDecimal fallback) {
-      if (node == null) {
-        return fallback;
-      }
-      if (!node.isNumber() || node.decimalValue().signum() < 0
-          || node.decimalValue().compareTo(BigDecimal.ONE) > 0) {
-        problem(path, node + " is invalid: expected a decimal number from 0 to 1");
-        return fallback;
-      }
-      return node.decimalValue();
-    }
-
-    @Nullable List<String> stringList(JsonNode node, String path) {
-      if (!node.isArray()) {
-        problem(path, "must be a list of strings");
-        return null;
-      }
-      List<String> out = new ArrayList<>();
-      Function<JsonNode, Boolean> ok = n -> n.isString() && !n.stringValue().isBlank();
-      for (int i = 0; i < node.size(); i++) {
-        if (!ok.apply(node.get(i))) {
-          problem(path + "[" + i + "]", "must be a non-empty string");
-        } else {
-          out.add(node.get(i).stringValue());
-        }
-      }
-      return out;
-    }
-  }
 }

@@ -1,0 +1,51 @@
+package dev.spotpack.sim.report;
+
+import dev.spotpack.sim.StrategyResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code simulate --json}: one object, {@code {"workload":…,"seed":…,"strategies":[{…}]}}, each
+ * strategy with the fields of the issue's contract (nodeHours, spotNodeHours, onDemandNodeHours,
+ * cost, peakNodes, meanCpuUtilization, spotInterruptions, executorsLost,
+ * worstSpotNodeLossFraction, capViolations, jobsFailed) plus jobsCompleted and jobsUnfinished.
+ * Timelines stay out of it (they go to the HTML report).
+ */
+public final class JsonReport {
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  private JsonReport() {}
+
+  public static String render(List<StrategyResult> results, String workloadName, long seed) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("workload", workloadName);
+    root.put("seed", seed);
+    root.put("strategies", results.stream().map(JsonReport::strategy).toList());
+    return MAPPER.writeValueAsString(root);
+  }
+
+  private static Map<String, Object> strategy(StrategyResult r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", r.name());
+    m.put("nodeHours", round(r.nodeHours()));
+    m.put("spotNodeHours", round(r.spotNodeHours()));
+    m.put("onDemandNodeHours", round(r.onDemandNodeHours()));
+    m.put("cost", round(r.cost()));
+    m.put("peakNodes", r.peakNodes());
+    m.put("meanCpuUtilization", round(r.meanCpuUtilization()));
+    m.put("spotInterruptions", r.spotInterruptions());
+    m.put("executorsLost", r.executorsLost());
+    m.put("worstSpotNodeLossFraction", round(r.worstSpotNodeLossFraction()));
+    m.put("capViolations", r.capViolations());
+    m.put("jobsFailed", r.jobsFailed());
+    m.put("jobsCompleted", r.jobsCompleted());
+    m.put("jobsUnfinished", r.jobsUnfinished());
+    return m;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
