@@ -13,35 +13,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Reads spotpack's YAML config. Every key is optional and has a documented default (README,
  * "Configuration"). Unknown keys and bad values are collected, not thrown one at a time, and
  * reported together with their full key path. Nothing falls back silently.
  *
- * <p>Stateless apart from its mapper; safe to share across threads.
+ * <p>Stateless; safe to share across threads.
  */
 public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("pods", "spot", "profiles", "scoring", "server", "cluster");
 
-  // Floats as BigDecimal so that 0.29 stays exactly 0.29.
-  private final ObjectMapper yaml =
-      YAMLMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
-
   /** Parses {@code text}; {@code source} names the file in messages. */
   public SpotpackConfig parse(String text, String source) {
-    JsonNode root;
-    try {
-      root = yaml.readTree(text);
-    } catch (JacksonException e) {
-      throw new ConfigException(source, List.of("not valid YAML: " + e.getOriginalMessage()));
-    }
-    if (root == null || root.isNull() || root.isMissingNode()) {
+    JsonNode root = YamlReader.readTree(text, source);
+    if (root == null) {
       return SpotpackConfig.DEFAULT;
     }
     YamlReader r = new YamlReader();

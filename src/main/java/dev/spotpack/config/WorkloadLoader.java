@@ -7,11 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Reads a workload file for {@code spotpack simulate} (format in the README, "Workload file").
@@ -26,18 +22,10 @@ public final class WorkloadLoader {
       "executorMemoryGiB", "driverCpu", "driverMemoryGiB", "profile", "maxSpotFractionPerNode", "maxSpotShare",
       "expectedExecutors", "dynamicAllocation", "repeat");
 
-  private final ObjectMapper yaml =
-      YAMLMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
-
   public Workload parse(String text, String source) {
-    JsonNode root;
-    try {
-      root = yaml.readTree(text);
-    } catch (JacksonException e) {
-      throw new ConfigException(source, List.of("not valid YAML: " + e.getOriginalMessage()));
-    }
+    JsonNode root = YamlReader.readTree(text, source);
     YamlReader r = new YamlReader();
-    if (root == null || root.isMissingNode() || root.isNull() || !r.object(root, "(top level)")) {
+    if (root == null || !r.object(root, "(top level)")) {
       throw new ConfigException(source, r.problems().isEmpty() ? List.of("(top level): the file is empty") : r.problems());
     }
     r.onlyKeys(root, "", TOP);

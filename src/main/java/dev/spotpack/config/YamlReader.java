@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Typed reads from a YAML tree that record a problem, with its full key path, instead of throwing,
@@ -16,7 +20,25 @@ import tools.jackson.databind.JsonNode;
  * <p>Not thread-safe: one per file read.
  */
 public final class YamlReader {
+  // Floats as BigDecimal so that 0.29 stays exactly 0.29.
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+
   private final List<String> problems = new ArrayList<>();
+
+  /**
+   * The file's YAML tree, or null for an empty file.
+   *
+   * @throws ConfigException naming {@code source} if the text is not YAML
+   */
+  public static @Nullable JsonNode readTree(String text, String source) {
+    try {
+      JsonNode root = YAML.readTree(text);
+      return root == null || root.isNull() || root.isMissingNode() ? null : root;
+    } catch (JacksonException e) {
+      throw new ConfigException(source, List.of("not valid YAML: " + e.getOriginalMessage()));
+    }
+  }
 
   public void problem(String path, String why) {
     problems.add(path + ": " + why);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.dajudge.kindcontainer.KindContainer;
 import com.dajudge.kindcontainer.KindContainerVersion;
-import dev.spotpack.app.ExtenderApp;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,27 +29,7 @@ class KindE2EIT extends SchedulingScenarios {
   @Container
   static final KindContainer<?> KIND = new KindContainer<>(KindContainerVersion.VERSION_1_34_0);
 
-  static Backend backend;
-
-  record Backend(Path dir, Processes processes, KubernetesClient client, ExtenderApp spotpack)
-      implements ClusterUnderTest {
-    @Override
-    public int spotpackManagementPort() {
-      return spotpack.managementPort();
-    }
-
-    @Override
-    public Path logDir() {
-      return dir;
-    }
-
-    @Override
-    public void close() {
-      spotpack.stop();
-      client.close();
-      processes.close();
-    }
-  }
+  static AttachedCluster backend;
 
   @BeforeAll
   static void attach() throws Exception {
@@ -66,7 +45,7 @@ class KindE2EIT extends SchedulingScenarios {
     Processes processes = new Processes(dir);
     HttpClient insecure = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .sslContext(LocalControlPlane.trustAll()).build();
-    backend = new Backend(dir, processes, client,
+    backend = new AttachedCluster(dir, processes, client,
         SpotpackAndScheduler.start(bin.dir().get(), dir, kubeconfig, processes, insecure));
   }
 

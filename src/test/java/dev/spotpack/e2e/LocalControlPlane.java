@@ -38,20 +38,10 @@ import javax.net.ssl.X509TrustManager;
  */
 
 /** The no-Docker backend: a real API server and a real kube-scheduler, started per test class. */
-final class LocalControlPlane implements ClusterUnderTest {
-  private final Path dir;
-  private final Processes processes;
-  private final KubernetesClient client;
-  private final ExtenderApp spotpack;
+final class LocalControlPlane {
+  private LocalControlPlane() {}
 
-  private LocalControlPlane(Path dir, Processes processes, KubernetesClient client, ExtenderApp spotpack) {
-    this.dir = dir;
-    this.processes = processes;
-    this.client = client;
-    this.spotpack = spotpack;
-  }
-
-  static LocalControlPlane start(Path bin, Path dir) throws Exception {
+  static AttachedCluster start(Path bin, Path dir) throws Exception {
     Files.createDirectories(dir);
     Processes processes = new Processes(dir);
     try {
@@ -115,7 +105,7 @@ final class LocalControlPlane implements ClusterUnderTest {
           .build()).create();
 
       ExtenderApp spotpack = SpotpackAndScheduler.start(bin, dir, kubeconfig, processes, insecure);
-      return new LocalControlPlane(dir, processes, client, spotpack);
+      return new AttachedCluster(dir, processes, client, spotpack);
     } catch (Exception | AssertionError e) {
       processes.close();
       throw e;
@@ -164,29 +154,4 @@ final class LocalControlPlane implements ClusterUnderTest {
     return ctx;
   }
 
-  @Override
-  public KubernetesClient client() {
-    return client;
-  }
-
-  @Override
-  public int spotpackManagementPort() {
-    return spotpack.managementPort();
-  }
-
-  @Override
-  public Path logDir() {
-    return dir;
-  }
-
-  String schedulerLogTail() {
-    return processes.tail("kube-scheduler", 40);
-  }
-
-  @Override
-  public void close() {
-    spotpack.stop();
-    client.close();
-    processes.close();
-  }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
  * Go is missing.
  */
 class LocalControlPlaneE2EIT extends SchedulingScenarios {
-  static LocalControlPlane plane;
+  static AttachedCluster plane;
 
   @BeforeAll
   static void startPlane() throws Exception {

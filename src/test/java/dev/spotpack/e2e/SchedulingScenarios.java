@@ -64,6 +64,14 @@ abstract class SchedulingScenarios {
     client().nodes().resource(node).create();
   }
 
+  /** 4 spot nodes of 8 cpu (room for 8 executors each) and one on-demand node of 4 cpu. */
+  void fourSpotNodesAndASmallOnDemandOne(Scenario s) {
+    for (int i = 1; i <= 4; i++) {
+      node(s, "spot-" + i, "spot", "8", "32Gi");
+    }
+    node(s, "od-1", "on-demand", "4", "16Gi");
+  }
+
   Pod pod(Scenario s, String name, Map<String, String> labels, Map<String, String> annotations, String cpu,
       @Nullable String schedulerName, @Nullable String nodeName) {
     return new PodBuilder().withNewMetadata().withName(name).withNamespace(s.namespace())
@@ -126,10 +134,7 @@ abstract class SchedulingScenarios {
   @Test
   void capsOneJobTo3ExecutorsPerSpotNodeOutOf12() {
     Scenario s = scenario("caps");
-    for (int i = 1; i <= 4; i++) {
-      node(s, "spot-" + i, "spot", "8", "32Gi");
-    }
-    node(s, "od-1", "on-demand", "4", "16Gi");
+    fourSpotNodesAndASmallOnDemandOne(s);
     // C = max(1, floor(0.25 x 12)) = 3; bin-packing alone would stack 8 per spot node
     createExecutors(s, "job-caps", 1, 12, Map.of("spotpack.dev/max-spot-fraction-per-node", "0.25",
         "spotpack.dev/expected-executors", "12"));
@@ -190,10 +195,7 @@ abstract class SchedulingScenarios {
   @Test
   void afterASpotReclaimRecreatedExecutorsArePlacedWithinTheCaps() {
     Scenario s = scenario("reclaim");
-    for (int i = 1; i <= 4; i++) {
-      node(s, "spot-" + i, "spot", "8", "32Gi");
-    }
-    node(s, "od-1", "on-demand", "4", "16Gi");
+    fourSpotNodesAndASmallOnDemandOne(s);
     Map<String, String> annotations = Map.of("spotpack.dev/expected-executors", "12");
     createExecutors(s, "job-r", 1, 12, annotations);
     Map<String, Long> before = awaitAllBound(s, 12);
