@@ -174,6 +174,8 @@ public final class SpotPolicy {
     int jobSize = limits.jobSize(known);
     int cap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
     Optional<Rejection> shareRejection = shareRule(pod, job, limits, jobSize, executors, view);
+    // one pass over the job's executors, not one per candidate node
+    Map<String, Integer> perNode = executors.countsByNode(pod.uid());
 
     return node -> {
       NodeInfo info = view.node(node);
@@ -186,7 +188,7 @@ public final class SpotPolicy {
       if (shareRejection.isPresent()) {
         return shareRejection;
       }
-      int here = executors.countOn(node, pod.uid());
+      int here = perNode.getOrDefault(node, 0);
       if (here + 1 > cap) {
         return Optional.of(
             new Rejection(

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -30,6 +32,14 @@ public final class ExtenderJson {
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
 
+  // Reads the pod and NodeList subtrees out of the streamed body; the body-level trailing-content
+  // check is done by readArgs itself, so it must not apply to each subtree.
+  // (Jackson 3 enables FAIL_ON_TRAILING_TOKENS by default, hence the explicit disable.)
+  private final JsonMapper subtrees = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
   public JsonMapper mapper() {
     return mapper;
   }
@@ -38,18 +48,73 @@ public final class ExtenderJson {
     return mapper.writeValueAsBytes(value);
   }
 
-  /** Reads a filter or prioritize body. */
+  /**
+   * Reads a filter or prioritize body. Streams over the top level so that the node names (5,000 of
+   * them in a large cluster) go straight into a list, without a tree node each; the pod and a
+   * NodeList are read as trees. Keys match case-insensitively, an exact match winning, as in
+   * {@link #field}.
+   */
   public ExtenderArgs readArgs(byte[] body) {
-    JsonNode root = readObject(body, "ExtenderArgs");
-    JsonNode pod = field(root, "Pod");
+    if (body.length == 0) {
+      throw new ProtocolException("empty request body: expected a JSON ExtenderArgs object");
+    }
+    JsonNode pod = null;
+    JsonNode nodes = null;
+    List<String> names = null;
+    boolean namesExact = false;
+    boolean podExact = false;
+    boolean nodesExact = false;
+    try (JsonParser p = subtrees.createParser(body)) {
+      JsonToken first = p.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        throw new ProtocolException("request body must be a JSON ExtenderArgs object, got " + tokenKind(first));
+      }
+      while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+        String key = p.currentName();
+        JsonToken value = p.nextToken();
+        String lower = key.toLowerCase(Locale.ROOT);
+        boolean exact;
+        switch (lower) {
+          case "nodenames" -> {
+            exact = key.equals("NodeNames");
+            List<String> read = value == JsonToken.VALUE_NULL ? null : streamNames(p, value);
+            if (exact || !namesExact) {
+              names = read;
+              namesExact = exact;
+            }
+          }
+          case "pod" -> {
+            exact = key.equals("Pod");
+            JsonNode read = value == JsonToken.VALUE_NULL ? null : subtrees.readTree(p);
+            if (exact || !podExact) {
+              pod = read;
+              podExact = exact;
+            }
+          }
+          case "nodes" -> {
+            exact = key.equals("Nodes");
+            JsonNode read = value == JsonToken.VALUE_NULL ? null : subtrees.readTree(p);
+            if (exact || !nodesExact) {
+              nodes = read;
+              nodesExact = exact;
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new ProtocolException("request body is not valid JSON: trailing content after the ExtenderArgs object");
+      }
+    } catch (JacksonException e) {
+      throw new ProtocolException("request body is not valid JSON: " + e.getOriginalMessage());
+    }
     if (pod == null) {
       throw new ProtocolException("ExtenderArgs.Pod is missing or null");
     }
     if (!pod.isObject()) {
       throw new ProtocolException("ExtenderArgs.Pod must be an object, got " + kind(pod));
     }
-    List<String> names = readNames(field(root, "NodeNames"));
-    List<JsonNode> items = names != null ? null : readNodeList(field(root, "Nodes"));
+    List<JsonNode> items = names != null ? null : readNodeList(nodes);
     if (names == null && items == null) {
       throw new ProtocolException(
           "ExtenderArgs has neither NodeNames (nodeCacheCapable: true) nor Nodes (nodeCacheCapable: false)");
@@ -83,22 +148,34 @@ public final class ExtenderJson {
     return root;
   }
 
-  private static @Nullable List<String> readNames(@Nullable JsonNode node) {
-    if (node == null) {
-      return null;
+  private static List<String> streamNames(JsonParser p, JsonToken start) {
+    if (start != JsonToken.START_ARRAY) {
+      throw new ProtocolException("ExtenderArgs.NodeNames must be an array of strings, got " + tokenKind(start));
     }
-    if (!node.isArray()) {
-      throw new ProtocolException("ExtenderArgs.NodeNames must be an array of strings, got " + kind(node));
-    }
-    List<String> names = new ArrayList<>(node.size());
-    for (JsonNode n : node) {
-      if (!n.isString()) {
-        throw new ProtocolException(
-            "ExtenderArgs.NodeNames must be an array of strings, found " + kind(n));
+    List<String> names = new ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t != JsonToken.VALUE_STRING) {
+        throw new ProtocolException("ExtenderArgs.NodeNames must be an array of strings, found " + tokenKind(t));
       }
-      names.add(n.stringValue());
+      names.add(p.getString());
     }
     return names;
+  }
+
+  private static String tokenKind(@Nullable JsonToken t) {
+    if (t == null) {
+      return "nothing";
+    }
+    return switch (t) {
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> t.toString().toLowerCase(Locale.ROOT);
+    };
   }
 
   private static @Nullable List<JsonNode> readNodeList(@Nullable JsonNode node) {

@@ -49,6 +49,25 @@ public record JobExecutors(
   }
 
   /**
+   * Executors per node, not counting {@code excludedUid}; an in-flight executor counts on each of
+   * its possible nodes. One pass over the job, for callers that ask about many nodes.
+   */
+  public java.util.Map<String, Integer> countsByNode(String excludedUid) {
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
+      if (!e.getKey().equals(excludedUid)) {
+        counts.merge(e.getValue(), 1, Integer::sum);
+      }
+    }
+    for (Map.Entry<String, Set<String>> e : inFlightNodesByUid.entrySet()) {
+      if (!e.getKey().equals(excludedUid)) {
+        e.getValue().forEach(n -> counts.merge(n, 1, Integer::sum));
+      }
+    }
+    return counts;
+  }
+
+  /**
    * Executors on nodes that pass {@code nodeTest}, not counting {@code excludedUid}; an in-flight
    * executor counts once if any of its possible nodes passes.
    */

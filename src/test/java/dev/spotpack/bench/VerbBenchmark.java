@@ -1,0 +1,91 @@
+package dev.spotpack.bench;
+
+import dev.spotpack.app.ExtenderApp;
+import dev.spotpack.config.SpotpackConfig;
+import dev.spotpack.extender.ExtenderCalls;
+import dev.spotpack.kube.KubeModel;
+import dev.spotpack.policy.FilterDecision;
+import dev.spotpack.policy.NodeScore;
+import dev.spotpack.policy.PolicyConfig;
+import dev.spotpack.policy.SpotPolicy;
+import dev.spotpack.policy.model.PodInfo;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One filter or prioritize call at cluster scale, with every candidate node named
+ * (nodeCacheCapable): {@code *Call} is the whole server-side path from request bytes to the reply
+ * object (JSON parse, pod conversion, snapshot, decision); {@code policy*} is the decision alone.
+ * Run: docs/benchmarks.md.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+public class VerbBenchmark {
+  @Param({"5000"})
+  public int nodes;
+
+  @Param({"150000"})
+  public int pods;
+
+  private ExtenderCalls calls;
+  private SpotPolicy policy;
+  private LargeCluster cluster;
+  private byte[] body;
+  private PodInfo pod;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    cluster = new LargeCluster(nodes, pods);
+    KubeModel model = new KubeModel(new KubernetesSerialization());
+    calls = ExtenderApp.snapshotCalls(SpotpackConfig.DEFAULT, cluster.state, model, new SimpleMeterRegistry(), System::nanoTime);
+    policy = new SpotPolicy(PolicyConfig.DEFAULT);
+    String args = cluster.args(cluster.nodeNames);
+    body = args.getBytes(StandardCharsets.UTF_8);
+    pod = new PodInfo("uid-new", "spark", "spark-7-exec-new",
+        Map.of("spark-app-selector", "spark-7", "spark-role", "executor"), Map.of(), null,
+        new dev.spotpack.policy.model.PodDemand(dev.spotpack.policy.model.Resources.cpuMemory(3000, 11 * LargeCluster.GI),
+            dev.spotpack.policy.model.Resources.cpuMemory(3000, 11 * LargeCluster.GI)));
+    // the pod is seen once, as kube-scheduler's first call would make it known
+    calls.filter(body);
+  }
+
+  @Benchmark
+  public Object filterCall() {
+    return calls.filter(body);
+  }
+
+  @Benchmark
+  public Object prioritizeCall() {
+    return calls.prioritize(body);
+  }
+
+  @Benchmark
+  public FilterDecision policyFilter() {
+    return policy.filter(pod, cluster.nodeNames, cluster.state.snapshot());
+  }
+
+  @Benchmark
+  public List<NodeScore> policyPrioritize() {
+    return policy.prioritize(pod, cluster.nodeNames, cluster.state.snapshot());
+  }
+}
