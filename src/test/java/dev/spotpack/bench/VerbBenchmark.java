@@ -51,6 +51,7 @@ public class VerbBenchmark {
   private SpotPolicy policy;
   private LargeCluster cluster;
   private byte[] body;
+  private byte[] fullNodeBody;
   private PodInfo pod;
 
   @Setup(Level.Trial)
@@ -65,6 +66,7 @@ public class VerbBenchmark {
         Map.of("spark-app-selector", "spark-7", "spark-role", "executor"), Map.of(), null,
         new dev.spotpack.policy.model.PodDemand(dev.spotpack.policy.model.Resources.cpuMemory(3000, 11 * LargeCluster.GI),
             dev.spotpack.policy.model.Resources.cpuMemory(3000, 11 * LargeCluster.GI)));
+    fullNodeBody = cluster.fullNodeArgs(Math.min(1000, nodes)).getBytes(StandardCharsets.UTF_8);
     // the pod is seen once, as kube-scheduler's first call would make it known
     calls.filter(body);
   }
@@ -77,6 +79,12 @@ public class VerbBenchmark {
   @Benchmark
   public Object prioritizeCall() {
     return calls.prioritize(body);
+  }
+
+  /** nodeCacheCapable: false with 1,000 full Node objects (about 2.5 MB of JSON). */
+  @Benchmark
+  public Object fullNodeFilterCall() {
+    return calls.filter(fullNodeBody);
   }
 
   @Benchmark
