@@ -41,7 +41,22 @@ import javax.net.ssl.X509TrustManager;
 final class LocalControlPlane {
   private LocalControlPlane() {}
 
+  /** The API server alone (etcd, kube-apiserver), with the spotpack-system namespace created. */
+  record ApiServer(Path dir, Processes processes, KubernetesClient client, Path kubeconfig, HttpClient insecure) {}
+
   static AttachedCluster start(Path bin, Path dir) throws Exception {
+    ApiServer api = startApiServer(bin, dir);
+    try {
+      ExtenderApp spotpack = SpotpackAndScheduler.start(bin, dir, api.kubeconfig(), api.processes(), api.insecure());
+      return new AttachedCluster(dir, api.processes(), api.client(), spotpack);
+    } catch (Exception | AssertionError e) {
+      api.client().close();
+      api.processes().close();
+      throw e;
+    }
+  }
+
+  static ApiServer startApiServer(Path bin, Path dir) throws Exception {
     Files.createDirectories(dir);
     Processes processes = new Processes(dir);
     try {
@@ -104,8 +119,7 @@ final class LocalControlPlane {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("spotpack-system").endMetadata()
           .build()).create();
 
-      ExtenderApp spotpack = SpotpackAndScheduler.start(bin, dir, kubeconfig, processes, insecure);
-      return new AttachedCluster(dir, processes, client, spotpack);
+      return new ApiServer(dir, processes, client, kubeconfig, insecure);
     } catch (Exception | AssertionError e) {
       processes.close();
       throw e;

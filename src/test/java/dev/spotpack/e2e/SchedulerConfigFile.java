@@ -16,17 +16,38 @@ final class SchedulerConfigFile {
 
   private SchedulerConfigFile() {}
 
+  /**
+   * The same configuration without the extender, under another scheduler name and lease: the
+   * baseline for measuring what spotpack costs kube-scheduler.
+   */
+  static Path writeWithoutExtender(Path dir, Path kubeconfig, String schedulerName) throws IOException {
+    String text = substituted("127.0.0.1:1", kubeconfig);
+    int extenders = text.indexOf("\nextenders:");
+    if (extenders < 0) {
+      throw new IllegalStateException(SHIPPED + " has no top-level extenders block");
+    }
+    String plain = text.substring(0, extenders + 1)
+        .replace("schedulerName: spotpack-scheduler", "schedulerName: " + schedulerName)
+        .replace("resourceName: spotpack-scheduler", "resourceName: " + schedulerName);
+    Path file = dir.resolve(schedulerName + ".yaml");
+    Files.writeString(file, plain, StandardCharsets.UTF_8);
+    return file;
+  }
+
   static Path write(Path dir, String extenderHostPort, Path kubeconfig) throws IOException {
+    Path file = dir.resolve("scheduler.yaml");
+    Files.writeString(file, substituted(extenderHostPort, kubeconfig), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static String substituted(String extenderHostPort, Path kubeconfig) throws IOException {
     String text = Files.readString(SHIPPED, StandardCharsets.UTF_8);
     if (!text.contains(SHIPPED_URL) || !text.contains(SHIPPED_KUBECONFIG)) {
       throw new IllegalStateException(SHIPPED + " no longer contains '" + SHIPPED_URL + "' and '"
           + SHIPPED_KUBECONFIG + "': update the e2e substitution with it");
     }
-    String substituted = text
+    return text
         .replace(SHIPPED_URL, "urlPrefix: http://" + extenderHostPort + "/scheduler")
         .replace(SHIPPED_KUBECONFIG, "kubeconfig: \"" + kubeconfig + "\"");
-    Path file = dir.resolve("scheduler.yaml");
-    Files.writeString(file, substituted, StandardCharsets.UTF_8);
-    return file;
   }
 }

@@ -20,6 +20,18 @@ import java.util.List;
 final class SpotpackAndScheduler {
   private SpotpackAndScheduler() {}
 
+  /** A kube-scheduler process with {@code config}, logging to {@code name}.log; returns once ready. */
+  static Process startScheduler(Path bin, Path config, String name, Processes processes, HttpClient insecure)
+      throws Exception {
+    int port = Processes.freePort();
+    Process p = processes.start(name, List.of(bin.resolve("kube-scheduler").toString(),
+        "--config=" + config, "--bind-address=127.0.0.1", "--secure-port=" + port, "--v=2"));
+    LocalControlPlane.awaitOk(() -> insecure.send(
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode(), name, processes);
+    return p;
+  }
+
   static ExtenderApp start(Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure)
       throws Exception {
     Path spotpackConfig = dir.resolve("spotpack.yaml");
@@ -29,13 +41,8 @@ final class SpotpackAndScheduler {
     spotpack.start();
     try {
       await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
-      int schedulerPort = Processes.freePort();
       Path schedulerConfig = SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig);
-      processes.start("kube-scheduler", List.of(bin.resolve("kube-scheduler").toString(),
-          "--config=" + schedulerConfig, "--bind-address=127.0.0.1", "--secure-port=" + schedulerPort, "--v=2"));
-      LocalControlPlane.awaitOk(() -> insecure.send(
-          HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + schedulerPort + "/readyz")).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode(), "kube-scheduler", processes);
+      startScheduler(bin, schedulerConfig, "kube-scheduler", processes, insecure);
       return spotpack;
     } catch (Exception | AssertionError e) {
       spotpack.stop();

@@ -1,0 +1,151 @@
+package dev.spotpack.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.spotpack.app.ExtenderApp;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * kube-scheduler's throughput with spotpack in the loop against the same scheduler and profile
+ * without the extender, in one run on one local control plane: {@code nodes} fake nodes (half
+ * spot), then for each scheduler a batch of {@code pods} Spark executors (jobs of 100) created
+ * before that scheduler starts, and the time from its readiness until every pod is bound.
+ * The plain scheduler runs first and again last, so a drift within the run shows.
+ *
+ * <p>Run (docs/benchmarks.md): {@code ./mvnw -q test-compile dependency:build-classpath
+ * -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
+ * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000}
+ */
+public final class SchedulerThroughput {
+  private SchedulerThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+    int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+    // optional: raise kube-scheduler's client rate limit (default qps 50, burst 100) in both configs,
+    // to separate spotpack's cost from the scheduler's own binding budget
+    int qps = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    KubeBinaries.Found bin = KubeBinaries.locate();
+    if (bin.dir().isEmpty()) {
+      System.err.println("cannot run: " + bin.reason());
+      System.exit(2);
+    }
+    Path dir = Path.of("target/e2e/throughput-" + System.currentTimeMillis()).toAbsolutePath();
+    LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir);
+    KubernetesClient client = api.client();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    ExtenderApp spotpack = null;
+    try {
+      for (int i = 0; i < nodes; i++) {
+        String name = "node-" + i;
+        pool.submit(() -> client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+            .withLabels(Map.of("karpenter.sh/capacity-type", Integer.parseInt(name.substring(5)) % 2 == 0 ? "spot" : "on-demand"))
+            .endMetadata().withNewStatus()
+            .withAllocatable(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110")))
+            .withCapacity(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110")))
+            .endStatus().build()).create());
+      }
+      await().atMost(Duration.ofMinutes(5)).until(() -> client.nodes().list().getItems().size() == nodes);
+
+      Path plainConfig = withQps(SchedulerConfigFile.writeWithoutExtender(dir, api.kubeconfig(), "plain-scheduler"), qps);
+      double plain1 = round(bin.dir().get(), api, pool, "plain-1", "plain-scheduler", plainConfig, pods);
+
+      spotpack = ExtenderApp.create(new ExtenderApp.Options(null, new ExtenderApp.Source.Live(api.kubeconfig()),
+          "127.0.0.1", 0, 0));
+      spotpack.start();
+      await().atMost(Duration.ofMinutes(2)).until(spotpack::ready);
+      Path spotpackConfig = withQps(SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()), qps);
+      double withSpotpack = round(bin.dir().get(), api, pool, "spotpack", "spotpack-scheduler", spotpackConfig, pods);
+      printVerbTimes(spotpack.managementPort());
+      spotpack.stop();
+      spotpack = null;
+
+      double plain2 = round(bin.dir().get(), api, pool, "plain-2", "plain-scheduler", plainConfig, pods);
+      double plain = (plain1 + plain2) / 2;
+      System.out.printf(Locale.ROOT, "nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s  with spotpack: %.0f pods/s"
+          + "  ratio %.2f (target >= 0.70)%n", nodes, pods, qps == 0 ? "default" : Integer.toString(qps), plain1, plain2, withSpotpack, withSpotpack / plain);
+    } finally {
+      if (spotpack != null) {
+        spotpack.stop();
+      }
+      pool.shutdownNow();
+      client.close();
+      api.processes().close();
+    }
+  }
+
+  /** Mean server-side time and count per verb, from spotpack's own histogram. */
+  private static void printVerbTimes(int managementPort) throws Exception {
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    for (String verb : new String[] {"filter", "prioritize", "bind"}) {
+      double sum = 0;
+      double count = 0;
+      for (String line : metrics.split("\n")) {
+        if (line.startsWith("spotpack_verb_duration_seconds_sum{verb=\"" + verb + "\"}")) {
+          sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        } else if (line.startsWith("spotpack_verb_duration_seconds_count{verb=\"" + verb + "\"}")) {
+          count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      System.err.printf(Locale.ROOT, "spotpack %s: %.0f calls, mean %.2f ms server-side%n", verb, count,
+          count == 0 ? 0 : 1000 * sum / count);
+    }
+  }
+
+  private static Path withQps(Path config, int qps) throws java.io.IOException {
+    if (qps <= 0) {
+      return config;
+    }
+    String text = Files.readString(config);
+    String marker = "clientConnection:\n";
+    if (!text.contains(marker)) {
+      throw new IllegalStateException(config + " has no clientConnection block");
+    }
+    Files.writeString(config, text.replace(marker, marker + "  qps: " + qps + "\n  burst: " + (2 * qps) + "\n"));
+    return config;
+  }
+
+  /** Creates the batch, starts the scheduler, times it until every pod is bound; cleans up. */
+  private static double round(Path bin, LocalControlPlane.ApiServer api, ExecutorService pool, String round,
+      String schedulerName, Path config, int pods) throws Exception {
+    KubernetesClient client = api.client();
+    String ns = "tp-" + round;
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    for (int i = 0; i < pods; i++) {
+      int n = i;
+      pool.submit(() -> client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("exec-" + n)
+          .withLabels(Map.of("spark-app-selector", ns + "-job-" + (n / 100), "spark-role", "executor")).endMetadata()
+          .withNewSpec().withSchedulerName(schedulerName).withTerminationGracePeriodSeconds(0L)
+          .addNewContainer().withName("e").withImage("example/executor:1").withNewResources()
+          .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi"))).endResources().endContainer()
+          .endSpec().build()).create());
+    }
+    await().atMost(Duration.ofMinutes(5)).until(() -> client.pods().inNamespace(ns).list().getItems().size() == pods);
+    Process scheduler = SpotpackAndScheduler.startScheduler(bin, config, "kube-scheduler-" + round, api.processes(), api.insecure());
+    long t0 = System.nanoTime();
+    await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200)).until(() ->
+        client.pods().inNamespace(ns).list().getItems().stream().allMatch(p -> p.getSpec().getNodeName() != null));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    scheduler.destroy();
+    scheduler.waitFor(10, TimeUnit.SECONDS);
+    client.pods().inNamespace(ns).withGracePeriod(0).delete();
+    await().atMost(Duration.ofMinutes(5)).until(() -> client.pods().inNamespace(ns).list().getItems().isEmpty());
+    System.err.printf(Locale.ROOT, "%s: %d pods bound in %.2f s%n", round, pods, seconds);
+    Files.writeString(api.dir().resolve(round + ".seconds"), Double.toString(seconds));
+    return pods / seconds;
+  }
+}
