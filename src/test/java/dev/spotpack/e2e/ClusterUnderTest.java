@@ -13,4 +13,8 @@ interface ClusterUnderTest extends AutoCloseable {
 
   /** Where the backend's logs are, for failure messages. */
   Path logDir();
+
+  /** Stops what the backend started; never throws. */
+  @Override
+  void close();
 }
