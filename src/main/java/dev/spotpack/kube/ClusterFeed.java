@@ -162,6 +162,17 @@ public final class ClusterFeed implements AutoCloseable {
         run("delete", obj, delete);
       }
 
+      private final java.util.concurrent.atomic.AtomicBoolean listedBefore = new java.util.concurrent.atomic.AtomicBoolean();
+
+      @Override
+      public void onList(String resourceVersion, boolean remainedEmpty) {
+        metrics.listed(resource);
+        if (listedBefore.getAndSet(true)) {
+          LOG.info("{} informer relisted (its watch expired or failed) at resourceVersion {}", resource, resourceVersion);
+        }
+        ResourceEventHandler.super.onList(resourceVersion, remainedEmpty);
+      }
+
       private void run(String type, T obj, Consumer<T> action) {
         try {
           action.accept(obj);

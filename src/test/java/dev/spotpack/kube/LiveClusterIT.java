@@ -156,6 +156,9 @@ class LiveClusterIT {
   @Test
   void syncsAndDecidesOnTheInformerView() throws Exception {
     assertThat(get("/readyz").statusCode()).isEqualTo(200);
+    assertThat(get("/metrics").body())
+        .contains("spotpack_informer_lists_total{resource=\"pods\"}")
+        .contains("spotpack_informer_lists_total{resource=\"nodes\"}");
     JsonNode job = job();
     // 3 running executors on spot-a; the Succeeded one on spot-b does not count
     assertThat(job.get("executors").intValue()).isEqualTo(3);
