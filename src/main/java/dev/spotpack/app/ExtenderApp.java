@@ -38,7 +38,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import dev.spotpack.config.ServerConfig;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.InputStream;
@@ -267,17 +272,38 @@ public final class ExtenderApp {
     }
     Vertx v = Vertx.vertx();
     vertx = v;
-    extenderServer = listen(v, extenderRoutes.router(v), options.port(), "extender");
-    managementServer = listen(v, managementRoutes.router(v), options.managementPort(), "management");
-    LOG.info("spotpack serving kube-scheduler on http://{}:{}{}/{filter,prioritize,bind}; "
+    extenderServer = listen(v, extenderRoutes.router(v), extenderOptions(config.server().tls()), options.port(), "extender");
+    managementServer = listen(v, managementRoutes.router(v), new HttpServerOptions(), options.managementPort(), "management");
+    LOG.info("spotpack serving kube-scheduler on {}://{}:{}{}/{filter,prioritize,bind}; "
             + "/healthz, /readyz, /metrics and /debug/jobs on port {}; default profile {}",
-        options.host(), extenderServer.actualPort(), ExtenderRoutes.PREFIX, managementServer.actualPort(),
+        config.server().tls() == null ? "http" : "https", options.host(), extenderServer.actualPort(), ExtenderRoutes.PREFIX, managementServer.actualPort(),
         config.policy().profiles().defaultProfile());
   }
 
-  private HttpServer listen(Vertx v, Router router, int port, String what) throws InterruptedException {
+  /** HTTPS with PEM files when configured; client certificates required when a client CA is set. */
+  private static HttpServerOptions extenderOptions(ServerConfig.@Nullable Tls tls) {
+    HttpServerOptions o = new HttpServerOptions();
+    if (tls == null) {
+      return o;
+    }
+    for (Path f : tls.clientCaFile() == null ? List.of(tls.certFile(), tls.keyFile())
+        : List.of(tls.certFile(), tls.keyFile(), tls.clientCaFile())) {
+      if (!Files.isReadable(f)) {
+        throw new StartupException("TLS file " + f + " (config server.tls) does not exist or cannot be read");
+      }
+    }
+    o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+        .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString()));
+    if (tls.clientCaFile() != null) {
+      o.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile().toString()));
+    }
+    return o;
+  }
+
+  private HttpServer listen(Vertx v, Router router, HttpServerOptions serverOptions, int port, String what)
+      throws InterruptedException {
     try {
-      return v.createHttpServer().requestHandler(router).listen(port, options.host())
+      return v.createHttpServer(serverOptions).requestHandler(router).listen(port, options.host())
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       stop();

@@ -79,7 +79,13 @@ final class ServeCommand implements Callable<Integer> {
       err().println("spotpack serve: " + e.getMessage());
       return 2;
     }
-    app.start();
+    try {
+      app.start();
+    } catch (StartupException e) {
+      err().println("spotpack serve: " + e.getMessage());
+      app.stop();
+      return 2;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "spotpack-shutdown"));
     app.awaitStop();
     return 0;

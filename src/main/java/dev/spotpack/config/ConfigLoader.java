@@ -181,10 +181,23 @@ public final class ConfigLoader {
     if (server == null || !r.object(server, "server")) {
       return ServerConfig.DEFAULT;
     }
-    r.onlyKeys(server, "server.", Set.of("maxRequestBodyBytes"));
+    r.onlyKeys(server, "server.", Set.of("maxRequestBodyBytes", "tls"));
     long max = r.integer(server.get("maxRequestBodyBytes"), "server.maxRequestBodyBytes",
         ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024, 1L << 31);
-    return new ServerConfig(max);
+    ServerConfig.Tls tls = null;
+    JsonNode t = server.get("tls");
+    if (t != null && r.object(t, "server.tls")) {
+      r.onlyKeys(t, "server.tls.", Set.of("certFile", "keyFile", "clientCaFile"));
+      String cert = r.string(t.get("certFile"), "server.tls.certFile", "");
+      String key = r.string(t.get("keyFile"), "server.tls.keyFile", "");
+      if (t.get("certFile") == null || t.get("keyFile") == null) {
+        r.problem("server.tls", "needs both certFile and keyFile");
+      }
+      String ca = t.get("clientCaFile") == null ? null : r.string(t.get("clientCaFile"), "server.tls.clientCaFile", "");
+      tls = new ServerConfig.Tls(java.nio.file.Path.of(cert), java.nio.file.Path.of(key),
+          ca == null || ca.isEmpty() ? null : java.nio.file.Path.of(ca));
+    }
+    return new ServerConfig(max, tls);
   }
 
   private static ClusterConfig readCluster(YamlReader r, @Nullable JsonNode cluster) {

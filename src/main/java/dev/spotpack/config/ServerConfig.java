@@ -1,14 +1,26 @@
 package dev.spotpack.config;
 
+
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
 /**
  * HTTP settings.
  *
  * @param maxRequestBodyBytes largest request body accepted (413 above it); the default, 64 MiB,
  *     holds a full-Node filter call for 1,000 nodes (about 10-20 KiB each) several times over
+ * @param tls HTTPS for the extender port, or null for plain HTTP; the management port stays plain
+ *     (probes and scrapes), and can be kept off the network separately
  *
  * <p>Immutable.
  */
-public record ServerConfig(long maxRequestBodyBytes) {
+public record ServerConfig(long maxRequestBodyBytes, @Nullable Tls tls) {
   public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 64L * 1024 * 1024;
-  public static final ServerConfig DEFAULT = new ServerConfig(DEFAULT_MAX_REQUEST_BODY_BYTES);
+  public static final ServerConfig DEFAULT = new ServerConfig(DEFAULT_MAX_REQUEST_BODY_BYTES, null);
+
+  /**
+   * The extender port's certificate and key (PEM), and optionally the CA whose client certificates
+   * are required (mutual TLS: kube-scheduler's {@code tlsConfig.certFile}/{@code keyFile}).
+   */
+  public record Tls(Path certFile, Path keyFile, @Nullable Path clientCaFile) {}
 }

@@ -112,6 +112,7 @@ class ConfigLoaderTest {
         new Bad("a resource listed twice", "scoring:\n  resources: [{name: cpu}, {name: cpu}]\n",
             List.of("scoring.resources[1].name: resource \"cpu\" is listed twice")),
         new Bad("not a mapping", "- a\n- b\n", List.of("(top level): must be a mapping")),
+        new Bad("tls without a key", "server:\n  tls:\n    certFile: /x.crt\n", List.of("server.tls: needs both certFile and keyFile")),
         new Bad("not YAML", "a: [b\n", List.of("not valid YAML: ")));
   }
 

@@ -1,0 +1,138 @@
+package dev.spotpack.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.spotpack.app.ExtenderApp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The extender port over TLS, as kube-scheduler's {@code tlsConfig} uses it: server certificate
+ * only, and mutual TLS with a client CA. Certificates are made with openssl; skipped with the reason
+ * where openssl is missing.
+ */
+class TlsIT {
+  @TempDir static Path dir;
+  static String body;
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    assumeTrue(run(List.of("openssl", "version")), "openssl is not installed: cannot make test certificates");
+    // a CA, a server certificate for 127.0.0.1 and a client certificate, both signed by the CA
+    assertThat(run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
+        "-keyout", "ca.key", "-out", "ca.crt"))).isTrue();
+    Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+    for (String who : List.of("server", "client")) {
+      assertThat(run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + who,
+          "-keyout", who + ".key", "-out", who + ".csr"))).isTrue();
+      assertThat(run(List.of("openssl", "x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+          "-CAcreateserial", "-days", "1", "-extfile", "san.ext", "-out", who + ".crt"))).isTrue();
+    }
+    assertThat(run(List.of("openssl", "pkcs12", "-export", "-in", "client.crt", "-inkey", "client.key",
+        "-out", "client.p12", "-passout", "pass:test"))).isTrue();
+    body = Files.readString(Path.of("src/main/resources/examples/filter-request.json"));
+  }
+
+  static boolean run(List<String> command) throws IOException, InterruptedException {
+    Process p;
+    try {
+      p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+    } catch (IOException e) {
+      return false;
+    }
+    return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+
+  static ExtenderApp start(String tlsYaml) throws Exception {
+    Path config = dir.resolve("spotpack-" + System.nanoTime() + ".yaml");
+    Files.writeString(config, "server:\n  tls:\n" + tlsYaml);
+    ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    app.start();
+    return app;
+  }
+
+  static SSLContext context(boolean withClientCertificate) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
+      trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    KeyManagerFactory kmf = null;
+    if (withClientCertificate) {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(dir.resolve("client.p12"))) {
+        keys.load(in, "test".toCharArray());
+      }
+      kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, "test".toCharArray());
+    }
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  static HttpResponse<String> filter(SSLContext ctx, String scheme, int port) throws Exception {
+    HttpClient client = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
+    return client.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + "/scheduler/filter"))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void servesTheExtenderOverHttpsAndKeepsManagementPlain() throws Exception {
+    ExtenderApp app = start("    certFile: " + dir.resolve("server.crt") + "\n    keyFile: " + dir.resolve("server.key") + "\n");
+    try {
+      HttpResponse<String> https = filter(context(false), "https", app.extenderPort());
+      assertThat(https.statusCode()).isEqualTo(200);
+      assertThat(https.body()).contains("already has 3 of its 12 executors here");
+      assertThatThrownBy(() -> filter(context(false), "http", app.extenderPort())).isInstanceOf(IOException.class);
+      HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + app.managementPort() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(200);
+    } finally {
+      app.stop();
+    }
+  }
+
+  @Test
+  void requiresAClientCertificateSignedByTheClientCa() throws Exception {
+    ExtenderApp app = start("    certFile: " + dir.resolve("server.crt") + "\n    keyFile: " + dir.resolve("server.key")
+        + "\n    clientCaFile: " + dir.resolve("ca.crt") + "\n");
+    try {
+      assertThatThrownBy(() -> filter(context(false), "https", app.extenderPort())).isInstanceOf(IOException.class);
+      assertThat(filter(context(true), "https", app.extenderPort()).statusCode()).isEqualTo(200);
+    } finally {
+      app.stop();
+    }
+  }
+
+  @Test
+  void aMissingCertificateFileStopsStartupNamingIt() throws Exception {
+    Path config = dir.resolve("missing.yaml");
+    Files.writeString(config, "server:\n  tls:\n    certFile: /nonexistent/tls.crt\n    keyFile: /nonexistent/tls.key\n");
+    ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    assertThatThrownBy(app::start).hasMessage(
+        "TLS file /nonexistent/tls.crt (config server.tls) does not exist or cannot be read");
+    app.stop();
+  }
+}
