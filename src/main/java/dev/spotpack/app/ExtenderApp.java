@@ -132,7 +132,7 @@ public final class ExtenderApp {
           assumptionMetrics(registry));
       KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeConfig(live.kubeconfig())).build();
       closeLast.add(client);
-      feed = new ClusterFeed(client, model, state, new FeedMetrics(registry), cc.listPageSize());
+      feed = new ClusterFeed(client, model, state, new FeedMetrics(registry), cc.listPageSize(), System::nanoTime);
       ClusterFeed f = feed;
       cluster = new LiveClusterSource(state, f::ready);
       ThreadPoolExecutor bindPool = boundedPool("spotpack-bind", cc.bindThreads(), 1024);

@@ -38,6 +38,7 @@ public final class ManagementRoutes {
           .setStatusCode(isReady ? 200 : 503)
           .putHeader("Content-Type", "text/plain")
           .end(isReady ? "ready\n" : "not ready: cluster state not synced\n");
+      // (polled by the probe, this is also what notices a watch that stayed down)
     });
     router.get("/metrics").blockingHandler(ctx -> {
       jobs.publish();

@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * every time. If an informer stops anyway, readiness turns false for good and the stop is logged
  * at ERROR, so the probe restarts the process rather than letting it decide on a frozen view.
  *
+ * While an informer's watch is down (the API server restarted, the network broke), the view goes
+ * stale. Watches are also re-established routinely (the API server ends them every few minutes),
+ * for milliseconds; so readiness turns false only when a watch has been down for longer than
+ * WATCH_GRACE, and comes back by itself once the informer is watching again.
+ *
  * Handlers never throw: an object spotpack cannot convert is logged with its key and counted.
  */
 
@@ -47,12 +52,18 @@ public final class ClusterFeed implements AutoCloseable {
   private final FeedMetrics metrics;
   private final long listPageSize;
 
+  /** How long a watch may be down before spotpack stops deciding on its view. */
+  public static final Duration WATCH_GRACE = Duration.ofSeconds(3);
+
+  private final java.util.function.LongSupplier nanoTime;
+  private final java.util.Map<SharedIndexInformer<?>, Long> notWatchingSince = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile List<SharedIndexInformer<? extends HasMetadata>> informers = List.of();
   private volatile boolean stopped;
   private volatile boolean closing;
 
   public ClusterFeed(KubernetesClient client, KubeModel model, ClusterState state, FeedMetrics metrics,
-      long listPageSize) {
+      long listPageSize, java.util.function.LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
     this.client = client;
     this.model = model;
     this.state = state;
@@ -99,18 +110,33 @@ public final class ClusterFeed implements AutoCloseable {
     return client.getMasterUrl().toString();
   }
 
-  /** Both informers have listed everything once and none has stopped. */
+  /**
+   * Both informers have listed everything once, none has stopped, and neither has been without a
+   * watch for longer than {@link #WATCH_GRACE}.
+   */
   public boolean ready() {
     List<SharedIndexInformer<? extends HasMetadata>> current = informers;
     if (stopped || current.isEmpty()) {
       return false;
     }
+    long now = nanoTime.getAsLong();
+    boolean ready = true;
     for (SharedIndexInformer<? extends HasMetadata> informer : current) {
       if (!informer.hasSynced()) {
         return false;
       }
+      if (informer.isWatching()) {
+        if (notWatchingSince.remove(informer) != null) {
+          LOG.info("informer watching again; spotpack decides again");
+        }
+      } else {
+        long since = notWatchingSince.computeIfAbsent(informer, i -> now);
+        if (now - since > WATCH_GRACE.toNanos()) {
+          ready = false;
+        }
+      }
     }
-    return true;
+    return ready;
   }
 
   @Override

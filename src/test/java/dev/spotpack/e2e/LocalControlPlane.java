@@ -42,7 +42,21 @@ final class LocalControlPlane {
   private LocalControlPlane() {}
 
   /** The API server alone (etcd, kube-apiserver), with the spotpack-system namespace created. */
-  record ApiServer(Path dir, Processes processes, KubernetesClient client, Path kubeconfig, HttpClient insecure) {}
+  record ApiServer(Path dir, Processes processes, KubernetesClient client, Path kubeconfig, HttpClient insecure,
+      List<String> apiServerCommand, String token, int apiPort) {
+    /** Stops kube-apiserver (etcd keeps the data) and waits for it to be gone. */
+    void stopApiServer() throws InterruptedException {
+      processes.stop("kube-apiserver");
+    }
+
+    /** Starts kube-apiserver again with the same flags, port and certificates; returns once ready. */
+    void startApiServer() throws Exception {
+      processes.start("kube-apiserver", apiServerCommand);
+      awaitOk(() -> insecure.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + apiPort + "/readyz"))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+          "kube-apiserver", processes);
+    }
+  }
 
   static AttachedCluster start(Path bin, Path dir) throws Exception {
     ApiServer api = startApiServer(bin, dir);
@@ -78,7 +92,7 @@ final class LocalControlPlane {
       Files.writeString(dir.resolve("tokens.csv"), token + ",spotpack-e2e-admin,1,system:masters\n");
       writeServiceAccountKey(dir.resolve("sa.key"));
       int apiPort = Processes.freePort();
-      processes.start("kube-apiserver", List.of(bin.resolve("kube-apiserver").toString(),
+      List<String> apiServerCommand = List.of(bin.resolve("kube-apiserver").toString(),
           "--etcd-servers=http://127.0.0.1:" + etcdPort,
           "--bind-address=127.0.0.1", "--secure-port=" + apiPort, "--advertise-address=127.0.0.1",
           "--cert-dir=" + dir.resolve("pki"),
@@ -89,7 +103,8 @@ final class LocalControlPlane {
           "--service-account-key-file=" + dir.resolve("sa.key"),
           "--service-cluster-ip-range=10.0.0.0/24",
           "--disable-admission-plugins=ServiceAccount,TaintNodesByCondition",
-          "--endpoint-reconciler-type=none", "--allow-privileged=true"));
+          "--endpoint-reconciler-type=none", "--allow-privileged=true");
+      processes.start("kube-apiserver", apiServerCommand);
       // HTTP/1.1: kube-scheduler's server answers the JDK client's HTTP/2 with GOAWAY.
       HttpClient insecure = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustAll()).build();
       String api = "https://127.0.0.1:" + apiPort;
@@ -119,7 +134,7 @@ final class LocalControlPlane {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("spotpack-system").endMetadata()
           .build()).create();
 
-      return new ApiServer(dir, processes, client, kubeconfig, insecure);
+      return new ApiServer(dir, processes, client, kubeconfig, insecure, apiServerCommand, token, apiPort);
     } catch (Exception | AssertionError e) {
       processes.close();
       throw e;

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 final class Processes implements AutoCloseable {
   private final Path logDir;
   private final List<Process> started = new ArrayList<>();
+  private final java.util.Map<String, Process> byName = new java.util.HashMap<>();
 
   Processes(Path logDir) {
     this.logDir = logDir;
@@ -20,9 +21,28 @@ final class Processes implements AutoCloseable {
 
   Process start(String name, List<String> command) throws IOException {
     Path log = logDir.resolve(name + ".log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     started.add(p);
+    byName.put(name, p);
     return p;
+  }
+
+  boolean isAlive(String name) {
+    Process p = byName.get(name);
+    return p != null && p.isAlive();
+  }
+
+  /** Stops the named process and waits until it is gone. */
+  void stop(String name) throws InterruptedException {
+    Process p = byName.remove(name);
+    if (p != null) {
+      p.destroy();
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+      started.remove(p);
+    }
   }
 
   /** The last lines of a process's log, for an assertion message. */

@@ -1,0 +1,113 @@
+package dev.spotpack.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.spotpack.app.ExtenderApp;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kube-apiserver restarts under a running spotpack and kube-scheduler: while its watches are down,
+ * spotpack answers "not ready" instead of deciding on a stale view; afterwards it recovers by
+ * itself, and executors created after the restart are placed within their caps.
+ */
+class ApiServerRestartE2EIT {
+  static LocalControlPlane.ApiServer api;
+  static ExtenderApp spotpack;
+  static Path bin;
+  static Path dir;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    KubeBinaries.Found bin = KubeBinaries.locate();
+    assumeTrue(bin.dir().isPresent(), () -> "local control plane unavailable: " + bin.reason());
+    ApiServerRestartE2EIT.bin = bin.dir().get();
+    dir = Path.of("target/e2e/restart-" + System.currentTimeMillis()).toAbsolutePath();
+    api = LocalControlPlane.startApiServer(bin.dir().get(), dir);
+    spotpack = SpotpackAndScheduler.start(bin.dir().get(), dir, api.kubeconfig(), api.processes(), api.insecure());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spotpack != null) {
+      spotpack.stop();
+    }
+    if (api != null) {
+      api.client().close();
+      api.processes().close();
+    }
+  }
+
+  static int readyz() throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + spotpack.managementPort() + "/readyz")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  static String filterError() throws Exception {
+    String body = "{\"Pod\":{\"metadata\":{\"name\":\"p\",\"namespace\":\"x\",\"uid\":\"u\",\"labels\":{\"spark-app-selector\":\"j\","
+        + "\"spark-role\":\"executor\"}},\"spec\":{\"containers\":[]},\"status\":{}},\"Nodes\":null,\"NodeNames\":[\"n\"]}";
+    String reply = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + spotpack.extenderPort() + "/scheduler/filter"))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return new tools.jackson.databind.json.JsonMapper().readTree(reply).get("Error").stringValue();
+  }
+
+  @Test
+  void answersNotReadyWhileTheApiServerIsDownAndRecoversByItself() throws Exception {
+    assertThat(readyz()).isEqualTo(200);
+    api.stopApiServer();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> readyz() == 503);
+    assertThat(filterError()).isEqualTo("not ready: cluster state not synced");
+
+    api.startApiServer();
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> readyz() == 200);
+    assertThat(filterError()).isEmpty();
+
+    // kube-scheduler cannot renew its lease while the API server is down and exits ("Leaderelection
+    // lost"), by design; in a cluster the kubelet restarts its container. Do the same here.
+    if (!api.processes().isAlive("kube-scheduler")) {
+      SpotpackAndScheduler.startScheduler(bin, dir.resolve("scheduler.yaml"), "kube-scheduler", api.processes(), api.insecure());
+    }
+
+    // scheduling works again, within the caps: 8 executors, cap max(1, floor(0.25 x 8)) = 2 per spot node
+    KubernetesClient client = api.client();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("after").endMetadata().build()).create();
+    for (int i = 1; i <= 4; i++) {
+      client.nodes().resource(new NodeBuilder().withNewMetadata().withName("after-spot-" + i)
+          .withLabels(Map.of("karpenter.sh/capacity-type", "spot", "e2e-scenario", "after")).endMetadata()
+          .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("8"), "memory", new Quantity("32Gi"), "pods", new Quantity("110")))
+          .endStatus().build()).create();
+    }
+    for (int i = 1; i <= 8; i++) {
+      client.pods().inNamespace("after").resource(new PodBuilder().withNewMetadata().withName("e" + i)
+          .withLabels(Map.of("spark-app-selector", "job-after", "spark-role", "executor"))
+          .withAnnotations(Map.of("spotpack.dev/expected-executors", "8")).endMetadata()
+          .withNewSpec().withSchedulerName("spotpack-scheduler").withNodeSelector(Map.of("e2e-scenario", "after"))
+          .addNewContainer().withName("c").withImage("x").withNewResources()
+          .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"))).endResources().endContainer()
+          .endSpec().build()).create();
+    }
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
+        client.pods().inNamespace("after").list().getItems().stream().allMatch(p -> p.getSpec().getNodeName() != null));
+    Map<String, Long> perNode = new java.util.HashMap<>();
+    client.pods().inNamespace("after").list().getItems().forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1L, Long::sum));
+    assertThat(perNode.values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(2));
+    assertThat(List.copyOf(perNode.values()).stream().mapToLong(Long::longValue).sum()).isEqualTo(8);
+  }
+}
