@@ -152,7 +152,7 @@ public final class ExtenderApp {
         .register(registry);
 
     ExtenderJson json = new ExtenderJson();
-    ExtenderCalls calls = calls(policy, cluster, binder, model, registry, System::nanoTime);
+    ExtenderCalls calls = calls(policy, cluster, binder, model, registry, System::nanoTime, java.time.Clock.systemUTC());
     ExtenderRoutes routes = new ExtenderRoutes(calls, config.server().maxRequestBodyBytes());
     ManagementRoutes management =
         new ManagementRoutes(cluster::ready, registry, new JobReports(policy, cluster, registry), json);
@@ -161,9 +161,9 @@ public final class ExtenderApp {
 
   /** The verbs, wired; also what golden and HTTP tests run. */
   public static ExtenderCalls calls(SpotPolicy policy, ClusterSource cluster, Binder binder, KubeModel model,
-      MeterRegistry registry, LongSupplier nanoTime) {
+      MeterRegistry registry, LongSupplier nanoTime, java.time.Clock clock) {
     return new ExtenderCalls(
-        new FilterVerb(policy, cluster, model),
+        new FilterVerb(policy, cluster, model, clock),
         new PrioritizeVerb(policy, cluster, model),
         new BindVerb(binder, cluster),
         new ExtenderJson(),
@@ -174,8 +174,13 @@ public final class ExtenderApp {
   /** The verbs of snapshot mode over {@code state}. */
   public static ExtenderCalls snapshotCalls(SpotpackConfig config, ClusterState state, KubeModel model,
       MeterRegistry registry, LongSupplier nanoTime) {
+    return snapshotCalls(config, state, model, registry, nanoTime, java.time.Clock.systemUTC());
+  }
+
+  public static ExtenderCalls snapshotCalls(SpotpackConfig config, ClusterState state, KubeModel model,
+      MeterRegistry registry, LongSupplier nanoTime, java.time.Clock clock) {
     return calls(new SpotPolicy(config.policy()), new SnapshotClusterSource(state), new SnapshotBinder(state),
-        model, registry, nanoTime);
+        model, registry, nanoTime, clock);
   }
 
   private static AssumptionListener assumptionMetrics(MeterRegistry registry) {

@@ -51,6 +51,12 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "DIR", description = "Also write DIR/index.html with charts over time.")
   Path report;
 
+  @Option(names = "--autoscaler", paramLabel = "MODEL", defaultValue = "ideal",
+      description = "ideal: the autoscaler provisions for every pod left pending, respecting spotpack's caps "
+          + "(default); karpenter: as Karpenter really does, it sees only the in-tree rules and adds no node for an "
+          + "executor that fits an existing spot node by resources but is kept off it by the caps.")
+  String autoscaler;
+
   @Option(names = "--config", paramLabel = "FILE", description = "spotpack's config (profiles, spot labels) for the spotpack strategy.")
   Path config;
 
@@ -78,6 +84,11 @@ final class SimulateCommand implements Callable<Integer> {
       err.println("spotpack simulate: " + e.getMessage());
       return 2;
     }
+    if (!autoscaler.equals("ideal") && !autoscaler.equals("karpenter")) {
+      err.println("spotpack simulate: --autoscaler must be ideal or karpenter, not " + autoscaler);
+      return 2;
+    }
+    w = w.withAutoscaler(w.autoscaler().withSeesExtender(autoscaler.equals("ideal")));
     long t0 = System.nanoTime();
     List<StrategyResult> results = new Simulator(cfg.policy()).run(w, seed, msg -> {
       err.println(msg);

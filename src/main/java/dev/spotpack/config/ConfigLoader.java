@@ -2,6 +2,7 @@ package dev.spotpack.config;
 
 import dev.spotpack.policy.PolicyConfig;
 import dev.spotpack.policy.score.ResourceWeights;
+import dev.spotpack.policy.spot.CapsFallback;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.policy.spot.Profile;
 import dev.spotpack.policy.spot.Profiles;
@@ -41,11 +42,20 @@ public final class ConfigLoader {
     PodRoles roles = readRoles(r, root.get("pods"), d.roles());
     SpotNodes spotNodes = d.spotNodes();
     boolean allowDrivers = d.driversOnSpot();
+    CapsFallback fallback = d.capsFallback();
     JsonNode spot = root.get("spot");
     if (spot != null && r.object(spot, "spot")) {
-      r.onlyKeys(spot, "spot.", Set.of("nodeSelectors", "allowDrivers"));
+      r.onlyKeys(spot, "spot.", Set.of("nodeSelectors", "allowDrivers", "onCapsExhausted", "relaxAfterSeconds"));
       spotNodes = readSelectors(r, spot.get("nodeSelectors"), spotNodes);
       allowDrivers = r.bool(spot.get("allowDrivers"), "spot.allowDrivers", allowDrivers);
+      String mode = r.string(spot.get("onCapsExhausted"), "spot.onCapsExhausted", "wait");
+      if (!mode.equals("wait") && !mode.equals("relax")) {
+        r.problem("spot.onCapsExhausted", "\"" + mode + "\" is invalid: expected wait or relax");
+      }
+      long relaxAfter = r.integer(spot.get("relaxAfterSeconds"), "spot.relaxAfterSeconds",
+          d.capsFallback().relaxAfter().toSeconds(), 1, 24 * 3600);
+      fallback = new CapsFallback(mode.equals("relax") ? CapsFallback.Mode.RELAX : CapsFallback.Mode.WAIT,
+          java.time.Duration.ofSeconds(relaxAfter));
     }
     Profiles profiles = readProfiles(r, root.get("profiles"), d.profiles());
     ResourceWeights weights = readWeights(r, root.get("scoring"), d.scoringWeights());
@@ -55,7 +65,7 @@ public final class ConfigLoader {
     if (!r.problems().isEmpty()) {
       throw new ConfigException(source, r.problems());
     }
-    return new SpotpackConfig(new PolicyConfig(roles, spotNodes, allowDrivers, profiles, weights), server, cluster);
+    return new SpotpackConfig(new PolicyConfig(roles, spotNodes, allowDrivers, profiles, weights, fallback), server, cluster);
   }
 
   private static PodRoles readRoles(YamlReader r, @Nullable JsonNode pods, PodRoles d) {

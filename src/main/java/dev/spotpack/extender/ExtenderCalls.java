@@ -60,6 +60,11 @@ public final class ExtenderCalls {
       answer = FilterVerb.Answer.badRequest(e.getMessage());
     }
     metrics.rejected(answer.decision().rejected().values());
+    if (answer.capsRelaxed()) {
+      metrics.capsRelaxed();
+      LOG.info("filter: {} pending past spot.relaxAfterSeconds, let past its caps (spot.onCapsExhausted: relax)",
+          answer.podKey());
+    }
     if (LOG.isDebugEnabled() && answer.result().error().isEmpty()) {
       Map<String, Long> byRule = new java.util.TreeMap<>();
       answer.decision().rejected().values().forEach(r -> byRule.merge(r.rule().label(), 1L, Long::sum));

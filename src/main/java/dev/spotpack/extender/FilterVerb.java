@@ -31,24 +31,40 @@ public final class FilterVerb {
   private final SpotPolicy policy;
   private final ClusterSource cluster;
   private final KubeModel model;
+  private final java.time.Clock clock;
 
-  public FilterVerb(SpotPolicy policy, ClusterSource cluster, KubeModel model) {
+  public FilterVerb(SpotPolicy policy, ClusterSource cluster, KubeModel model, java.time.Clock clock) {
     this.policy = policy;
     this.cluster = cluster;
     this.model = model;
+    this.clock = clock;
+  }
+
+  /** How long the pod has existed, from its creationTimestamp; zero if it has none. */
+  private java.time.Duration pendingFor(JsonNode pod) {
+    JsonNode created = pod.path("metadata").path("creationTimestamp");
+    if (!created.isString()) {
+      return java.time.Duration.ZERO;
+    }
+    try {
+      java.time.Duration age = java.time.Duration.between(java.time.Instant.parse(created.stringValue()), clock.instant());
+      return age.isNegative() ? java.time.Duration.ZERO : age;
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.time.Duration.ZERO;
+    }
   }
 
   /** The result and how it ended, for metrics and logs. */
-  public record Answer(ExtenderFilterResult result, Outcome outcome, FilterDecision decision, String podKey) {
+  public record Answer(ExtenderFilterResult result, Outcome outcome, FilterDecision decision, String podKey, boolean capsRelaxed) {
     /** A body that is not a valid ExtenderArgs: answered with {@code Error}, nothing decided. */
     public static Answer badRequest(String message) {
-      return new Answer(ExtenderFilterResult.error(message), Outcome.BAD_REQUEST, EMPTY, "");
+      return new Answer(ExtenderFilterResult.error(message), Outcome.BAD_REQUEST, EMPTY, "", false);
     }
   }
 
   public Answer filter(ExtenderArgs args) {
     if (!cluster.ready()) {
-      return new Answer(ExtenderFilterResult.error(NOT_READY), Outcome.NOT_READY, EMPTY, "");
+      return new Answer(ExtenderFilterResult.error(NOT_READY), Outcome.NOT_READY, EMPTY, "", false);
     }
     Request request;
     try {
@@ -58,7 +74,8 @@ public final class FilterVerb {
     }
     cluster.observe(request.pod());
     ClusterView view = request.view(cluster.snapshot());
-    FilterDecision decision = policy.filter(request.pod(), request.candidates(), view);
+    java.time.Duration pendingFor = pendingFor(args.pod());
+    FilterDecision decision = policy.filter(request.pod(), request.candidates(), view, pendingFor);
     if (!decision.cappedFeasible().isEmpty()) {
       cluster.inFlight(request.pod(), decision.cappedFeasible());
     }
@@ -73,7 +90,7 @@ public final class FilterVerb {
             : new ExtenderFilterResult(
                 nodeList(args.nodeItems(), decision.feasible()), null, Map.of(), unresolvable, "");
     Outcome outcome = decision.feasible().isEmpty() ? Outcome.NO_FIT : Outcome.OK;
-    return new Answer(result, outcome, decision, request.pod().key());
+    return new Answer(result, outcome, decision, request.pod().key(), policy.capsRelaxed(request.pod(), pendingFor));
   }
 
   private static final FilterDecision EMPTY = new FilterDecision(List.of(), Map.of());

@@ -48,6 +48,13 @@ public final class VerbMetrics {
         .increment();
   }
 
+  /** {@code spotpack_caps_relaxed_total}: filter calls that let a long-waiting executor past its caps. */
+  public void capsRelaxed() {
+    Counter.builder("spotpack.caps.relaxed")
+        .description("Filter calls that let an executor past its caps after spot.relaxAfterSeconds pending")
+        .register(registry).increment();
+  }
+
   public void rejected(Collection<Rejection> rejections) {
     for (Rejection r : rejections) {
       Counter.builder("spotpack.rejections")

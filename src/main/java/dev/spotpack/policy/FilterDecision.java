@@ -15,7 +15,8 @@ import java.util.Map;
 public record FilterDecision(List<String> feasible, Map<String, Rejection> rejected, List<String> cappedFeasible) {
   public FilterDecision {
     feasible = List.copyOf(feasible);
-    rejected = Map.copyOf(rejected);
+    // candidate order, so that answers and logs read the same on every run (Map.copyOf would not)
+    rejected = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rejected));
     cappedFeasible = List.copyOf(cappedFeasible);
   }
 

@@ -1,6 +1,7 @@
 package dev.spotpack.policy;
 
 import dev.spotpack.policy.score.ResourceWeights;
+import dev.spotpack.policy.spot.CapsFallback;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.policy.spot.Profiles;
 import dev.spotpack.policy.spot.SpotNodes;
@@ -10,6 +11,7 @@ import dev.spotpack.policy.spot.SpotNodes;
  *
  * @param driversOnSpot whether a Spark driver may be placed on a spot node (default false: losing
  *     the driver loses the whole job)
+ * @param capsFallback what happens to an executor the caps keep waiting (default: it waits)
  *
  * <p>Immutable.
  */
@@ -18,9 +20,11 @@ public record PolicyConfig(
     SpotNodes spotNodes,
     boolean driversOnSpot,
     Profiles profiles,
-    ResourceWeights scoringWeights) {
+    ResourceWeights scoringWeights,
+    CapsFallback capsFallback) {
 
   public static final PolicyConfig DEFAULT =
       new PolicyConfig(
-          PodRoles.SPARK, SpotNodes.DEFAULT, false, Profiles.DEFAULT, ResourceWeights.CPU_AND_MEMORY);
+          PodRoles.SPARK, SpotNodes.DEFAULT, false, Profiles.DEFAULT, ResourceWeights.CPU_AND_MEMORY,
+          CapsFallback.WAIT);
 }

@@ -50,7 +50,15 @@ public final class SpotPolicy {
   }
 
   public FilterDecision filter(PodInfo pod, List<String> candidates, ClusterView view) {
-    NodeRule rule = ruleFor(pod, view);
+    return filter(pod, candidates, view, java.time.Duration.ZERO);
+  }
+
+  /**
+   * @param pendingFor how long the pod has been pending; with {@code capsFallback} RELAX an
+   *     executor pending for at least its {@code relaxAfter} is not held by the caps
+   */
+  public FilterDecision filter(PodInfo pod, List<String> candidates, ClusterView view, java.time.Duration pendingFor) {
+    NodeRule rule = ruleFor(pod, view, pendingFor);
     boolean capped = isCappedExecutor(pod);
     List<String> feasible = new ArrayList<>(candidates.size());
     List<String> cappedFeasible = new ArrayList<>();
@@ -130,7 +138,12 @@ public final class SpotPolicy {
     Optional<Rejection> check(String node);
   }
 
-  private NodeRule ruleFor(PodInfo pod, ClusterView view) {
+  /** Whether this filter call lets an executor past its caps because it has waited long enough. */
+  public boolean capsRelaxed(PodInfo pod, java.time.Duration pendingFor) {
+    return isCappedExecutor(pod) && config.capsFallback().relaxes(pendingFor);
+  }
+
+  private NodeRule ruleFor(PodInfo pod, ClusterView view, java.time.Duration pendingFor) {
     SpotAnnotations.Result read = annotations.read(pod.annotations());
     if (read instanceof SpotAnnotations.Invalid invalid) {
       Rejection rejection = new Rejection(Rule.INVALID_ANNOTATION, invalid.message());
@@ -146,6 +159,9 @@ public final class SpotPolicy {
       return driverRule(view);
     }
     if (config.roles().isActiveExecutor(pod.labels())) {
+      if (config.capsFallback().relaxes(pendingFor)) {
+        return node -> view.node(node) == null ? Optional.of(UNKNOWN_NODE) : Optional.empty();
+      }
       return executorRule(pod, job.get(), limits, view);
     }
     return node -> Optional.empty();

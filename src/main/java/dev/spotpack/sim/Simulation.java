@@ -85,6 +85,7 @@ final class Simulation {
   private int capViolations;
   private int jobsFailed;
   private int jobsCompleted;
+  private long executorPendingMinutes;
   private final List<StrategyResult.Sample> timeline = new ArrayList<>();
   private final List<StrategyResult.Interruption> interruptions = new ArrayList<>();
 
@@ -134,10 +135,12 @@ final class Simulation {
     final boolean driver;
     final long cpu;
     final long memory;
+    final int createdMinute;
     @Nullable Node node;
     PodInfo info;
 
-    Pod(String uid, Job job, boolean driver, long cpu, long memory, PodInfo info) {
+    Pod(String uid, Job job, boolean driver, long cpu, long memory, PodInfo info, int createdMinute) {
+      this.createdMinute = createdMinute;
       this.uid = uid;
       this.job = job;
       this.driver = driver;
@@ -196,7 +199,8 @@ final class Simulation {
     return new StrategyResult(strategy.label(), (spotNodeMinutes + onDemandNodeMinutes) / 60.0,
         spotNodeMinutes / 60.0, onDemandNodeMinutes / 60.0, cost, peakNodes,
         utilisationSamples == 0 ? 0 : utilisationSum / utilisationSamples, interruptions.size(), executorsLost,
-        worstShare, capViolations, jobsFailed, jobsCompleted, unfinished, timeline, interruptions);
+        worstShare, capViolations, jobsFailed, jobsCompleted, unfinished, executorPendingMinutes / 60.0, timeline,
+        interruptions);
   }
 
   // ---- jobs ----
@@ -218,7 +222,7 @@ final class Simulation {
     Map<String, String> labels = Map.of("spark-app-selector", job.spec.name(), "spark-role", driver ? "driver" : "executor");
     PodDemand demand = new PodDemand(Resources.cpuMemory(cpu, memory), Resources.cpuMemory(cpu, memory));
     PodInfo info = new PodInfo(uid, "spark", uid, labels, driver ? Map.of() : job.spec.annotations(), null, demand);
-    Pod pod = new Pod(uid, job, driver, cpu, memory, info);
+    Pod pod = new Pod(uid, job, driver, cpu, memory, info, now);
     if (!driver) {
       job.executors.add(pod);
     }
@@ -327,7 +331,7 @@ final class Simulation {
     if (strategy == Strategy.SPOTPACK) {
       ClusterView view = state.snapshot();
       List<String> names = fit.stream().map(n -> n.name).toList();
-      FilterDecision decision = policy.filter(pod.info, names, view);
+      FilterDecision decision = policy.filter(pod.info, names, view, java.time.Duration.ofMinutes(now - pod.createdMinute));
       if (decision.feasible().isEmpty()) {
         return null;
       }
@@ -425,6 +429,9 @@ final class Simulation {
     List<Planned> fresh = new ArrayList<>();
     for (Pod pod : pending) {
       boolean spot = !pod.driver;
+      if (!workload.autoscaler().seesExtender() && fitsSomeNodeByResources(pod)) {
+        continue; // Karpenter simulates the in-tree rules only: it believes this pod can be placed
+      }
       if (packInto(launching, pod, spot) || packInto(fresh, pod, spot)) {
         continue;
       }
@@ -448,12 +455,21 @@ final class Simulation {
     }
   }
 
+  private boolean fitsSomeNodeByResources(Pod pod) {
+    for (Node n : nodes) {
+      if (n.readyAt <= now && !(pod.driver && n.spot) && n.fits(pod)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private boolean packInto(List<Planned> planned, Pod pod, boolean spot) {
     for (Planned p : planned) {
       if (p.spot != spot || p.cpu + pod.cpu > p.cpuCapacity || p.memory + pod.memory > p.memoryCapacity) {
         continue;
       }
-      if (strategy == Strategy.SPOTPACK && spot && !pod.driver) {
+      if (strategy == Strategy.SPOTPACK && spot && !pod.driver && workload.autoscaler().seesExtender()) {
         int cap = Caps.perNodeCap(pod.job.limits.maxSpotFractionPerNode(), pod.job.limits.jobSize(pod.job.executors.size()));
         if (p.executorsByJob.getOrDefault(pod.job, 0) + 1 > cap) {
           continue;
@@ -572,6 +588,11 @@ final class Simulation {
       int jobSize = job.limits.jobSize(job.executors.size());
       for (int count : perNode.values()) {
         worstShare = Math.max(worstShare, count / (double) jobSize);
+      }
+    }
+    for (Pod p : pending) {
+      if (!p.driver) {
+        executorPendingMinutes++;
       }
     }
     timeline.add(new StrategyResult.Sample(minute, spot, onDemand, utilisation, pending.size()));

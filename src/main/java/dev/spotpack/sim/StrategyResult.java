@@ -15,6 +15,7 @@ import java.util.List;
  * @param capViolations placements that put more of a job's executors on one spot node than its
  *     cap max(1, floor(f × N)) at that moment (checked independently of spotpack's code)
  * @param jobsFailed jobs that lost more than the workload's failure share in one interruption
+ * @param executorPendingHours executor time spent pending (waiting for a node or for room)
  * @param timeline one sample per simulated minute, for the report's charts
  * @param interruptions each reclaim, with the executors it took
  *
@@ -35,6 +36,7 @@ public record StrategyResult(
     int jobsFailed,
     int jobsCompleted,
     int jobsUnfinished,
+    double executorPendingHours,
     List<Sample> timeline,
     List<Interruption> interruptions) {
 

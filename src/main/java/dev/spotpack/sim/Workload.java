@@ -34,8 +34,25 @@ public record Workload(
    * Karpenter-like provisioning: a pod the scheduler could not place gets a new node of the
    * cheapest type that fits it, ready after {@code provisioningDelayMinutes}; a node empty for
    * {@code emptyNodeTtlMinutes} is removed.
+   *
+   * @param seesExtender true: an idealised autoscaler that provisions for every pod left pending,
+   *     respecting spotpack's caps; false: as Karpenter and Cluster Autoscaler really do, it
+   *     simulates only the in-tree rules and provisions only for pods that fit no existing node by
+   *     resources, so an executor kept off spot nodes by the caps gets no node
    */
-  public record Autoscaler(int provisioningDelayMinutes, int emptyNodeTtlMinutes) {}
+  public record Autoscaler(int provisioningDelayMinutes, int emptyNodeTtlMinutes, boolean seesExtender) {
+    public Autoscaler(int provisioningDelayMinutes, int emptyNodeTtlMinutes) {
+      this(provisioningDelayMinutes, emptyNodeTtlMinutes, true);
+    }
+
+    public Autoscaler withSeesExtender(boolean sees) {
+      return new Autoscaler(provisioningDelayMinutes, emptyNodeTtlMinutes, sees);
+    }
+  }
+
+  public Workload withAutoscaler(Autoscaler a) {
+    return new Workload(durationMinutes, instanceTypes, a, spotInterruptionsPerNodeHour, jobFailureLostShare, jobs);
+  }
 
   /**
    * One Spark application: a driver (on-demand only) and its executors (spot preferred).

@@ -80,7 +80,7 @@ class ConfigLoaderTest {
         new Bad("an unknown top-level key", "spots: {}\n",
             List.of("spots: unknown key (known here: cluster, pods, profiles, scoring, server, spot)")),
         new Bad("a misspelt nested key", "spot:\n  allowDriver: true\n",
-            List.of("spot.allowDriver: unknown key (known here: allowDrivers, nodeSelectors)")),
+            List.of("spot.allowDriver: unknown key (known here: allowDrivers, nodeSelectors, onCapsExhausted, relaxAfterSeconds)")),
         new Bad("every problem at once", """
             spot:
               allowDrivers: "yes"
@@ -112,6 +112,8 @@ class ConfigLoaderTest {
         new Bad("a resource listed twice", "scoring:\n  resources: [{name: cpu}, {name: cpu}]\n",
             List.of("scoring.resources[1].name: resource \"cpu\" is listed twice")),
         new Bad("not a mapping", "- a\n- b\n", List.of("(top level): must be a mapping")),
+        new Bad("an unknown fallback", "spot:\n  onCapsExhausted: spill\n",
+            List.of("spot.onCapsExhausted: \"spill\" is invalid: expected wait or relax")),
         new Bad("tls without a key", "server:\n  tls:\n    certFile: /x.crt\n", List.of("server.tls: needs both certFile and keyFile")),
         new Bad("not YAML", "a: [b\n", List.of("not valid YAML: ")));
   }

@@ -112,7 +112,8 @@ class ExecutorBurstTest {
     ClusterSource source = new LiveClusterSource(state, () -> true);
     SpotPolicy policy = new SpotPolicy(config);
     ExtenderCalls calls = new ExtenderCalls(
-        new FilterVerb(policy, source, new KubeModel(new KubernetesSerialization())),
+        new FilterVerb(policy, source, new KubeModel(new KubernetesSerialization()),
+            java.time.Clock.fixed(java.time.Instant.parse("2026-11-22T00:00:00Z"), java.time.ZoneOffset.UTC)),
         new PrioritizeVerb(policy, source, new KubeModel(new KubernetesSerialization())),
         new BindVerb(binder, source), new dev.spotpack.protocol.ExtenderJson(),
         new VerbMetrics(new SimpleMeterRegistry()), nanos::get);

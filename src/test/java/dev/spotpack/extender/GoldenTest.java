@@ -88,7 +88,9 @@ class GoldenTest {
     try (InputStream in = Files.newInputStream(cluster)) {
       new SnapshotFile(serialization, model).load(in, cluster.toString(), state);
     }
-    return ExtenderApp.snapshotCalls(config, state, model, new SimpleMeterRegistry(), () -> 0L);
+    // the request pods were created at 2026-11-20T08:05:00Z; the cases see them 10 minutes later
+    return ExtenderApp.snapshotCalls(config, state, model, new SimpleMeterRegistry(), () -> 0L,
+        java.time.Clock.fixed(java.time.Instant.parse("2026-11-20T08:15:00Z"), java.time.ZoneOffset.UTC));
   }
 
   private static void check(Path dir, ExtenderCalls.Reply reply) throws IOException {

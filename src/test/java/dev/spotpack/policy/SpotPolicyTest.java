@@ -130,7 +130,8 @@ class SpotPolicyTest {
                 "spot-b", "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers: false)",
                 "spot-c", "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers: false)")),
         new Case("a driver may use spot when configured",
-            new PolicyConfig(defaults.roles(), defaults.spotNodes(), true, defaults.profiles(), defaults.scoringWeights()),
+            new PolicyConfig(defaults.roles(), defaults.spotNodes(), true, defaults.profiles(), defaults.scoringWeights(),
+                defaults.capsFallback()),
             List.of(), driver("j", "drv").build(), ALL, rejected()),
         new Case("a pod without a job label passes every node, even one spotpack does not know", defaults,
             executors("j", "a", 5, "spot-a"), pod("web").build(), List.of("spot-a", "od-1", "brand-new"),
@@ -163,6 +164,22 @@ class SpotPolicyTest {
                 List.of(executor("j", "new").on("spot-a").build())),
             executor("j", "new").build(), ALL,
             rejected("spot-a", "spot node: job j already has 2 of its 11 executors here (cap 2 = 25%)")));
+  }
+
+  /** spot.onCapsExhausted: relax after 5 minutes; the job is at its cap on spot-a (3 of 12, cap 3). */
+  @ParameterizedTest(name = "pending {0} s: spot-a {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"0, refused", "299, refused", "300, passes", "3600, passes"})
+  void relaxesTheCapsForAnExecutorThatWaitedLongEnough(long pendingSeconds, String want) {
+    PolicyConfig d = PolicyConfig.DEFAULT;
+    PolicyConfig relax = new PolicyConfig(d.roles(), d.spotNodes(), d.driversOnSpot(), d.profiles(), d.scoringWeights(),
+        new dev.spotpack.policy.spot.CapsFallback(dev.spotpack.policy.spot.CapsFallback.Mode.RELAX, java.time.Duration.ofMinutes(5)));
+    ClusterView view = Clusters.of(NODES, concat(executors("j", "a", 3, "spot-a"), executors("j", "p", 8, null)));
+    FilterDecision decision = new SpotPolicy(relax).filter(executor("j", "new").build(), ALL, view,
+        java.time.Duration.ofSeconds(pendingSeconds));
+    assertThat(decision.feasible().contains("spot-a")).isEqualTo(want.equals("passes"));
+    // a driver is never relaxed onto spot, however long it waits
+    assertThat(new SpotPolicy(relax).filter(driver("j", "drv").build(), ALL, view, java.time.Duration.ofHours(1))
+        .feasible()).containsExactly("od-1");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -113,6 +113,29 @@ class SimulatorTest {
     }
   }
 
+  /**
+   * With an autoscaler that sees only the in-tree rules (as Karpenter does), executors kept off spot
+   * nodes by the caps wait longer; relaxing the caps after a bounded wait gives back most of it, at
+   * the price of cap violations.
+   */
+  @Test
+  void karpenterMakesCappedExecutorsWaitAndRelaxingGivesMostOfItBack() {
+    Workload karpenter = ReferenceWorkload.generate(1);
+    karpenter = karpenter.withAutoscaler(karpenter.autoscaler().withSeesExtender(false));
+    PolicyConfig d = PolicyConfig.DEFAULT;
+    PolicyConfig relax = new PolicyConfig(d.roles(), d.spotNodes(), d.driversOnSpot(), d.profiles(), d.scoringWeights(),
+        new dev.spotpack.policy.spot.CapsFallback(dev.spotpack.policy.spot.CapsFallback.Mode.RELAX, java.time.Duration.ofMinutes(5)));
+
+    StrategyResult ideal = named(run(ReferenceWorkload.generate(1), 1), "spotpack");
+    StrategyResult waiting = named(run(karpenter, 1), "spotpack");
+    StrategyResult relaxed = named(new Simulator(relax).run(karpenter, 1, msg -> {}), "spotpack");
+
+    assertThat(waiting.executorPendingHours()).isGreaterThan(ideal.executorPendingHours());
+    assertThat(waiting.capViolations()).isZero();
+    assertThat(relaxed.executorPendingHours()).isLessThan(waiting.executorPendingHours() / 2);
+    assertThat(relaxed.capViolations()).isPositive();
+  }
+
   @Test
   void theReferenceWorkloadIsADayOf160Jobs() {
     Workload w = ReferenceWorkload.generate(1);

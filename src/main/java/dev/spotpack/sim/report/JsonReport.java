@@ -42,6 +42,7 @@ public final class JsonReport {
     m.put("jobsFailed", r.jobsFailed());
     m.put("jobsCompleted", r.jobsCompleted());
     m.put("jobsUnfinished", r.jobsUnfinished());
+    m.put("executorPendingHours", round(r.executorPendingHours()));
     return m;
   }
 

@@ -25,6 +25,7 @@ public final class TableReport {
         r -> String.format(Locale.ROOT, "%.0f%%", 100 * r.worstSpotNodeLossFraction()));
     row(out, "cap violations", results, r -> Integer.toString(r.capViolations()));
     row(out, "jobs failed / completed", results, r -> r.jobsFailed() + " / " + r.jobsCompleted());
+    row(out, "executor hours pending", results, r -> String.format(Locale.ROOT, "%.0f", r.executorPendingHours()));
     out.append('\n').append("worst share on one spot node: the most of one job's executors a single reclaim could take.\n");
     out.append("jobs failed: lost more than the failure share of their executors in one reclaim.\n");
     return out.toString();
