@@ -59,18 +59,16 @@ public final class SpotPolicy {
    */
   public FilterDecision filter(PodInfo pod, List<String> candidates, ClusterView view, java.time.Duration pendingFor) {
     NodeRule rule = ruleFor(pod, view, pendingFor);
-    boolean capped = isCappedExecutor(pod);
     List<String> feasible = new ArrayList<>(candidates.size());
     List<String> cappedFeasible = new ArrayList<>();
     Map<String, Rejection> rejected = new LinkedHashMap<>();
     for (String name : candidates) {
-      Optional<Rejection> rejection = rule.check(name);
-      if (rejection.isPresent()) {
-        rejected.put(name, rejection.get());
+      Check check = rule.check(name);
+      if (check.rejection() != null) {
+        rejected.put(name, check.rejection());
       } else {
         feasible.add(name);
-        NodeInfo info = view.node(name);
-        if (capped && info != null && config.spotNodes().isSpot(info)) {
+        if (check.cappedSpot()) {
           cappedFeasible.add(name);
         }
       }
@@ -132,10 +130,27 @@ public final class SpotPolicy {
         jobSize == 0 ? 0 : (double) maxOnOneSpotNode / jobSize, nodes, problem);
   }
 
-  /** The rule for one node, with everything that does not depend on the node computed once. */
+  /**
+   * The rule for one node, with everything that does not depend on the node computed once. One
+   * lookup of the node per candidate: a large cluster's nodes are spread over memory, and the scan
+   * over 15,000 of them is bound by those lookups.
+   */
   @FunctionalInterface
   private interface NodeRule {
-    Optional<Rejection> check(String node);
+    Check check(String node);
+  }
+
+  /**
+   * A node's answer: rejected, or passing; {@code cappedSpot} when it passes a spot node on which the
+   * caps counted this executor (so that a live source can record it in flight there).
+   */
+  private record Check(@org.jspecify.annotations.Nullable Rejection rejection, boolean cappedSpot) {
+    static final Check PASS = new Check(null, false);
+    static final Check PASS_CAPPED_SPOT = new Check(null, true);
+
+    static Check reject(Rejection r) {
+      return new Check(r, false);
+    }
   }
 
   /** Whether this filter call lets an executor past its caps because it has waited long enough. */
@@ -146,41 +161,47 @@ public final class SpotPolicy {
   private NodeRule ruleFor(PodInfo pod, ClusterView view, java.time.Duration pendingFor) {
     SpotAnnotations.Result read = annotations.read(pod.annotations());
     if (read instanceof SpotAnnotations.Invalid invalid) {
-      Rejection rejection = new Rejection(Rule.INVALID_ANNOTATION, invalid.message());
-      return node -> Optional.of(rejection);
+      Check rejection = Check.reject(new Rejection(Rule.INVALID_ANNOTATION, invalid.message()));
+      return node -> rejection;
     }
     SpotLimits limits = ((SpotAnnotations.Valid) read).limits();
 
     Optional<String> job = config.roles().jobOf(pod.labels());
     if (job.isEmpty()) {
-      return node -> Optional.empty();
+      return node -> Check.PASS;
     }
     if (config.roles().isDriver(pod.labels())) {
       return driverRule(view);
     }
     if (config.roles().isActiveExecutor(pod.labels())) {
       if (config.capsFallback().relaxes(pendingFor)) {
-        return node -> view.node(node) == null ? Optional.of(UNKNOWN_NODE) : Optional.empty();
+        return node -> {
+          NodeInfo info = view.node(node);
+          if (info == null) {
+            return UNKNOWN;
+          }
+          return config.spotNodes().isSpot(info) ? Check.PASS_CAPPED_SPOT : Check.PASS;
+        };
       }
       return executorRule(pod, job.get(), limits, view);
     }
-    return node -> Optional.empty();
+    return node -> Check.PASS;
   }
 
   private NodeRule driverRule(ClusterView view) {
     if (config.driversOnSpot()) {
-      return node -> view.node(node) == null ? Optional.of(UNKNOWN_NODE) : Optional.empty();
+      return node -> view.node(node) == null ? UNKNOWN : Check.PASS;
     }
-    Rejection onSpot =
+    Check onSpot = Check.reject(
         new Rejection(
             Rule.DRIVER_ON_SPOT,
-            "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers: false)");
+            "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers: false)"));
     return node -> {
       NodeInfo info = view.node(node);
       if (info == null) {
-        return Optional.of(UNKNOWN_NODE);
+        return UNKNOWN;
       }
-      return config.spotNodes().isSpot(info) ? Optional.of(onSpot) : Optional.empty();
+      return config.spotNodes().isSpot(info) ? onSpot : Check.PASS;
     };
   }
 
@@ -189,31 +210,31 @@ public final class SpotPolicy {
     int known = executors.count() + (executors.contains(pod.uid()) ? 0 : 1);
     int jobSize = limits.jobSize(known);
     int cap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
-    Optional<Rejection> shareRejection = shareRule(pod, job, limits, jobSize, executors, view);
+    Check shareRejection = shareRule(pod, job, limits, jobSize, executors, view).map(Check::reject).orElse(null);
     // one pass over the job's executors, not one per candidate node
     Map<String, Integer> perNode = executors.countsByNode(pod.uid());
 
     return node -> {
       NodeInfo info = view.node(node);
       if (info == null) {
-        return Optional.of(UNKNOWN_NODE);
+        return UNKNOWN;
       }
       if (!config.spotNodes().isSpot(info)) {
-        return Optional.empty();
+        return Check.PASS;
       }
-      if (shareRejection.isPresent()) {
+      if (shareRejection != null) {
         return shareRejection;
       }
       int here = perNode.getOrDefault(node, 0);
       if (here + 1 > cap) {
-        return Optional.of(
+        return Check.reject(
             new Rejection(
                 Rule.PER_NODE_CAP,
                 "spot node: job " + job + " already has " + here + " of its " + jobSize
                     + " executors here (cap " + cap + " = "
                     + Caps.percent(limits.maxSpotFractionPerNode()) + ")"));
       }
-      return Optional.empty();
+      return Check.PASS_CAPPED_SPOT;
     };
   }
 
@@ -255,4 +276,6 @@ public final class SpotPolicy {
       new Rejection(
           Rule.UNKNOWN_NODE,
           "node not yet known to spotpack, which needs its labels to apply the spot rules");
+
+  private static final Check UNKNOWN = Check.reject(UNKNOWN_NODE);
 }
