@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -112,9 +111,9 @@ public final class YamlReader {
       return null;
     }
     List<String> out = new ArrayList<>();
-    Function<JsonNode, Boolean> ok = n -> n.isString() && !n.stringValue().isBlank();
     for (int i = 0; i < node.size(); i++) {
-      if (!ok.apply(node.get(i))) {
+      JsonNode item = node.get(i);
+      if (!item.isString() || item.stringValue().isBlank()) {
         problem(path + "[" + i + "]", "must be a non-empty string");
       } else {
         out.add(node.get(i).stringValue());

@@ -32,13 +32,14 @@ public final class ManagementRoutes {
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok\n"));
+    // Readiness is computed when asked: the probe polling it is also what notices a watch that
+    // stayed down (ClusterFeed.WATCH_GRACE) when no scheduling call comes.
     router.get("/readyz").handler(ctx -> {
       boolean isReady = ready.getAsBoolean();
       ctx.response()
           .setStatusCode(isReady ? 200 : 503)
           .putHeader("Content-Type", "text/plain")
           .end(isReady ? "ready\n" : "not ready: cluster state not synced\n");
-      // (polled by the probe, this is also what notices a watch that stayed down)
     });
     router.get("/metrics").blockingHandler(ctx -> {
       jobs.publish();

@@ -211,7 +211,4 @@ public final class ClusterFeed implements AutoCloseable {
       }
     };
   }
-
-  /** How long to wait for the first sync before logging that it is slow. */
-  public static final Duration SLOW_SYNC = Duration.ofSeconds(30);
 }
