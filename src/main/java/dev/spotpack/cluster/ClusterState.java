@@ -83,6 +83,12 @@ public final class ClusterState {
    */
   static final Duration IN_FLIGHT_TTL = Duration.ofSeconds(30);
 
+  /**
+   * Far above any real burst (kube-scheduler handles a few hundred pods a second; records last
+   * seconds to minutes), low enough to bound memory under hostile input: about 20 MB at most.
+   */
+  static final long MAX_ASSUMPTIONS = 50_000;
+
   private final PodRoles roles;
   private final Ticker ticker;
   private final boolean recordAssumptions;
@@ -124,9 +130,11 @@ public final class ClusterState {
     this.assumptions = Caffeine.newBuilder()
         .ticker(ticker)
         .executor(Runnable::run)
+        // bounded: a flood of filter calls for made-up pods must not grow memory without limit
+        .maximumSize(MAX_ASSUMPTIONS)
         .expireAfter(Expiry.<String, Assumed>writing((uid, a) -> a.inFlight().isEmpty() ? assumptionTtl : inFlightTtl))
         .<String, Assumed>removalListener((uid, assumed, cause) -> {
-          if (cause == RemovalCause.EXPIRED && uid != null && assumed != null) {
+          if ((cause == RemovalCause.EXPIRED || cause == RemovalCause.SIZE) && uid != null && assumed != null) {
             onExpired(uid, assumed);
           }
         })

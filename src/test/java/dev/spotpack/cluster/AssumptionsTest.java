@@ -171,6 +171,16 @@ class AssumptionsTest {
   }
 
   @Test
+  void aFloodOfMadeUpPodsStaysBounded() {
+    int flood = (int) ClusterState.MAX_ASSUMPTIONS + 10_000;
+    for (int i = 0; i < flood; i++) {
+      state.observe(dev.spotpack.testing.Build.pod("made-up-" + i).build());
+    }
+    assertThat(state.assumedCount()).isLessThanOrEqualTo((int) ClusterState.MAX_ASSUMPTIONS);
+    assertThat(state.podCount()).isLessThanOrEqualTo((int) ClusterState.MAX_ASSUMPTIONS);
+  }
+
+  @Test
   void bindingAPodNobodyKnowsIsRefused() {
     assertThat(state.assumeBound("no-such-uid", "n1")).isFalse();
   }

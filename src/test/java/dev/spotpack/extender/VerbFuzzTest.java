@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * still answers afterwards. Seeds: the golden requests, mutated by byte flips, truncation,
  * duplication, splicing, type swaps, huge and negative numbers, deep nesting and non-UTF-8 bytes.
  */
-class VerbFuzzTest {
+public class VerbFuzzTest {
   static final int CASES_PER_VERB = 4000;
   static final Set<Integer> ALLOWED = Set.of(200, 400, 503);
   static final JsonMapper JSON = JsonMapper.builder().build();
@@ -87,7 +87,7 @@ class VerbFuzzTest {
     assertThat(parsed).as("%s reply for %s", verb, preview(body)).isNotNull();
   }
 
-  static byte[] mutate(byte[] seed, SplittableRandom rng) {
+  public static byte[] mutate(byte[] seed, SplittableRandom rng) {
     String s = new String(seed, StandardCharsets.UTF_8);
     switch (rng.nextInt(12)) {
       case 0 -> { // flip bytes
