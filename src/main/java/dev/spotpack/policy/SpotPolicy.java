@@ -35,6 +35,12 @@ import java.util.Optional;
  * <p>Immutable; safe to call from any thread.
  */
 public final class SpotPolicy {
+  /**
+   * Ends every cap message: kube-scheduler shows extender reasons without naming the extender, and
+   * whoever reads {@code kubectl describe} must learn which component keeps the pod waiting.
+   */
+  static final String BY_SPOTPACK = "; limit set by spotpack";
+
   private final PolicyConfig config;
   private final SpotAnnotations annotations;
   private final MostAllocatedScorer scorer;
@@ -232,7 +238,7 @@ public final class SpotPolicy {
                 Rule.PER_NODE_CAP,
                 "spot node: job " + job + " already has " + here + " of its " + jobSize
                     + " executors here (cap " + cap + " = "
-                    + Caps.percent(limits.maxSpotFractionPerNode()) + ")"));
+                    + Caps.percent(limits.maxSpotFractionPerNode()) + ")" + BY_SPOTPACK));
       }
       return Check.PASS_CAPPED_SPOT;
     };
@@ -247,7 +253,7 @@ public final class SpotPolicy {
           new Rejection(
               Rule.NO_SPOT,
               "spot node: job " + job + " may not use spot nodes (max-spot-share 0, profile "
-                  + limits.profile() + ")"));
+                  + limits.profile() + ")" + BY_SPOTPACK));
     }
     if (!Caps.limitsShare(limits.maxSpotShare())) {
       return Optional.empty();
@@ -266,7 +272,7 @@ public final class SpotPolicy {
               Rule.SPOT_SHARE,
               "spot node: job " + job + " already has " + onSpot + " of its " + jobSize
                   + " executors on spot nodes (spot share limit " + limit + " = "
-                  + Caps.percent(limits.maxSpotShare()) + ")"));
+                  + Caps.percent(limits.maxSpotShare()) + ")" + BY_SPOTPACK));
     }
     return Optional.empty();
   }

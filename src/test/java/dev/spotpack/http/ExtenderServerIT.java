@@ -59,7 +59,7 @@ class ExtenderServerIT {
     assertThat(filter.headers().firstValue("Content-Type")).contains("application/json");
     JsonNode result = JSON.readTree(filter.body());
     assertThat(result.get("FailedAndUnresolvableNodes").get("spot-a").stringValue())
-        .isEqualTo("spot node: job spark-7f3 already has 3 of its 12 executors here (cap 3 = 25%)");
+        .isEqualTo("spot node: job spark-7f3 already has 3 of its 12 executors here (cap 3 = 25%); limit set by spotpack");
     assertThat(result.get("Error").stringValue()).isEmpty();
 
     HttpResponse<String> prioritize = post("prioritize", request);
@@ -77,7 +77,7 @@ class ExtenderServerIT {
 
     JsonNode after = JSON.readTree(post("filter", request).body());
     assertThat(after.get("FailedAndUnresolvableNodes").get("spot-b").stringValue())
-        .isEqualTo("spot node: job spark-7f3 already has 3 of its 12 executors here (cap 3 = 25%)");
+        .isEqualTo("spot node: job spark-7f3 already has 3 of its 12 executors here (cap 3 = 25%); limit set by spotpack");
   }
 
   @Test

@@ -170,7 +170,7 @@ class LiveClusterIT {
     JsonNode result = filter(pending);
     assertThat(result.get("Error").stringValue()).isEmpty();
     assertThat(result.get("FailedAndUnresolvableNodes").get("spot-a").stringValue())
-        .isEqualTo("spot node: job spark-abc already has 3 of its 12 executors here (cap 3 = 25%)");
+        .isEqualTo("spot node: job spark-abc already has 3 of its 12 executors here (cap 3 = 25%); limit set by spotpack");
     assertThat(result.get("NodeNames").toString()).isEqualTo("[\"spot-b\",\"od-1\"]");
   }
 

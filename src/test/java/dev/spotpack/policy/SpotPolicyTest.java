@@ -68,7 +68,7 @@ class SpotPolicyTest {
 
   static Stream<Case> cases() {
     PolicyConfig defaults = PolicyConfig.DEFAULT;
-    String shareMsg = "spot node: job j already has 4 of its 8 executors on spot nodes (spot share limit 4 = 50%)";
+    String shareMsg = "spot node: job j already has 4 of its 8 executors on spot nodes (spot share limit 4 = 50%); limit set by spotpack";
     return Stream.of(
         // N = 3 + 2 + 6 pending + the pod = 12; C = max(1, floor(0.25 × 12)) = 3;
         // spot-a: 3 + 1 > 3 → rejected; spot-b: 2 + 1 ≤ 3 → passes
@@ -76,11 +76,11 @@ class SpotPolicyTest {
             concat(executors("spark-7f3", "a", 3, "spot-a"), executors("spark-7f3", "b", 2, "spot-b"),
                 executors("spark-7f3", "p", 6, null)),
             executor("spark-7f3", "new").build(), ALL,
-            rejected("spot-a", "spot node: job spark-7f3 already has 3 of its 12 executors here (cap 3 = 25%)")),
+            rejected("spot-a", "spot node: job spark-7f3 already has 3 of its 12 executors here (cap 3 = 25%); limit set by spotpack")),
         // N = 2 + the pod = 3; C = max(1, floor(0.75)) = 1; spot-a: 2 + 1 > 1
         new Case("a small job gets one executor per spot node", defaults,
             executors("j", "a", 2, "spot-a"), executor("j", "new").build(), ALL,
-            rejected("spot-a", "spot node: job j already has 2 of its 3 executors here (cap 1 = 25%)")),
+            rejected("spot-a", "spot node: job j already has 2 of its 3 executors here (cap 1 = 25%); limit set by spotpack")),
         // N = max(12, 3) = 12; C = floor(0.25 × 12) = 3; spot-a: 2 + 1 ≤ 3 → passes
         new Case("expected-executors raises N before the job has started its executors", defaults,
             executors("j", "a", 2, "spot-a"),
@@ -90,13 +90,13 @@ class SpotPolicyTest {
         new Case("expected-executors below the live count does not tighten the cap", defaults,
             concat(executors("j", "a", 3, "spot-a"), executors("j", "p", 8, null)),
             executor("j", "new").annotate("spotpack.dev/expected-executors", "2").build(), ALL,
-            rejected("spot-a", "spot node: job j already has 3 of its 12 executors here (cap 3 = 25%)")),
+            rejected("spot-a", "spot node: job j already has 3 of its 12 executors here (cap 3 = 25%); limit set by spotpack")),
         // the pod is already known as pending: N = 3 + 8 + itself counted once = 12, not 13
         new Case("the pod being scheduled is counted once", defaults,
             concat(executors("j", "a", 3, "spot-a"), executors("j", "p", 8, null),
                 List.of(executor("j", "new").build())),
             executor("j", "new").build(), ALL,
-            rejected("spot-a", "spot node: job j already has 3 of its 12 executors here (cap 3 = 25%)")),
+            rejected("spot-a", "spot node: job j already has 3 of its 12 executors here (cap 3 = 25%); limit set by spotpack")),
         // s = 0.5, f = 1: N = 2 + 2 + 3 pending + pod = 8; S = ceil(0.5 × 8) = 4; on spot 4 + 1 > 4 → every spot node
         new Case("the job's spot share", defaults,
             concat(executors("j", "a", 2, "spot-a"), executors("j", "b", 2, "spot-b"),
@@ -116,13 +116,13 @@ class SpotPolicyTest {
         new Case("profile RELIABILITY_OVER_COST", defaults,
             concat(executors("j", "a", 1, "spot-a"), executors("j", "p", 9, null)),
             executor("j", "new").annotate("spotpack.dev/profile", "RELIABILITY_OVER_COST").build(), ALL,
-            rejected("spot-a", "spot node: job j already has 1 of its 11 executors here (cap 1 = 10%)")),
+            rejected("spot-a", "spot node: job j already has 1 of its 11 executors here (cap 1 = 10%); limit set by spotpack")),
         new Case("profile ON_DEMAND_ONLY keeps executors off every spot node", defaults,
             List.of(), executor("j", "new").annotate("spotpack.dev/profile", "ON_DEMAND_ONLY").build(), ALL,
             rejected(
-                "spot-a", "spot node: job j may not use spot nodes (max-spot-share 0, profile ON_DEMAND_ONLY)",
-                "spot-b", "spot node: job j may not use spot nodes (max-spot-share 0, profile ON_DEMAND_ONLY)",
-                "spot-c", "spot node: job j may not use spot nodes (max-spot-share 0, profile ON_DEMAND_ONLY)")),
+                "spot-a", "spot node: job j may not use spot nodes (max-spot-share 0, profile ON_DEMAND_ONLY); limit set by spotpack",
+                "spot-b", "spot node: job j may not use spot nodes (max-spot-share 0, profile ON_DEMAND_ONLY); limit set by spotpack",
+                "spot-c", "spot node: job j may not use spot nodes (max-spot-share 0, profile ON_DEMAND_ONLY); limit set by spotpack")),
         new Case("a driver stays off spot nodes", defaults,
             List.of(), driver("j", "drv").build(), ALL,
             rejected(
@@ -163,7 +163,7 @@ class SpotPolicyTest {
             concat(executors("j", "a", 2, "spot-a"), executors("j", "p", 8, null),
                 List.of(executor("j", "new").on("spot-a").build())),
             executor("j", "new").build(), ALL,
-            rejected("spot-a", "spot node: job j already has 2 of its 11 executors here (cap 2 = 25%)")));
+            rejected("spot-a", "spot node: job j already has 2 of its 11 executors here (cap 2 = 25%); limit set by spotpack")));
   }
 
   /** spot.onCapsExhausted: relax after 5 minutes; the job is at its cap on spot-a (3 of 12, cap 3). */
