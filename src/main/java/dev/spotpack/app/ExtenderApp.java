@@ -1,6 +1,7 @@
 package dev.spotpack.app;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.spotpack.admission.SpreadHintWebhook;
 import dev.spotpack.bind.Binder;
 import dev.spotpack.cluster.AssumptionListener;
 import dev.spotpack.cluster.ClusterState;
@@ -19,6 +20,7 @@ import dev.spotpack.extender.SnapshotClusterSource;
 import dev.spotpack.extender.VerbMetrics;
 import dev.spotpack.http.ExtenderRoutes;
 import dev.spotpack.http.ManagementRoutes;
+import dev.spotpack.http.WebhookRoutes;
 import dev.spotpack.kube.ClusterFeed;
 import dev.spotpack.kube.FeedMetrics;
 import dev.spotpack.kube.KubeBinder;
@@ -26,6 +28,7 @@ import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.SnapshotFile;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.policy.spot.SpreadHints;
 import dev.spotpack.protocol.ExtenderJson;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -94,6 +97,7 @@ public final class ExtenderApp {
   private final ClusterSource cluster;
   private final ExtenderRoutes extenderRoutes;
   private final ManagementRoutes managementRoutes;
+  private final WebhookRoutes webhookRoutes;
   private final @Nullable ClusterFeed feed;
   private final List<AutoCloseable> closeLast;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -102,14 +106,17 @@ public final class ExtenderApp {
   private @Nullable Vertx vertx;
   private @Nullable HttpServer extenderServer;
   private @Nullable HttpServer managementServer;
+  private @Nullable HttpServer webhookServer;
 
   private ExtenderApp(Options options, SpotpackConfig config, ClusterSource cluster, ExtenderRoutes extenderRoutes,
-      ManagementRoutes managementRoutes, @Nullable ClusterFeed feed, List<AutoCloseable> closeLast) {
+      ManagementRoutes managementRoutes, WebhookRoutes webhookRoutes, @Nullable ClusterFeed feed,
+      List<AutoCloseable> closeLast) {
     this.options = options;
     this.config = config;
     this.cluster = cluster;
     this.extenderRoutes = extenderRoutes;
     this.managementRoutes = managementRoutes;
+    this.webhookRoutes = webhookRoutes;
     this.feed = feed;
     this.closeLast = closeLast;
   }
@@ -154,9 +161,12 @@ public final class ExtenderApp {
     ExtenderJson json = new ExtenderJson();
     ExtenderCalls calls = calls(policy, cluster, binder, model, registry, System::nanoTime, java.time.Clock.systemUTC());
     ExtenderRoutes routes = new ExtenderRoutes(calls, config.server().maxRequestBodyBytes());
+    WebhookRoutes webhook = new WebhookRoutes(new SpreadHintWebhook(
+        new SpreadHints(config.policy().roles(), config.policy().profiles()), registry),
+        config.server().maxRequestBodyBytes());
     ManagementRoutes management =
         new ManagementRoutes(cluster::ready, registry, new JobReports(policy, cluster, registry), json);
-    return new ExtenderApp(options, config, cluster, routes, management, feed, closeLast);
+    return new ExtenderApp(options, config, cluster, routes, management, webhook, feed, closeLast);
   }
 
   /** The verbs, wired; also what golden and HTTP tests run. */
@@ -277,16 +287,22 @@ public final class ExtenderApp {
     }
     Vertx v = Vertx.vertx();
     vertx = v;
-    extenderServer = listen(v, extenderRoutes.router(v), extenderOptions(config.server().tls()), options.port(), "extender");
+    extenderServer = listen(v, extenderRoutes.router(v), tlsOptions(config.server().tls(), "server.tls"), options.port(), "extender");
     managementServer = listen(v, managementRoutes.router(v), new HttpServerOptions(), options.managementPort(), "management");
     LOG.info("spotpack serving kube-scheduler on {}://{}:{}{}/{filter,prioritize,bind}; "
             + "/healthz, /readyz, /metrics and /debug/jobs on port {}; default profile {}",
         config.server().tls() == null ? "http" : "https", options.host(), extenderServer.actualPort(), ExtenderRoutes.PREFIX, managementServer.actualPort(),
         config.policy().profiles().defaultProfile());
+    ServerConfig.Webhook webhook = config.server().webhook();
+    if (webhook != null) {
+      webhookServer = listen(v, webhookRoutes.router(v), tlsOptions(webhook.tls(), "server.webhook"), webhook.port(), "webhook");
+      LOG.info("spread-hint admission webhook on https://{}:{}{}", options.host(), webhookServer.actualPort(),
+          WebhookRoutes.PATH);
+    }
   }
 
   /** HTTPS with PEM files when configured; client certificates required when a client CA is set. */
-  private static HttpServerOptions extenderOptions(ServerConfig.@Nullable Tls tls) {
+  private static HttpServerOptions tlsOptions(ServerConfig.@Nullable Tls tls, String key) {
     HttpServerOptions o = new HttpServerOptions();
     if (tls == null) {
       return o;
@@ -294,7 +310,7 @@ public final class ExtenderApp {
     for (Path f : tls.clientCaFile() == null ? List.of(tls.certFile(), tls.keyFile())
         : List.of(tls.certFile(), tls.keyFile(), tls.clientCaFile())) {
       if (!Files.isReadable(f)) {
-        throw new StartupException("TLS file " + f + " (config server.tls) does not exist or cannot be read");
+        throw new StartupException("TLS file " + f + " (config " + key + ") does not exist or cannot be read");
       }
     }
     o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
@@ -322,6 +338,11 @@ public final class ExtenderApp {
     return extenderServer == null ? -1 : extenderServer.actualPort();
   }
 
+  /** The webhook listener's port, or -1 when {@code server.webhook} is not configured. */
+  public int webhookPort() {
+    return webhookServer == null ? -1 : webhookServer.actualPort();
+  }
+
   public int managementPort() {
     return managementServer == null ? -1 : managementServer.actualPort();
   }
@@ -334,7 +355,7 @@ public final class ExtenderApp {
   public synchronized void stop() {
     stopping = true;
     try {
-      for (HttpServer s : new HttpServer[] {extenderServer, managementServer}) {
+      for (HttpServer s : new HttpServer[] {extenderServer, managementServer, webhookServer}) {
         if (s != null) {
           s.shutdown(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
@@ -349,6 +370,7 @@ public final class ExtenderApp {
     } finally {
       extenderServer = null;
       managementServer = null;
+      webhookServer = null;
       vertx = null;
       if (feed != null) {
         feed.close();

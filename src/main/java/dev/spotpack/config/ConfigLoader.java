@@ -191,23 +191,37 @@ public final class ConfigLoader {
     if (server == null || !r.object(server, "server")) {
       return ServerConfig.DEFAULT;
     }
-    r.onlyKeys(server, "server.", Set.of("maxRequestBodyBytes", "tls"));
+    r.onlyKeys(server, "server.", Set.of("maxRequestBodyBytes", "tls", "webhook"));
     long max = r.integer(server.get("maxRequestBodyBytes"), "server.maxRequestBodyBytes",
         ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024, 1L << 31);
     ServerConfig.Tls tls = null;
     JsonNode t = server.get("tls");
     if (t != null && r.object(t, "server.tls")) {
       r.onlyKeys(t, "server.tls.", Set.of("certFile", "keyFile", "clientCaFile"));
-      String cert = r.string(t.get("certFile"), "server.tls.certFile", "");
-      String key = r.string(t.get("keyFile"), "server.tls.keyFile", "");
-      if (t.get("certFile") == null || t.get("keyFile") == null) {
-        r.problem("server.tls", "needs both certFile and keyFile");
-      }
-      String ca = t.get("clientCaFile") == null ? null : r.string(t.get("clientCaFile"), "server.tls.clientCaFile", "");
-      tls = new ServerConfig.Tls(java.nio.file.Path.of(cert), java.nio.file.Path.of(key),
-          ca == null || ca.isEmpty() ? null : java.nio.file.Path.of(ca));
+      tls = readTls(r, t, "server.tls");
     }
-    return new ServerConfig(max, tls);
+    ServerConfig.Webhook webhook = null;
+    JsonNode w = server.get("webhook");
+    if (w != null && r.object(w, "server.webhook")) {
+      r.onlyKeys(w, "server.webhook.", Set.of("port", "certFile", "keyFile", "clientCaFile"));
+      if (w.get("port") == null) {
+        r.problem("server.webhook.port", "is required: the HTTPS port the API server calls the webhook on");
+      }
+      long port = r.integer(w.get("port"), "server.webhook.port", 0, 0, 65535);
+      webhook = new ServerConfig.Webhook((int) port, readTls(r, w, "server.webhook"));
+    }
+    return new ServerConfig(max, tls, webhook);
+  }
+
+  private static ServerConfig.Tls readTls(YamlReader r, JsonNode t, String path) {
+    String cert = r.string(t.get("certFile"), path + ".certFile", "");
+    String key = r.string(t.get("keyFile"), path + ".keyFile", "");
+    if (t.get("certFile") == null || t.get("keyFile") == null) {
+      r.problem(path, "needs both certFile and keyFile");
+    }
+    String ca = t.get("clientCaFile") == null ? null : r.string(t.get("clientCaFile"), path + ".clientCaFile", "");
+    return new ServerConfig.Tls(java.nio.file.Path.of(cert), java.nio.file.Path.of(key),
+        ca == null || ca.isEmpty() ? null : java.nio.file.Path.of(ca));
   }
 
   private static ClusterConfig readCluster(YamlReader r, @Nullable JsonNode cluster) {

@@ -11,16 +11,25 @@ import org.jspecify.annotations.Nullable;
  *     holds a full-Node filter call for 1,000 nodes (about 10-20 KiB each) several times over
  * @param tls HTTPS for the extender port, or null for plain HTTP; the management port stays plain
  *     (probes and scrapes), and can be kept off the network separately
+ * @param webhook the spread-hint admission webhook's own HTTPS listener, or null for none
  *
  * <p>Immutable.
  */
-public record ServerConfig(long maxRequestBodyBytes, @Nullable Tls tls) {
+public record ServerConfig(long maxRequestBodyBytes, @Nullable Tls tls, @Nullable Webhook webhook) {
   public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 64L * 1024 * 1024;
-  public static final ServerConfig DEFAULT = new ServerConfig(DEFAULT_MAX_REQUEST_BODY_BYTES, null);
+  public static final ServerConfig DEFAULT = new ServerConfig(DEFAULT_MAX_REQUEST_BODY_BYTES, null, null);
 
   /**
    * The extender port's certificate and key (PEM), and optionally the CA whose client certificates
    * are required (mutual TLS: kube-scheduler's {@code tlsConfig.certFile}/{@code keyFile}).
    */
   public record Tls(Path certFile, Path keyFile, @Nullable Path clientCaFile) {}
+
+  /**
+   * The webhook listener: the API server calls admission webhooks only over HTTPS, so TLS is not
+   * optional here; it is a port of its own so that the extender port can stay plain on localhost.
+   *
+   * @param port 0 picks a free port (tests)
+   */
+  public record Webhook(int port, Tls tls) {}
 }

@@ -115,6 +115,11 @@ class ConfigLoaderTest {
         new Bad("an unknown fallback", "spot:\n  onCapsExhausted: spill\n",
             List.of("spot.onCapsExhausted: \"spill\" is invalid: expected wait or relax")),
         new Bad("tls without a key", "server:\n  tls:\n    certFile: /x.crt\n", List.of("server.tls: needs both certFile and keyFile")),
+        new Bad("a webhook without a port or key", "server:\n  webhook:\n    certFile: /w.crt\n",
+            List.of("server.webhook.port: is required: the HTTPS port the API server calls the webhook on",
+                "server.webhook: needs both certFile and keyFile")),
+        new Bad("a webhook port out of range", "server:\n  webhook:\n    port: 70000\n    certFile: /w.crt\n    keyFile: /w.key\n",
+            List.of("server.webhook.port: 70000 is invalid: expected a whole number from 0 to 65535")),
         new Bad("not YAML", "a: [b\n", List.of("not valid YAML: ")));
   }
 

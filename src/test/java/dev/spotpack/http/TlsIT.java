@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spotpack.app.ExtenderApp;
+import dev.spotpack.testing.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -15,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -35,31 +34,9 @@ class TlsIT {
 
   @BeforeAll
   static void certificates() throws Exception {
-    assumeTrue(run(List.of("openssl", "version")), "openssl is not installed: cannot make test certificates");
-    // a CA, a server certificate for 127.0.0.1 and a client certificate, both signed by the CA
-    assertThat(run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
-        "-keyout", "ca.key", "-out", "ca.crt"))).isTrue();
-    Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
-    for (String who : List.of("server", "client")) {
-      assertThat(run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + who,
-          "-keyout", who + ".key", "-out", who + ".csr"))).isTrue();
-      assertThat(run(List.of("openssl", "x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-          "-CAcreateserial", "-days", "1", "-extfile", "san.ext", "-out", who + ".crt"))).isTrue();
-    }
-    assertThat(run(List.of("openssl", "pkcs12", "-export", "-in", "client.crt", "-inkey", "client.key",
-        "-out", "client.p12", "-passout", "pass:test"))).isTrue();
+    assumeTrue(TestCertificates.opensslAvailable(dir), "openssl is not installed: cannot make test certificates");
+    TestCertificates.make(dir);
     body = Files.readString(Path.of("src/main/resources/examples/filter-request.json"));
-  }
-
-  static boolean run(List<String> command) throws IOException, InterruptedException {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("openssl.log").toFile()).start();
-    } catch (IOException e) {
-      return false;
-    }
-    return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 
   static ExtenderApp start(String tlsYaml) throws Exception {
@@ -133,6 +110,42 @@ class TlsIT {
     ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
     assertThatThrownBy(app::start).hasMessage(
         "TLS file /nonexistent/tls.crt (config server.tls) does not exist or cannot be read");
+    app.stop();
+  }
+
+  @Test
+  void servesTheWebhookOnItsOwnHttpsPort() throws Exception {
+    Path config = dir.resolve("webhook.yaml");
+    Files.writeString(config, "server:\n  webhook:\n    port: 0\n    certFile: " + dir.resolve("server.crt")
+        + "\n    keyFile: " + dir.resolve("server.key") + "\n");
+    ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    app.start();
+    try {
+      assertThat(app.webhookPort()).isPositive().isNotEqualTo(app.extenderPort());
+      HttpClient client = HttpClient.newBuilder().sslContext(context(false)).version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<String> reply = client.send(HttpRequest.newBuilder(
+              URI.create("https://127.0.0.1:" + app.webhookPort() + "/webhook/spread-hint"))
+          .POST(HttpRequest.BodyPublishers.ofFile(Path.of("src/test/resources/golden/webhook/executor-with-size/request.json")))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(reply.statusCode()).isEqualTo(200);
+      assertThat(reply.body()).contains("\"patchType\":\"JSONPatch\"");
+      // the extender port does not serve the webhook
+      HttpResponse<String> extender = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + app.extenderPort() + "/webhook/spread-hint"))
+          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(extender.statusCode()).isEqualTo(404);
+    } finally {
+      app.stop();
+    }
+  }
+
+  @Test
+  void aWebhookWithoutItsCertificateStopsStartupNamingTheKey() throws Exception {
+    Path config = dir.resolve("webhook-missing.yaml");
+    Files.writeString(config, "server:\n  webhook:\n    port: 0\n    certFile: /nonexistent/w.crt\n    keyFile: /nonexistent/w.key\n");
+    ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    assertThatThrownBy(app::start).hasMessage(
+        "TLS file /nonexistent/w.crt (config server.webhook) does not exist or cannot be read");
     app.stop();
   }
 }

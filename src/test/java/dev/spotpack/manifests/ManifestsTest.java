@@ -29,9 +29,31 @@ class ManifestsTest {
     new dev.spotpack.config.ConfigLoader().parse(cm.getData().get("spotpack.yaml"), "manifests/configmaps.yaml");
   }
 
+  /** The webhook overlay replaces spotpack.yaml whole: it must stay the base file plus the webhook. */
+  @Test
+  void theWebhookOverlaysConfigIsTheBaseConfigPlusTheWebhook() throws Exception {
+    String base = configMaps().stream().filter(c -> c.getMetadata().getName().equals("spotpack-config"))
+        .findFirst().orElseThrow().getData().get("spotpack.yaml");
+    ConfigMap overlay = configMaps(Path.of("manifests/webhook/spotpack-config.yaml")).get(0);
+    String text = overlay.getData().get("spotpack.yaml");
+    assertThat(text).startsWith(base);
+    var config = new dev.spotpack.config.ConfigLoader().parse(text, "manifests/webhook/spotpack-config.yaml");
+    assertThat(config.server().webhook()).isNotNull();
+    assertThat(config.server().webhook().port()).isEqualTo(8443);
+    // the mounted Secret's keys, as cert-manager writes them
+    assertThat(config.server().webhook().tls().certFile()).hasToString("/etc/spotpack/webhook-tls/tls.crt");
+    assertThat(Files.readString(Path.of("manifests/webhook/deployment-patch.yaml")))
+        .contains("mountPath: /etc/spotpack/webhook-tls", "containerPort: 8443", "secretName: spotpack-webhook-tls");
+    assertThat(Files.readString(Path.of("manifests/webhook/certificate.yaml"))).contains("secretName: spotpack-webhook-tls");
+  }
+
   private static List<ConfigMap> configMaps() throws Exception {
+    return configMaps(Path.of("manifests/configmaps.yaml"));
+  }
+
+  private static List<ConfigMap> configMaps(Path file) throws Exception {
     KubernetesSerialization serialization = new KubernetesSerialization();
-    String text = Files.readString(Path.of("manifests/configmaps.yaml"), StandardCharsets.UTF_8);
+    String text = Files.readString(file, StandardCharsets.UTF_8);
     List<ConfigMap> found = new java.util.ArrayList<>();
     for (String doc : text.split("(?m)^---$")) {
       if (doc.isBlank()) {

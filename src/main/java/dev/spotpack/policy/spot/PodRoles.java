@@ -43,6 +43,17 @@ public record PodRoles(
     return Optional.empty();
   }
 
+  /** The key of the label {@link #jobOf} reads the job id from; call only when it found one. */
+  public String jobLabelOf(Map<String, String> labels) {
+    for (String key : jobLabels) {
+      String value = labels.get(key);
+      if (value != null && !value.isEmpty()) {
+        return key;
+      }
+    }
+    throw new IllegalArgumentException("no job label among " + jobLabels);
+  }
+
   public boolean isDriver(Map<String, String> labels) {
     return driverRole.equals(labels.get(roleLabel));
   }

@@ -1,0 +1,197 @@
+package dev.spotpack.admission;
+
+import dev.spotpack.policy.spot.SpreadHints;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The mutating admission webhook ({@code admission.k8s.io/v1} AdmissionReview) that adds
+ * {@link SpreadHints}' hostname spread constraint to executors as they are created.
+ *
+ * <p>It never denies a pod: a pod it cannot read is admitted unchanged with a warning (the filter
+ * reports bad annotations again when the pod is scheduled). Only a body that is not an
+ * AdmissionReview at all gets 400, which the API server treats as a failed call and handles by the
+ * webhook's {@code failurePolicy} (the shipped manifest says {@code Ignore}).
+ *
+ * <p>Thread-safe.
+ */
+public final class SpreadHintWebhook {
+  private static final Logger LOG = LoggerFactory.getLogger(SpreadHintWebhook.class);
+  public static final String HINT_ANNOTATION = "spotpack.dev/spread-hint";
+  private static final String API_VERSION = "admission.k8s.io/v1";
+
+  /** The HTTP status and the JSON body to answer with. */
+  public record Reply(int status, JsonNode body) {}
+
+  private final SpreadHints hints;
+  private final MeterRegistry registry;
+  private final JsonMapper mapper =
+      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  public SpreadHintWebhook(SpreadHints hints, MeterRegistry registry) {
+    this.hints = hints;
+    this.registry = registry;
+  }
+
+  public byte[] write(JsonNode body) {
+    return mapper.writeValueAsBytes(body);
+  }
+
+  public Reply review(byte[] body) {
+    JsonNode root;
+    try {
+      root = body.length == 0 ? null : mapper.readTree(body);
+    } catch (JacksonException e) {
+      return badRequest("request body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      return badRequest("request body must be an AdmissionReview object");
+    }
+    if (!API_VERSION.equals(text(root.path("apiVersion")))) {
+      return badRequest("AdmissionReview apiVersion must be " + API_VERSION + " (set admissionReviewVersions: [v1])");
+    }
+    JsonNode request = root.path("request");
+    String uid = text(request.path("uid"));
+    if (!request.isObject() || uid.isEmpty()) {
+      return badRequest("AdmissionReview.request.uid is missing");
+    }
+    ObjectNode response = JsonNodeFactory.instance.objectNode();
+    response.put("uid", uid);
+    response.put("allowed", true);
+
+    String outcome;
+    JsonNode pod = request.path("object");
+    if (!"CREATE".equals(text(request.path("operation"))) || !"Pod".equals(text(request.path("kind").path("kind")))
+        || !pod.isObject()) {
+      outcome = "ignored";
+    } else {
+      outcome = decide(pod, response);
+    }
+    Counter.builder("spotpack.webhook.reviews")
+        .description("Admission reviews answered by the spread-hint webhook, by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+    ObjectNode review = JsonNodeFactory.instance.objectNode();
+    review.put("apiVersion", API_VERSION);
+    review.put("kind", "AdmissionReview");
+    review.set("response", response);
+    return new Reply(200, review);
+  }
+
+  private String decide(JsonNode pod, ObjectNode response) {
+    String name = podName(pod);
+    Map<String, String> labels;
+    Map<String, String> annotations;
+    try {
+      labels = stringMap(pod.path("metadata"), "labels");
+      annotations = stringMap(pod.path("metadata"), "annotations");
+    } catch (IllegalArgumentException e) {
+      response.putArray("warnings").add("spotpack: pod admitted without a spread hint: " + e.getMessage());
+      return "unreadable";
+    }
+    SpreadHints.Hint hint = hints.forPod(labels, annotations, hasHostnameSpread(pod));
+    if (hint instanceof SpreadHints.Add add) {
+      ArrayNode patch = patch(pod, add);
+      response.put("patchType", "JSONPatch");
+      response.put("patch", Base64.getEncoder().encodeToString(write(patch)));
+      LOG.debug("webhook: {}: {}", name, add.explanation());
+      return "patched";
+    }
+    SpreadHints.Skip skip = (SpreadHints.Skip) hint;
+    if (skip.warn()) {
+      response.putArray("warnings").add(skip.reason());
+      LOG.info("webhook: {} admitted without a spread hint: {}", name, skip.reason());
+      return "warned";
+    }
+    return "skipped";
+  }
+
+  /** A JSON Patch (RFC 6902) adding the constraint and the annotation that explains it. */
+  private static ArrayNode patch(JsonNode pod, SpreadHints.Add add) {
+    ObjectNode constraint = JsonNodeFactory.instance.objectNode();
+    constraint.put("maxSkew", add.maxSkew());
+    constraint.put("topologyKey", SpreadHints.HOSTNAME);
+    constraint.put("whenUnsatisfiable", "DoNotSchedule");
+    ObjectNode matchLabels = constraint.putObject("labelSelector").putObject("matchLabels");
+    add.matchLabels().forEach(matchLabels::put);
+
+    ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+    JsonNode existing = pod.path("spec").path("topologySpreadConstraints");
+    if (existing.isArray()) {
+      patch.addObject().put("op", "add").put("path", "/spec/topologySpreadConstraints/-").set("value", constraint);
+    } else {
+      patch.addObject().put("op", "add").put("path", "/spec/topologySpreadConstraints")
+          .putArray("value").add(constraint);
+    }
+    // SpreadHints only adds for a pod that declares its size in an annotation, so the map exists
+    patch.addObject().put("op", "add")
+        .put("path", "/metadata/annotations/" + HINT_ANNOTATION.replace("~", "~0").replace("/", "~1"))
+        .put("value", add.explanation());
+    return patch;
+  }
+
+  /** The string value of a node, or "" when it is absent or not a string. */
+  private static String text(JsonNode node) {
+    return node.isString() ? node.stringValue() : "";
+  }
+
+  private static boolean hasHostnameSpread(JsonNode pod) {
+    for (JsonNode c : pod.path("spec").path("topologySpreadConstraints")) {
+      if (SpreadHints.HOSTNAME.equals(text(c.path("topologyKey")))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Map<String, String> stringMap(JsonNode metadata, String field) {
+    JsonNode node = metadata.get(field);
+    if (node == null || node.isNull()) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("metadata." + field + " must be an object");
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      if (!e.getValue().isString()) {
+        throw new IllegalArgumentException("metadata." + field + "." + e.getKey() + " must be a string");
+      }
+      map.put(e.getKey(), e.getValue().stringValue());
+    }
+    return map;
+  }
+
+  private static String podName(JsonNode pod) {
+    JsonNode meta = pod.path("metadata");
+    String name = text(meta.path("name"));
+    if (name.isEmpty()) {
+      name = text(meta.path("generateName")) + "*";
+    }
+    return text(meta.path("namespace")) + "/" + name;
+  }
+
+  private Reply badRequest(String message) {
+    Counter.builder("spotpack.webhook.reviews")
+        .description("Admission reviews answered by the spread-hint webhook, by outcome")
+        .tag("outcome", "bad_request")
+        .register(registry)
+        .increment();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("error", message);
+    return new Reply(400, body);
+  }
+}

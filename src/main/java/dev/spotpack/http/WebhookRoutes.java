@@ -1,0 +1,37 @@
+package dev.spotpack.http;
+
+import dev.spotpack.admission.SpreadHintWebhook;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * {@code POST /webhook/spread-hint} on the webhook's own HTTPS listener ({@code server.webhook}).
+ * Bodies above {@code maxBodyBytes} get 413 from the router, which the API server handles by the
+ * webhook's {@code failurePolicy}.
+ */
+public final class WebhookRoutes {
+  public static final String PATH = "/webhook/spread-hint";
+
+  private final SpreadHintWebhook webhook;
+  private final long maxBodyBytes;
+
+  public WebhookRoutes(SpreadHintWebhook webhook, long maxBodyBytes) {
+    this.webhook = webhook;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).blockingHandler(ctx -> {
+      Buffer b = ctx.body().buffer();
+      SpreadHintWebhook.Reply reply = webhook.review(b == null ? new byte[0] : b.getBytes());
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().setStatusCode(reply.status()).putHeader("Content-Type", "application/json")
+            .end(Buffer.buffer(webhook.write(reply.body())));
+      }
+    }, false);
+    return router;
+  }
+}

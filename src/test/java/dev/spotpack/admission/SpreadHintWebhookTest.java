@@ -1,0 +1,100 @@
+package dev.spotpack.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spotpack.policy.spot.PodRoles;
+import dev.spotpack.policy.spot.Profiles;
+import dev.spotpack.policy.spot.SpreadHints;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Golden cases for the webhook: {@code src/test/resources/golden/webhook/<case>/} holds {@code
+ * request.json} (an AdmissionReview as the API server sends it), {@code response.json} (the answer,
+ * with the base64 patch), {@code patch.json} (that patch decoded, for review) when there is one,
+ * {@code status} when the answer is not 200, and a README with the arithmetic. Run with {@code
+ * -Dgolden.update=true} to rewrite the expected files, then review the diff.
+ */
+class SpreadHintWebhookTest {
+  static final Path ROOT = Path.of("src/test/resources/golden/webhook");
+  static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  static Stream<Named<Path>> cases() throws IOException {
+    try (Stream<Path> dirs = Files.list(ROOT)) {
+      return dirs.filter(Files::isDirectory).sorted()
+          .map(d -> Named.of(d.getFileName().toString(), d)).toList().stream();
+    }
+  }
+
+  static SpreadHintWebhook webhook() {
+    return new SpreadHintWebhook(new SpreadHints(PodRoles.SPARK, Profiles.DEFAULT), new SimpleMeterRegistry());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void golden(Path dir) throws IOException {
+    SpreadHintWebhook.Reply reply = webhook().review(Files.readAllBytes(dir.resolve("request.json")));
+    JsonNode patch = reply.body().path("response").has("patch")
+        ? MAPPER.readTree(Base64.getDecoder().decode(reply.body().path("response").path("patch").stringValue()))
+        : null;
+    if (Boolean.getBoolean("golden.update")) {
+      Files.writeString(dir.resolve("response.json"), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(reply.body()) + "\n");
+      if (patch != null) {
+        Files.writeString(dir.resolve("patch.json"), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(patch) + "\n");
+      }
+      if (reply.status() != 200) {
+        Files.writeString(dir.resolve("status"), reply.status() + "\n");
+      }
+    }
+    Path status = dir.resolve("status");
+    int wantStatus = Files.exists(status) ? Integer.parseInt(Files.readString(status).trim()) : 200;
+    assertThat(reply.status()).isEqualTo(wantStatus);
+    assertThat(reply.body()).isEqualTo(MAPPER.readTree(dir.resolve("response.json").toFile()));
+    Path patchFile = dir.resolve("patch.json");
+    if (Files.exists(patchFile)) {
+      assertThat(patch).isEqualTo(MAPPER.readTree(patchFile.toFile()));
+    } else {
+      assertThat(patch).isNull();
+    }
+  }
+
+  /** The response always echoes the request's uid; the API server rejects an answer that does not. */
+  @Test
+  void answersEveryRequestWithItsOwnUid() throws IOException {
+    ObjectNode review = (ObjectNode) MAPPER.readTree(ROOT.resolve("driver/request.json").toFile());
+    ((ObjectNode) review.get("request")).put("uid", "another-uid");
+    JsonNode body = webhook().review(MAPPER.writeValueAsBytes(review)).body();
+    assertThat(body.path("response").path("uid").stringValue()).isEqualTo("another-uid");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformed")
+  void malformedBodiesGet400NamingTheProblem(String body, String message) {
+    SpreadHintWebhook.Reply reply = webhook().review(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().path("error").stringValue()).contains(message);
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> malformed() {
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("", "must be an AdmissionReview object"),
+        org.junit.jupiter.params.provider.Arguments.of("{\"apiVersion\":", "not valid JSON"),
+        org.junit.jupiter.params.provider.Arguments.of("[1]", "must be an AdmissionReview object"),
+        org.junit.jupiter.params.provider.Arguments.of("{\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{}}",
+            "request.uid is missing"),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "{\"apiVersion\":\"admission.k8s.io/v1\",\"apiVersion\":\"admission.k8s.io/v1\"}", "not valid JSON"));
+  }
+}
