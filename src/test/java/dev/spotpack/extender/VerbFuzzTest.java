@@ -150,7 +150,7 @@ public class VerbFuzzTest {
     }
   }
 
-  static String preview(byte[] body) {
+  public static String preview(byte[] body) {
     String s = new String(body, StandardCharsets.UTF_8);
     return s.length() > 300 ? s.substring(0, 300) + "…" : s;
   }
