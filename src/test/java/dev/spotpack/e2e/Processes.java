@@ -45,6 +45,13 @@ final class Processes implements AutoCloseable {
     }
   }
 
+  /** CPU time used so far by each running child process, by name (Linux reports it; else absent). */
+  java.util.Map<String, java.time.Duration> cpu() {
+    java.util.Map<String, java.time.Duration> out = new java.util.TreeMap<>();
+    byName.forEach((name, p) -> p.info().totalCpuDuration().ifPresent(d -> out.put(name, d)));
+    return out;
+  }
+
   /** The last lines of a process's log, for an assertion message. */
   String tail(String name, int lines) {
     try {

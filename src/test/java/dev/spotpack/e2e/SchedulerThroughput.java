@@ -22,11 +22,12 @@ import java.util.concurrent.TimeUnit;
  * without the extender, in one run on one local control plane: {@code nodes} fake nodes (half
  * spot), then for each scheduler a batch of {@code pods} Spark executors (jobs of 100) created
  * before that scheduler starts, and the time from its readiness until every pod is bound.
- * The plain scheduler runs first and again last, so a drift within the run shows.
+ * The plain scheduler runs first and again last, so a drift within the run shows. Each round
+ * prints the CPU each process spent per pod and kube-apiserver's requests per pod.
  *
  * <p>Run (docs/benchmarks.md): {@code ./mvnw -q test-compile dependency:build-classpath
  * -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
- * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000}
+ * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]}
  */
 public final class SchedulerThroughput {
   private SchedulerThroughput() {}
@@ -39,6 +40,8 @@ public final class SchedulerThroughput {
     int qps = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     // optional: spotpack's cluster.bindThreads (default 8)
     int bindThreads = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+    // optional: how many spotpack rounds (the JVM warms up in the first; the ratio uses the last)
+    int spotpackRounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
     KubeBinaries.Found bin = KubeBinaries.locate();
     if (bin.dir().isEmpty()) {
       System.err.println("cannot run: " + bin.reason());
@@ -71,7 +74,10 @@ public final class SchedulerThroughput {
       spotpack.start();
       await().atMost(Duration.ofMinutes(2)).until(spotpack::ready);
       Path spotpackConfig = withQps(SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()), qps);
-      double withSpotpack = round(bin.dir().get(), api, pool, "spotpack", "spotpack-scheduler", spotpackConfig, pods);
+      double withSpotpack = 0;
+      for (int r = 1; r <= spotpackRounds; r++) {
+        withSpotpack = round(bin.dir().get(), api, pool, "spotpack-" + r, "spotpack-scheduler", spotpackConfig, pods);
+      }
       printVerbTimes(spotpack.managementPort());
       spotpack.stop();
       spotpack = null;
@@ -123,6 +129,36 @@ public final class SchedulerThroughput {
     return config;
   }
 
+  /** kube-apiserver's request counters, summed by verb, resource and subresource. */
+  private static Map<String, Double> apiRequests(LocalControlPlane.ApiServer api) throws Exception {
+    String text = api.insecure().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("https://127.0.0.1:" + api.apiPort() + "/metrics"))
+        .header("Authorization", "Bearer " + api.token()).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    Map<String, Double> out = new java.util.TreeMap<>();
+    java.util.regex.Pattern label = java.util.regex.Pattern.compile("(verb|resource|subresource)=\"([^\"]*)\"");
+    for (String line : text.split("\n")) {
+      if (!line.startsWith("apiserver_request_total{")) {
+        continue;
+      }
+      Map<String, String> labels = new java.util.HashMap<>();
+      var m = label.matcher(line.substring(0, line.lastIndexOf('}')));
+      while (m.find()) {
+        labels.put(m.group(1), m.group(2));
+      }
+      String key = labels.getOrDefault("verb", "") + " " + labels.getOrDefault("resource", "")
+          + (labels.getOrDefault("subresource", "").isEmpty() ? "" : "/" + labels.get("subresource"));
+      out.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+    }
+    return out;
+  }
+
+  /** CPU used so far by each child process and by this JVM (spotpack and the driver). */
+  private static Map<String, Duration> cpu(LocalControlPlane.ApiServer api) {
+    Map<String, Duration> cpu = new java.util.TreeMap<>(api.processes().cpu());
+    ProcessHandle.current().info().totalCpuDuration().ifPresent(d -> cpu.put("this-jvm", d));
+    return cpu;
+  }
+
   /** Creates the batch, starts the scheduler, times it until every pod is bound; cleans up. */
   private static double round(Path bin, LocalControlPlane.ApiServer api, ExecutorService pool, String round,
       String schedulerName, Path config, int pods) throws Exception {
@@ -139,11 +175,49 @@ public final class SchedulerThroughput {
           .endSpec().build()).create());
     }
     await().atMost(Duration.ofMinutes(5)).until(() -> client.pods().inNamespace(ns).list().getItems().size() == pods);
+    // a watch, not polling: the API server pushes each binding once from its watch cache, while a
+    // poll would read from etcd every time and load the control plane more the longer a round lasts
+    java.util.Set<String> boundPods = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.CountDownLatch allBound = new java.util.concurrent.CountDownLatch(1);
+    io.fabric8.kubernetes.client.Watch watch = client.pods().inNamespace(ns).watch(
+        new io.fabric8.kubernetes.client.Watcher<io.fabric8.kubernetes.api.model.Pod>() {
+          @Override
+          public void eventReceived(Action action, io.fabric8.kubernetes.api.model.Pod pod) {
+            if (pod.getSpec().getNodeName() != null && boundPods.add(pod.getMetadata().getName())
+                && boundPods.size() == pods) {
+              allBound.countDown();
+            }
+          }
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+        });
     Process scheduler = SpotpackAndScheduler.startScheduler(bin, config, "kube-scheduler-" + round, api.processes(), api.insecure());
+    Map<String, Double> requests0 = apiRequests(api);
+    Map<String, Duration> cpu0 = cpu(api);
     long t0 = System.nanoTime();
-    await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200)).until(() ->
-        client.pods().inNamespace(ns).list().getItems().stream().allMatch(p -> p.getSpec().getNodeName() != null));
+    if (!allBound.await(10, TimeUnit.MINUTES)) {
+      throw new IllegalStateException(round + ": only " + boundPods.size() + " of " + pods + " pods bound in 10 minutes");
+    }
+    watch.close();
     double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Duration> cpu1 = cpu(api);
+    Map<String, Double> requests1 = apiRequests(api);
+    StringBuilder calls = new StringBuilder();
+    requests1.forEach((k, v) -> {
+      double d = v - requests0.getOrDefault(k, 0.0);
+      if (d >= pods / 10.0) {
+        calls.append(String.format(Locale.ROOT, "  %s %.2f", k, d / pods));
+      }
+    });
+    System.err.printf(Locale.ROOT, "%s: API requests per pod:%s%n", round, calls);
+    StringBuilder line = new StringBuilder();
+    cpu1.forEach((name, d) -> {
+      Duration before = cpu0.getOrDefault(name, Duration.ZERO);
+      line.append(String.format(Locale.ROOT, "  %s %.2f ms", name, (d.toNanos() - before.toNanos()) / 1e6 / pods));
+    });
+    System.err.printf(Locale.ROOT, "%s: CPU per pod:%s (of %.2f ms wall per pod x 2 cores)%n", round, line,
+        seconds * 1000 / pods);
     scheduler.destroy();
     scheduler.waitFor(10, TimeUnit.SECONDS);
     client.pods().inNamespace(ns).withGracePeriod(0).delete();
