@@ -50,8 +50,7 @@ class ApiServerRestartE2EIT {
       spotpack.stop();
     }
     if (api != null) {
-      api.client().close();
-      api.processes().close();
+      api.close();
     }
   }
 

@@ -43,7 +43,14 @@ final class LocalControlPlane {
 
   /** The API server alone (etcd, kube-apiserver), with the spotpack-system namespace created. */
   record ApiServer(Path dir, Processes processes, KubernetesClient client, Path kubeconfig, HttpClient insecure,
-      List<String> apiServerCommand, String token, int apiPort) {
+      List<String> apiServerCommand, String token, int apiPort) implements AutoCloseable {
+    /** Closes the client, then stops kube-apiserver, etcd and every process started beside them. */
+    @Override
+    public void close() {
+      client.close();
+      processes.close();
+    }
+
     /** Stops kube-apiserver (etcd keeps the data) and waits for it to be gone. */
     void stopApiServer() throws InterruptedException {
       processes.stop("kube-apiserver");
@@ -64,8 +71,7 @@ final class LocalControlPlane {
       ExtenderApp spotpack = SpotpackAndScheduler.start(bin, dir, api.kubeconfig(), api.processes(), api.insecure());
       return new AttachedCluster(dir, api.processes(), api.client(), spotpack);
     } catch (Exception | AssertionError e) {
-      api.client().close();
-      api.processes().close();
+      api.close();
       throw e;
     }
   }

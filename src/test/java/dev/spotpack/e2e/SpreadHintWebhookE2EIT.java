@@ -82,8 +82,7 @@ class SpreadHintWebhookE2EIT {
       spotpack.stop();
     }
     if (api != null) {
-      api.client().close();
-      api.processes().close();
+      api.close();
     }
   }
 
