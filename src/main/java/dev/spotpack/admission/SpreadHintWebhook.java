@@ -79,11 +79,7 @@ public final class SpreadHintWebhook {
     } else {
       outcome = decide(pod, response);
     }
-    Counter.builder("spotpack.webhook.reviews")
-        .description("Admission reviews answered by the spread-hint webhook, by outcome")
-        .tag("outcome", outcome)
-        .register(registry)
-        .increment();
+    count(outcome);
     ObjectNode review = JsonNodeFactory.instance.objectNode();
     review.put("apiVersion", API_VERSION);
     review.put("kind", "AdmissionReview");
@@ -184,12 +180,17 @@ public final class SpreadHintWebhook {
     return text(meta.path("namespace")) + "/" + name;
   }
 
-  private Reply badRequest(String message) {
+  /** {@code spotpack_webhook_reviews_total{outcome}}. */
+  private void count(String outcome) {
     Counter.builder("spotpack.webhook.reviews")
         .description("Admission reviews answered by the spread-hint webhook, by outcome")
-        .tag("outcome", "bad_request")
+        .tag("outcome", outcome)
         .register(registry)
         .increment();
+  }
+
+  private Reply badRequest(String message) {
+    count("bad_request");
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("error", message);
     return new Reply(400, body);
