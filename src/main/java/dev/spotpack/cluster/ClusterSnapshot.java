@@ -5,31 +5,60 @@ import dev.spotpack.policy.model.JobExecutors;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.Resources;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One published state of the cluster. A request reads one snapshot and decides over it.
  *
+ * <p>Consecutive snapshots share structure: the node map is reused until a node changes, and the
+ * per-node and per-job indexes are {@link LayeredMap}s, so that publishing the change of one pod
+ * does not copy the whole cluster (kube-scheduler asks after every bind, and each bind changes
+ * the state).
+ *
  * <p>Immutable; safe to share across threads.
  */
-public record ClusterSnapshot(
-    Map<String, NodeInfo> nodes,
-    Map<String, Resources> nonZeroRequested,
-    Map<String, JobExecutors> jobs,
-    Map<String, Map<String, String>> jobAnnotations)
-    implements ClusterView {
+public final class ClusterSnapshot implements ClusterView {
+  public static final ClusterSnapshot EMPTY =
+      new ClusterSnapshot(Map.of(), LayeredMap.empty(), LayeredMap.empty(), Map.of());
 
-  public static final ClusterSnapshot EMPTY = new ClusterSnapshot(Map.of(), Map.of(), Map.of(), Map.of());
+  private final Map<String, NodeInfo> nodes;
+  private final LayeredMap<String, Resources> nonZeroRequested;
+  private final LayeredMap<String, JobExecutors> jobs;
+  private final Map<String, Map<String, String>> jobAnnotations;
 
   /**
-   * @param jobAnnotations per job, the {@code spotpack.dev/*} annotations of its most recently
-   *     indexed executor (the executor pod template is the same for the whole job); for reports
+   * @param nodes immutable
+   * @param jobAnnotations immutable; per job, the {@code spotpack.dev/*} annotations of its most
+   *     recently indexed executor (the executor pod template is the same for the whole job); for
+   *     reports
    */
-  public ClusterSnapshot {
-    nodes = Map.copyOf(nodes);
-    nonZeroRequested = Map.copyOf(nonZeroRequested);
-    jobs = Map.copyOf(jobs);
-    jobAnnotations = Map.copyOf(jobAnnotations);
+  ClusterSnapshot(
+      Map<String, NodeInfo> nodes,
+      LayeredMap<String, Resources> nonZeroRequested,
+      LayeredMap<String, JobExecutors> jobs,
+      Map<String, Map<String, String>> jobAnnotations) {
+    this.nodes = nodes;
+    this.nonZeroRequested = nonZeroRequested;
+    this.jobs = jobs;
+    this.jobAnnotations = jobAnnotations;
+  }
+
+  Map<String, NodeInfo> nodes() {
+    return nodes;
+  }
+
+  LayeredMap<String, Resources> nonZeroRequested() {
+    return nonZeroRequested;
+  }
+
+  LayeredMap<String, JobExecutors> jobs() {
+    return jobs;
+  }
+
+  Map<String, Map<String, String>> jobAnnotations() {
+    return jobAnnotations;
   }
 
   @Override
@@ -39,11 +68,30 @@ public record ClusterSnapshot(
 
   @Override
   public Resources nonZeroRequestedOn(String nodeName) {
-    return nonZeroRequested.getOrDefault(nodeName, Resources.NONE);
+    Resources r = nonZeroRequested.get(nodeName);
+    return r == null ? Resources.NONE : r;
   }
 
   @Override
   public JobExecutors job(String jobId) {
-    return jobs.getOrDefault(jobId, JobExecutors.NONE);
+    JobExecutors j = jobs.get(jobId);
+    return j == null ? JobExecutors.NONE : j;
+  }
+
+  /** The jobs with at least one active executor, sorted. */
+  public Set<String> jobIds() {
+    Set<String> ids = new TreeSet<>();
+    jobs.forEach((id, executors) -> ids.add(id));
+    return ids;
+  }
+
+  /** The job's {@code spotpack.dev/*} annotations, as its latest indexed executor carries them. */
+  public Map<String, String> jobAnnotations(String jobId) {
+    return jobAnnotations.getOrDefault(jobId, Map.of());
+  }
+
+  /** Nodes known to this snapshot. */
+  public int nodeCount() {
+    return nodes.size();
   }
 }

@@ -47,8 +47,10 @@ import org.jspecify.annotations.Nullable;
  * The indexes (per-node requested resources, per-job executors by node) hold effective pods and
  * are updated on each change of one pod, in O(1) in the cluster size (a job's executor map is
  * copied on write: O(executors of that job)). Readers take an immutable ClusterSnapshot, built
- * lazily after a change (O(nodes + jobs), never O(pods)) and cached until the next one, so
- * requests never lock and never see half a change.
+ * lazily after a change and cached until the next one, so requests never lock and never see half
+ * a change. Building one after a pod change copies only what changed since the last one: the
+ * node map is shared until a node changes, and the per-node and per-job indexes are layered
+ * (LayeredMap: O(sqrt(nodes)) per publish, not O(nodes)).
  *
  * Memory: a cached pod keeps only what the policy needs: uid, name, node, its non-zero request,
  * and the labels that name its job and role (other labels and all annotations but spotpack's are
@@ -104,6 +106,13 @@ public final class ClusterState {
   private final Map<String, JobExecutors> jobs = new HashMap<>();
   private final Map<String, Map<String, String>> jobAnnotations = new HashMap<>();
 
+  // what changed since lastPublished, so that the next snapshot copies only that
+  private final Set<String> changedRequested = new HashSet<>();
+  private final Set<String> changedJobs = new HashSet<>();
+  private boolean nodesChanged;
+  private boolean jobAnnotationsChanged;
+  private ClusterSnapshot lastPublished = ClusterSnapshot.EMPTY;
+
   private volatile @Nullable ClusterSnapshot published = ClusterSnapshot.EMPTY;
   private volatile long lastSweepNanos;
 
@@ -156,21 +165,41 @@ public final class ClusterState {
     }
     synchronized (this) {
       if (published == null) {
-        published = new ClusterSnapshot(nodes, nonZeroRequested, jobs, jobAnnotations);
+        published = nextSnapshot();
       }
       return published;
     }
   }
 
+  private ClusterSnapshot nextSnapshot() {
+    ClusterSnapshot last = lastPublished;
+    ClusterSnapshot next = new ClusterSnapshot(
+        nodesChanged ? Map.copyOf(nodes) : last.nodes(),
+        changedRequested.isEmpty() ? last.nonZeroRequested() : last.nonZeroRequested().with(changedRequested, nonZeroRequested),
+        changedJobs.isEmpty() ? last.jobs() : last.jobs().with(changedJobs, jobs),
+        jobAnnotationsChanged ? Map.copyOf(jobAnnotations) : last.jobAnnotations());
+    nodesChanged = false;
+    jobAnnotationsChanged = false;
+    changedRequested.clear();
+    changedJobs.clear();
+    lastPublished = next;
+    return next;
+  }
+
   // ---- nodes ----
 
+  /** Adds or replaces the node; an update that changes nothing spotpack reads is a no-op. */
   public synchronized void upsertNode(NodeInfo node) {
-    nodes.put(node.name(), node);
-    published = null;
+    NodeInfo previous = nodes.put(node.name(), node);
+    if (!node.equals(previous)) {
+      nodesChanged = true;
+      published = null;
+    }
   }
 
   public synchronized void removeNode(String name) {
     if (nodes.remove(name) != null) {
+      nodesChanged = true;
       published = null;
     }
   }
@@ -349,12 +378,14 @@ public final class ClusterState {
   private void index(PodInfo pod, Set<String> inFlight) {
     if (pod.isBound()) {
       nonZeroRequested.merge(pod.nodeName(), pod.demand().nonZeroRequested(), Resources::plus);
+      changedRequested.add(pod.nodeName());
     }
     activeExecutorJob(pod).ifPresent(job -> {
       jobs.put(job, withExecutor(jobs.get(job), pod, inFlight));
+      changedJobs.add(job);
       Map<String, String> spotAnnotations = pod.annotations();
-      if (!spotAnnotations.isEmpty()) {
-        jobAnnotations.put(job, spotAnnotations);
+      if (!spotAnnotations.isEmpty() && !spotAnnotations.equals(jobAnnotations.put(job, spotAnnotations))) {
+        jobAnnotationsChanged = true;
       }
     });
   }
@@ -367,12 +398,16 @@ public final class ClusterState {
       } else {
         nonZeroRequested.put(pod.nodeName(), left);
       }
+      changedRequested.add(pod.nodeName());
     }
     activeExecutorJob(pod).ifPresent(job -> {
       JobExecutors rest = withoutExecutor(jobs.get(job), pod.uid());
+      changedJobs.add(job);
       if (rest.count() == 0) {
         jobs.remove(job);
-        jobAnnotations.remove(job);
+        if (jobAnnotations.remove(job) != null) {
+          jobAnnotationsChanged = true;
+        }
       } else {
         jobs.put(job, rest);
       }

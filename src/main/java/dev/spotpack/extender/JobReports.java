@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Per-job reports over the current snapshot, for {@code GET /debug/jobs} and for the gauge {@code
@@ -33,8 +32,8 @@ public final class JobReports {
 
   public List<JobReport> all() {
     ClusterSnapshot snapshot = cluster.snapshot();
-    return snapshot.jobs().keySet().stream().sorted()
-        .map(job -> policy.report(job, snapshot.jobAnnotations().getOrDefault(job, Map.of()), snapshot))
+    return snapshot.jobIds().stream()
+        .map(job -> policy.report(job, snapshot.jobAnnotations(job), snapshot))
         .sorted(Comparator.comparing(JobReport::job))
         .toList();
   }

@@ -57,7 +57,7 @@ public final class StateFootprint {
     long after = usedAfterGc();
 
     System.out.printf("nodes=%d pods=%d jobs=%d retained=%.1f MiB (%.0f bytes/pod) snapshotBuild=%d us%n",
-        nodes, state.podCount(), snapshot.jobs().size(), (after - before) / 1048576.0,
+        nodes, state.podCount(), snapshot.jobIds().size(), (after - before) / 1048576.0,
         (after - before) / (double) pods, snapshotMicros);
     // keep everything reachable until measured
     if (nodeKeys.size() + podKeys.size() < 0) {

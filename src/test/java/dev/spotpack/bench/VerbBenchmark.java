@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One filter or prioritize call at cluster scale, with every candidate node named
  * (nodeCacheCapable): {@code *Call} is the whole server-side path from request bytes to the reply
- * object (JSON parse, pod conversion, snapshot, decision); {@code policy*} is the decision alone.
+ * object (JSON parse, pod conversion, snapshot, decision); {@code policy*} is the decision alone;
+ * {@code snapshotAfterPodChange} is one pod update followed by the snapshot the next call reads.
  * Run: docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
@@ -85,6 +86,21 @@ public class VerbBenchmark {
   @Benchmark
   public Object fullNodeFilterCall() {
     return calls.filter(fullNodeBody);
+  }
+
+  private long churn;
+
+  /**
+   * Informer churn: one executor moves between two nodes (an update of one pod), then the next
+   * request takes a snapshot. What every bind costs before the next filter call can decide.
+   */
+  @Benchmark
+  public Object snapshotAfterPodChange() {
+    churn++;
+    String node = cluster.nodeNames.get((int) (churn % 2));
+    cluster.state.upsertPod(new PodInfo("uid-churn", "spark", "spark-7-exec-churn",
+        Map.of("spark-app-selector", "spark-7", "spark-role", "executor"), Map.of(), node, pod.demand()));
+    return cluster.state.snapshot();
   }
 
   @Benchmark
