@@ -27,12 +27,19 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run (docs/benchmarks.md): {@code ./mvnw -q test-compile dependency:build-classpath
  * -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
- * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]}
+ * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]
+ * [--no-prioritize]}
  */
 public final class SchedulerThroughput {
+  private static final long IDLE_MILLIS = 5_000;
+
   private SchedulerThroughput() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] allArgs) throws Exception {
+    // --no-prioritize: spotpack's rounds use the shipped config without prioritizeVerb (filter and
+    // bind only; the profile's own NodeResourcesFit MostAllocated still packs)
+    boolean noPrioritize = java.util.Arrays.asList(allArgs).contains("--no-prioritize");
+    String[] args = java.util.Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     // optional: raise kube-scheduler's client rate limit (default qps 50, burst 100) in both configs,
@@ -74,6 +81,13 @@ public final class SchedulerThroughput {
       spotpack.start();
       await().atMost(Duration.ofMinutes(2)).until(spotpack::ready);
       Path spotpackConfig = withQps(SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()), qps);
+      if (noPrioritize) {
+        String text = Files.readString(spotpackConfig);
+        if (!text.contains("  prioritizeVerb: prioritize\n")) {
+          throw new IllegalStateException(spotpackConfig + " has no prioritizeVerb line to remove");
+        }
+        Files.writeString(spotpackConfig, text.replace("  prioritizeVerb: prioritize\n", ""));
+      }
       double withSpotpack = 0;
       for (int r = 1; r <= spotpackRounds; r++) {
         withSpotpack = round(bin.dir().get(), api, pool, "spotpack-" + r, "spotpack-scheduler", spotpackConfig, pods);
@@ -84,7 +98,7 @@ public final class SchedulerThroughput {
 
       double plain2 = round(bin.dir().get(), api, pool, "plain-2", "plain-scheduler", plainConfig, pods);
       double plain = (plain1 + plain2) / 2;
-      System.out.printf(Locale.ROOT, "bindThreads=%d nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s  with spotpack: %.0f pods/s"
+      System.out.printf(Locale.ROOT, (noPrioritize ? "no prioritize " : "") + "bindThreads=%d nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s  with spotpack: %.0f pods/s"
           + "  ratio %.2f (target >= 0.70)%n", bindThreads, nodes, pods, qps == 0 ? "default" : Integer.toString(qps), plain1, plain2, withSpotpack, withSpotpack / plain);
     } finally {
       if (spotpack != null) {
@@ -96,24 +110,37 @@ public final class SchedulerThroughput {
     }
   }
 
-  /** Mean server-side time and count per verb, from spotpack's own histogram. */
+  /**
+   * Mean server-side time and count per verb, from spotpack's own histograms; for bind also the
+   * API server's part (the binding POST) and what is left: spotpack's own.
+   */
   private static void printVerbTimes(int managementPort) throws Exception {
     String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
         java.net.URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     for (String verb : new String[] {"filter", "prioritize", "bind"}) {
-      double sum = 0;
-      double count = 0;
-      for (String line : metrics.split("\n")) {
-        if (line.startsWith("spotpack_verb_duration_seconds_sum{verb=\"" + verb + "\"}")) {
-          sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        } else if (line.startsWith("spotpack_verb_duration_seconds_count{verb=\"" + verb + "\"}")) {
-          count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
+      double[] verbTime = meanAndCount(metrics, "spotpack_verb_duration_seconds", "{verb=\"" + verb + "\"}");
+      System.err.printf(Locale.ROOT, "spotpack %s: %.0f calls, mean %.2f ms server-side%n", verb, verbTime[1], verbTime[0]);
+      if (verb.equals("bind")) {
+        double[] api = meanAndCount(metrics, "spotpack_bind_api_duration_seconds", "");
+        System.err.printf(Locale.ROOT, "spotpack bind: API call mean %.2f ms over %.0f calls; spotpack's own %.2f ms%n",
+            api[0], api[1], verbTime[0] - api[0]);
       }
-      System.err.printf(Locale.ROOT, "spotpack %s: %.0f calls, mean %.2f ms server-side%n", verb, count,
-          count == 0 ? 0 : 1000 * sum / count);
     }
+  }
+
+  /** {mean in ms, count} of a Prometheus summary or histogram with these labels. */
+  private static double[] meanAndCount(String metrics, String name, String labels) {
+    double sum = 0;
+    double count = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + "_sum" + labels + " ")) {
+        sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      } else if (line.startsWith(name + "_count" + labels + " ")) {
+        count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return new double[] {count == 0 ? 0 : 1000 * sum / count, count};
   }
 
   private static Path withQps(Path config, int qps) throws java.io.IOException {
@@ -159,6 +186,36 @@ public final class SchedulerThroughput {
     return cpu;
   }
 
+  /**
+   * CPU time of this JVM's live threads (JIT and GC threads included), summed by name with digits
+   * removed, from /proc/self/task (names cut to 15 characters by Linux). Empty where there is no
+   * /proc. Threads that ended during the round are missing: the process total above includes them.
+   */
+  private static Map<String, Long> threadCpuByGroup() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return out;
+    }
+    try (var stream = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) stream::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "N");
+          String stat = Files.readString(task.resolve("stat"));
+          // fields after the parenthesised name: utime and stime are the 12th and 13th
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          out.merge(name, ticks * 10_000_000L, Long::sum); // USER_HZ is 100 on Linux
+        } catch (java.io.IOException | RuntimeException e) {
+          // the thread ended while we read it
+        }
+      }
+    } catch (java.io.IOException e) {
+      return Map.of();
+    }
+    return out;
+  }
+
   /** Creates the batch, starts the scheduler, times it until every pod is bound; cleans up. */
   private static double round(Path bin, LocalControlPlane.ApiServer api, ExecutorService pool, String round,
       String schedulerName, Path config, int pods) throws Exception {
@@ -195,6 +252,7 @@ public final class SchedulerThroughput {
     Process scheduler = SpotpackAndScheduler.startScheduler(bin, config, "kube-scheduler-" + round, api.processes(), api.insecure());
     Map<String, Double> requests0 = apiRequests(api);
     Map<String, Duration> cpu0 = cpu(api);
+    Map<String, Long> threads0 = threadCpuByGroup();
     long t0 = System.nanoTime();
     if (!allBound.await(10, TimeUnit.MINUTES)) {
       throw new IllegalStateException(round + ": only " + boundPods.size() + " of " + pods + " pods bound in 10 minutes");
@@ -202,6 +260,7 @@ public final class SchedulerThroughput {
     watch.close();
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<String, Duration> cpu1 = cpu(api);
+    Map<String, Long> threads1 = threadCpuByGroup();
     Map<String, Double> requests1 = apiRequests(api);
     StringBuilder calls = new StringBuilder();
     requests1.forEach((k, v) -> {
@@ -218,6 +277,27 @@ public final class SchedulerThroughput {
     });
     System.err.printf(Locale.ROOT, "%s: CPU per pod:%s (of %.2f ms wall per pod x 2 cores)%n", round, line,
         seconds * 1000 / pods);
+    StringBuilder byThread = new StringBuilder();
+    threads1.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() >= pods * 10_000L) // at least 0.01 ms per pod
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> byThread.append(String.format(Locale.ROOT, "  %s %.2f ms", e.getKey(), e.getValue() / 1e6 / pods)));
+    long javaThreads = threads1.entrySet().stream()
+        .mapToLong(e -> e.getValue() - threads0.getOrDefault(e.getKey(), 0L)).sum();
+    long jvm = cpu1.get("this-jvm").toNanos() - cpu0.get("this-jvm").toNanos();
+    System.err.printf(Locale.ROOT, "%s: this JVM's CPU per pod by thread group:%s  (threads ended during the round %.2f ms)%n",
+        round, byThread, (jvm - javaThreads) / 1e6 / pods);
+    // the same processes with nothing to schedule: what each burns per second regardless of pods,
+    // which a longer round spreads over its pods (a benchmark driver may sleep)
+    Thread.sleep(2_000);
+    Map<String, Duration> idle0 = cpu(api);
+    Thread.sleep(IDLE_MILLIS);
+    Map<String, Duration> idle1 = cpu(api);
+    StringBuilder idle = new StringBuilder();
+    idle1.forEach((name, d) -> idle.append(String.format(Locale.ROOT, "  %s %.1f%%", name,
+        100.0 * (d.toNanos() - idle0.getOrDefault(name, Duration.ZERO).toNanos()) / (IDLE_MILLIS * 1e6))));
+    System.err.printf(Locale.ROOT, "%s: idle afterwards, share of one core:%s%n", round, idle);
     scheduler.destroy();
     scheduler.waitFor(10, TimeUnit.SECONDS);
     client.pods().inNamespace(ns).withGracePeriod(0).delete();
