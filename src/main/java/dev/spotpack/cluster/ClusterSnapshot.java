@@ -89,9 +89,4 @@ public final class ClusterSnapshot implements ClusterView {
   public Map<String, String> jobAnnotations(String jobId) {
     return jobAnnotations.getOrDefault(jobId, Map.of());
   }
-
-  /** Nodes known to this snapshot. */
-  public int nodeCount() {
-    return nodes.size();
-  }
 }

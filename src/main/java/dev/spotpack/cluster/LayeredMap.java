@@ -89,11 +89,4 @@ final class LayeredMap<K, V> {
   int layerSize() {
     return layer.size();
   }
-
-  /** A plain immutable copy, for callers outside the hot path. */
-  Map<K, V> toMap() {
-    Map<K, V> all = new HashMap<>();
-    forEach(all::put);
-    return Map.copyOf(all);
-  }
 }

@@ -81,9 +81,15 @@ class LayeredMapTest {
       for (int k = 0; k < keys; k++) {
         assertThat(version.get("k" + k)).as("version %d, key k%d", v, k).isEqualTo(want.get("k" + k));
       }
-      assertThat(version.toMap()).as("version %d", v).isEqualTo(want);
+      assertThat(entries(version)).as("version %d", v).isEqualTo(want);
     }
     // the histories are long enough that the layer is folded at least once
     assertThat(folds).isPositive();
+  }
+
+  private static Map<String, Integer> entries(LayeredMap<String, Integer> map) {
+    Map<String, Integer> all = new HashMap<>();
+    map.forEach((k, v) -> assertThat(all.put(k, v)).as("%s visited once", k).isNull());
+    return all;
   }
 }
