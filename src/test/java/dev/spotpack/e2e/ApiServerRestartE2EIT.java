@@ -1,5 +1,6 @@
 package dev.spotpack.e2e;
 
+import static dev.spotpack.e2e.ApiPolls.apiPoll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -102,7 +103,7 @@ class ApiServerRestartE2EIT {
           .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"))).endResources().endContainer()
           .endSpec().build()).create();
     }
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
+    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250)).until(() ->
         client.pods().inNamespace("after").list().getItems().stream().allMatch(p -> p.getSpec().getNodeName() != null));
     Map<String, Long> perNode = new java.util.HashMap<>();
     client.pods().inNamespace("after").list().getItems().forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1L, Long::sum));

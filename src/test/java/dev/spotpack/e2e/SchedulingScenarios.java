@@ -1,7 +1,7 @@
 package dev.spotpack.e2e;
 
+import static dev.spotpack.e2e.ApiPolls.apiPoll;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -102,7 +102,7 @@ abstract class SchedulingScenarios {
 
   /** Waits until every pod of the namespace that is not in {@code except} is bound; node → count. */
   Map<String, Long> awaitAllBound(Scenario s, int expected) {
-    await().atMost(PLACEMENT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+    apiPoll(PLACEMENT, Duration.ofMillis(250)).untilAsserted(() -> {
       List<Pod> pods = client().pods().inNamespace(s.namespace()).list().getItems();
       assertThat(pods).hasSize(expected);
       assertThat(pods).allSatisfy(p -> assertThat(p.getSpec().getNodeName())
@@ -114,8 +114,10 @@ abstract class SchedulingScenarios {
   }
 
   String boundNode(Scenario s, String pod) {
-    await().atMost(PLACEMENT).pollInterval(Duration.ofMillis(250))
-        .until(() -> client().pods().inNamespace(s.namespace()).withName(pod).get().getSpec().getNodeName() != null);
+    apiPoll(PLACEMENT, Duration.ofMillis(250)).until(() -> {
+      Pod p = client().pods().inNamespace(s.namespace()).withName(pod).get();
+      return p != null && p.getSpec().getNodeName() != null;
+    });
     return client().pods().inNamespace(s.namespace()).withName(pod).get().getSpec().getNodeName()
         .substring(s.name().length() + 1);
   }
@@ -182,7 +184,7 @@ abstract class SchedulingScenarios {
     node(s, "od-1", "on-demand", "8", "32Gi");
     client().pods().inNamespace(s.namespace()).resource(pod(s, "bad", executorLabels("job-bad"),
         Map.of("spotpack.dev/max-spot-share", "abc"), "1", SCHEDULER, null)).create();
-    await().atMost(PLACEMENT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+    apiPoll(PLACEMENT, Duration.ofMillis(500)).untilAsserted(() -> {
       List<String> messages = client().v1().events().inNamespace(s.namespace()).list().getItems().stream()
           .filter(e -> "bad".equals(e.getInvolvedObject().getName()) && "FailedScheduling".equals(e.getReason()))
           .map(e -> e.getMessage()).toList();
@@ -207,7 +209,7 @@ abstract class SchedulingScenarios {
     client().nodes().withName(s.name() + "-spot-1").delete();
     lost.forEach(p -> client().pods().inNamespace(s.namespace()).withName(p.getMetadata().getName())
         .withGracePeriod(0).delete());
-    await().atMost(PLACEMENT).until(() -> client().pods().inNamespace(s.namespace()).list().getItems().size() == 12 - lost.size());
+    apiPoll(PLACEMENT, Duration.ofMillis(100)).until(() -> client().pods().inNamespace(s.namespace()).list().getItems().size() == 12 - lost.size());
     // Spark asks for replacements
     createExecutors(s, "job-r", 101, 100 + lost.size(), annotations);
 
@@ -239,7 +241,7 @@ abstract class SchedulingScenarios {
         .noneMatch(e -> SCHEDULER.equals(e.getReportingComponent())
             || (e.getSource() != null && SCHEDULER.equals(e.getSource().getComponent())));
     // and the plain pod's Scheduled event does come from ours, so the check above can fail
-    await().atMost(PLACEMENT).untilAsserted(() -> assertThat(client().v1().events().inNamespace(s.namespace()).list().getItems())
+    apiPoll(PLACEMENT, Duration.ofMillis(100)).untilAsserted(() -> assertThat(client().v1().events().inNamespace(s.namespace()).list().getItems())
         .filteredOn(e -> "plain".equals(e.getInvolvedObject().getName()) && "Scheduled".equals(e.getReason()))
         .anyMatch(e -> SCHEDULER.equals(e.getReportingComponent())
             || (e.getSource() != null && SCHEDULER.equals(e.getSource().getComponent()))));

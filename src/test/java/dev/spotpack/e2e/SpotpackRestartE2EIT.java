@@ -1,5 +1,6 @@
 package dev.spotpack.e2e;
 
+import static dev.spotpack.e2e.ApiPolls.apiPoll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -74,7 +75,7 @@ class SpotpackRestartE2EIT {
     for (int i = 1; i <= 20; i++) {
       executor(client, i);
     }
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> bound(client).size() >= 8);
+    apiPoll(Duration.ofSeconds(60), Duration.ofMillis(20)).until(() -> bound(client).size() >= 8);
 
     spotpack.stop();
     int boundAtRestart = bound(client).size();
@@ -84,7 +85,7 @@ class SpotpackRestartE2EIT {
     }
     spotpack = startSpotpack();
 
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> bound(client).size() == 40);
+    apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250)).until(() -> bound(client).size() == 40);
     Map<String, Integer> perNode = new HashMap<>();
     bound(client).forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1, Integer::sum));
     perNode.forEach((node, count) -> {

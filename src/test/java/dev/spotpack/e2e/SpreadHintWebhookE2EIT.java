@@ -1,5 +1,6 @@
 package dev.spotpack.e2e;
 
+import static dev.spotpack.e2e.ApiPolls.apiPoll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -116,17 +117,17 @@ class SpreadHintWebhookE2EIT {
     assertThat(e1.getMetadata().getAnnotations()).containsEntry("spotpack.dev/spread-hint",
         "maxSkew 10 = max(1, floor(0.25 x 40)) executors of job job-hint per node (profile BALANCED)");
 
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> bound(client).size() == 30);
+    apiPoll(Duration.ofSeconds(60), Duration.ofMillis(250)).until(() -> bound(client).size() == 30);
     assertThat(perNode(client)).allSatisfy((node, count) -> assertThat(count).as(node).isEqualTo(10));
     Pod waiting = client.pods().inNamespace("hint").list().getItems().stream()
         .filter(p -> p.getSpec().getNodeName() == null).findFirst().orElseThrow();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+    apiPoll(Duration.ofSeconds(30), Duration.ofMillis(100)).untilAsserted(() -> assertThat(
         client.pods().inNamespace("hint").withName(waiting.getMetadata().getName()).get().getStatus().getConditions())
         .anySatisfy(c -> assertThat(c.getMessage()).contains("spotpack")));
 
     // what an autoscaler does once its simulation sees the spread: one more spot node
     node(client, "hint-spot-4");
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> bound(client).size() == 40);
+    apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250)).until(() -> bound(client).size() == 40);
     assertThat(perNode(client)).hasSize(4).allSatisfy((node, count) -> assertThat(count).as(node).isEqualTo(10));
   }
 
