@@ -310,19 +310,4 @@ class LiveClusterIT {
         assertThat(text(filter(e7).path("FailedAndUnresolvableNodes").path("spot-b")))
             .isEqualTo("node not yet known to spotpack, which needs its labels to apply the spot rules"));
   }
-
-  @Test
-  void answersNotReadyUntilTheInformersSync() throws Exception {
-    app.stop();
-    // nothing listens on port 9 of loopback: the informers never sync
-    app = startApp(kubeconfig("https://127.0.0.1:9"), "");
-    HttpResponse<String> ready = get("/readyz");
-    assertThat(ready.statusCode()).isEqualTo(503);
-    assertThat(ready.body()).isEqualTo("not ready: cluster state not synced\n");
-    JsonNode result = filter(executor("e9", null, "Pending"));
-    assertThat(result.get("Error").stringValue()).isEqualTo("not ready: cluster state not synced");
-    assertThat(JSON.readTree(post("bind", "{\"PodName\":\"a\",\"PodNamespace\":\"b\",\"PodUID\":\"\",\"Node\":\"c\"}").body())
-        .get("Error").stringValue()).isEqualTo("not ready: cluster state not synced");
-    assertThat(get("/metrics").body()).contains("spotpack_ready 0.0");
-  }
 }
