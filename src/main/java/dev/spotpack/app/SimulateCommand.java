@@ -28,10 +28,11 @@ import picocli.CommandLine.Spec;
     name = "simulate",
     mixinStandardHelpOptions = true,
     description = {
-      "Simulate a day of Spark jobs on an autoscaled cluster with spot interruptions, under three "
+      "Simulate a day of Spark jobs on an autoscaled cluster with correlated spot reclaims, under three "
           + "strategies: LeastAllocated (the default scheduler), MostAllocated (bin-packing) and spotpack "
           + "(bin-packing with per-job caps on spot nodes, through the same policy code as serve). "
-          + "Prints cost, node-hours, utilisation, executors lost and failed jobs for each.",
+          + "Prints cost, cpu- and node-hours, utilisation, executors lost per node and per pool event, and failed and "
+          + "retried jobs for each.",
       "",
       "Without --workload it runs the built-in reference workload (README, \"Simulate\")."
     })
@@ -52,8 +53,8 @@ final class SimulateCommand implements Callable<Integer> {
   Path report;
 
   @Option(names = "--autoscaler", paramLabel = "MODEL", defaultValue = "ideal",
-      description = "ideal: the autoscaler provisions for every pod left pending, respecting spotpack's caps "
-          + "(default); karpenter: as Karpenter really does, it sees only the in-tree rules and adds no node for an "
+      description = "ideal: the autoscaler launches what each pending pod can use under spotpack's rules (spot within "
+          + "the caps, on-demand beyond a job's spot share; default); karpenter: as Karpenter really does, it sees only the in-tree rules and adds no node for an "
           + "executor that fits an existing spot node by resources but is kept off it by the caps.")
   String autoscaler;
 

@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class WorkloadLoader {
   private static final long GI = 1024L * 1024 * 1024;
-  private static final Set<String> TOP = Set.of("durationHours", "instanceTypes", "autoscaler",
-      "spotInterruptionsPerNodeHour", "jobFailureLostShare", "jobs");
+  private static final Set<String> TOP = Set.of("durationHours", "instanceTypes", "zones", "autoscaler",
+      "spotInterruptionsPerNodeHour", "poolReclaims", "jobFailureLostShare", "jobRetries", "jobs");
   private static final Set<String> JOB = Set.of("name", "arrivalMinute", "workMinutes", "executors", "executorCpu",
       "executorMemoryGiB", "driverCpu", "driverMemoryGiB", "profile", "maxSpotFractionPerNode", "maxSpotShare",
       "expectedExecutors", "dynamicAllocation", "repeat");
@@ -31,15 +31,68 @@ public final class WorkloadLoader {
     r.onlyKeys(root, "", TOP);
     int minutes = (int) r.integer(root.get("durationHours"), "durationHours", 24, 1, 24 * 31) * 60;
     List<Workload.InstanceType> types = instanceTypes(r, root.get("instanceTypes"));
+    List<String> zones = zones(r, root.get("zones"));
     Workload.Autoscaler autoscaler = autoscaler(r, root.get("autoscaler"));
-    double rate = r.number(root.get("spotInterruptionsPerNodeHour"), "spotInterruptionsPerNodeHour", 0.02, 0, 60);
+    Workload.SpotReclaims defaults = Workload.SpotReclaims.DEFAULT;
+    double rate = r.number(root.get("spotInterruptionsPerNodeHour"), "spotInterruptionsPerNodeHour",
+        defaults.nodeReclaimsPerNodeHour(), 0, 60);
+    Workload.SpotReclaims reclaims = poolReclaims(r, root.get("poolReclaims"), rate);
     double failure = r.number(root.get("jobFailureLostShare"), "jobFailureLostShare", 0.3, 0, 1);
+    int retries = (int) r.integer(root.get("jobRetries"), "jobRetries", Workload.DEFAULT_JOB_RETRIES, 0, 100);
     List<Workload.JobSpec> jobs = jobs(r, root.get("jobs"), types);
     if (!r.problems().isEmpty()) {
       throw new ConfigException(source, r.problems());
     }
     jobs.sort((a, b) -> Integer.compare(a.arrivalMinute(), b.arrivalMinute()));
-    return new Workload(minutes, types, autoscaler, rate, failure, jobs);
+    return new Workload(minutes, types, zones, autoscaler, reclaims, failure, retries, jobs);
+  }
+
+  private static List<String> zones(YamlReader r, @Nullable JsonNode node) {
+    if (node == null) {
+      return Workload.DEFAULT_ZONES;
+    }
+    List<String> zones = new ArrayList<>();
+    if (!node.isArray() || node.isEmpty()) {
+      r.problem("zones", "must be a non-empty list of zone names");
+      return Workload.DEFAULT_ZONES;
+    }
+    for (int i = 0; i < node.size(); i++) {
+      String zone = r.string(node.get(i), "zones[" + i + "]", "");
+      if (zones.contains(zone)) {
+        r.problem("zones[" + i + "]", "repeats " + zone);
+      }
+      zones.add(zone);
+    }
+    return zones;
+  }
+
+  private static Workload.SpotReclaims poolReclaims(YamlReader r, @Nullable JsonNode node, double nodeRate) {
+    Workload.SpotReclaims d = Workload.SpotReclaims.DEFAULT;
+    if (node == null || !r.object(node, "poolReclaims")) {
+      return new Workload.SpotReclaims(nodeRate, d.poolEventsPerPoolHour(), d.poolEventNodeShare(), d.poolEventMinutes(),
+          List.of());
+    }
+    r.onlyKeys(node, "poolReclaims.", Set.of("eventsPerPoolHour", "nodeShare", "windowMinutes", "events"));
+    List<Workload.PlannedPoolEvent> planned = new ArrayList<>();
+    JsonNode events = node.get("events");
+    if (events != null && !events.isArray()) {
+      r.problem("poolReclaims.events", "must be a list of {minute, instanceType, zone}");
+    } else if (events != null) {
+      for (int i = 0; i < events.size(); i++) {
+        String path = "poolReclaims.events[" + i + "]";
+        JsonNode e = events.get(i);
+        if (r.object(e, path)) {
+          r.onlyKeys(e, path + ".", Set.of("minute", "instanceType", "zone"));
+          planned.add(new Workload.PlannedPoolEvent((int) requiredInt(r, e, "minute", path, 0, 31L * 24 * 60),
+              required(r, e, "instanceType", path), required(r, e, "zone", path)));
+        }
+      }
+    }
+    return new Workload.SpotReclaims(nodeRate,
+        r.number(node.get("eventsPerPoolHour"), "poolReclaims.eventsPerPoolHour", d.poolEventsPerPoolHour(), 0, 60),
+        r.number(node.get("nodeShare"), "poolReclaims.nodeShare", d.poolEventNodeShare(), 0, 1),
+        (int) r.integer(node.get("windowMinutes"), "poolReclaims.windowMinutes", d.poolEventMinutes(), 1, 24 * 60),
+        planned);
   }
 
   private static List<Workload.InstanceType> instanceTypes(YamlReader r, @Nullable JsonNode node) {

@@ -13,8 +13,11 @@ import java.util.SplittableRandom;
  *       64 GiB, $0.768/h, $0.30/h) and m6i.8xlarge (32 cpu, 128 GiB, $1.536/h, $0.60/h): us-east-1
  *       list prices and typical spot discounts.
  *   <li>Autoscaler: nodes ready 2 minutes after launch, removed after 5 minutes empty.
- *   <li>Spot interruptions: 0.02 per spot node-hour (2% of nodes reclaimed each hour; AWS reports
- *       under 5% average interruption frequency for most pools).
+ *   <li>Zones: three; a capacity pool is one instance type in one zone (nine pools).
+ *   <li>Spot reclaims ({@link Workload.SpotReclaims#DEFAULT}): 0.01 single-node reclaims per spot
+ *       node-hour, plus 0.02 pool events per pool-hour, each taking half the pool's spot nodes
+ *       within 3 minutes: about 2% of spot nodes reclaimed each hour in all, half of them in
+ *       correlated events (docs/simulate.md explains the calibration).
  *   <li>Jobs: 160 over the first 22 hours, busier in the working day: 60% small (4–12 executors,
  *       20–60 min), 30% medium (16–40 executors, 45–120 min), 10% large (60–120 executors, 90–240
  *       min); executors of 2–4 cpu with 4 GiB per cpu; 40% use dynamic allocation (min a quarter of
@@ -22,7 +25,8 @@ import java.util.SplittableRandom;
  *       COST_OVER_RELIABILITY, 50% the default BALANCED, 20% RELIABILITY_OVER_COST.
  * </ul>
  *
- * A job fails when one interruption takes more than 30% of its executors. Deterministic for a seed.
+ * A job fails when one reclaim event takes more than 30% of its executors, and is submitted again
+ * up to twice. Deterministic for a seed.
  */
 public final class ReferenceWorkload {
   static final long GI = 1024L * 1024 * 1024;
@@ -65,9 +69,11 @@ public final class ReferenceWorkload {
             new Workload.InstanceType("m6i.2xlarge", 8_000, 32 * GI, 0.384, 0.15),
             new Workload.InstanceType("m6i.4xlarge", 16_000, 64 * GI, 0.768, 0.30),
             new Workload.InstanceType("m6i.8xlarge", 32_000, 128 * GI, 1.536, 0.60)),
+        Workload.DEFAULT_ZONES,
         new Workload.Autoscaler(2, 5),
-        0.02,
+        Workload.SpotReclaims.DEFAULT,
         0.3,
+        Workload.DEFAULT_JOB_RETRIES,
         jobs);
   }
 }

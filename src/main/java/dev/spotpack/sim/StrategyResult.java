@@ -6,18 +6,31 @@ import java.util.List;
  * What one strategy did with the workload.
  *
  * @param nodeHours node time billed (from launch to removal), spot plus on-demand
+ * @param cpuHours node capacity billed: each node's cpus times its billed time, spot plus
+ *     on-demand; what cost follows, where node-hours count an 8-cpu node like a 32-cpu one
  * @param cost node time times the instance type's hourly price for its capacity type, in dollars
  * @param meanCpuUtilization time-average of requested cpu over allocatable cpu of ready nodes
+ * @param spotInterruptions spot nodes reclaimed, by either kind of event
+ * @param poolReclaims pool events (several nodes of one instance type in one zone within minutes)
  * @param executorsLost executors on spot nodes when those were reclaimed
  * @param worstSpotNodeLossFraction the largest share of one job ever on a single spot node, as a
  *     fraction of the job's size N = max(declared size, live executors), the denominator of its
- *     caps: the most one reclaim could have taken from a job
+ *     caps: the most one single-node reclaim could have taken from a job
+ * @param worstSpotPoolLossFraction the largest share of one job's executors (of its N when first
+ *     hit) that one pool event took
  * @param capViolations placements that put more of a job's executors on one spot node than its
- *     cap max(1, floor(f × N)) at that moment (checked independently of spotpack's code)
- * @param jobsFailed jobs that lost more than the workload's failure share in one interruption
+ *     cap max(1, floor(f x N)) at that moment (checked independently of spotpack's code)
+ * @param jobsFailed failed attempts: a job that lost more than the workload's failure share in one
+ *     reclaim event (each retry that fails again counts again)
+ * @param jobsRetried failed attempts that were submitted again
+ * @param jobsAbandoned jobs whose last allowed attempt failed
+ * @param jobsCompleted jobs that finished; completed + abandoned + unfinished = the workload's jobs
  * @param executorPendingHours executor time spent pending (waiting for a node or for room)
+ * @param nodesLaunched nodes the autoscaler launched
+ * @param nodesNeverUsed launched nodes removed without ever holding a pod: capacity launched for
+ *     pods that could not use it
  * @param timeline one sample per simulated minute, for the report's charts
- * @param interruptions each reclaim, with the executors it took
+ * @param interruptions each reclaimed node, with the executors it took
  *
  * <p>Immutable.
  */
@@ -26,17 +39,26 @@ public record StrategyResult(
     double nodeHours,
     double spotNodeHours,
     double onDemandNodeHours,
+    double cpuHours,
+    double spotCpuHours,
+    double onDemandCpuHours,
     double cost,
     int peakNodes,
     double meanCpuUtilization,
     int spotInterruptions,
+    int poolReclaims,
     int executorsLost,
     double worstSpotNodeLossFraction,
+    double worstSpotPoolLossFraction,
     int capViolations,
     int jobsFailed,
+    int jobsRetried,
+    int jobsAbandoned,
     int jobsCompleted,
     int jobsUnfinished,
     double executorPendingHours,
+    int nodesLaunched,
+    int nodesNeverUsed,
     List<Sample> timeline,
     List<Interruption> interruptions) {
 
@@ -48,6 +70,10 @@ public record StrategyResult(
   /** The cluster at one minute. */
   public record Sample(int minute, int spotNodes, int onDemandNodes, double cpuUtilization, int pendingPods) {}
 
-  /** One spot reclaim: when, which node, how many executors it took, the worst share of one job. */
-  public record Interruption(int minute, String node, int executorsLost, double worstJobShareLost) {}
+  /**
+   * One reclaimed node: when, which node and pool, the event it belongs to (a pool event's nodes
+   * share one), how many executors it took, and the worst share of one job.
+   */
+  public record Interruption(
+      int minute, String node, String pool, int event, boolean poolEvent, int executorsLost, double worstJobShareLost) {}
 }

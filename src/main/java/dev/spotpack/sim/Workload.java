@@ -5,26 +5,40 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the simulator runs: node types with prices, the autoscaler's behaviour, the spot
- * interruption rate, and the Spark jobs.
+ * What the simulator runs: node types with prices, the zones they come in, the autoscaler's
+ * behaviour, how spot capacity is reclaimed, and the Spark jobs.
  *
  * @param durationMinutes simulated time; jobs still running at the end are cut off
- * @param jobFailureLostShare a job fails when one interruption takes more than this share of its
+ * @param zones the availability zones; a capacity pool is one instance type in one zone
+ * @param jobFailureLostShare a job fails when one reclaim event takes more than this share of its
  *     executors (Spark gives up after repeated fetch failures of lost shuffle data)
+ * @param jobRetries how many times a failed job is submitted again (the Spark Operator's restart
+ *     policy, an Airflow retry); its node time counts like any other
  *
  * <p>Immutable.
  */
 public record Workload(
     int durationMinutes,
     List<InstanceType> instanceTypes,
+    List<String> zones,
     Autoscaler autoscaler,
-    double spotInterruptionsPerNodeHour,
+    SpotReclaims reclaims,
     double jobFailureLostShare,
+    int jobRetries,
     List<JobSpec> jobs) {
+
+  /** Three zones, as a region offers and as Karpenter and managed node groups spread over. */
+  public static final List<String> DEFAULT_ZONES = List.of("zone-a", "zone-b", "zone-c");
+
+  public static final int DEFAULT_JOB_RETRIES = 2;
 
   public Workload {
     instanceTypes = List.copyOf(instanceTypes);
+    zones = List.copyOf(zones);
     jobs = List.copyOf(jobs);
+    if (zones.isEmpty()) {
+      throw new IllegalArgumentException("a workload needs at least one zone");
+    }
   }
 
   /** A node type and its hourly prices. */
@@ -35,10 +49,11 @@ public record Workload(
    * cheapest type that fits it, ready after {@code provisioningDelayMinutes}; a node empty for
    * {@code emptyNodeTtlMinutes} is removed.
    *
-   * @param seesExtender true: an idealised autoscaler that provisions for every pod left pending,
-   *     respecting spotpack's caps; false: as Karpenter and Cluster Autoscaler really do, it
-   *     simulates only the in-tree rules and provisions only for pods that fit no existing node by
-   *     resources, so an executor kept off spot nodes by the caps gets no node
+   * @param seesExtender true: an idealised autoscaler that launches what each pending pod can
+   *     really use under spotpack's rules (spot within the job's caps, on-demand beyond its spot
+   *     share); false: as Karpenter and Cluster Autoscaler really do, it simulates only the in-tree
+   *     rules and launches only for pods that fit no existing node by them, so an executor kept off
+   *     spot nodes by spotpack gets no node
    */
   public record Autoscaler(int provisioningDelayMinutes, int emptyNodeTtlMinutes, boolean seesExtender) {
     public Autoscaler(int provisioningDelayMinutes, int emptyNodeTtlMinutes) {
@@ -50,8 +65,54 @@ public record Workload(
     }
   }
 
+  /**
+   * How spot capacity goes away. Two kinds of event: a single node reclaimed on its own, and a
+   * pool event that takes a share of one capacity pool's nodes (one instance type in one zone)
+   * within a few minutes, as most multi-node interruptions do (docs/simulate.md has the sources).
+   * Pool events come at random, and also at the minutes {@code planned} names (what-if scenarios
+   * and hand-worked tests).
+   *
+   * @param nodeReclaimsPerNodeHour single-node reclaims per spot node-hour
+   * @param poolEventsPerPoolHour pool events per hour for each pool that has spot nodes
+   * @param poolEventNodeShare the share of the pool's nodes one pool event takes (at least one)
+   * @param poolEventMinutes the window over which one pool event's nodes go
+   * @param planned pool events at given minutes, besides the random ones
+   */
+  public record SpotReclaims(
+      double nodeReclaimsPerNodeHour,
+      double poolEventsPerPoolHour,
+      double poolEventNodeShare,
+      int poolEventMinutes,
+      List<PlannedPoolEvent> planned) {
+    public static final SpotReclaims DEFAULT = new SpotReclaims(0.01, 0.02, 0.5, 3, List.of());
+    public static final SpotReclaims NONE = new SpotReclaims(0, 0, 0.5, 3, List.of());
+
+    public SpotReclaims {
+      planned = List.copyOf(planned);
+      if (poolEventMinutes < 1) {
+        throw new IllegalArgumentException("poolEventMinutes must be at least 1");
+      }
+    }
+
+    /** Independent single-node reclaims only, at {@code perNodeHour}. */
+    public static SpotReclaims independent(double perNodeHour) {
+      return new SpotReclaims(perNodeHour, 0, DEFAULT.poolEventNodeShare(), DEFAULT.poolEventMinutes(), List.of());
+    }
+  }
+
+  /** A pool event at a given minute in the pool of {@code instanceType} in {@code zone}. */
+  public record PlannedPoolEvent(int minute, String instanceType, String zone) {}
+
   public Workload withAutoscaler(Autoscaler a) {
-    return new Workload(durationMinutes, instanceTypes, a, spotInterruptionsPerNodeHour, jobFailureLostShare, jobs);
+    return new Workload(durationMinutes, instanceTypes, zones, a, reclaims, jobFailureLostShare, jobRetries, jobs);
+  }
+
+  public Workload withReclaims(SpotReclaims r) {
+    return new Workload(durationMinutes, instanceTypes, zones, autoscaler, r, jobFailureLostShare, jobRetries, jobs);
+  }
+
+  public Workload withJobRetries(int retries) {
+    return new Workload(durationMinutes, instanceTypes, zones, autoscaler, reclaims, jobFailureLostShare, retries, jobs);
   }
 
   /**

@@ -20,6 +20,12 @@ class SimulatorTest {
     return simulator.run(w, seed, msg -> {});
   }
 
+  /** One node type "small" (8 cpu, 32 GiB, $0.60/h on-demand, $0.30/h spot), ready 1 minute after launch. */
+  static Workload small(int minutes, Workload.SpotReclaims reclaims, Workload.JobSpec... jobs) {
+    return new Workload(minutes, List.of(new Workload.InstanceType("small", 8_000, 32 * GI, 0.6, 0.3)),
+        Workload.DEFAULT_ZONES, new Workload.Autoscaler(1, 5), reclaims, 0.3, Workload.DEFAULT_JOB_RETRIES, List.of(jobs));
+  }
+
   static StrategyResult named(List<StrategyResult> results, String name) {
     return results.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
   }
@@ -45,7 +51,9 @@ class SimulatorTest {
     for (StrategyResult r : results) {
       assertThat(r.executorsLost()).isEqualTo(r.interruptions().stream().mapToInt(StrategyResult.Interruption::executorsLost).sum());
       assertThat(r.nodeHours()).isCloseTo(r.spotNodeHours() + r.onDemandNodeHours(), within(1e-9));
-      assertThat(r.jobsFailed() + r.jobsCompleted() + r.jobsUnfinished()).isEqualTo(160);
+      assertThat(r.jobsAbandoned() + r.jobsCompleted() + r.jobsUnfinished()).isEqualTo(160);
+      assertThat(r.jobsFailed()).isEqualTo(r.jobsRetried() + r.jobsAbandoned());
+      assertThat(r.cpuHours()).isCloseTo(r.spotCpuHours() + r.onDemandCpuHours(), within(1e-9));
     }
   }
 
@@ -68,11 +76,9 @@ class SimulatorTest {
    */
   @Test
   void accountsNodeTimeCostAndSharesOfAHandSizedJob() {
-    Workload w = new Workload(120,
-        List.of(new Workload.InstanceType("small", 8_000, 32 * GI, 0.6, 0.3)),
-        new Workload.Autoscaler(1, 5), 0.0, 0.3,
-        List.of(new Workload.JobSpec("job", 0, 60, 4, 4_000, 8 * GI, 6_000, 8 * GI,
-            Map.of("spotpack.dev/expected-executors", "4"), null)));
+    Workload w = small(120, Workload.SpotReclaims.NONE,
+        new Workload.JobSpec("job", 0, 60, 4, 4_000, 8 * GI, 6_000, 8 * GI,
+            Map.of("spotpack.dev/expected-executors", "4"), null));
     List<StrategyResult> results = run(w, 1);
     StrategyResult most = named(results, "MostAllocated");
     StrategyResult spotpack = named(results, "spotpack");
@@ -101,10 +107,8 @@ class SimulatorTest {
    */
   @Test
   void aReclaimBeforeThePassLosesNothing() {
-    Workload w = new Workload(30,
-        List.of(new Workload.InstanceType("small", 8_000, 32 * GI, 0.6, 0.3)),
-        new Workload.Autoscaler(1, 5), 60.0, 0.3,
-        List.of(new Workload.JobSpec("job", 0, 10, 2, 4_000, 8 * GI, 6_000, 8 * GI, Map.of(), null)));
+    Workload w = small(30, Workload.SpotReclaims.independent(60.0),
+        new Workload.JobSpec("job", 0, 10, 2, 4_000, 8 * GI, 6_000, 8 * GI, Map.of(), null));
     for (StrategyResult r : run(w, 1)) {
       assertThat(r.executorsLost()).isZero();
       assertThat(r.spotInterruptions()).isPositive();
@@ -143,5 +147,121 @@ class SimulatorTest {
     assertThat(w.jobs()).hasSize(160);
     assertThat(IntStream.range(1, w.jobs().size())
         .allMatch(i -> w.jobs().get(i - 1).arrivalMinute() <= w.jobs().get(i).arrivalMinute())).isTrue();
+  }
+
+  /**
+   * The autoscaler launches what a pending pod can use. One RELIABILITY_OVER_COST job (f = 0.1,
+   * s = 0.5) of 8 executors of 2 cpu; its driver (8 cpu) fills its on-demand node. N = 8: per-node
+   * cap max(1, floor(0.1 x 8)) = 1, spot share ceil(0.5 x 8) = 4.
+   *
+   * <pre>
+   * m0   driver pending; od-0 launched (ready m1)
+   * m1   driver on od-0; 8 executors pending, no room. spotpack: e1..e4 may use spot, one per node:
+   *      4 spot nodes; e5..e8 are beyond the share: one on-demand node (4 x 2 = 8 cpu).
+   *      The team's pinning (baselines) gives the same split: e5..e8 pinned to on-demand; e1..e4
+   *      packed onto 1 spot node (no cap).
+   * m2   all placed; they run from m3: work 60 -> done at m62; nodes removed in the pass of m66
+   * od-0 billed m0..m65 = 66 min, every other node m1..m65 = 65 min
+   * spotpack:      on-demand 66 + 65 = 131 min, spot 4 x 65 = 260 min
+   *                cost 131 x 0.6/60 + 260 x 0.3/60 = 1.31 + 1.30 = 2.61; spot cpu-hours 260 x 8/60
+   * MostAllocated: on-demand 131 min, spot 65 min: cost 1.31 + 0.325 = 1.635; 3 cap violations (4 on one node, cap 1)
+   * no node is launched that never holds a pod
+   * </pre>
+   *
+   * The autoscaler before issue 12 launched spot nodes for e5..e8, which spotpack keeps off spot:
+   * they never held a pod, were removed empty and launched again every few minutes.
+   */
+  @Test
+  void theAutoscalerLaunchesOnlyWhatPendingPodsCanUse() {
+    Workload w = small(120, Workload.SpotReclaims.NONE,
+        new Workload.JobSpec("job", 0, 60, 8, 2_000, 4 * GI, 8_000, 8 * GI,
+            Map.of("spotpack.dev/profile", "RELIABILITY_OVER_COST", "spotpack.dev/expected-executors", "8"), null));
+    List<StrategyResult> results = run(w, 1);
+    StrategyResult spotpack = named(results, "spotpack");
+    StrategyResult most = named(results, "MostAllocated");
+
+    assertThat(spotpack.nodesNeverUsed()).isZero();
+    assertThat(spotpack.nodesLaunched()).isEqualTo(6);
+    assertThat(spotpack.onDemandNodeHours()).isCloseTo(131 / 60.0, within(1e-9));
+    assertThat(spotpack.spotNodeHours()).isCloseTo(260 / 60.0, within(1e-9));
+    assertThat(spotpack.spotCpuHours()).isCloseTo(260 * 8 / 60.0, within(1e-9));
+    assertThat(spotpack.cost()).isCloseTo(2.61, within(1e-9));
+    assertThat(spotpack.capViolations()).isZero();
+    assertThat(spotpack.jobsCompleted()).isEqualTo(1);
+    // one minute pending for each of the 8 executors (m1), then placed at m2
+    assertThat(spotpack.executorPendingHours()).isCloseTo(8 / 60.0, within(1e-9));
+
+    assertThat(most.nodesNeverUsed()).isZero();
+    assertThat(most.nodesLaunched()).isEqualTo(3);
+    assertThat(most.onDemandNodeHours()).isCloseTo(131 / 60.0, within(1e-9));
+    assertThat(most.spotNodeHours()).isCloseTo(65 / 60.0, within(1e-9));
+    assertThat(most.cost()).isCloseTo(1.635, within(1e-9));
+    assertThat(most.capViolations()).isEqualTo(3);
+  }
+
+  /**
+   * A pool event, worked by hand: one BALANCED job of 8 executors of 2 cpu (N = 8, per-node cap
+   * max(1, floor(0.25 x 8)) = 2) on 8-cpu nodes in three zones; at minute 30 the pool small/zone-a
+   * loses all its spot nodes (nodeShare 1, a 1-minute window).
+   *
+   * <pre>
+   * spotpack: 4 spot nodes of 2 executors, launched in zone-a, zone-b, zone-c, zone-a (the zone
+   *   with the fewest spot nodes, ties to the first): zone-a holds 4 of 8 executors. The event
+   *   takes 4 = 50% &gt; 30%: the job fails at m30 although no node held more than 25% of it.
+   * MostAllocated: 2 spot nodes of 4 executors, zone-a and zone-b: the event takes 4 = 50% too.
+   * Both: the job is submitted again at m31 (1 retry) and completes.
+   * </pre>
+   *
+   * A per-node cap does not bound what one pool takes: the case for pool-aware caps.
+   */
+  @Test
+  void aPoolEventTakesEveryNodeOfItsPoolAndTheFailedJobIsRetried() {
+    Workload w = small(200, new Workload.SpotReclaims(0, 0, 1.0, 1,
+            List.of(new Workload.PlannedPoolEvent(30, "small", "zone-a"))),
+        new Workload.JobSpec("job", 0, 60, 8, 2_000, 4 * GI, 8_000, 8 * GI,
+            Map.of("spotpack.dev/expected-executors", "8"), null));
+    for (StrategyResult r : List.of(named(run(w, 1), "spotpack"), named(run(w, 1), "MostAllocated"))) {
+      assertThat(r.poolReclaims()).as(r.name()).isEqualTo(1);
+      assertThat(r.executorsLost()).as(r.name()).isEqualTo(4);
+      assertThat(r.worstSpotPoolLossFraction()).as(r.name()).isEqualTo(0.5);
+      assertThat(r.jobsFailed()).as(r.name()).isEqualTo(1);
+      assertThat(r.jobsRetried()).as(r.name()).isEqualTo(1);
+      assertThat(r.jobsCompleted()).as(r.name()).isEqualTo(1);
+      assertThat(r.interruptions()).as(r.name()).allSatisfy(i -> {
+        assertThat(i.minute()).isEqualTo(30);
+        assertThat(i.pool()).isEqualTo("small/zone-a");
+        assertThat(i.poolEvent()).isTrue();
+      });
+    }
+    StrategyResult spotpack = named(run(w, 1), "spotpack");
+    assertThat(spotpack.spotInterruptions()).isEqualTo(2);
+    assertThat(spotpack.worstSpotNodeLossFraction()).isEqualTo(0.25);
+    assertThat(named(run(w, 1), "MostAllocated").spotInterruptions()).isEqualTo(1);
+    // without retries the job is abandoned
+    StrategyResult once = named(run(w.withJobRetries(0), 1), "spotpack");
+    assertThat(once.jobsAbandoned()).isEqualTo(1);
+    assertThat(once.jobsCompleted()).isZero();
+    assertThat(once.jobsRetried()).isZero();
+  }
+
+  /**
+   * Random pool events land on pools with nodes and take their nodes within the window; with only
+   * pool events (no single-node reclaims) every reclaimed node belongs to one.
+   */
+  @Test
+  void randomPoolEventsTakeNodesOfOnePoolWithinTheWindow() {
+    Workload w = ReferenceWorkload.generate(3).withReclaims(new Workload.SpotReclaims(0, 0.2, 0.5, 3, List.of()));
+    for (StrategyResult r : run(w, 3)) {
+      assertThat(r.poolReclaims()).as(r.name()).isPositive();
+      Map<Integer, List<StrategyResult.Interruption>> byEvent = r.interruptions().stream()
+          .collect(java.util.stream.Collectors.groupingBy(StrategyResult.Interruption::event));
+      assertThat(byEvent).hasSize(r.poolReclaims());
+      byEvent.values().forEach(hits -> {
+        assertThat(hits).allSatisfy(h -> assertThat(h.poolEvent()).isTrue());
+        assertThat(hits).extracting(StrategyResult.Interruption::pool).containsOnly(hits.get(0).pool());
+        int first = hits.stream().mapToInt(StrategyResult.Interruption::minute).min().orElseThrow();
+        assertThat(hits).allSatisfy(h -> assertThat(h.minute()).isBetween(first, first + 2));
+      });
+    }
   }
 }

@@ -8,7 +8,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * {@code simulate --report DIR}: {@code DIR/index.html}, self-contained (inline CSS and SVG; no
  * scripts, fonts or network), with the summary table and charts over time: nodes by capacity type
- * per strategy, cpu utilisation, and executors lost per interruption.
+ * per strategy, cpu utilisation, and executors lost per reclaimed node, pool events marked.
  */
 public final class HtmlReport {
   private static final String[] COLORS = {"#d95f02", "#7570b3", "#1b9e77"};
@@ -40,7 +40,7 @@ public final class HtmlReport {
     legend(h, results);
     h.append(chart(results.stream().map(r -> series(r, s -> 100 * s.cpuUtilization(), COLORS[results.indexOf(r) % 3])).toList(),
         100, "%"));
-    h.append("<h2>Executors lost per interruption</h2>");
+    h.append("<h2>Executors lost per reclaimed spot node (dot: part of a pool event)</h2>");
     legend(h, results);
     h.append(losses(results));
     h.append("</body></html>\n");
@@ -89,6 +89,10 @@ public final class HtmlReport {
         double x = xAt(i.minute(), minutes) + (k - 1) * 3;
         s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>",
             x, x, yAt(0, max), yAt(i.executorsLost(), max), COLORS[k % 3]));
+        if (i.poolEvent()) {
+          s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>",
+              x, yAt(i.executorsLost(), max) - 4, COLORS[k % 3]));
+        }
       }
     }
     return s.append("</svg>").toString();

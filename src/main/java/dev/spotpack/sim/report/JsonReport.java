@@ -8,10 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code simulate --json}: one object, {@code {"workload":…,"seed":…,"strategies":[{…}]}}, each
- * strategy with the fields of the issue's contract (nodeHours, spotNodeHours, onDemandNodeHours,
- * cost, peakNodes, meanCpuUtilization, spotInterruptions, executorsLost,
- * worstSpotNodeLossFraction, capViolations, jobsFailed) plus jobsCompleted and jobsUnfinished.
- * Timelines stay out of it (they go to the HTML report).
+ * strategy with the fields of {@link StrategyResult} (docs/simulate.md lists them). Fields are only
+ * ever added, never renamed: tools read them. Timelines stay out of it (they go to the HTML report).
  */
 public final class JsonReport {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -32,14 +30,23 @@ public final class JsonReport {
     m.put("nodeHours", round(r.nodeHours()));
     m.put("spotNodeHours", round(r.spotNodeHours()));
     m.put("onDemandNodeHours", round(r.onDemandNodeHours()));
+    m.put("cpuHours", round(r.cpuHours()));
+    m.put("spotCpuHours", round(r.spotCpuHours()));
+    m.put("onDemandCpuHours", round(r.onDemandCpuHours()));
     m.put("cost", round(r.cost()));
     m.put("peakNodes", r.peakNodes());
+    m.put("nodesLaunched", r.nodesLaunched());
+    m.put("nodesNeverUsed", r.nodesNeverUsed());
     m.put("meanCpuUtilization", round(r.meanCpuUtilization()));
     m.put("spotInterruptions", r.spotInterruptions());
+    m.put("poolReclaims", r.poolReclaims());
     m.put("executorsLost", r.executorsLost());
     m.put("worstSpotNodeLossFraction", round(r.worstSpotNodeLossFraction()));
+    m.put("worstSpotPoolLossFraction", round(r.worstSpotPoolLossFraction()));
     m.put("capViolations", r.capViolations());
     m.put("jobsFailed", r.jobsFailed());
+    m.put("jobsRetried", r.jobsRetried());
+    m.put("jobsAbandoned", r.jobsAbandoned());
     m.put("jobsCompleted", r.jobsCompleted());
     m.put("jobsUnfinished", r.jobsUnfinished());
     m.put("executorPendingHours", round(r.executorPendingHours()));

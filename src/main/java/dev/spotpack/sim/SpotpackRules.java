@@ -1,0 +1,76 @@
+package dev.spotpack.sim;
+
+import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.policy.FilterDecision;
+import dev.spotpack.policy.NodeScore;
+import dev.spotpack.policy.SpotPolicy;
+import dev.spotpack.policy.model.ClusterView;
+import dev.spotpack.policy.spot.Caps;
+import dev.spotpack.policy.spot.SpotAnnotations;
+import dev.spotpack.policy.spot.SpotLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * spotpack: executors carry no constraint of their own; the extender's filter and prioritize (the
+ * same {@link SpotPolicy} as {@code serve}, over the same {@link ClusterState}) decide in the
+ * scheduling pass, and an autoscaler that understands spotpack launches spot capacity within the
+ * job's per-node cap and on-demand capacity for executors beyond its spot share.
+ */
+final class SpotpackRules implements SpotRules {
+  private final SpotPolicy policy;
+  private final SpotAnnotations annotations;
+  private final ClusterState state;
+
+  SpotpackRules(SpotPolicy policy, ClusterState state) {
+    this.policy = policy;
+    this.annotations = new SpotAnnotations(policy.config().profiles());
+    this.state = state;
+  }
+
+  @Override
+  public boolean pinsToOnDemand(SimJob job) {
+    return false;
+  }
+
+  @Override
+  public Candidates filter(SimPod pod, List<SimNode> fit, int minute) {
+    ClusterView view = state.snapshot();
+    List<String> names = new ArrayList<>(fit.size());
+    fit.forEach(n -> names.add(n.name));
+    FilterDecision decision = policy.filter(pod.info, names, view, Duration.ofMinutes(minute - pod.createdMinute));
+    Set<String> feasible = Set.copyOf(decision.feasible());
+    List<SimNode> nodes = new ArrayList<>(feasible.size());
+    for (SimNode n : fit) {
+      if (feasible.contains(n.name)) {
+        nodes.add(n);
+      }
+    }
+    Map<String, Long> scores = new HashMap<>();
+    if (nodes.size() > 1) {
+      for (NodeScore s : policy.prioritize(pod.info, decision.feasible(), view)) {
+        scores.put(s.node(), s.score());
+      }
+    }
+    return new Candidates(nodes, scores);
+  }
+
+  @Override
+  public Launch launchFor(SimPod executor, int plannedOnSpotForJob) {
+    SpotLimits limits = ((SpotAnnotations.Valid) annotations.read(executor.info.annotations())).limits();
+    SimJob job = executor.job;
+    int jobSize = limits.jobSize(job.executors.size());
+    if (limits.maxSpotShare().signum() == 0) {
+      return Launch.ON_DEMAND;
+    }
+    if (Caps.limitsShare(limits.maxSpotShare())
+        && job.executorsOnSpot() + plannedOnSpotForJob + 1 > Caps.spotShareLimit(limits.maxSpotShare(), jobSize)) {
+      return Launch.ON_DEMAND;
+    }
+    return new Launch(true, Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize));
+  }
+}
