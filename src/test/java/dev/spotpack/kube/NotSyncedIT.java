@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,27 +36,8 @@ class NotSyncedIT {
 
   @Test
   void answersNotReadyUntilTheInformersSync() throws Exception {
-    Path config = dir.resolve("spotpack.yaml");
-    Files.writeString(config, "cluster:\n  bindTimeoutMillis: 500\n");
-    Path kubeconfig = dir.resolve("kubeconfig");
     // nothing listens on port 9 of loopback: the informers never sync
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: nowhere
-          cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}
-        contexts:
-        - name: nowhere
-          context: {cluster: nowhere, user: test, namespace: default}
-        current-context: nowhere
-        users:
-        - name: test
-          user: {token: test-token}
-        """);
-    app = ExtenderApp.create(
-        new ExtenderApp.Options(config, new ExtenderApp.Source.Live(kubeconfig), "127.0.0.1", 0, 0));
-    app.start();
+    app = LiveClusterIT.startApp(dir, LiveClusterIT.kubeconfig(dir, "https://127.0.0.1:9"), "");
 
     HttpResponse<String> ready = get("/readyz");
     assertThat(ready.statusCode()).isEqualTo(503);
