@@ -78,6 +78,11 @@ public final class ClusterSnapshot implements ClusterView {
     return j == null ? JobExecutors.NONE : j;
   }
 
+  /** Every node this view knows, in no particular order. */
+  public java.util.Collection<NodeInfo> allNodes() {
+    return nodes.values();
+  }
+
   /** The jobs with at least one active executor, sorted. */
   public Set<String> jobIds() {
     Set<String> ids = new TreeSet<>();

@@ -45,8 +45,10 @@ public final class ConfigLoader {
     CapsFallback fallback = d.capsFallback();
     JsonNode spot = root.get("spot");
     if (spot != null && r.object(spot, "spot")) {
-      r.onlyKeys(spot, "spot.", Set.of("nodeSelectors", "allowDrivers", "onCapsExhausted", "relaxAfterSeconds"));
+      r.onlyKeys(spot, "spot.",
+          Set.of("nodeSelectors", "poolLabels", "allowDrivers", "onCapsExhausted", "relaxAfterSeconds"));
       spotNodes = readSelectors(r, spot.get("nodeSelectors"), spotNodes);
+      spotNodes = new SpotNodes(spotNodes.selectors(), readPoolLabels(r, spot.get("poolLabels"), spotNodes.poolLabels()));
       allowDrivers = r.bool(spot.get("allowDrivers"), "spot.allowDrivers", allowDrivers);
       String mode = r.string(spot.get("onCapsExhausted"), "spot.onCapsExhausted", "wait");
       if (!mode.equals("wait") && !mode.equals("relax")) {
@@ -115,6 +117,27 @@ public final class ConfigLoader {
     return new SpotNodes(selectors);
   }
 
+  private static List<String> readPoolLabels(YamlReader r, @Nullable JsonNode node, List<String> d) {
+    if (node == null) {
+      return d;
+    }
+    List<String> labels = r.stringList(node, "spot.poolLabels");
+    if (labels == null) {
+      return d;
+    }
+    if (labels.isEmpty()) {
+      r.problem("spot.poolLabels", "must name at least one label (with none, every spot node would be one pool)");
+      return d;
+    }
+    // the reader has already named each entry that is not a non-empty string
+    for (int i = 0; i < labels.size(); i++) {
+      if (labels.indexOf(labels.get(i)) < i) {
+        r.problem("spot.poolLabels", "lists " + labels.get(i) + " twice");
+      }
+    }
+    return labels;
+  }
+
   private static Profiles readProfiles(YamlReader r, @Nullable JsonNode node, Profiles d) {
     if (node == null || !r.object(node, "profiles")) {
       return d;
@@ -130,16 +153,19 @@ public final class ConfigLoader {
         if (!r.object(level, path)) {
           continue;
         }
-        r.onlyKeys(level, path + ".", Set.of("maxSpotFractionPerNode", "maxSpotShare"));
+        r.onlyKeys(level, path + ".", Set.of("maxSpotFractionPerNode", "maxSpotShare", "maxSpotFractionPerPool"));
         Profile base = byName.get(name);
         BigDecimal f = r.fraction(level.get("maxSpotFractionPerNode"), path + ".maxSpotFractionPerNode",
             base == null ? null : base.maxSpotFractionPerNode());
         BigDecimal s = r.fraction(level.get("maxSpotShare"), path + ".maxSpotShare",
             base == null ? null : base.maxSpotShare());
+        // a new profile without it gets 1: no pool cap beyond the per-node cap, as before pools existed
+        BigDecimal p = r.fraction(level.get("maxSpotFractionPerPool"), path + ".maxSpotFractionPerPool",
+            base == null ? BigDecimal.ONE : base.maxSpotFractionPerPool());
         if (base == null && (f == null || s == null)) {
           r.problem(path, "a new profile must set both maxSpotFractionPerNode and maxSpotShare");
         } else if (f != null && s != null) {
-          byName.put(name, new Profile(name, f, s));
+          byName.put(name, new Profile(name, f, s, p == null ? BigDecimal.ONE : p));
         }
       }
     }

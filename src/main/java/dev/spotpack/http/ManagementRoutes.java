@@ -6,7 +6,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -47,7 +46,7 @@ public final class ManagementRoutes {
     });
     router.get("/debug/jobs").blockingHandler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json")
-        .end(Buffer.buffer(json.write(Map.of("jobs", jobs.all())))));
+        .end(Buffer.buffer(json.write(jobs.overview()))));
     return router;
   }
 }

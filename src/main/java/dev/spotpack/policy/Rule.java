@@ -15,7 +15,9 @@ public enum Rule {
   /** The job already has its share of executors on spot nodes. */
   SPOT_SHARE("spot_share"),
   /** The job already has its per-node cap of executors on this spot node. */
-  PER_NODE_CAP("per_node_cap");
+  PER_NODE_CAP("per_node_cap"),
+  /** The job already has its per-pool cap of executors on the spot nodes of this node's pool. */
+  PER_POOL_CAP("per_pool_cap");
 
   private final String label;
 

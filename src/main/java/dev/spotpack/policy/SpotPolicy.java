@@ -26,10 +26,12 @@ import java.util.Optional;
  *   <li>A node spotpack has never seen is rejected for drivers and executors: whether it is spot
  *       is unknown, and guessing would break the cap the pod relies on.
  *   <li>A driver is kept off spot nodes unless {@code driversOnSpot}.
- *   <li>An executor on a spot node n needs, with N = max(expected-executors, active executors of
- *       the job including itself), share limit S = ceil(s × N) and cap C = max(1, floor(f × N)):
- *       (executors of the job on spot nodes, not counting itself) + 1 ≤ S unless s = 1, and
- *       (executors of the job on n, not counting itself) + 1 ≤ C.
+ *   <li>An executor on a spot node n of capacity pool q needs, with N = max(expected-executors,
+ *       active executors of the job including itself), share limit S = ceil(s × N), cap C =
+ *       max(1, floor(f × N)) and pool cap P = max(C, floor(p × N)): (executors of the job on spot
+ *       nodes, not counting itself) + 1 ≤ S unless s = 1, (executors of the job on n, not counting
+ *       itself) + 1 ≤ C, and (executors of the job on spot nodes of q, not counting itself) + 1 ≤
+ *       P.
  * </ol>
  *
  * <p>Immutable; safe to call from any thread.
@@ -113,6 +115,7 @@ public final class SpotPolicy {
     Map<String, Integer> byNode = new java.util.TreeMap<>();
     executors.nodeByExecutorUid().values().forEach(n -> byNode.merge(n, 1, Integer::sum));
     List<JobReport.NodeCount> nodes = new ArrayList<>();
+    Map<String, Integer> byPool = new java.util.TreeMap<>();
     int onSpot = 0;
     int maxOnOneSpotNode = 0;
     for (Map.Entry<String, Integer> e : byNode.entrySet()) {
@@ -122,8 +125,12 @@ public final class SpotPolicy {
       if (spot) {
         onSpot += e.getValue();
         maxOnOneSpotNode = Math.max(maxOnOneSpotNode, e.getValue());
+        byPool.merge(config.spotNodes().pool(info), e.getValue(), Integer::sum);
       }
     }
+    List<JobReport.PoolCount> pools = new ArrayList<>();
+    byPool.forEach((pool, count) -> pools.add(new JobReport.PoolCount(pool, count)));
+    int maxInOnePool = byPool.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     SpotAnnotations.Result read = annotations.read(jobAnnotations);
     String problem = read instanceof SpotAnnotations.Invalid invalid ? invalid.message() : "";
     SpotLimits limits = read instanceof SpotAnnotations.Valid valid
@@ -131,9 +138,22 @@ public final class SpotPolicy {
         : ((SpotAnnotations.Valid) annotations.read(Map.of())).limits();
     int jobSize = limits.jobSize(executors.count());
     int shareLimit = Caps.limitsShare(limits.maxSpotShare()) ? Caps.spotShareLimit(limits.maxSpotShare(), jobSize) : -1;
+    int nodeCap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
     return new JobReport(job, limits.profile(), executors.count(), executors.pendingExecutorUids().size(), jobSize,
-        Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize), shareLimit, onSpot,
-        jobSize == 0 ? 0 : (double) maxOnOneSpotNode / jobSize, nodes, problem);
+        nodeCap, Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap), shareLimit, onSpot,
+        jobSize == 0 ? 0 : (double) maxOnOneSpotNode / jobSize, jobSize == 0 ? 0 : (double) maxInOnePool / jobSize,
+        nodes, pools, problem);
+  }
+
+  /** How many of these nodes are spot nodes without a pool label, each a pool of its own. */
+  public int spotNodesWithoutPoolLabels(Iterable<NodeInfo> nodes) {
+    int n = 0;
+    for (NodeInfo node : nodes) {
+      if (config.spotNodes().isSpot(node) && config.spotNodes().lacksPoolLabels(node)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**
@@ -216,9 +236,11 @@ public final class SpotPolicy {
     int known = executors.count() + (executors.contains(pod.uid()) ? 0 : 1);
     int jobSize = limits.jobSize(known);
     int cap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
+    int poolCap = Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, cap);
     Check shareRejection = shareRule(pod, job, limits, jobSize, executors, view).map(Check::reject).orElse(null);
     // one pass over the job's executors, not one per candidate node
     Map<String, Integer> perNode = executors.countsByNode(pod.uid());
+    Map<String, Integer> perPool = executors.countsByGroup(node -> spotPool(view, node), pod.uid());
 
     return node -> {
       NodeInfo info = view.node(node);
@@ -240,8 +262,25 @@ public final class SpotPolicy {
                     + " executors here (cap " + cap + " = "
                     + Caps.percent(limits.maxSpotFractionPerNode()) + ")" + BY_SPOTPACK));
       }
+      String pool = config.spotNodes().pool(info);
+      int inPool = perPool.getOrDefault(pool, 0);
+      if (inPool + 1 > poolCap) {
+        return Check.reject(
+            new Rejection(
+                Rule.PER_POOL_CAP,
+                "spot pool " + pool + ": job " + job + " already has " + inPool + " of its " + jobSize
+                    + " executors on spot nodes of this pool (pool cap " + poolCap + " = max(node cap " + cap
+                    + ", " + Caps.percent(limits.maxSpotFractionPerPool()) + " of " + jobSize + "))"
+                    + BY_SPOTPACK));
+      }
       return Check.PASS_CAPPED_SPOT;
     };
+  }
+
+  /** The pool of a spot node the view knows; null for any other node. */
+  private @org.jspecify.annotations.Nullable String spotPool(ClusterView view, String node) {
+    NodeInfo info = view.node(node);
+    return info != null && config.spotNodes().isSpot(info) ? config.spotNodes().pool(info) : null;
   }
 
   /** The job-wide share rule; the same answer for every spot node, so computed once. */

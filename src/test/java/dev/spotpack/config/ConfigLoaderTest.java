@@ -33,11 +33,13 @@ class ConfigLoaderTest {
           inactiveLabel: gone
         spot:
           nodeSelectors: ["node.kubernetes.io/lifecycle=spot"]
+          poolLabels: [topology.kubernetes.io/zone]
           allowDrivers: true
         profiles:
           default: TIGHT
           levels:
             BALANCED: {maxSpotFractionPerNode: 0.2}
+            RELIABILITY_OVER_COST: {maxSpotFractionPerPool: 0.2}
             TIGHT: {maxSpotFractionPerNode: 0.05, maxSpotShare: 0.29}
         scoring:
           resources:
@@ -58,10 +60,13 @@ class ConfigLoaderTest {
     assertThat(c.policy().profiles().defaultProfile()).isEqualTo("TIGHT");
     // a partial override keeps the built-in's other field; decimals stay exact
     assertThat(c.policy().profiles().named("BALANCED")).contains(
-        new Profile("BALANCED", new BigDecimal("0.2"), new BigDecimal("1.0")));
+        new Profile("BALANCED", new BigDecimal("0.2"), new BigDecimal("1.0"), new BigDecimal("0.5")));
     assertThat(c.policy().profiles().named("TIGHT")).contains(
-        new Profile("TIGHT", new BigDecimal("0.05"), new BigDecimal("0.29")));
+        new Profile("TIGHT", new BigDecimal("0.05"), new BigDecimal("0.29"), BigDecimal.ONE));
     assertThat(c.policy().profiles().named("ON_DEMAND_ONLY")).isPresent();
+    assertThat(c.policy().profiles().named("RELIABILITY_OVER_COST")).contains(new Profile("RELIABILITY_OVER_COST",
+        new BigDecimal("0.1"), new BigDecimal("0.5"), new BigDecimal("0.2")));
+    assertThat(c.policy().spotNodes().poolLabels()).containsExactly("topology.kubernetes.io/zone");
     // in the order listed; an absent weight means 1, as upstream
     assertThat(c.policy().scoringWeights().byResource())
         .containsExactly(entry("cpu", 3L), entry("memory", 1L), entry("nvidia.com/gpu", 10L));
@@ -80,7 +85,7 @@ class ConfigLoaderTest {
         new Bad("an unknown top-level key", "spots: {}\n",
             List.of("spots: unknown key (known here: cluster, pods, profiles, scoring, server, spot)")),
         new Bad("a misspelt nested key", "spot:\n  allowDriver: true\n",
-            List.of("spot.allowDriver: unknown key (known here: allowDrivers, nodeSelectors, onCapsExhausted, relaxAfterSeconds)")),
+            List.of("spot.allowDriver: unknown key (known here: allowDrivers, nodeSelectors, onCapsExhausted, poolLabels, relaxAfterSeconds)")),
         new Bad("every problem at once", """
             spot:
               allowDrivers: "yes"
@@ -108,6 +113,13 @@ class ConfigLoaderTest {
             List.of("profiles.levels.BALANCED.maxSpotShare: \"0.5\" is invalid: expected a decimal number from 0 to 1")),
         new Bad("an empty selector list", "spot:\n  nodeSelectors: []\n",
             List.of("spot.nodeSelectors: must name at least one label (an empty list would make no node spot)")),
+        new Bad("pool labels empty or repeated", "spot:\n  poolLabels: [a, \"\", a]\n",
+            List.of("spot.poolLabels[1]: must be a non-empty string",
+                "spot.poolLabels: lists a twice")),
+        new Bad("no pool label", "spot:\n  poolLabels: []\n",
+            List.of("spot.poolLabels: must name at least one label (with none, every spot node would be one pool)")),
+        new Bad("a pool fraction above 1", "profiles:\n  levels:\n    BALANCED: {maxSpotFractionPerPool: 2}\n",
+            List.of("profiles.levels.BALANCED.maxSpotFractionPerPool: 2 is invalid: expected a decimal number from 0 to 1")),
         new Bad("no job label", "pods:\n  jobLabels: []\n", List.of("pods.jobLabels: must name at least one label key")),
         new Bad("a resource listed twice", "scoring:\n  resources: [{name: cpu}, {name: cpu}]\n",
             List.of("scoring.resources[1].name: resource \"cpu\" is listed twice")),

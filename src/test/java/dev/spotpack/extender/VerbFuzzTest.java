@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Random and mutated bodies through all three verbs (seeded, so a failure reproduces): no
  * exception escapes, the status is one the protocol allows, the body is JSON, and a valid call
- * still answers afterwards. Seeds: the golden requests, mutated by byte flips, truncation,
+ * still answers afterwards. Seeds: the golden requests (the pool cases' annotations and nodes
+ * included, over a state that holds both golden clusters), mutated by byte flips, truncation,
  * duplication, splicing, type swaps, huge and negative numbers, deep nesting and non-UTF-8 bytes.
  */
 public class VerbFuzzTest {
@@ -43,8 +44,11 @@ public class VerbFuzzTest {
     KubernetesSerialization serialization = new KubernetesSerialization();
     KubeModel model = new KubeModel(serialization);
     ClusterState state = new ClusterState(SpotpackConfig.DEFAULT.policy().roles());
-    try (InputStream in = Files.newInputStream(Path.of("src/test/resources/golden/cluster.yaml"))) {
-      new SnapshotFile(serialization, model).load(in, "golden", state);
+    // the shared cluster and the pool cases' one (nodes in pools, and spot nodes without pool labels)
+    for (String cluster : List.of("cluster.yaml", "filter/pool-at-its-cap/cluster.yaml")) {
+      try (InputStream in = Files.newInputStream(Path.of("src/test/resources/golden").resolve(cluster))) {
+        new SnapshotFile(serialization, model).load(in, cluster, state);
+      }
     }
     calls = ExtenderApp.snapshotCalls(SpotpackConfig.DEFAULT, state, model, new SimpleMeterRegistry(), () -> 0L);
     seeds = new ArrayList<>();

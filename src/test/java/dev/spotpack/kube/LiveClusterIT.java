@@ -181,6 +181,15 @@ class LiveClusterIT {
     assertThat(job.get("executorsOnSpot").intValue()).isEqualTo(3);
     assertThat(job.get("jobSize").intValue()).isEqualTo(12);
     assertThat(job.get("perNodeCap").intValue()).isEqualTo(3);
+    // BALANCED: P = max(3, floor(0.5 x 12)) = 6; the nodes here carry no instance-type or zone
+    // label, so spot-a is a pool of its own, and /debug/jobs and the metrics say so
+    assertThat(job.get("perPoolCap").intValue()).isEqualTo(6);
+    assertThat(job.get("pools").toString()).isEqualTo("[{\"pool\":\"node spot-a (no pool labels)\",\"executors\":3}]");
+    assertThat(job.get("maxSpotPoolShare").doubleValue()).isEqualTo(0.25);
+    assertThat(JSON.readTree(get("/debug/jobs").body()).get("spotNodesWithoutPoolLabels").intValue()).isEqualTo(2);
+    assertThat(get("/metrics").body())
+        .contains("spotpack_job_max_spot_pool_share{job=\"spark-abc\"} 0.25")
+        .contains("spotpack_spot_nodes_without_pool_labels 2.0");
 
     Pod pending = createPending("e4");
     JsonNode result = filter(pending);

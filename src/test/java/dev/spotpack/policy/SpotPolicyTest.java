@@ -185,7 +185,12 @@ class SpotPolicyTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void filters(Case c) {
-    ClusterView view = Clusters.of(NODES, c.cluster());
+    check(c, NODES);
+  }
+
+  /** The case's rejections exactly, and every other candidate feasible, in order. */
+  static FilterDecision check(Case c, List<NodeInfo> nodes) {
+    ClusterView view = Clusters.of(nodes, c.cluster());
     FilterDecision decision = new SpotPolicy(c.config()).filter(c.pod(), c.candidates(), view);
 
     Map<String, String> gotRejected = new LinkedHashMap<>();
@@ -194,5 +199,101 @@ class SpotPolicyTest {
     List<String> wantFeasible =
         c.candidates().stream().filter(n -> !c.wantRejected().containsKey(n)).toList();
     assertThat(decision.feasible()).containsExactlyElementsOf(wantFeasible);
+    return decision;
+  }
+
+  /** A spot node of 16 cpu in pool {@code type/zone}; null labels leave it without pool labels. */
+  static NodeInfo pooledSpot(String name, String type, String zone) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("karpenter.sh/capacity-type", "spot");
+    if (type != null) {
+      labels.put("node.kubernetes.io/instance-type", type);
+      labels.put("topology.kubernetes.io/zone", zone);
+    }
+    return Build.node(name, 16_000, 64 * Build.GI, labels);
+  }
+
+  /** Pool m/z1: spot-a, spot-b, spot-d; pool m/z2: spot-c; spot-x and spot-y carry no pool labels. */
+  static final List<NodeInfo> POOLED = List.of(pooledSpot("spot-a", "m", "z1"), pooledSpot("spot-b", "m", "z1"),
+      pooledSpot("spot-d", "m", "z1"), pooledSpot("spot-c", "m", "z2"), pooledSpot("spot-x", null, null),
+      pooledSpot("spot-y", null, null), onDemandNode("od-1"));
+  static final List<String> POOLED_NAMES = List.of("spot-a", "spot-b", "spot-d", "spot-c", "spot-x", "spot-y", "od-1");
+
+  static Stream<Case> poolCases() {
+    PolicyConfig defaults = PolicyConfig.DEFAULT;
+    String nodeCapA = "spot node: job j already has 3 of its 12 executors here (cap 3 = 25%); limit set by spotpack";
+    return Stream.of(
+        // BALANCED: N = 3 + 3 + 5 pending + pod = 12; C = max(1, floor(0.25 x 12)) = 3;
+        // P = max(3, floor(0.5 x 12)) = 6. spot-a, spot-b: 3 + 1 > 3 (node cap).
+        // spot-d holds none, but pool m/z1 holds 6: 6 + 1 > 6. spot-c (pool m/z2) passes.
+        new Case("a pool at its cap refuses a node that is under its own", defaults,
+            concat(executors("j", "a", 3, "spot-a"), executors("j", "b", 3, "spot-b"), executors("j", "p", 5, null)),
+            executor("j", "new").build(), POOLED_NAMES,
+            rejected("spot-a", nodeCapA, "spot-b", nodeCapA,
+                "spot-d", poolFull(6, 6, "50%"))),
+        // annotation p = 0.1: floor(0.1 x 12) = 1 < C = 3, so P = 3. Pool m/z1 holds 2 + 1 = 3:
+        // spot-d refused (3 + 1 > 3) although spot-a (2) and spot-b (1) are under the node cap... and
+        // refused too, by the pool. spot-c and the unlabelled nodes pass.
+        new Case("a pool cap below the node cap is raised to it", defaults,
+            concat(executors("j", "a", 2, "spot-a"), executors("j", "b", 1, "spot-b"), executors("j", "p", 8, null)),
+            executor("j", "new").annotate("spotpack.dev/max-spot-fraction-per-pool", "0.1").build(), POOLED_NAMES,
+            rejected(
+                "spot-a", poolFull(3, 3, "10%"),
+                "spot-b", poolFull(3, 3, "10%"),
+                "spot-d", poolFull(3, 3, "10%"))),
+        // annotation p = 0.75 raises P to max(3, 9) = 9: pool m/z1 with 6 has room; spot-d passes
+        new Case("the annotation raises the pool cap", defaults,
+            concat(executors("j", "a", 3, "spot-a"), executors("j", "b", 3, "spot-b"), executors("j", "p", 5, null)),
+            executor("j", "new").annotate("spotpack.dev/max-spot-fraction-per-pool", "0.75").build(), POOLED_NAMES,
+            rejected("spot-a", nodeCapA, "spot-b", nodeCapA)),
+        // p = 0 gives P = C = 3. spot-x and spot-y lack the pool labels: each is a pool of its own, so
+        // spot-x (2 + 1 <= 3) and spot-y (0) pass while pool m/z1 (3) is full.
+        new Case("nodes without pool labels are pools of their own", defaults,
+            concat(executors("j", "a", 3, "spot-a"), executors("j", "x", 2, "spot-x"), executors("j", "p", 6, null)),
+            executor("j", "new").annotate("spotpack.dev/max-spot-fraction-per-pool", "0").build(), POOLED_NAMES,
+            rejected("spot-a", nodeCapA,
+                "spot-b", poolFull(3, 3, "0%"),
+                "spot-d", poolFull(3, 3, "0%"))),
+        // COST_OVER_RELIABILITY: p = 1, P = N: no pool cap beyond the job itself
+        new Case("COST_OVER_RELIABILITY has no pool cap below the job's size", defaults,
+            concat(executors("j", "a", 4, "spot-a"), executors("j", "b", 4, "spot-b"), executors("j", "p", 3, null)),
+            executor("j", "new").annotate("spotpack.dev/profile", "COST_OVER_RELIABILITY").build(), POOLED_NAMES,
+            rejected()),
+        // the share rule is still checked first: s = 0 refuses every spot node, pool or not
+        new Case("a pool cap does not hide the spot share", defaults,
+            List.of(), executor("j", "new").annotate("spotpack.dev/max-spot-share", "0").build(),
+            List.of("spot-d", "od-1"),
+            rejected("spot-d", "spot node: job j may not use spot nodes (max-spot-share 0, profile BALANCED); limit set by spotpack")));
+  }
+
+  /** The refusal of a node in pool m/z1 holding {@code has} of the job's 12 (C = 3), cap P, p as a percentage. */
+  static String poolFull(int has, int cap, String p) {
+    return "spot pool m/z1: job j already has " + has + " of its 12 executors on spot nodes of this pool (pool cap "
+        + cap + " = max(node cap 3, " + p + " of 12)); limit set by spotpack";
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("poolCases")
+  void appliesThePoolCap(Case c) {
+    FilterDecision decision = check(c, POOLED);
+    decision.rejected().forEach((node, r) -> {
+      if (r.message().startsWith("spot pool")) {
+        assertThat(r.rule()).isEqualTo(Rule.PER_POOL_CAP);
+      }
+    });
+  }
+
+  /** The report shows the pool cap, executors per pool and the largest pool share. */
+  @org.junit.jupiter.api.Test
+  void reportsPools() {
+    ClusterView view = Clusters.of(POOLED,
+        concat(executors("j", "a", 3, "spot-a"), executors("j", "b", 2, "spot-b"), executors("j", "c", 1, "spot-c"),
+            executors("j", "p", 6, null)));
+    JobReport r = new SpotPolicy(PolicyConfig.DEFAULT).report("j", Map.of(), view);
+    // N = 12, C = 3, P = max(3, floor(0.5 x 12)) = 6; pool m/z1 holds 5 = 5/12
+    assertThat(r.perPoolCap()).isEqualTo(6);
+    assertThat(r.pools()).containsExactly(new JobReport.PoolCount("m/z1", 5), new JobReport.PoolCount("m/z2", 1));
+    assertThat(r.maxSpotPoolShare()).isEqualTo(5 / 12.0);
+    assertThat(new SpotPolicy(PolicyConfig.DEFAULT).spotNodesWithoutPoolLabels(POOLED)).isEqualTo(2);
   }
 }

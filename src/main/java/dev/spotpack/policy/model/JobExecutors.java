@@ -1,8 +1,12 @@
 package dev.spotpack.policy.model;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The active executors of one job: bound ones by node, and pending ones. "Active" means not
@@ -63,6 +67,36 @@ public record JobExecutors(
       if (!e.getKey().equals(excludedUid)) {
         e.getValue().forEach(n -> counts.merge(n, 1, Integer::sum));
       }
+    }
+    return counts;
+  }
+
+  /**
+   * Executors per group of nodes (a capacity pool, say), not counting {@code excludedUid}; nodes
+   * whose group is null are not counted. An in-flight executor counts once in each group of its
+   * possible nodes: it will be on one of them, and counting it per node would count it several
+   * times in one group.
+   */
+  public Map<String, Integer> countsByGroup(Function<String, @Nullable String> groupOfNode, String excludedUid) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
+      String group = e.getKey().equals(excludedUid) ? null : groupOfNode.apply(e.getValue());
+      if (group != null) {
+        counts.merge(group, 1, Integer::sum);
+      }
+    }
+    for (Map.Entry<String, Set<String>> e : inFlightNodesByUid.entrySet()) {
+      if (e.getKey().equals(excludedUid)) {
+        continue;
+      }
+      Set<String> groups = new HashSet<>();
+      for (String node : e.getValue()) {
+        String group = groupOfNode.apply(node);
+        if (group != null) {
+          groups.add(group);
+        }
+      }
+      groups.forEach(g -> counts.merge(g, 1, Integer::sum));
     }
     return counts;
   }

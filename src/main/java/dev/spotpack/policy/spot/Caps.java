@@ -17,6 +17,16 @@ public final class Caps {
     return Math.max(1, floor);
   }
 
+  /**
+   * Per-pool cap P = max(C, floor(p × N)): never below the per-node cap, so that a pool of one node
+   * allows what the node allows.
+   */
+  public static int perPoolCap(BigDecimal maxSpotFractionPerPool, int jobSize, int perNodeCap) {
+    int floor = maxSpotFractionPerPool.multiply(BigDecimal.valueOf(jobSize))
+        .setScale(0, RoundingMode.FLOOR).intValueExact();
+    return Math.max(perNodeCap, floor);
+  }
+
   /** Spot share limit ceil(s × N): how many of the job's executors may be on spot nodes. */
   public static int spotShareLimit(BigDecimal maxSpotShare, int jobSize) {
     return maxSpotShare.multiply(BigDecimal.valueOf(jobSize))

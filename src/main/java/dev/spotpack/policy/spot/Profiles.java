@@ -13,17 +13,17 @@ import java.util.Optional;
 public record Profiles(String defaultProfile, Map<String, Profile> byName) {
 
   /**
-   * The built-in levels. ON_DEMAND_ONLY keeps f at 0.25 only so that its per-node cap is well
+   * The built-in levels. ON_DEMAND_ONLY keeps f and p at 0.25 only so that its caps are well
    * defined; with s = 0 no executor reaches a spot node anyway.
    */
   public static final Profiles DEFAULT =
       of(
           Profile.BALANCED,
           List.of(
-              Profile.of(Profile.COST_OVER_RELIABILITY, "0.5", "1.0"),
-              Profile.of(Profile.BALANCED, "0.25", "1.0"),
-              Profile.of(Profile.RELIABILITY_OVER_COST, "0.1", "0.5"),
-              Profile.of(Profile.ON_DEMAND_ONLY, "0.25", "0")));
+              Profile.of(Profile.COST_OVER_RELIABILITY, "0.5", "1.0", "1.0"),
+              Profile.of(Profile.BALANCED, "0.25", "1.0", "0.5"),
+              Profile.of(Profile.RELIABILITY_OVER_COST, "0.1", "0.5", "0.25"),
+              Profile.of(Profile.ON_DEMAND_ONLY, "0.25", "0", "0.25")));
 
   public Profiles {
     byName = Map.copyOf(byName);

@@ -18,6 +18,7 @@ public final class SpotAnnotations {
   public static final String PROFILE = PREFIX + "profile";
   public static final String MAX_SPOT_FRACTION_PER_NODE = PREFIX + "max-spot-fraction-per-node";
   public static final String MAX_SPOT_SHARE = PREFIX + "max-spot-share";
+  public static final String MAX_SPOT_FRACTION_PER_POOL = PREFIX + "max-spot-fraction-per-pool";
   public static final String EXPECTED_EXECUTORS = PREFIX + "expected-executors";
 
   /** Larger declared sizes are almost certainly typos; Spark jobs do not reach this. */
@@ -53,6 +54,7 @@ public final class SpotAnnotations {
 
     BigDecimal fraction = readFraction(annotations, MAX_SPOT_FRACTION_PER_NODE, problems);
     BigDecimal share = readFraction(annotations, MAX_SPOT_SHARE, problems);
+    BigDecimal perPool = readFraction(annotations, MAX_SPOT_FRACTION_PER_POOL, problems);
     OptionalInt expected = readCount(annotations, problems);
 
     if (!problems.isEmpty()) {
@@ -63,6 +65,7 @@ public final class SpotAnnotations {
             profile.name(),
             fraction != null ? fraction : profile.maxSpotFractionPerNode(),
             share != null ? share : profile.maxSpotShare(),
+            perPool != null ? perPool : profile.maxSpotFractionPerPool(),
             expected));
   }
 

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
  * @param profile the profile the pod named, or the default profile
  * @param maxSpotFractionPerNode f, from the annotation if set, else from the profile
  * @param maxSpotShare s, from the annotation if set, else from the profile
+ * @param maxSpotFractionPerPool p, from the annotation if set, else from the profile
  * @param expectedExecutors the job size the pod declares, if it declares one
  *
  * <p>Immutable.
@@ -17,6 +18,7 @@ public record SpotLimits(
     String profile,
     BigDecimal maxSpotFractionPerNode,
     BigDecimal maxSpotShare,
+    BigDecimal maxSpotFractionPerPool,
     OptionalInt expectedExecutors) {
 
   /** Job size N = max(declared size, executors known): the larger one gives the looser cap. */

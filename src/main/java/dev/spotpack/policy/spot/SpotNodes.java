@@ -4,11 +4,17 @@ import dev.spotpack.policy.model.NodeInfo;
 import java.util.List;
 
 /**
- * Decides whether a node is spot capacity: it is if its labels match any selector.
+ * Decides whether a node is spot capacity (it is if its labels match any selector) and which
+ * capacity pool a spot node belongs to: the values of {@code poolLabels}, by default its instance
+ * type and zone, what one correlated reclaim takes nodes from.
  *
  * <p>Immutable.
  */
-public record SpotNodes(List<Selector> selectors) {
+public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
+  /** The well-known labels Karpenter and the managed node groups of EKS, GKE and AKS set. */
+  public static final List<String> DEFAULT_POOL_LABELS =
+      List.of("node.kubernetes.io/instance-type", "topology.kubernetes.io/zone");
+
   /** One label that marks spot capacity, e.g. {@code karpenter.sh/capacity-type=spot}. */
   public record Selector(String key, String value) {
     @Override
@@ -26,10 +32,47 @@ public record SpotNodes(List<Selector> selectors) {
               new Selector("cloud.google.com/gke-spot", "true"),
               new Selector("cloud.google.com/gke-preemptible", "true"),
               new Selector("kubernetes.azure.com/scalesetpriority", "spot"),
-              new Selector("spotpack.dev/capacity-type", "spot")));
+              new Selector("spotpack.dev/capacity-type", "spot")),
+          DEFAULT_POOL_LABELS);
 
   public SpotNodes {
     selectors = List.copyOf(selectors);
+    poolLabels = List.copyOf(poolLabels);
+  }
+
+  public SpotNodes(List<Selector> selectors) {
+    this(selectors, DEFAULT_POOL_LABELS);
+  }
+
+  /**
+   * The node's pool: its pool label values joined by "/" (e.g. {@code m6i.8xlarge/us-east-1a}).
+   * A node without one of them is a pool of its own, {@code node NAME (no pool labels)}: spotpack
+   * cannot know what it shares a fate with.
+   */
+  public String pool(NodeInfo node) {
+    StringBuilder key = new StringBuilder();
+    for (String label : poolLabels) {
+      String value = node.labels().get(label);
+      if (value == null || value.isEmpty()) {
+        return "node " + node.name() + " (no pool labels)";
+      }
+      if (key.length() > 0) {
+        key.append('/');
+      }
+      key.append(value);
+    }
+    return key.toString();
+  }
+
+  /** Whether the node lacks one of the pool labels (and so is a pool of its own). */
+  public boolean lacksPoolLabels(NodeInfo node) {
+    for (String label : poolLabels) {
+      String value = node.labels().get(label);
+      if (value == null || value.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public boolean isSpot(NodeInfo node) {
