@@ -14,11 +14,14 @@ import java.util.Map;
  *
  * @param perNodeFraction f: at most max(1, floor(f x N)) executors on one spot node
  * @param spotShare s: at most ceil(s x N) executors on spot nodes (s = 1: no limit)
+ * @param perPoolFraction p: at most max(C, floor(p x N)) executors on the spot nodes of one pool
+ * @param profile the profile's name, for reports per profile
  * @param declaredSize the declared job size, 0 when none is declared
  *
  * <p>Immutable.
  */
-record JobLimits(BigDecimal perNodeFraction, BigDecimal spotShare, int declaredSize) {
+record JobLimits(BigDecimal perNodeFraction, BigDecimal spotShare, BigDecimal perPoolFraction, int declaredSize,
+    String profile) {
 
   /** Reads a job's annotations; the workload loader has already refused bad values. */
   static JobLimits read(Map<String, String> annotations, Profiles profiles) {
@@ -27,11 +30,14 @@ record JobLimits(BigDecimal perNodeFraction, BigDecimal spotShare, int declaredS
         () -> new IllegalArgumentException("unknown profile " + name));
     String f = annotations.get("spotpack.dev/max-spot-fraction-per-node");
     String s = annotations.get("spotpack.dev/max-spot-share");
+    String p = annotations.get("spotpack.dev/max-spot-fraction-per-pool");
     String n = annotations.get("spotpack.dev/expected-executors");
     return new JobLimits(
         f == null ? profile.maxSpotFractionPerNode() : new BigDecimal(f.trim()),
         s == null ? profile.maxSpotShare() : new BigDecimal(s.trim()),
-        n == null ? 0 : Integer.parseInt(n.trim()));
+        p == null ? profile.maxSpotFractionPerPool() : new BigDecimal(p.trim()),
+        n == null ? 0 : Integer.parseInt(n.trim()),
+        profile.name());
   }
 
   int jobSize(int liveExecutors) {
@@ -41,6 +47,11 @@ record JobLimits(BigDecimal perNodeFraction, BigDecimal spotShare, int declaredS
   /** max(1, floor(f x N)), as (unscaled(f) x N) div 10^scale(f). */
   int perNodeCap(int jobSize) {
     return Math.max(1, times(perNodeFraction, jobSize, false));
+  }
+
+  /** max(C, floor(p x N)), with C the per-node cap. */
+  int perPoolCap(int jobSize) {
+    return Math.max(perNodeCap(jobSize), times(perPoolFraction, jobSize, false));
   }
 
   /** ceil(s x N); N itself when s is 1 or more (no limit below the job's size). */

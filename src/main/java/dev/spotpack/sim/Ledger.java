@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything measured: billing by the minute, utilisation, losses, the independent cap check and
@@ -21,6 +22,8 @@ final class Ledger {
   private int executorsLost;
   private double worstNodeShare;
   private double worstPoolShare;
+  private final Map<String, Double> worstPoolShareByProfile = new TreeMap<>();
+  private int poolCapViolations;
   private final List<Integer> poolEvents = new ArrayList<>();
   private int capViolations;
   private int jobsFailed;
@@ -42,8 +45,9 @@ final class Ledger {
   }
 
   /**
-   * The independent cap check: an executor just placed on a spot node must not make the job's
-   * count there exceed max(1, floor(f x N)), in the simulator's own arithmetic ({@link JobLimits}).
+   * The independent cap checks: an executor just placed on a spot node must not make the job's
+   * count there exceed max(1, floor(f x N)), nor its count on the spot nodes of the node's pool
+   * exceed max(C, floor(p x N)), in the simulator's own arithmetic ({@link JobLimits}).
    */
   void placed(SimPod pod, SimNode n) {
     if (pod.driver || !n.spot) {
@@ -60,6 +64,9 @@ final class Ledger {
     if (here > cap) {
       capViolations++;
     }
+    if (job.executorsInPool(n.pool()) > job.limits.perPoolCap(job.size())) {
+      poolCapViolations++;
+    }
   }
 
   /** One node reclaimed: what it took, per job, as part of its event. */
@@ -71,7 +78,9 @@ final class Ledger {
       total += e.getValue();
       worstJobShare = Math.max(worstJobShare, e.getValue() / (double) Math.max(1, loss.liveBefore));
       if (hit.event().isPoolEvent()) {
-        worstPoolShare = Math.max(worstPoolShare, loss.lost / (double) Math.max(1, loss.jobSize));
+        double share = loss.lost / (double) Math.max(1, loss.jobSize);
+        worstPoolShare = Math.max(worstPoolShare, share);
+        worstPoolShareByProfile.merge(e.getKey().limits.profile(), share, Math::max);
       }
     }
     if (hit.event().isPoolEvent() && !poolEvents.contains(hit.event().id)) {
@@ -150,7 +159,8 @@ final class Ledger {
         (spotNodeMinutes + onDemandNodeMinutes) / 60.0, spotNodeMinutes / 60.0, onDemandNodeMinutes / 60.0,
         (spotCpuMinutes + onDemandCpuMinutes) / 60.0, spotCpuMinutes / 60.0, onDemandCpuMinutes / 60.0,
         cost, peakNodes, utilisationSamples == 0 ? 0 : utilisationSum / utilisationSamples,
-        interruptions.size(), poolEvents.size(), executorsLost, worstNodeShare, worstPoolShare, capViolations,
+        interruptions.size(), poolEvents.size(), executorsLost, worstNodeShare, worstPoolShare,
+        worstPoolShareByProfile, capViolations, poolCapViolations,
         jobsFailed, jobsRetried, jobs.abandoned(), jobs.completed(), jobs.unfinished(),
         executorPendingMinutes / 60.0, nodesLaunched, nodesNeverUsed, timeline, interruptions);
   }

@@ -46,6 +46,17 @@ final class SimJob {
     return n;
   }
 
+  /** Executors of the job on the spot nodes of {@code pool}. */
+  int executorsInPool(String pool) {
+    int n = 0;
+    for (SimPod p : executors) {
+      if (p.onSpot() && p.node.pool().equals(pool)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The simulator's own job size N = max(declared size, live executors). */
   int size() {
     return limits.jobSize(executors.size());

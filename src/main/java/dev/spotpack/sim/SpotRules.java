@@ -29,11 +29,11 @@ interface SpotRules {
   record Candidates(List<SimNode> nodes, Map<String, Long> extenderScores) {}
 
   /**
-   * A launch: on a spot node holding at most {@code perNodeCap} of the job's executors, or on
-   * on-demand capacity.
+   * A launch: on a spot node holding at most {@code perNodeCap} of the job's executors, in a pool
+   * holding at most {@code perPoolCap} of them; or on on-demand capacity.
    */
-  record Launch(boolean spot, int perNodeCap) {
-    static final Launch ON_DEMAND = new Launch(false, Integer.MAX_VALUE);
-    static final Launch SPOT = new Launch(true, Integer.MAX_VALUE);
+  record Launch(boolean spot, int perNodeCap, int perPoolCap) {
+    static final Launch ON_DEMAND = new Launch(false, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    static final Launch SPOT = new Launch(true, Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 }

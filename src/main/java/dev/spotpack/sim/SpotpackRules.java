@@ -71,6 +71,7 @@ final class SpotpackRules implements SpotRules {
         && job.executorsOnSpot() + plannedOnSpotForJob + 1 > Caps.spotShareLimit(limits.maxSpotShare(), jobSize)) {
       return Launch.ON_DEMAND;
     }
-    return new Launch(true, Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize));
+    int nodeCap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
+    return new Launch(true, nodeCap, Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap));
   }
 }

@@ -1,6 +1,9 @@
 package dev.spotpack.sim;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What one strategy did with the workload.
@@ -18,8 +21,12 @@ import java.util.List;
  *     caps: the most one single-node reclaim could have taken from a job
  * @param worstSpotPoolLossFraction the largest share of one job's executors (of its N when first
  *     hit) that one pool event took
+ * @param worstSpotPoolLossFractionByProfile the same per profile (profiles with a job a pool
+ *     event hit)
  * @param capViolations placements that put more of a job's executors on one spot node than its
  *     cap max(1, floor(f x N)) at that moment (checked independently of spotpack's code)
+ * @param poolCapViolations placements that put more of a job's executors on the spot nodes of one
+ *     pool than its pool cap max(C, floor(p x N)) at that moment (checked the same way)
  * @param jobsFailed failed attempts: a job that lost more than the workload's failure share in one
  *     reclaim event (each retry that fails again counts again)
  * @param jobsRetried failed attempts that were submitted again
@@ -50,7 +57,9 @@ public record StrategyResult(
     int executorsLost,
     double worstSpotNodeLossFraction,
     double worstSpotPoolLossFraction,
+    Map<String, Double> worstSpotPoolLossFractionByProfile,
     int capViolations,
+    int poolCapViolations,
     int jobsFailed,
     int jobsRetried,
     int jobsAbandoned,
@@ -63,6 +72,7 @@ public record StrategyResult(
     List<Interruption> interruptions) {
 
   public StrategyResult {
+    worstSpotPoolLossFractionByProfile = Collections.unmodifiableMap(new TreeMap<>(worstSpotPoolLossFractionByProfile));
     timeline = List.copyOf(timeline);
     interruptions = List.copyOf(interruptions);
   }

@@ -44,8 +44,10 @@ class SimulatorTest {
   void spotpackNeverExceedsACapWhileBinPackingDoes(long seed) {
     List<StrategyResult> results = run(ReferenceWorkload.generate(seed), seed);
     assertThat(named(results, "spotpack").capViolations()).isZero();
-    // the independent check can fail: uncapped bin-packing breaks caps all the time
+    assertThat(named(results, "spotpack").poolCapViolations()).isZero();
+    // the independent checks can fail: uncapped bin-packing breaks both caps all the time
     assertThat(named(results, "MostAllocated").capViolations()).isPositive();
+    assertThat(named(results, "MostAllocated").poolCapViolations()).isPositive();
     assertThat(named(results, "spotpack").worstSpotNodeLossFraction())
         .isLessThan(named(results, "MostAllocated").worstSpotNodeLossFraction());
     for (StrategyResult r : results) {
@@ -212,7 +214,8 @@ class SimulatorTest {
    * Both: the job is submitted again at m31 (1 retry) and completes.
    * </pre>
    *
-   * A per-node cap does not bound what one pool takes: the case for pool-aware caps.
+   * BALANCED's pool cap, max(2, floor(0.5 x 8)) = 4, admits zone-a's 4: the pool cap bounds the
+   * loss at 50%, which is still above the 30% failure share.
    */
   @Test
   void aPoolEventTakesEveryNodeOfItsPoolAndTheFailedJobIsRetried() {
@@ -263,5 +266,41 @@ class SimulatorTest {
         assertThat(hits).allSatisfy(h -> assertThat(h.minute()).isBetween(first, first + 2));
       });
     }
+  }
+
+  /**
+   * One pool only (one node type, one zone): an executor beyond the job's pool cap can use no spot
+   * node, so the autoscaler launches on-demand capacity for it. One BALANCED job of 8 executors of
+   * 2 cpu with {@code max-spot-fraction-per-pool: 0.25}; its driver (8 cpu) fills od-0.
+   *
+   * <pre>
+   * N = 8: per-node cap C = max(1, floor(0.25 x 8)) = 2; pool cap P = max(2, floor(0.25 x 8)) = 2
+   * m1   e1, e2 may use spot: one spot node (2 executors); e3..e8: the only pool is at P, so
+   *      on-demand: od (e3..e6, 8 cpu) and od (e7, e8)
+   * m2   e1, e2 on the spot node; e3..e8 refused there (node cap), placed on the two od nodes
+   * billing: od-0 m0..m65 = 66 min; the other three m1..m65 = 65 min each
+   * cost: on-demand (66 + 65 + 65) x 0.6/60 = 1.96, spot 65 x 0.3/60 = 0.325: 2.285
+   * MostAllocated: 2 spot nodes of 4: node cap broken twice per node (4), pool cap 6 times (3rd..8th)
+   * </pre>
+   */
+  @Test
+  void executorsBeyondThePoolCapOfTheOnlyPoolGetOnDemandCapacity() {
+    Workload w = new Workload(120, List.of(new Workload.InstanceType("small", 8_000, 32 * GI, 0.6, 0.3)),
+        List.of("zone-a"), new Workload.Autoscaler(1, 5), Workload.SpotReclaims.NONE, 0.3, 2,
+        List.of(new Workload.JobSpec("job", 0, 60, 8, 2_000, 4 * GI, 8_000, 8 * GI,
+            Map.of("spotpack.dev/expected-executors", "8", "spotpack.dev/max-spot-fraction-per-pool", "0.25"), null)));
+    List<StrategyResult> results = run(w, 1);
+    StrategyResult spotpack = named(results, "spotpack");
+    assertThat(spotpack.nodesNeverUsed()).isZero();
+    assertThat(spotpack.nodesLaunched()).isEqualTo(4);
+    assertThat(spotpack.spotNodeHours()).isCloseTo(65 / 60.0, within(1e-9));
+    assertThat(spotpack.onDemandNodeHours()).isCloseTo(196 / 60.0, within(1e-9));
+    assertThat(spotpack.cost()).isCloseTo(2.285, within(1e-9));
+    assertThat(spotpack.capViolations()).isZero();
+    assertThat(spotpack.poolCapViolations()).isZero();
+    assertThat(spotpack.executorPendingHours()).isCloseTo(8 / 60.0, within(1e-9));
+    StrategyResult most = named(results, "MostAllocated");
+    assertThat(most.capViolations()).isEqualTo(4);
+    assertThat(most.poolCapViolations()).isEqualTo(6);
   }
 }

@@ -43,7 +43,11 @@ public final class JsonReport {
     m.put("executorsLost", r.executorsLost());
     m.put("worstSpotNodeLossFraction", round(r.worstSpotNodeLossFraction()));
     m.put("worstSpotPoolLossFraction", round(r.worstSpotPoolLossFraction()));
+    Map<String, Object> byProfile = new LinkedHashMap<>();
+    r.worstSpotPoolLossFractionByProfile().forEach((profile, share) -> byProfile.put(profile, round(share)));
+    m.put("worstSpotPoolLossFractionByProfile", byProfile);
     m.put("capViolations", r.capViolations());
+    m.put("poolCapViolations", r.poolCapViolations());
     m.put("jobsFailed", r.jobsFailed());
     m.put("jobsRetried", r.jobsRetried());
     m.put("jobsAbandoned", r.jobsAbandoned());

@@ -29,7 +29,12 @@ public final class TableReport {
         r -> String.format(Locale.ROOT, "%.0f%%", 100 * r.worstSpotNodeLossFraction()));
     row(out, "worst share lost to one pool", results,
         r -> String.format(Locale.ROOT, "%.0f%%", 100 * r.worstSpotPoolLossFraction()));
-    row(out, "cap violations", results, r -> Integer.toString(r.capViolations()));
+    results.stream().flatMap(r -> r.worstSpotPoolLossFractionByProfile().keySet().stream()).distinct().sorted()
+        .forEach(profile -> row(out, "  " + shortProfile(profile), results, r -> {
+          Double share = r.worstSpotPoolLossFractionByProfile().get(profile);
+          return share == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
+        }));
+    row(out, "cap violations (node / pool)", results, r -> r.capViolations() + " / " + r.poolCapViolations());
     row(out, "job failures / retried", results, r -> r.jobsFailed() + " / " + r.jobsRetried());
     row(out, "jobs completed / abandoned", results, r -> r.jobsCompleted() + " / " + r.jobsAbandoned());
     row(out, "executor hours pending", results, r -> String.format(Locale.ROOT, "%.0f", r.executorPendingHours()));
@@ -38,6 +43,11 @@ public final class TableReport {
     out.append("job failures: attempts that lost more than the failure share of their executors in one reclaim event;\n");
     out.append("  a failed job is submitted again while it has retries left (abandoned: its last attempt failed).\n");
     return out.toString();
+  }
+
+  /** COST_OVER_RELIABILITY fits the label column as it is; longer names are cut. */
+  private static String shortProfile(String profile) {
+    return profile.length() > 28 ? profile.substring(0, 28) : profile;
   }
 
   private static void row(StringBuilder out, String label, List<StrategyResult> results,
