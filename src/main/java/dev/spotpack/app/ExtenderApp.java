@@ -124,7 +124,7 @@ public final class ExtenderApp {
   public static ExtenderApp create(Options options) throws IOException {
     SpotpackConfig config = readConfig(options.config());
     KubernetesSerialization serialization = new KubernetesSerialization();
-    KubeModel model = new KubeModel(serialization);
+    KubeModel model = new KubeModel(serialization, config.policy().roles().labelKeys());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     SpotPolicy policy = new SpotPolicy(config.policy());
 

@@ -131,10 +131,7 @@ public final class ClusterState {
     this.ticker = ticker;
     this.recordAssumptions = recordAssumptions;
     this.listener = listener;
-    Set<String> kept = new HashSet<>(roles.jobLabels());
-    kept.add(roles.roleLabel());
-    kept.add(roles.inactiveLabel());
-    this.keptLabels = Set.copyOf(kept);
+    this.keptLabels = roles.labelKeys();
     Duration inFlightTtl = assumptionTtl.compareTo(IN_FLIGHT_TTL) < 0 ? assumptionTtl : IN_FLIGHT_TTL;
     this.assumptions = Caffeine.newBuilder()
         .ticker(ticker)

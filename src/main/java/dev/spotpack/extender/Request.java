@@ -27,7 +27,13 @@ record Request(PodInfo pod, List<String> candidates, Map<String, NodeInfo> reque
     }
     List<String> names = new ArrayList<>();
     Map<String, NodeInfo> nodes = new LinkedHashMap<>();
-    for (JsonNode item : args.nodeItems()) {
+    for (int i = 0; i < args.nodeItems().size(); i++) {
+      JsonNode item = args.nodeItems().get(i);
+      // checked before conversion: the converter would read a number as a name
+      JsonNode name = item.path("metadata").path("name");
+      if (!name.isString() || name.stringValue().isEmpty()) {
+        throw new KubeModelException("Nodes.items[" + i + "].metadata.name must be a non-empty string");
+      }
       NodeInfo node = model.nodeFromJson(item);
       names.add(node.name());
       nodes.put(node.name(), node);

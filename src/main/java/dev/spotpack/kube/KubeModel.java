@@ -18,7 +18,10 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -27,15 +30,30 @@ import tools.jackson.databind.JsonNode;
  * policy's immutable model. Uses fabric8 model classes and its serializer only, never the client.
  *
  * <p>Quantities become integers as Go's {@code resource.Quantity} does for the scheduler: cpu
- * {@code MilliValue()}, everything else {@code Value()}, both rounded up.
+ * {@code MilliValue()}, everything else {@code Value()}, both rounded up. A quantity is checked
+ * against the API server's grammar, with at most {@value #MAX_QUANTITY_LENGTH} characters and a
+ * decimal exponent of at most three digits, before any arithmetic: a value such as {@code
+ * 1e999999999} is refused by name instead of costing seconds of arithmetic or an overflow.
+ *
+ * <p>A pod keeps only the labels spotpack reads ({@code keptLabels}) and its {@code spotpack.dev/}
+ * annotations: per-pod work and state do not grow with what a pod author adds. A null label or
+ * annotation value reads as "", as Go's decoder reads it; a null container as an empty one.
  *
  * <p>Immutable; safe to share across threads.
  */
 public final class KubeModel {
-  private final KubernetesSerialization serialization;
+  static final int MAX_QUANTITY_LENGTH = 64;
+  private static final Pattern QUANTITY =
+      Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]{1,3})?");
+  private static final String SPOTPACK_ANNOTATIONS = "spotpack.dev/";
 
-  public KubeModel(KubernetesSerialization serialization) {
+  private final KubernetesSerialization serialization;
+  private final Set<String> keptLabels;
+
+  /** @param keptLabels the label keys the policy reads (PodRoles.labelKeys()) */
+  public KubeModel(KubernetesSerialization serialization, Set<String> keptLabels) {
     this.serialization = serialization;
+    this.keptLabels = Set.copyOf(keptLabels);
   }
 
   /** A pod from the request's JSON tree. */
@@ -80,8 +98,8 @@ public final class KubeModel {
         uid,
         namespace,
         name,
-        orEmpty(meta.getLabels()),
-        orEmpty(meta.getAnnotations()),
+        kept(meta.getLabels(), keptLabels::contains),
+        kept(meta.getAnnotations(), key -> key.startsWith(SPOTPACK_ANNOTATIONS)),
         nodeName == null || nodeName.isEmpty() ? null : nodeName,
         PodRequests.demand(resources));
   }
@@ -95,17 +113,20 @@ public final class KubeModel {
         node.getStatus() == null ? null : node.getStatus().getAllocatable();
     return new NodeInfo(
         meta.getName(),
-        orEmpty(meta.getLabels()),
+        kept(meta.getLabels(), key -> true),
         resources(allocatable, "node " + meta.getName() + " status.allocatable"));
   }
 
   private static PodResourceSpec resourceSpec(PodSpec spec, String where) {
     List<ContainerRequests> containers = new ArrayList<>();
     for (Container c : orEmpty(spec.getContainers())) {
-      containers.add(ContainerRequests.regular(requests(c, where)));
+      containers.add(ContainerRequests.regular(c == null ? Resources.NONE : requests(c, where)));
     }
     List<ContainerRequests> inits = new ArrayList<>();
     for (Container c : orEmpty(spec.getInitContainers())) {
+      if (c == null) {
+        continue; // an empty init container requests nothing and runs before the others
+      }
       boolean sidecar = "Always".equals(c.getRestartPolicy());
       inits.add(new ContainerRequests(requests(c, where), sidecar));
     }
@@ -143,11 +164,15 @@ public final class KubeModel {
     if (q == null) {
       return 0;
     }
+    String text = (q.getAmount() == null ? "" : q.getAmount()) + (q.getFormat() == null ? "" : q.getFormat());
+    if (text.length() > MAX_QUANTITY_LENGTH || !QUANTITY.matcher(text).matches()) {
+      throw new KubeModelException(where + ": " + resource + "=\"" + shorten(text) + "\" is not a valid quantity");
+    }
     BigDecimal value;
     try {
       value = q.getNumericalAmount();
     } catch (RuntimeException e) {
-      throw new KubeModelException(where + ": " + resource + "=\"" + q + "\" is not a valid quantity");
+      throw new KubeModelException(where + ": " + resource + "=\"" + shorten(text) + "\" is not a valid quantity");
     }
     if (Resources.CPU.equals(resource)) {
       value = value.movePointRight(3);
@@ -155,12 +180,31 @@ public final class KubeModel {
     try {
       return value.setScale(0, RoundingMode.CEILING).longValueExact();
     } catch (ArithmeticException e) {
-      throw new KubeModelException(where + ": " + resource + "=\"" + q + "\" is out of range");
+      throw new KubeModelException(where + ": " + resource + "=\"" + shorten(text) + "\" is out of range");
     }
   }
 
   private static <K, V> Map<K, V> orEmpty(@Nullable Map<K, V> m) {
     return m == null ? Map.of() : m;
+  }
+
+  /** The entries whose key passes, null values read as "" (Go's decoding of null into a string). */
+  private static Map<String, String> kept(@Nullable Map<String, String> m, Predicate<String> keep) {
+    if (m == null || m.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> kept = new TreeMap<>();
+    m.forEach((k, v) -> {
+      if (k != null && keep.test(k)) {
+        kept.put(k, v == null ? "" : v);
+      }
+    });
+    return kept;
+  }
+
+  /** A value for a message: at most 40 characters, so that a megabyte of input makes a short line. */
+  static String shorten(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…(" + s.length() + " characters)";
   }
 
   private static <T> List<T> orEmpty(@Nullable List<T> l) {

@@ -35,7 +35,7 @@ public final class StateFootprint {
   public static void main(String[] args) {
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 150_000;
-    KubeModel model = new KubeModel(new KubernetesSerialization());
+    KubeModel model = new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys());
     long before = usedAfterGc();
 
     ClusterState state = new ClusterState(PodRoles.SPARK);

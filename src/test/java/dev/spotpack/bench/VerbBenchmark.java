@@ -9,6 +9,7 @@ import dev.spotpack.policy.NodeScore;
 import dev.spotpack.policy.PolicyConfig;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.policy.spot.PodRoles;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public class VerbBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     cluster = new LargeCluster(nodes, pods);
-    KubeModel model = new KubeModel(new KubernetesSerialization());
+    KubeModel model = new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys());
     calls = ExtenderApp.snapshotCalls(SpotpackConfig.DEFAULT, cluster.state, model, new SimpleMeterRegistry(), System::nanoTime);
     policy = new SpotPolicy(PolicyConfig.DEFAULT);
     String args = cluster.args(cluster.nodeNames);

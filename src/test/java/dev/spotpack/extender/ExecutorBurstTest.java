@@ -15,6 +15,7 @@ import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.score.MostAllocatedScorer;
 import dev.spotpack.policy.score.ResourceWeights;
 import dev.spotpack.testing.Build;
+import dev.spotpack.policy.spot.PodRoles;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -112,9 +113,9 @@ class ExecutorBurstTest {
     ClusterSource source = new LiveClusterSource(state, () -> true);
     SpotPolicy policy = new SpotPolicy(config);
     ExtenderCalls calls = new ExtenderCalls(
-        new FilterVerb(policy, source, new KubeModel(new KubernetesSerialization()),
+        new FilterVerb(policy, source, new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys()),
             java.time.Clock.fixed(java.time.Instant.parse("2026-11-22T00:00:00Z"), java.time.ZoneOffset.UTC)),
-        new PrioritizeVerb(policy, source, new KubeModel(new KubernetesSerialization())),
+        new PrioritizeVerb(policy, source, new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys())),
         new BindVerb(binder, source), new dev.spotpack.protocol.ExtenderJson(),
         new VerbMetrics(new SimpleMeterRegistry()), nanos::get);
 

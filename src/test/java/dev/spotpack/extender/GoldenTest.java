@@ -9,6 +9,7 @@ import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.SnapshotFile;
 import dev.spotpack.protocol.ExtenderJson;
+import dev.spotpack.policy.spot.PodRoles;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -82,7 +83,7 @@ class GoldenTest {
         ? new ConfigLoader().parse(Files.readString(configFile), configFile.toString())
         : SpotpackConfig.DEFAULT;
     KubernetesSerialization serialization = new KubernetesSerialization();
-    KubeModel model = new KubeModel(serialization);
+    KubeModel model = new KubeModel(serialization, PodRoles.SPARK.labelKeys());
     ClusterState state = new ClusterState(config.policy().roles());
     Path cluster = Files.exists(dir.resolve("cluster.yaml")) ? dir.resolve("cluster.yaml") : ROOT.resolve("cluster.yaml");
     try (InputStream in = Files.newInputStream(cluster)) {

@@ -9,6 +9,7 @@ import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.SnapshotFile;
 import dev.spotpack.protocol.ExtenderJson;
+import dev.spotpack.policy.spot.PodRoles;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
@@ -42,7 +43,7 @@ public class VerbFuzzTest {
   @BeforeEach
   void setUp() throws Exception {
     KubernetesSerialization serialization = new KubernetesSerialization();
-    KubeModel model = new KubeModel(serialization);
+    KubeModel model = new KubeModel(serialization, PodRoles.SPARK.labelKeys());
     ClusterState state = new ClusterState(SpotpackConfig.DEFAULT.policy().roles());
     // the shared cluster and the pool cases' one (nodes in pools, and spot nodes without pool labels)
     for (String cluster : List.of("cluster.yaml", "filter/pool-at-its-cap/cluster.yaml")) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.model.Resources;
+import dev.spotpack.policy.spot.PodRoles;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.json.JsonMapper;
 
 class KubeModelTest {
-  private final KubeModel model = new KubeModel(new KubernetesSerialization());
+  private final KubeModel model = new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys());
   private final JsonMapper json = JsonMapper.builder().build();
 
   /** As Go's resource.Quantity: cpu MilliValue(), others Value(), both rounded up. */

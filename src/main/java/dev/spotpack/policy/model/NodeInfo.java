@@ -1,5 +1,7 @@
 package dev.spotpack.policy.model;
 
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -10,6 +12,8 @@ import java.util.Map;
  */
 public record NodeInfo(String name, Map<String, String> labels, Resources allocatable) {
   public NodeInfo {
-    labels = Map.copyOf(labels);
+    // not Map.copyOf: its open addressing is quadratic when many keys share a hashCode, and a full
+    // Node object in a request can carry any labels; HashMap's tree bins keep that O(n log n)
+    labels = Collections.unmodifiableMap(new HashMap<>(labels));
   }
 }

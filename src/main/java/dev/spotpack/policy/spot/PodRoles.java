@@ -3,6 +3,7 @@ package dev.spotpack.policy.spot;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How a pod's labels name its job and its role. Spark sets {@code spark-app-selector} (the
@@ -31,6 +32,14 @@ public record PodRoles(
 
   public PodRoles {
     jobLabels = List.copyOf(jobLabels);
+  }
+
+  /** Every label key these roles read: all that spotpack needs to keep of a pod's labels. */
+  public Set<String> labelKeys() {
+    Set<String> keys = new java.util.HashSet<>(jobLabels);
+    keys.add(roleLabel);
+    keys.add(inactiveLabel);
+    return Set.copyOf(keys);
   }
 
   public Optional<String> jobOf(Map<String, String> labels) {

@@ -21,6 +21,11 @@ public final class SpotAnnotations {
   public static final String MAX_SPOT_FRACTION_PER_POOL = PREFIX + "max-spot-fraction-per-pool";
   public static final String EXPECTED_EXECUTORS = PREFIX + "expected-executors";
 
+  /** The longest fraction read, and its most decimal places: 0.000000000000000001 is far below any cap. */
+  static final int MAX_DECIMAL_LENGTH = 32;
+
+  static final int MAX_DECIMAL_SCALE = 18;
+
   /** Larger declared sizes are almost certainly typos; Spark jobs do not reach this. */
   public static final int MAX_EXPECTED_EXECUTORS = 1_000_000;
 
@@ -76,14 +81,22 @@ public final class SpotAnnotations {
       return null;
     }
     String allowed = "a decimal number from 0 to 1, such as 0.25";
+    String trimmed = raw.trim();
+    // bounded before any arithmetic: 1e-999999999 is a short string whose comparison with 1 would
+    // need a billion-digit number, and its plain form is a billion characters long
+    if (trimmed.length() > MAX_DECIMAL_LENGTH) {
+      problems.add(describe(key, raw, allowed));
+      return null;
+    }
     BigDecimal value;
     try {
-      value = new BigDecimal(raw.trim());
+      value = new BigDecimal(trimmed);
     } catch (NumberFormatException e) {
       problems.add(describe(key, raw, allowed));
       return null;
     }
-    if (value.signum() < 0 || value.compareTo(BigDecimal.ONE) > 0) {
+    if (value.scale() > MAX_DECIMAL_SCALE || value.scale() < -1 || value.signum() < 0
+        || value.compareTo(BigDecimal.ONE) > 0) {
       problems.add(describe(key, raw, allowed));
       return null;
     }
@@ -109,6 +122,24 @@ public final class SpotAnnotations {
   }
 
   private static String describe(String key, String value, String allowed) {
-    return "annotation " + key + "=\"" + value + "\" is invalid: expected " + allowed;
+    return "annotation " + key + "=\"" + shorten(value) + "\" is invalid: expected " + allowed;
+  }
+
+  /**
+   * A value for a message: at most 40 characters, control characters escaped, so that a megabyte
+   * annotation makes a short, single-line event.
+   */
+  static String shorten(String value) {
+    String cut = value.length() <= 40 ? value : value.substring(0, 40);
+    StringBuilder out = new StringBuilder(cut.length() + 16);
+    for (int i = 0; i < cut.length(); i++) {
+      char c = cut.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return value.length() <= 40 ? out.toString() : out + "…(" + value.length() + " characters)";
   }
 }
