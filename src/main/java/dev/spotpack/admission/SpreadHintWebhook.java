@@ -1,6 +1,7 @@
 package dev.spotpack.admission;
 
 import dev.spotpack.policy.spot.SpreadHints;
+import dev.spotpack.protocol.JsonSyntax;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Base64;
@@ -54,7 +55,7 @@ public final class SpreadHintWebhook {
     try {
       root = body.length == 0 ? null : mapper.readTree(body);
     } catch (JacksonException e) {
-      return badRequest("request body is not valid JSON: " + e.getOriginalMessage());
+      return badRequest(JsonSyntax.describe(e));
     }
     if (root == null || !root.isObject()) {
       return badRequest("request body must be an AdmissionReview object");

@@ -288,7 +288,8 @@ public final class ExtenderApp {
     Vertx v = Vertx.vertx();
     vertx = v;
     extenderServer = listen(v, extenderRoutes.router(v), tlsOptions(config.server().tls(), "server.tls"), options.port(), "extender");
-    managementServer = listen(v, managementRoutes.router(v), new HttpServerOptions(), options.managementPort(), "management");
+    managementServer = listen(v, managementRoutes.router(v), withLimits(new HttpServerOptions()), options.managementPort(),
+        "management");
     LOG.info("spotpack serving kube-scheduler on {}://{}:{}{}/{filter,prioritize,bind}; "
             + "/healthz, /readyz, /metrics and /debug/jobs on port {}; default profile {}",
         config.server().tls() == null ? "http" : "https", options.host(), extenderServer.actualPort(), ExtenderRoutes.PREFIX, managementServer.actualPort(),
@@ -301,9 +302,26 @@ public final class ExtenderApp {
     }
   }
 
+  /**
+   * What every listener gets. An idle timeout of {@value #IDLE_TIMEOUT_SECONDS} s: longer than
+   * kube-scheduler keeps an idle connection for reuse (90 s: its extender client's transport gets
+   * http.DefaultTransport's IdleConnTimeout from SetOldTransportDefaults in kubernetes/kubernetes
+   * staging/src/k8s.io/apimachinery/pkg/util/net/http.go), so spotpack never closes a
+   * connection the scheduler is about to reuse, while a connection that sends nothing (or stops
+   * half-way through its headers) is closed instead of held forever. HTTP/1.1 only: kube-scheduler
+   * and the API server speak it to extenders and webhooks, and cleartext HTTP/2 (h2c upgrade) adds
+   * a protocol nobody here uses.
+   */
+  private static HttpServerOptions withLimits(HttpServerOptions o) {
+    return o.setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHttp2ClearTextEnabled(false).setUseAlpn(false);
+  }
+
+  static final int IDLE_TIMEOUT_SECONDS = 120;
+
   /** HTTPS with PEM files when configured; client certificates required when a client CA is set. */
   private static HttpServerOptions tlsOptions(ServerConfig.@Nullable Tls tls, String key) {
-    HttpServerOptions o = new HttpServerOptions();
+    HttpServerOptions o = withLimits(new HttpServerOptions());
     if (tls == null) {
       return o;
     }
@@ -324,7 +342,10 @@ public final class ExtenderApp {
   private HttpServer listen(Vertx v, Router router, HttpServerOptions serverOptions, int port, String what)
       throws InterruptedException {
     try {
-      return v.createHttpServer(serverOptions).requestHandler(router).listen(port, options.host())
+      return v.createHttpServer(serverOptions).requestHandler(router)
+          // malformed HTTP from a client (a bad chunk, a reset): one line, no stack trace
+          .exceptionHandler(t -> LOG.debug("{} port: dropped a client connection: {}", what, t.toString().replace('\n', ' ')))
+          .listen(port, options.host())
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       stop();

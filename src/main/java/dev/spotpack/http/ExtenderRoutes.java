@@ -6,9 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /scheduler/filter|prioritize|bind}, a thin adapter around {@link ExtenderCalls}
@@ -17,7 +14,6 @@ import org.slf4j.LoggerFactory;
  * event loop. Unknown paths get 404 and other methods 405, from the router.
  */
 public final class ExtenderRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(ExtenderRoutes.class);
   public static final String PREFIX = "/scheduler";
 
   private final ExtenderCalls calls;
@@ -31,6 +27,8 @@ public final class ExtenderRoutes {
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    router.route().failureHandler(Failures::handle);
+    router.post(PREFIX + "/*").handler(JsonBody::asJson);
     router.post(PREFIX + "/filter").handler(body)
         .blockingHandler(ctx -> reply(ctx, calls.filter(bytes(ctx))), false);
     router.post(PREFIX + "/prioritize").handler(body)
@@ -38,10 +36,6 @@ public final class ExtenderRoutes {
     router.post(PREFIX + "/bind").handler(body)
         .handler(ctx -> calls.bind(bytes(ctx)).thenAccept(r -> reply(ctx, r)));
     router.errorHandler(413, ctx -> reply(ctx, calls.tooLarge(maxBodyBytes)));
-    router.errorHandler(500, ctx -> {
-      LOG.error("unhandled error on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
-      reply(ctx, new ExtenderCalls.Reply(500, Map.of("Error", "internal error in spotpack; see its log")));
-    });
     return router;
   }
 

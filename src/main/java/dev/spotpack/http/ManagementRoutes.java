@@ -30,6 +30,7 @@ public final class ManagementRoutes {
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    router.route().failureHandler(Failures::handle);
     router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok\n"));
     // Readiness is computed when asked: the probe polling it is also what notices a watch that
     // stayed down (ClusterFeed.WATCH_GRACE) when no scheduling call comes.

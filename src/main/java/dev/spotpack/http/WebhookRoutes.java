@@ -24,6 +24,8 @@ public final class WebhookRoutes {
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    router.route().failureHandler(Failures::handle);
+    router.post(PATH).handler(JsonBody::asJson);
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).blockingHandler(ctx -> {
       Buffer b = ctx.body().buffer();
       SpreadHintWebhook.Reply reply = webhook.review(b == null ? new byte[0] : b.getBytes());

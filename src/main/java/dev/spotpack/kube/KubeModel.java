@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -62,7 +63,7 @@ public final class KubeModel {
     try {
       pod = serialization.convertValue(tree, Pod.class);
     } catch (RuntimeException e) {
-      throw new KubeModelException("Pod is not a valid Kubernetes Pod: " + firstLine(e.getMessage()));
+      throw new KubeModelException("Pod is not a valid Kubernetes Pod: " + mismatch(e));
     }
     return toPodInfo(pod);
   }
@@ -73,7 +74,7 @@ public final class KubeModel {
     try {
       node = serialization.convertValue(tree, Node.class);
     } catch (RuntimeException e) {
-      throw new KubeModelException("Node is not a valid Kubernetes Node: " + firstLine(e.getMessage()));
+      throw new KubeModelException("Node is not a valid Kubernetes Node: " + mismatch(e));
     }
     return toNodeInfo(node);
   }
@@ -211,11 +212,27 @@ public final class KubeModel {
     return l == null ? List.of() : l;
   }
 
-  private static String firstLine(@Nullable String s) {
-    if (s == null) {
-      return "unreadable";
+  /**
+   * Where a pod or node does not have the shape of its Kubernetes type, as a field path ("field
+   * spec.containers[0].name has the wrong type"), without the converter's Java vocabulary.
+   */
+  private static String mismatch(RuntimeException e) {
+    Throwable t = e;
+    while (t != null && !(t instanceof JacksonException)) {
+      t = t.getCause();
     }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    if (t instanceof JacksonException je && !je.getPath().isEmpty()) {
+      StringBuilder path = new StringBuilder();
+      for (JacksonException.Reference ref : je.getPath()) {
+        if (ref.getPropertyName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(shorten(ref.getPropertyName()));
+        } else if (ref.getIndex() >= 0) {
+          path.append('[').append(ref.getIndex()).append(']');
+        }
+      }
+      return "field " + path + " has the wrong type or value";
+    }
+    return "its fields do not have the types of a Kubernetes object";
   }
+
 }

@@ -106,7 +106,7 @@ public final class ExtenderJson {
         throw new ProtocolException("request body is not valid JSON: trailing content after the ExtenderArgs object");
       }
     } catch (JacksonException e) {
-      throw new ProtocolException("request body is not valid JSON: " + e.getOriginalMessage());
+      throw new ProtocolException(JsonSyntax.describe(e));
     }
     if (pod == null) {
       throw new ProtocolException("ExtenderArgs.Pod is missing or null");
@@ -140,7 +140,7 @@ public final class ExtenderJson {
     try {
       root = mapper.readTree(body);
     } catch (JacksonException e) {
-      throw new ProtocolException("request body is not valid JSON: " + e.getOriginalMessage());
+      throw new ProtocolException(JsonSyntax.describe(e));
     }
     if (root == null || !root.isObject()) {
       throw new ProtocolException("request body must be a JSON " + type + " object, got " + kind(root));

@@ -183,4 +183,44 @@ class HostileInputTest {
     assertThat(response.get("warnings").get(0).stringValue())
         .startsWith("spotpack: annotation spotpack.dev/max-spot-fraction-per-node=\"1e-20000000\" is invalid");
   }
+
+  /** Item 7: errors speak of the request, never of Java types or the JSON library's switches. */
+  @Test
+  void errorTextsNameTheRequestsFieldsNotTheParsersInternals() {
+    String[] bodies = {
+      "{\"Pod\":NaN,\"NodeNames\":[]}",
+      "{\"Pod\":{\"metadata\":{\"labels\":[1,2]}},\"NodeNames\":[]}",
+      "{\"Pod\":{\"spec\":{\"containers\":{\"a\":1}}},\"NodeNames\":[]}",
+      "[".repeat(600),
+      "{\"Pod\":{},\"Pod\":{},\"NodeNames\":[]}",
+      "{\"Pod\":{\"metadata\":{\"name\":\"x\u0001\"}},\"NodeNames\":[]}",
+      "{\"Pod\":\"" + "x".repeat(30_000_000 / 1000) + "\"",
+    };
+    for (String body : bodies) {
+      String error = filter(body).get("Error").stringValue();
+      assertThat(error).as(body.length() > 80 ? body.substring(0, 80) : body).isNotEmpty()
+          .doesNotContain("java.", "JsonToken", "JsonReadFeature", "StreamReadConstraints", "tools.jackson", "`");
+    }
+    assertThat(filter(bodies[1]).get("Error").stringValue())
+        .isEqualTo("Pod is not a valid Kubernetes Pod: field metadata.labels has the wrong type or value");
+  }
+
+  /** Item 6: a newline in a bind's PodName does not start a log line of its own. */
+  @Test
+  void aNewlineInAPodNameStaysOnItsLogLine() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ExtenderCalls.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      calls.bind(("{\"PodName\":\"x\\n2026-12-02 ERROR forged\",\"PodNamespace\":\"spark\",\"PodUID\":\"u\","
+          + "\"Node\":\"spot-a\"}").getBytes(StandardCharsets.UTF_8)).toCompletableFuture().join();
+    } finally {
+      logger.detachAppender(appender);
+    }
+    assertThat(appender.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n"));
+    assertThat(appender.list.get(0).getFormattedMessage()).contains("x\\u000a2026-12-02 ERROR forged");
+  }
 }

@@ -104,6 +104,61 @@ class ExtenderServerIT {
     assertThat(JSON.readTree(bind.body()).get("Error").stringValue()).isEqualTo("ExtenderBindingArgs.PodName is missing or empty");
   }
 
+  /** What {@code curl -d} sends (issue 14): the body is read as JSON whatever the type says. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x", "text/plain"})
+  void aBodyIsJsonWhateverItsContentType(String contentType) throws Exception {
+    StringBuilder names = new StringBuilder("\"spot-a\"");
+    for (int i = 0; i < 2000; i++) {
+      names.append(",\"pad-").append(i).append('"');
+    }
+    // over 8 KiB, where the form decoder used to give up with a plain-text 400
+    String body = request.replaceFirst("\"NodeNames\":\\[[^\\]]*\\]", "\"NodeNames\":[" + names + "]");
+    assertThat(body.length()).isGreaterThan(16 * 1024);
+    for (String verb : new String[] {"filter", "prioritize"}) {
+      HttpResponse<String> reply = HTTP.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+          .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(reply.statusCode()).as(verb).isEqualTo(200);
+      assertThat(reply.headers().firstValue("Content-Type")).contains("application/json");
+      JsonNode json = JSON.readTree(reply.body());
+      if (verb.equals("filter")) {
+        assertThat(json.get("Error").stringValue()).isEmpty();
+        assertThat(json.get("FailedAndUnresolvableNodes").get("spot-a").stringValue()).startsWith("spot node: job spark-7f3");
+      } else {
+        assertThat(json.size()).isEqualTo(2001);
+      }
+    }
+  }
+
+  /** A malformed chunk: never a 500, and the server keeps serving. */
+  @Test
+  void aMalformedChunkIsRefusedAndTheServerKeepsServing() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.extenderPort())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(("POST /scheduler/filter HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "ZZZ\r\nxx\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] answer = socket.getInputStream().readAllBytes();
+      String head = new String(answer, java.nio.charset.StandardCharsets.US_ASCII);
+      // the connection is closed, with a 400 when one could still be written; never a 500
+      assertThat(head).satisfiesAnyOf(h -> assertThat(h).isEmpty(), h -> assertThat(h).startsWith("HTTP/1.1 400"));
+    }
+    assertThat(post("filter", request).statusCode()).isEqualTo(200);
+  }
+
+  /** kube-scheduler speaks HTTP/1.1 to extenders; an h2c upgrade is declined. */
+  @Test
+  void cleartextHttp2IsNotOffered() throws Exception {
+    HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+    HttpResponse<String> reply = h2.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter"))
+        .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(reply.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+    assertThat(reply.statusCode()).isEqualTo(200);
+  }
+
   @Test
   void unknownPathsAndMethodsAreRefusedByTheRouter() throws Exception {
     assertThat(post("preempt", "{}").statusCode()).isEqualTo(404);

@@ -109,7 +109,7 @@ class ExtenderJsonTest {
             "ExtenderArgs.NodeNames must be an array of strings, found a number"),
         new Bad("Nodes of the wrong type", "{\"Pod\":{},\"Nodes\":[]}",
             "ExtenderArgs.Nodes must be a NodeList object, got an array"),
-        new Bad("duplicate keys", "{\"Pod\":{},\"Pod\":{},\"NodeNames\":[]}", "request body is not valid JSON: Duplicate"),
+        new Bad("duplicate keys", "{\"Pod\":{},\"Pod\":{},\"NodeNames\":[]}", "request body is not valid JSON: a field appears twice: \"Pod\""),
         new Bad("trailing garbage", "{\"Pod\":{},\"NodeNames\":[]} x", "request body is not valid JSON: "));
   }
 
