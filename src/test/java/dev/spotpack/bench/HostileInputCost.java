@@ -1,0 +1,101 @@
+package dev.spotpack.bench;
+
+import dev.spotpack.app.ExtenderApp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the worst input classes of issue 14 cost the server, against a valid request of the same
+ * size, through HTTP on loopback: the median and the 90th percentile of the wall time of {@code
+ * rounds} calls of each, after as many calls of warm-up. Prints one row per class and the ratio
+ * to its valid twin. Run from the repository root (docs/benchmarks.md):
+ *
+ * <pre>java -cp target/test-classes:target/classes:$(cat target/cp.txt) dev.spotpack.bench.HostileInputCost [rounds [labelKeys]]</pre>
+ */
+public final class HostileInputCost {
+  private HostileInputCost() {}
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    Path dir = Files.createTempDirectory("spotpack-hostile");
+    Path config = dir.resolve("spotpack.yaml");
+    Files.writeString(config, "server:\n  maxRequestBodyBytes: 16777216\n");
+    ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    app.start();
+    try {
+      String base = Files.readString(Path.of("src/main/resources/examples/filter-request.json"));
+      Map<String, String[]> pairs = new LinkedHashMap<>();
+      int keys = args.length > 1 ? Integer.parseInt(args[1]) : 55_000;
+      pairs.put(keys + " label keys, one hashCode vs distinct", new String[] {labels(base, keys, true), labels(base, keys, false)});
+      pairs.put("cpu 1e20000000 vs 3.00000000", new String[] {cpu(base, "1e20000000"), cpu(base, "3.00000000")});
+      pairs.put("cpu 1e999999999 vs 3.000000000", new String[] {cpu(base, "1e999999999"), cpu(base, "3.000000000")});
+      pairs.put("max-spot-share 1e-20000000 vs 0.5", new String[] {annotation(base, "1e-20000000"), annotation(base, "0.500000000")});
+      pairs.put("max-spot-share 1e-999999999 vs 0.5", new String[] {annotation(base, "1e-999999999"), annotation(base, "0.5000000000")});
+      HttpClient http = HttpClient.newHttpClient();
+      URI filter = URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter");
+      System.out.printf(Locale.ROOT, "%-44s %10s %12s %12s %12s %12s %7s%n", "input (filter)", "bytes",
+          "hostile p50", "hostile p90", "valid p50", "valid p90", "p50 x");
+      for (Map.Entry<String, String[]> e : pairs.entrySet()) {
+        long[] hostile = time(http, filter, e.getValue()[0], rounds);
+        long[] valid = time(http, filter, e.getValue()[1], rounds);
+        System.out.printf(Locale.ROOT, "%-44s %10d %10.2fms %10.2fms %10.2fms %10.2fms %7.2f%n", e.getKey(),
+            e.getValue()[0].length(), hostile[0] / 1e6, hostile[1] / 1e6, valid[0] / 1e6, valid[1] / 1e6,
+            hostile[0] / (double) valid[0]);
+      }
+    } finally {
+      app.stop();
+    }
+  }
+
+  /** {p50, p90} in nanoseconds, after {@code rounds} calls of warm-up. */
+  static long[] time(HttpClient http, URI uri, String body, int rounds) throws Exception {
+    long[] t = new long[rounds];
+    for (int i = 0; i < 2 * rounds; i++) {
+      long start = System.nanoTime();
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 500) {
+        throw new IllegalStateException("status " + r.statusCode() + ": " + r.body());
+      }
+      if (i >= rounds) {
+        t[i - rounds] = System.nanoTime() - start;
+      }
+    }
+    Arrays.sort(t);
+    return new long[] {t[rounds / 2], t[rounds * 9 / 10]};
+  }
+
+  static String labels(String base, int count, boolean colliding) {
+    StringBuilder labels = new StringBuilder();
+    for (int n = 0; n < count; n++) {
+      String key;
+      if (colliding) {
+        StringBuilder k = new StringBuilder();
+        for (int bit = 0; bit < 16; bit++) {
+          k.append((n & (1 << bit)) == 0 ? "Aa" : "BB");
+        }
+        key = k.toString();
+      } else {
+        key = String.format(Locale.ROOT, "k%031d", n); // 32 characters, as the colliding keys
+      }
+      labels.append('"').append(key).append("\":\"v\",");
+    }
+    return base.replaceFirst("\"labels\":\\{", "\"labels\":{" + labels);
+  }
+
+  static String cpu(String base, String cpu) {
+    return base.replaceFirst("\"cpu\":\"[^\"]*\"", "\"cpu\":\"" + cpu + "\"");
+  }
+
+  static String annotation(String base, String value) {
+    return base.replaceFirst("\"labels\":\\{", "\"annotations\":{\"spotpack.dev/max-spot-share\":\"" + value + "\"},\"labels\":{");
+  }
+}
