@@ -241,6 +241,9 @@ public final class SpotPolicy {
     // one pass over the job's executors, not one per candidate node
     Map<String, Integer> perNode = executors.countsByNode(pod.uid());
     Map<String, Integer> perPool = executors.countsByGroup(node -> spotPool(view, node), pod.uid());
+    // the pool rule can refuse a node only once some pool holds the cap: skip the per-candidate
+    // pool lookup (a string per node) for the many jobs far from it
+    boolean poolCapReachable = perPool.values().stream().anyMatch(count -> count + 1 > poolCap);
 
     return node -> {
       NodeInfo info = view.node(node);
@@ -262,8 +265,8 @@ public final class SpotPolicy {
                     + " executors here (cap " + cap + " = "
                     + Caps.percent(limits.maxSpotFractionPerNode()) + ")" + BY_SPOTPACK));
       }
-      String pool = config.spotNodes().pool(info);
-      int inPool = perPool.getOrDefault(pool, 0);
+      String pool = poolCapReachable ? config.spotNodes().pool(info) : null;
+      int inPool = pool == null ? 0 : perPool.getOrDefault(pool, 0);
       if (inPool + 1 > poolCap) {
         return Check.reject(
             new Rejection(
