@@ -1,5 +1,6 @@
 package dev.spotpack.extender;
 
+import dev.spotpack.policy.ClientText;
 import dev.spotpack.protocol.ExtenderBindingArgs;
 import dev.spotpack.protocol.ExtenderBindingResult;
 import dev.spotpack.protocol.ExtenderJson;
@@ -63,15 +64,15 @@ public final class ExtenderCalls {
     if (answer.capsRelaxed()) {
       metrics.capsRelaxed();
       LOG.info("filter: {} pending past spot.relaxAfterSeconds, let past its caps (spot.onCapsExhausted: relax)",
-          oneLine(answer.podKey()));
+          logged(answer.podKey()));
     }
     if (LOG.isDebugEnabled() && answer.result().error().isEmpty()) {
       Map<String, Long> byRule = new java.util.TreeMap<>();
       answer.decision().rejected().values().forEach(r -> byRule.merge(r.rule().label(), 1L, Long::sum));
-      LOG.debug("filter {}: pod={} feasible={} rejected={}", answer.outcome().label(), oneLine(answer.podKey()),
+      LOG.debug("filter {}: pod={} feasible={} rejected={}", answer.outcome().label(), logged(answer.podKey()),
           answer.decision().feasible().size(), byRule);
     } else {
-      log("filter", answer.outcome(), answer.podKey(), answer.result().error());
+      log("filter", answer.outcome(), logged(answer.podKey()), answer.result().error());
     }
     metrics.record("filter", answer.outcome(), elapsed(start));
     return new Reply(200, answer.result());
@@ -104,7 +105,7 @@ public final class ExtenderCalls {
       metrics.record("bind", Outcome.BAD_REQUEST, elapsed(start));
       return CompletableFuture.completedFuture(new Reply(200, new ExtenderBindingResult(e.getMessage())));
     }
-    String subject = oneLine(args.podNamespace() + "/" + args.podName() + " -> " + args.node());
+    String subject = logged(args.podNamespace() + "/" + args.podName() + " -> " + args.node());
     CompletionStage<BindVerb.Answer> answer;
     try {
       answer = bind.bind(args);
@@ -138,28 +139,17 @@ public final class ExtenderCalls {
     return Duration.ofNanos(nanoTime.getAsLong() - start);
   }
 
+  /** @param subject already passed through {@link #logged} */
   private static void log(String verb, Outcome outcome, String subject, String error) {
     if (!error.isEmpty()) {
-      LOG.warn("{} {}: {} {}", verb, outcome.label(), oneLine(subject), oneLine(error));
+      LOG.warn("{} {}: {} {}", verb, outcome.label(), subject, logged(error));
     } else if (LOG.isDebugEnabled()) {
-      LOG.debug("{} {}: {}", verb, outcome.label(), oneLine(subject));
+      LOG.debug("{} {}: {}", verb, outcome.label(), subject);
     }
   }
 
-  /**
-   * Client text as it may appear in a log line: control characters escaped (a newline in a pod name
-   * must not start a forged line) and at most 300 characters.
-   */
-  static String oneLine(String s) {
-    StringBuilder out = new StringBuilder(Math.min(s.length(), 300) + 8);
-    for (int i = 0; i < s.length() && out.length() < 300; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.length() < 300 || s.length() <= 300 ? out.toString() : out + "…";
+  /** Client text as it may appear in a log line: escaped, at most 300 characters. */
+  private static String logged(String s) {
+    return ClientText.quote(s, 300);
   }
 }

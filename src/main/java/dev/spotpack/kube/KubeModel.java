@@ -1,5 +1,6 @@
 package dev.spotpack.kube;
 
+import dev.spotpack.policy.ClientText;
 import dev.spotpack.policy.model.ContainerRequests;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
@@ -167,13 +168,13 @@ public final class KubeModel {
     }
     String text = (q.getAmount() == null ? "" : q.getAmount()) + (q.getFormat() == null ? "" : q.getFormat());
     if (text.length() > MAX_QUANTITY_LENGTH || !QUANTITY.matcher(text).matches()) {
-      throw new KubeModelException(where + ": " + resource + "=\"" + shorten(text) + "\" is not a valid quantity");
+      throw new KubeModelException(where + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" is not a valid quantity");
     }
     BigDecimal value;
     try {
       value = q.getNumericalAmount();
     } catch (RuntimeException e) {
-      throw new KubeModelException(where + ": " + resource + "=\"" + shorten(text) + "\" is not a valid quantity");
+      throw new KubeModelException(where + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" is not a valid quantity");
     }
     if (Resources.CPU.equals(resource)) {
       value = value.movePointRight(3);
@@ -181,12 +182,8 @@ public final class KubeModel {
     try {
       return value.setScale(0, RoundingMode.CEILING).longValueExact();
     } catch (ArithmeticException e) {
-      throw new KubeModelException(where + ": " + resource + "=\"" + shorten(text) + "\" is out of range");
+      throw new KubeModelException(where + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" is out of range");
     }
-  }
-
-  private static <K, V> Map<K, V> orEmpty(@Nullable Map<K, V> m) {
-    return m == null ? Map.of() : m;
   }
 
   /** The entries whose key passes, null values read as "" (Go's decoding of null into a string). */
@@ -201,11 +198,6 @@ public final class KubeModel {
       }
     });
     return kept;
-  }
-
-  /** A value for a message: at most 40 characters, so that a megabyte of input makes a short line. */
-  static String shorten(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "…(" + s.length() + " characters)";
   }
 
   private static <T> List<T> orEmpty(@Nullable List<T> l) {
@@ -225,7 +217,7 @@ public final class KubeModel {
       StringBuilder path = new StringBuilder();
       for (JacksonException.Reference ref : je.getPath()) {
         if (ref.getPropertyName() != null) {
-          path.append(path.length() == 0 ? "" : ".").append(shorten(ref.getPropertyName()));
+          path.append(path.length() == 0 ? "" : ".").append(ClientText.quote(ref.getPropertyName(), 40));
         } else if (ref.getIndex() >= 0) {
           path.append('[').append(ref.getIndex()).append(']');
         }
@@ -234,5 +226,4 @@ public final class KubeModel {
     }
     return "its fields do not have the types of a Kubernetes object";
   }
-
 }

@@ -1,5 +1,6 @@
 package dev.spotpack.protocol;
 
+import dev.spotpack.policy.ClientText;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 
@@ -20,7 +21,7 @@ public final class JsonSyntax {
       reason = "it is not UTF-8";
     } else if (original.startsWith("Duplicate Object property") || original.startsWith("Duplicate field")) {
       int quote = original.indexOf('"');
-      reason = "a field appears twice" + (quote < 0 ? "" : ": " + cut(original.substring(quote)));
+      reason = "a field appears twice" + (quote < 0 ? "" : ": " + ClientText.quote(original.substring(quote), 60));
     } else if (original.startsWith("Document nesting depth")) {
       reason = "it nests arrays and objects deeper than 500 levels";
     } else if (original.contains("exceeds the maximum") || original.contains("exceeds the max")) {
@@ -36,9 +37,5 @@ public final class JsonSyntax {
     TokenStreamLocation at = e.getLocation();
     String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     return "request body is not valid JSON: " + reason + where;
-  }
-
-  private static String cut(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 60) + "…";
   }
 }

@@ -1,5 +1,6 @@
 package dev.spotpack.policy.spot;
 
+import dev.spotpack.policy.ClientText;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,24 +123,7 @@ public final class SpotAnnotations {
   }
 
   private static String describe(String key, String value, String allowed) {
-    return "annotation " + key + "=\"" + shorten(value) + "\" is invalid: expected " + allowed;
+    return "annotation " + key + "=\"" + ClientText.quote(value, 40) + "\" is invalid: expected " + allowed;
   }
 
-  /**
-   * A value for a message: at most 40 characters, control characters escaped, so that a megabyte
-   * annotation makes a short, single-line event.
-   */
-  static String shorten(String value) {
-    String cut = value.length() <= 40 ? value : value.substring(0, 40);
-    StringBuilder out = new StringBuilder(cut.length() + 16);
-    for (int i = 0; i < cut.length(); i++) {
-      char c = cut.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return value.length() <= 40 ? out.toString() : out + "…(" + value.length() + " characters)";
-  }
 }
