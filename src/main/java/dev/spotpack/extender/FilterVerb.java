@@ -101,8 +101,8 @@ public final class FilterVerb {
    */
   private static JsonNode nodeList(List<JsonNode> items, List<String> feasible) {
     Map<String, JsonNode> byName = new LinkedHashMap<>();
-    for (JsonNode item : items) {
-      byName.putIfAbsent(Request.nodeName(item), item);
+    for (int i = 0; i < items.size(); i++) {
+      byName.putIfAbsent(Request.nodeName(items.get(i), i), items.get(i));
     }
     ObjectNode list = JsonNodeFactory.instance.objectNode();
     list.putObject("metadata");

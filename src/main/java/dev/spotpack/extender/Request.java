@@ -29,11 +29,7 @@ record Request(PodInfo pod, List<String> candidates, Map<String, NodeInfo> reque
     Map<String, NodeInfo> nodes = new LinkedHashMap<>();
     for (int i = 0; i < args.nodeItems().size(); i++) {
       JsonNode item = args.nodeItems().get(i);
-      // checked before conversion: the converter would read a number as a name
-      JsonNode name = item.path("metadata").path("name");
-      if (!name.isString() || name.stringValue().isEmpty()) {
-        throw new KubeModelException("Nodes.items[" + i + "].metadata.name must be a non-empty string");
-      }
+      nodeName(item, i); // checked before conversion: the converter would read a number as a name
       NodeInfo node = model.nodeFromJson(item);
       names.add(node.name());
       nodes.put(node.name(), node);
@@ -45,10 +41,11 @@ record Request(PodInfo pod, List<String> candidates, Map<String, NodeInfo> reque
     return requestNodes.isEmpty() ? cached : new NodeOverlay(cached, requestNodes);
   }
 
-  static String nodeName(JsonNode item) {
+  /** The name of {@code Nodes.items[index]}, which must be a non-empty string. */
+  static String nodeName(JsonNode item, int index) {
     JsonNode name = item.path("metadata").path("name");
     if (!name.isString() || name.stringValue().isEmpty()) {
-      throw new KubeModelException("Node has no metadata.name");
+      throw new KubeModelException("Nodes.items[" + index + "].metadata.name must be a non-empty string");
     }
     return name.stringValue();
   }

@@ -2,6 +2,7 @@ package dev.spotpack.policy.spot;
 
 import dev.spotpack.policy.model.NodeInfo;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a node is spot capacity (it is if its labels match any selector) and which
@@ -50,11 +51,22 @@ public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
    * cannot know what it shares a fate with.
    */
   public String pool(NodeInfo node) {
+    String labelled = labelledPool(node);
+    return labelled != null ? labelled : "node " + node.name() + " (no pool labels)";
+  }
+
+  /** Whether the node lacks one of the pool labels (and so is a pool of its own). */
+  public boolean lacksPoolLabels(NodeInfo node) {
+    return labelledPool(node) == null;
+  }
+
+  /** The pool label values joined by "/", or null when one of them is missing or empty. */
+  private @Nullable String labelledPool(NodeInfo node) {
     StringBuilder key = new StringBuilder();
     for (String label : poolLabels) {
       String value = node.labels().get(label);
       if (value == null || value.isEmpty()) {
-        return "node " + node.name() + " (no pool labels)";
+        return null;
       }
       if (key.length() > 0) {
         key.append('/');
@@ -62,17 +74,6 @@ public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
       key.append(value);
     }
     return key.toString();
-  }
-
-  /** Whether the node lacks one of the pool labels (and so is a pool of its own). */
-  public boolean lacksPoolLabels(NodeInfo node) {
-    for (String label : poolLabels) {
-      String value = node.labels().get(label);
-      if (value == null || value.isEmpty()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   public boolean isSpot(NodeInfo node) {
