@@ -28,8 +28,8 @@ final class Failures {
     if (clientSide) {
       LOG.info("{} {}: request failed while it was read, answered 400: {}", ctx.request().method(),
           ctx.request().path(), what.replace('\n', ' '));
-      answer(ctx, 400, "malformed HTTP request: " + (failure == null ? "status " + status
-          : failure.getClass().getSimpleName().replace("Exception", "").toLowerCase(java.util.Locale.ROOT)));
+      // the client's request, not spotpack's internals: no exception type in the answer
+      answer(ctx, 400, "malformed HTTP request");
     } else {
       LOG.error("unhandled error on {} {}", ctx.request().method(), ctx.request().path(), failure);
       answer(ctx, 500, "internal error in spotpack; see its log");
