@@ -55,7 +55,9 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--autoscaler", paramLabel = "MODEL", defaultValue = "ideal",
       description = "ideal: the autoscaler launches what each pending pod can use under spotpack's rules (spot within "
           + "the caps, on-demand beyond a job's spot share; default); karpenter: as Karpenter really does, it sees only the in-tree rules and adds no node for an "
-          + "executor that fits an existing spot node by resources but is kept off it by the caps.")
+          + "executor that fits an existing spot node by resources but is kept off it by the caps; karpenter-hints: "
+          + "the same Karpenter with spotpack's admission webhook deployed: executors get its hostname spread hint and "
+          + "wait behind its placement gate until spotpack lifts it with a node affinity Karpenter simulates.")
   String autoscaler;
 
   @Option(names = "--config", paramLabel = "FILE", description = "spotpack's config (profiles, spot labels) for the spotpack strategy.")
@@ -85,11 +87,12 @@ final class SimulateCommand implements Callable<Integer> {
       err.println("spotpack simulate: " + e.getMessage());
       return 2;
     }
-    if (!autoscaler.equals("ideal") && !autoscaler.equals("karpenter")) {
-      err.println("spotpack simulate: --autoscaler must be ideal or karpenter, not " + autoscaler);
+    if (!List.of("ideal", "karpenter", "karpenter-hints").contains(autoscaler)) {
+      err.println("spotpack simulate: --autoscaler must be ideal, karpenter or karpenter-hints, not " + autoscaler);
       return 2;
     }
-    w = w.withAutoscaler(w.autoscaler().withSeesExtender(autoscaler.equals("ideal")));
+    w = w.withAutoscaler(w.autoscaler().withSeesExtender(autoscaler.equals("ideal"))
+        .withSpotpackHints(autoscaler.equals("karpenter-hints")));
     long t0 = System.nanoTime();
     List<StrategyResult> results = new Simulator(cfg.policy()).run(w, seed, msg -> {
       err.println(msg);

@@ -50,20 +50,30 @@ final class Autoscaler {
     long memory;
     final Map<SimJob, Integer> executorsByJob = new HashMap<>();
     final Map<SimJob, Integer> poolCapByJob = new HashMap<>();
+    /** The pods planned here that carry a node affinity of spotpack's, which the launch must satisfy. */
+    final List<SimPod> withAffinity = new ArrayList<>();
+    /** The labels of a node already launching; null for one still planned. */
+    final @Nullable Map<String, String> labels;
 
-    Planned(boolean spot, long cpuCapacity, long memoryCapacity, @Nullable String pool) {
+    Planned(boolean spot, long cpuCapacity, long memoryCapacity, @Nullable String pool,
+        @Nullable Map<String, String> labels) {
       this.spot = spot;
       this.cpuCapacity = cpuCapacity;
       this.memoryCapacity = memoryCapacity;
       this.pool = pool;
+      this.labels = labels;
     }
 
     boolean fits(SimPod pod, SpotRules.Launch launch) {
       return spot == launch.spot() && cpu + pod.cpu <= cpuCapacity && memory + pod.memory <= memoryCapacity
-          && (pod.driver || executorsByJob.getOrDefault(pod.job, 0) + 1 <= launch.perNodeCap());
+          && (pod.driver || executorsByJob.getOrDefault(pod.job, 0) + 1 <= launch.perNodeCap())
+          && (labels == null || pod.affinityAllows(labels));
     }
 
     void add(SimPod pod, SpotRules.Launch launch) {
+      if (!pod.affinity.isEmpty()) {
+        withAffinity.add(pod);
+      }
       cpu += pod.cpu;
       memory += pod.memory;
       if (!pod.driver) {
@@ -113,7 +123,7 @@ final class Autoscaler {
     List<Planned> launching = new ArrayList<>();
     for (SimNode n : cluster.nodes) {
       if (!n.ready(minute)) {
-        Planned p = new Planned(n.spot, n.type.cpuMillis(), n.type.memoryBytes(), n.spot ? n.pool() : null);
+        Planned p = new Planned(n.spot, n.type.cpuMillis(), n.type.memoryBytes(), n.spot ? n.pool() : null, n.labels());
         p.cpu = n.cpuRequested;
         p.memory = n.memoryRequested;
         launching.add(p);
@@ -124,6 +134,9 @@ final class Autoscaler {
     PoolPlan pools = new PoolPlan();
     boolean knowsRules = workload.autoscaler().seesExtender();
     for (SimPod pod : cluster.pending) {
+      if (pod.gated) {
+        continue; // a gated pod is invisible to autoscalers until its gate is lifted
+      }
       if (!knowsRules && fitsAReadyNode(pod, minute)) {
         continue; // it simulates the pod's own constraints only: it believes this pod can be placed
       }
@@ -133,7 +146,7 @@ final class Autoscaler {
       }
       if (!packIntoLaunching(launching, pod, launch, pools)) {
         if (!packInto(fresh, pod, launch)) {
-          Planned p = new Planned(launch.spot(), largest.cpuMillis(), largest.memoryBytes(), null);
+          Planned p = new Planned(launch.spot(), largest.cpuMillis(), largest.memoryBytes(), null, null);
           fresh.add(p);
           if (!p.fits(pod, launch)) {
             throw new IllegalArgumentException("no instance type fits a pod of job " + pod.job.spec.name());
@@ -154,15 +167,25 @@ final class Autoscaler {
   }
 
   private SpotRules.Launch launchFor(SimPod pod, boolean knowsRules, Map<SimJob, Integer> plannedOnSpot) {
-    if (pod.driver || pod.onDemandOnly) {
+    if (pod.driver || pod.onDemandOnly || pod.pinnedOffSpot) {
       return SpotRules.Launch.ON_DEMAND;
     }
-    return knowsRules ? rules.launchFor(pod, plannedOnSpot.getOrDefault(pod.job, 0)) : SpotRules.Launch.SPOT;
+    if (knowsRules) {
+      return rules.launchFor(pod, plannedOnSpot.getOrDefault(pod.job, 0));
+    }
+    // what the pod's own constraints say: spotpack's hostname spread hint, if it has one
+    return new SpotRules.Launch(true, pod.hostnameSpreadCap, Integer.MAX_VALUE);
   }
 
+  /**
+   * Whether the pod fits a ready node by its own constraints: resources, node affinity, and a
+   * hostname spread (a node holding maxSkew of the job refuses it while a new node, holding none,
+   * could be launched).
+   */
   private boolean fitsAReadyNode(SimPod pod, int minute) {
     for (SimNode n : cluster.nodes) {
-      if (n.ready(minute) && n.fits(pod)) {
+      if (n.ready(minute) && n.fits(pod)
+          && (pod.hostnameSpreadCap == Integer.MAX_VALUE || n.executorsOf(pod.job) + 1 <= pod.hostnameSpreadCap)) {
         return true;
       }
     }
@@ -216,11 +239,25 @@ final class Autoscaler {
   }
 
   private void launch(Planned p, int minute, PoolPlan pools) {
-    Workload.InstanceType type = workload.instanceTypes().stream()
+    List<Workload.InstanceType> byPrice = workload.instanceTypes().stream()
         .filter(t -> t.cpuMillis() >= p.cpu && t.memoryBytes() >= p.memory)
-        .min(Comparator.comparingDouble((Workload.InstanceType t) -> p.spot ? t.spotPerHour() : t.onDemandPerHour()))
-        .orElse(largest);
+        .sorted(Comparator.comparingDouble((Workload.InstanceType t) -> p.spot ? t.spotPerHour() : t.onDemandPerHour()))
+        .toList();
+    Workload.InstanceType type = byPrice.isEmpty() ? largest : byPrice.get(0);
     String zone = zoneFor(p, type, pools);
+    if (!p.withAffinity.isEmpty() && !allowed(p, type, zone)) {
+      // the cheapest type and zone whose labels every pod's node affinity allows, as Karpenter picks
+      search:
+      for (Workload.InstanceType t : byPrice) {
+        for (String z : workload.zones()) {
+          if (allowed(p, t, z)) {
+            type = t;
+            zone = z;
+            break search;
+          }
+        }
+      }
+    }
     SimNode n = cluster.launch(type, zone, p.spot, minute + workload.autoscaler().provisioningDelayMinutes());
     if (p.spot) {
       p.executorsByJob.forEach((job, count) -> pools.assign(job, n.pool(), count));
@@ -229,6 +266,12 @@ final class Autoscaler {
     if (n.ready(minute)) {
       cluster.ready(n);
     }
+  }
+
+  private static boolean allowed(Planned p, Workload.InstanceType type, String zone) {
+    Map<String, String> labels = Map.of(SimCluster.CAPACITY_TYPE, p.spot ? "spot" : "on-demand",
+        SimCluster.INSTANCE_TYPE, type.name(), SimCluster.ZONE, zone);
+    return p.withAffinity.stream().allMatch(pod -> pod.affinityAllows(labels));
   }
 
   /**

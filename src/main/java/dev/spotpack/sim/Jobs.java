@@ -62,7 +62,9 @@ final class Jobs {
   private List<SimPod> scaleUp(SimJob job, int minute) {
     List<SimPod> created = new ArrayList<>();
     while (job.executors.size() < job.wanted()) {
-      created.add(cluster.create(job, false, rules.pinsToOnDemand(job), minute));
+      SimPod executor = cluster.create(job, false, rules.pinsToOnDemand(job), minute);
+      rules.created(executor);
+      created.add(executor);
     }
     return created;
   }

@@ -33,12 +33,13 @@ final class Scheduler {
   }
 
   void pass(int minute) {
+    rules.release(cluster.pending);
     List<SimNode> ready = cluster.readyNodes(minute);
     List<SimPod> queue = new ArrayList<>(cluster.pending);
     Set<SimPod> queued = new HashSet<>(queue);
     for (int i = 0; i < queue.size(); i++) {
       SimPod pod = queue.get(i);
-      if (pod.node != null || !cluster.pending.contains(pod)) {
+      if (pod.node != null || pod.gated || !cluster.pending.contains(pod)) {
         continue;
       }
       SimNode chosen = choose(pod, ready, minute);
@@ -49,7 +50,9 @@ final class Scheduler {
       ledger.placed(pod, chosen);
       if (pod.driver && !pod.job.running) {
         // the driver asks for its executors as soon as it runs; they join this pass
-        for (SimPod executor : jobs.start(pod.job, minute)) {
+        List<SimPod> started = jobs.start(pod.job, minute);
+        rules.release(started);
+        for (SimPod executor : started) {
           if (queued.add(executor)) {
             queue.add(executor);
           }

@@ -37,8 +37,7 @@ final class SimCluster {
 
   /** The node is ready: kube-scheduler and spotpack see it from now on. */
   void ready(SimNode n) {
-    state.upsertNode(new NodeInfo(n.name,
-        Map.of(CAPACITY_TYPE, n.spot ? "spot" : "on-demand", INSTANCE_TYPE, n.type.name(), ZONE, n.zone),
+    state.upsertNode(new NodeInfo(n.name, n.labels(),
         Resources.cpuMemory(n.type.cpuMillis(), n.type.memoryBytes())));
   }
 

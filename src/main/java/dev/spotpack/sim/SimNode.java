@@ -2,6 +2,7 @@ package dev.spotpack.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A node of the simulated cluster, from launch to removal. Mutable; one simulation's thread only. */
 final class SimNode {
@@ -27,6 +28,22 @@ final class SimNode {
     this.emptySince = readyAt;
   }
 
+  int executorsOf(SimJob job) {
+    int n = 0;
+    for (SimPod p : pods) {
+      if (!p.driver && p.job == job) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The labels kube-scheduler, spotpack and an autoscaler see on the node. */
+  Map<String, String> labels() {
+    return Map.of(SimCluster.CAPACITY_TYPE, spot ? "spot" : "on-demand", SimCluster.INSTANCE_TYPE, type.name(),
+        SimCluster.ZONE, zone);
+  }
+
   /** The capacity pool: what one correlated reclaim takes nodes from. */
   String pool() {
     return type.name() + "/" + zone;
@@ -38,7 +55,7 @@ final class SimNode {
 
   /** kube-scheduler's resource fit and its own node affinity (drivers and pinned executors). */
   boolean fits(SimPod p) {
-    return !(p.onDemandOnly && spot) && pods.size() < MAX_PODS && cpuRequested + p.cpu <= type.cpuMillis()
+    return !((p.onDemandOnly || p.pinnedOffSpot) && spot) && p.affinityAllows(labels()) && pods.size() < MAX_PODS && cpuRequested + p.cpu <= type.cpuMillis()
         && memoryRequested + p.memory <= type.memoryBytes();
   }
 

@@ -1,6 +1,9 @@
 package dev.spotpack.sim;
 
 import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.policy.spot.PlacementGate;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +21,14 @@ final class SimPod {
   final int createdMinute;
   @Nullable SimNode node;
   PodInfo info;
+  /** Held by spotpack's placement gate: neither kube-scheduler nor an autoscaler considers it. */
+  boolean gated;
+  /** A required node affinity spotpack added when it lifted the gate, keeping it off spot nodes. */
+  boolean pinnedOffSpot;
+  /** The required node affinity terms spotpack added when it lifted the gate (none: any node). */
+  List<PlacementGate.Term> affinity = List.of();
+  /** The maxSkew of spotpack's hostname spread hint, or MAX_VALUE without one. */
+  int hostnameSpreadCap = Integer.MAX_VALUE;
 
   SimPod(String uid, SimJob job, boolean driver, boolean onDemandOnly, long cpu, long memory, PodInfo info,
       int createdMinute) {
@@ -29,6 +40,25 @@ final class SimPod {
     this.memory = memory;
     this.info = info;
     this.createdMinute = createdMinute;
+  }
+
+  /** kube-scheduler's node affinity semantics: some term matches; NotIn passes a node without the label. */
+  boolean affinityAllows(Map<String, String> labels) {
+    if (affinity.isEmpty()) {
+      return true;
+    }
+    for (PlacementGate.Term term : affinity) {
+      boolean all = true;
+      for (PlacementGate.Requirement r : term.requirements()) {
+        String v = labels.get(r.key());
+        boolean listed = v != null && r.values().contains(v);
+        all &= r.operator().equals("In") == listed;
+      }
+      if (all) {
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean onSpot() {

@@ -33,7 +33,7 @@ final class Simulation {
     this.workload = workload;
     this.strategy = strategy;
     this.cluster = new SimCluster(new ClusterState(policyConfig.roles()));
-    SpotRules rules = strategy.rules(new SpotPolicy(policyConfig), cluster.state);
+    SpotRules rules = strategy.rules(new SpotPolicy(policyConfig), cluster.state, workload.autoscaler().spotpackHints());
     this.jobs = new Jobs(workload, cluster, rules, ledger, policyConfig.profiles());
     this.scheduler = new Scheduler(cluster, rules, strategy.scoring.scorer(policyConfig.scoringWeights()), jobs, ledger);
     this.autoscaler = new Autoscaler(workload, cluster, rules, ledger);

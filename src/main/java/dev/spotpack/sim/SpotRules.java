@@ -25,6 +25,12 @@ interface SpotRules {
    */
   Launch launchFor(SimPod executor, int plannedOnSpotForJob);
 
+  /** A new executor has been created (the admission webhook's moment). */
+  default void created(SimPod executor) {}
+
+  /** Lifts the placement gate of pending executors where it may (spotpack's controller). */
+  default void release(List<SimPod> pending) {}
+
   /** Feasible nodes and extender scores by node name (empty: no extender score). */
   record Candidates(List<SimNode> nodes, Map<String, Long> extenderScores) {}
 

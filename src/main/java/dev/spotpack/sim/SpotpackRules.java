@@ -3,17 +3,21 @@ package dev.spotpack.sim;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.NodeScore;
+import dev.spotpack.policy.PolicyConfig;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.policy.spot.Caps;
+import dev.spotpack.policy.spot.PlacementGate;
 import dev.spotpack.policy.spot.SpotAnnotations;
 import dev.spotpack.policy.spot.SpotLimits;
+import dev.spotpack.policy.spot.SpreadHints;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * spotpack: executors carry no constraint of their own; the extender's filter and prioritize (the
@@ -25,11 +29,66 @@ final class SpotpackRules implements SpotRules {
   private final SpotPolicy policy;
   private final SpotAnnotations annotations;
   private final ClusterState state;
+  private final @Nullable SpreadHints spreadHints;
+  private final @Nullable PlacementGate gate;
 
-  SpotpackRules(SpotPolicy policy, ClusterState state) {
+  /** @param hints whether the admission webhook runs: its spread hint and placement gate */
+  SpotpackRules(SpotPolicy policy, ClusterState state, boolean hints) {
     this.policy = policy;
     this.annotations = new SpotAnnotations(policy.config().profiles());
     this.state = state;
+    PolicyConfig config = policy.config();
+    this.spreadHints = hints ? new SpreadHints(config.roles(), config.profiles()) : null;
+    this.gate = hints ? new PlacementGate(config.roles(), config.spotNodes(), config.profiles()) : null;
+  }
+
+  @Override
+  public void created(SimPod executor) {
+    if (spreadHints == null) {
+      return;
+    }
+    if (spreadHints.forPod(executor.info.labels(), executor.info.annotations(), false) instanceof SpreadHints.Add add) {
+      executor.hostnameSpreadCap = add.maxSkew();
+    }
+    executor.gated = true;
+  }
+
+  /**
+   * spotpack's controller: each gated executor in creation order, with the job's executors released
+   * for spot and not yet bound counted as the live controller counts them.
+   */
+  @Override
+  public void release(List<SimPod> pending) {
+    if (gate == null) {
+      return;
+    }
+    ClusterView view = state.snapshot();
+    Map<SimJob, Integer> inFlight = new HashMap<>();
+    for (SimPod pod : pending) {
+      if (!pod.gated) {
+        continue;
+      }
+      int flying = inFlight.computeIfAbsent(pod.job, SpotpackRules::releasedForSpot);
+      PlacementGate.Decision d = gate.decide(pod.info, view, flying, false);
+      if (d instanceof PlacementGate.Release r) {
+        pod.gated = false;
+        pod.affinity = r.terms();
+        pod.pinnedOffSpot = !r.spot();
+        if (r.spot()) {
+          inFlight.put(pod.job, flying + 1);
+        }
+      }
+    }
+  }
+
+  private static int releasedForSpot(SimJob job) {
+    int n = 0;
+    for (SimPod e : job.executors) {
+      if (e.node == null && !e.gated && !e.pinnedOffSpot) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override

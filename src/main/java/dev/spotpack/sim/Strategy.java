@@ -6,7 +6,6 @@ import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.score.LeastAllocatedScorer;
 import dev.spotpack.policy.score.MostAllocatedScorer;
 import dev.spotpack.policy.score.ResourceWeights;
-import java.util.function.BiFunction;
 
 /**
  * The scheduling strategies compared, under the names the output uses: each is a resource score
@@ -14,17 +13,23 @@ import java.util.function.BiFunction;
  */
 public enum Strategy {
   /** The default scheduler's resource scoring: spreads pods; the team pins beyond the spot share. */
-  LEAST_ALLOCATED("LeastAllocated", Scoring.LEAST_ALLOCATED, (policy, state) -> new TeamPinning()),
+  LEAST_ALLOCATED("LeastAllocated", Scoring.LEAST_ALLOCATED, (policy, state, hints) -> new TeamPinning()),
   /** Bin-packing without caps; the team pins beyond the spot share. */
-  MOST_ALLOCATED("MostAllocated", Scoring.MOST_ALLOCATED, (policy, state) -> new TeamPinning()),
+  MOST_ALLOCATED("MostAllocated", Scoring.MOST_ALLOCATED, (policy, state, hints) -> new TeamPinning()),
   /** Bin-packing with spotpack's filter and prioritize. */
   SPOTPACK("spotpack", Scoring.MOST_ALLOCATED, SpotpackRules::new);
 
   private final String label;
   final Scoring scoring;
-  private final BiFunction<SpotPolicy, ClusterState, SpotRules> rules;
+  private final RulesFactory rules;
 
-  Strategy(String label, Scoring scoring, BiFunction<SpotPolicy, ClusterState, SpotRules> rules) {
+  /** Makes a strategy's rules; {@code hints}: whether spotpack's admission webhook runs. */
+  @FunctionalInterface
+  interface RulesFactory {
+    SpotRules make(SpotPolicy policy, ClusterState state, boolean hints);
+  }
+
+  Strategy(String label, Scoring scoring, RulesFactory rules) {
     this.label = label;
     this.scoring = scoring;
     this.rules = rules;
@@ -34,8 +39,8 @@ public enum Strategy {
     return label;
   }
 
-  SpotRules rules(SpotPolicy policy, ClusterState state) {
-    return this.rules.apply(policy, state);
+  SpotRules rules(SpotPolicy policy, ClusterState state, boolean hints) {
+    return this.rules.make(policy, state, hints);
   }
 
   /** kube-scheduler's NodeResourcesFit scoring strategies, 0..100. */

@@ -54,14 +54,22 @@ public record Workload(
    *     share); false: as Karpenter and Cluster Autoscaler really do, it simulates only the in-tree
    *     rules and launches only for pods that fit no existing node by them, so an executor kept off
    *     spot nodes by spotpack gets no node
+   * @param spotpackHints whether spotpack's admission webhook runs: executors get its hostname
+   *     spread hint and wait behind its placement gate until spotpack releases them with a node
+   *     affinity an autoscaler simulates (what {@code manifests/webhook} deploys)
    */
-  public record Autoscaler(int provisioningDelayMinutes, int emptyNodeTtlMinutes, boolean seesExtender) {
+  public record Autoscaler(int provisioningDelayMinutes, int emptyNodeTtlMinutes, boolean seesExtender,
+      boolean spotpackHints) {
     public Autoscaler(int provisioningDelayMinutes, int emptyNodeTtlMinutes) {
-      this(provisioningDelayMinutes, emptyNodeTtlMinutes, true);
+      this(provisioningDelayMinutes, emptyNodeTtlMinutes, true, false);
     }
 
     public Autoscaler withSeesExtender(boolean sees) {
-      return new Autoscaler(provisioningDelayMinutes, emptyNodeTtlMinutes, sees);
+      return new Autoscaler(provisioningDelayMinutes, emptyNodeTtlMinutes, sees, spotpackHints);
+    }
+
+    public Autoscaler withSpotpackHints(boolean hints) {
+      return new Autoscaler(provisioningDelayMinutes, emptyNodeTtlMinutes, seesExtender, hints);
     }
   }
 

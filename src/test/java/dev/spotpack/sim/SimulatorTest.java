@@ -142,6 +142,26 @@ class SimulatorTest {
     assertThat(relaxed.capViolations()).isPositive();
   }
 
+  /**
+   * The same Karpenter with spotpack's webhook: the hostname spread hint and the placement gate's
+   * node affinity let it see the caps, so most of the wait goes, and no cap is passed. Seed 1
+   * measured: 287 executor-hours pending without hints, 80 with them, 46 with the ideal autoscaler.
+   */
+  @Test
+  void hintsLetKarpenterSeeTheCapsWithoutPassingThem() {
+    Workload karpenter = ReferenceWorkload.generate(1);
+    karpenter = karpenter.withAutoscaler(karpenter.autoscaler().withSeesExtender(false));
+    Workload hinted = karpenter.withAutoscaler(karpenter.autoscaler().withSpotpackHints(true));
+
+    StrategyResult blind = named(run(karpenter, 1), "spotpack");
+    StrategyResult seeing = named(run(hinted, 1), "spotpack");
+
+    assertThat(seeing.executorPendingHours()).isLessThan(blind.executorPendingHours() / 2);
+    assertThat(seeing.capViolations()).isZero();
+    assertThat(seeing.poolCapViolations()).isZero();
+    assertThat(seeing.jobsCompleted()).isEqualTo(blind.jobsCompleted());
+  }
+
   @Test
   void theReferenceWorkloadIsADayOf160Jobs() {
     Workload w = ReferenceWorkload.generate(1);

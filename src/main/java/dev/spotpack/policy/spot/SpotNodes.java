@@ -62,18 +62,24 @@ public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
 
   /** The pool label values joined by "/", or null when one of them is missing or empty. */
   private @Nullable String labelledPool(NodeInfo node) {
-    StringBuilder key = new StringBuilder();
-    for (String label : poolLabels) {
-      String value = node.labels().get(label);
+    List<String> values = poolValues(node);
+    return values == null ? null : String.join("/", values);
+  }
+
+  /**
+   * The node's pool label values in {@link #poolLabels} order, or null when one of them is missing
+   * or empty: what a node affinity must name to exclude the pool.
+   */
+  public @Nullable List<String> poolValues(NodeInfo node) {
+    String[] values = new String[poolLabels.size()];
+    for (int i = 0; i < values.length; i++) {
+      String value = node.labels().get(poolLabels.get(i));
       if (value == null || value.isEmpty()) {
         return null;
       }
-      if (key.length() > 0) {
-        key.append('/');
-      }
-      key.append(value);
+      values[i] = value;
     }
-    return key.toString();
+    return List.of(values);
   }
 
   public boolean isSpot(NodeInfo node) {

@@ -1,0 +1,227 @@
+package dev.spotpack.policy.spot;
+
+import dev.spotpack.policy.model.ClusterView;
+import dev.spotpack.policy.model.JobExecutors;
+import dev.spotpack.policy.model.NodeInfo;
+import dev.spotpack.policy.model.PodInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Decides when an executor held at creation by spotpack's scheduling gate may be scheduled, and
+ * with which required node affinity, so that an autoscaler (which simulates node affinity but never
+ * calls an extender) launches capacity the executor can really use:
+ *
+ * <ul>
+ *   <li><b>spot share</b>: once the job's executors on spot nodes plus those released for spot and
+ *       not yet bound reach {@code ceil(s x N)}, the next executor is pinned to non-spot nodes;
+ *   <li><b>pool cap</b>: an executor is released with the pools excluded where the job's executors
+ *       plus every executor released for spot and not yet bound would pass the pool cap P. Counting
+ *       all of those in every pool is what makes a burst safe: even if all of them land in one pool,
+ *       it stays within P. A pool that does not exist yet holds none of the job, so at most P may be
+ *       in flight; the next one is held until some of them are bound.
+ * </ul>
+ *
+ * <p>The filter stays the authority; the affinity only has to be no looser than the filter for the
+ * autoscaler to launch the right capacity, and it may be tighter (it is fixed at release, and the
+ * job's executors move on).
+ *
+ * <p>Pure: no I/O, immutable, thread-safe.
+ */
+public final class PlacementGate {
+  /** The scheduling gate spotpack's webhook puts on executors and this decision lifts. */
+  public static final String GATE = "spotpack.dev/placement";
+
+  /** One required node affinity expression; operator {@code In} or {@code NotIn}. */
+  public record Requirement(String key, String operator, List<String> values) {
+    public Requirement {
+      values = List.copyOf(values);
+    }
+  }
+
+  /** One {@code nodeSelectorTerm}: its requirements all hold (terms are ORed). */
+  public record Term(List<Requirement> requirements) {
+    public Term {
+      requirements = List.copyOf(requirements);
+    }
+  }
+
+  /** What to do with one gated executor. */
+  public sealed interface Decision {}
+
+  /** Keep the gate: releasing now could pass a cap whatever affinity it gets. */
+  public record Hold(String reason) implements Decision {}
+
+  /**
+   * Lift the gate, adding these required node affinity terms (none: no affinity needed).
+   *
+   * @param terms alternatives, one of which a node must match (to be ANDed into each of the pod's own
+   *     terms when it has some: then there is exactly one)
+   * @param spot whether the executor may still land on a spot node (false: pinned off spot)
+   * @param explanation the arithmetic, for an annotation a user can read
+   */
+  public record Release(List<Term> terms, boolean spot, String explanation) implements Decision {
+    public Release {
+      terms = List.copyOf(terms);
+    }
+  }
+
+  private final PodRoles roles;
+  private final SpotNodes spotNodes;
+  private final SpotAnnotations annotations;
+
+  public PlacementGate(PodRoles roles, SpotNodes spotNodes, Profiles profiles) {
+    this.roles = roles;
+    this.spotNodes = spotNodes;
+    this.annotations = new SpotAnnotations(profiles);
+  }
+
+  /**
+   * @param inFlightSpot the job's executors released for spot by this gate and not yet bound
+   * @param hasOwnRequiredTerms whether the pod already carries required node affinity terms: an
+   *     update may then only add expressions to them, so the hint must be a single term
+   */
+  public Decision decide(PodInfo executor, ClusterView view, int inFlightSpot, boolean hasOwnRequiredTerms) {
+    Optional<String> job = roles.jobOf(executor.labels());
+    if (job.isEmpty() || !roles.isActiveExecutor(executor.labels())) {
+      return new Release(List.of(), true, "not an active executor of a job: no spot rule applies");
+    }
+    SpotAnnotations.Result read = annotations.read(executor.annotations());
+    if (read instanceof SpotAnnotations.Invalid invalid) {
+      // the filter refuses every node with this message; holding the pod would hide it
+      return new Release(List.of(), true, invalid.message());
+    }
+    SpotLimits limits = ((SpotAnnotations.Valid) read).limits();
+    JobExecutors executors = view.job(job.get());
+    int jobSize = limits.jobSize(executors.count() + (executors.contains(executor.uid()) ? 0 : 1));
+    String id = job.get();
+
+    if (limits.maxSpotShare().signum() == 0) {
+      return offSpot("max-spot-share 0 (profile " + limits.profile() + "): job " + id + " may not use spot nodes");
+    }
+    int onSpot = executors.countWhere(node -> isSpot(view, node), executor.uid());
+    if (Caps.limitsShare(limits.maxSpotShare())) {
+      int shareLimit = Caps.spotShareLimit(limits.maxSpotShare(), jobSize);
+      if (onSpot + inFlightSpot + 1 > shareLimit) {
+        return offSpot("job " + id + " has " + onSpot + " executors on spot nodes and " + inFlightSpot
+            + " released for spot; spot share limit " + shareLimit + " = ceil(" + limits.maxSpotShare().toPlainString()
+            + " x " + jobSize + ")");
+      }
+    }
+    int nodeCap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
+    int poolCap = Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap);
+    String capText = "pool cap " + poolCap + " = max(node cap " + nodeCap + ", floor("
+        + limits.maxSpotFractionPerPool().toPlainString() + " x " + jobSize + "))";
+    if (poolCap >= jobSize) {
+      return new Release(List.of(), true, "job " + id + ": " + capText + " holds the whole job; no pool to exclude");
+    }
+    if (inFlightSpot + 1 > poolCap) {
+      return new Hold("job " + id + " has " + inFlightSpot + " executors released for spot and not yet bound; "
+          + capText + ": waiting for some to be bound");
+    }
+    Map<String, Integer> perPool = new HashMap<>();
+    Map<String, List<String>> valuesOf = new HashMap<>();
+    executors.countsByGroup(node -> {
+      NodeInfo info = view.node(node);
+      if (info == null || !spotNodes.isSpot(info)) {
+        return null;
+      }
+      List<String> values = spotNodes.poolValues(info);
+      if (values == null) {
+        return null; // a pool of its own that no label names; the hostname hint bounds it
+      }
+      String key = String.join("/", values);
+      valuesOf.put(key, values);
+      return key;
+    }, executor.uid()).forEach(perPool::put);
+    List<List<String>> excluded = new ArrayList<>();
+    List<String> excludedNames = new ArrayList<>();
+    new TreeMap<>(perPool).forEach((pool, count) -> {
+      if (count + inFlightSpot + 1 > poolCap) {
+        excluded.add(valuesOf.get(pool));
+        excludedNames.add(pool + " (" + count + ")");
+      }
+    });
+    String counts = "job " + id + ": " + inFlightSpot + " released for spot and not yet bound; " + capText;
+    if (excluded.isEmpty()) {
+      return new Release(List.of(), true, counts + "; no pool near it");
+    }
+    String explanation = counts + "; spot pools excluded: " + String.join(", ", excludedNames);
+    if (hasOwnRequiredTerms) {
+      return new Release(List.of(singleTerm(excluded)), true, explanation
+          + " (the pod's own node affinity allows one term: instance types excluded in every zone)");
+    }
+    List<Term> terms = new ArrayList<>(exclusionTerms(spotNodes.poolLabels(), excluded));
+    terms.add(offSpotTerm()); // pool labels say nothing of capacity type: non-spot nodes stay allowed
+    return new Release(terms, true, explanation);
+  }
+
+  private Release offSpot(String why) {
+    return new Release(List.of(offSpotTerm()), false, why + ": pinned off spot nodes");
+  }
+
+  /** A node matches no spot selector: one NotIn per selector key. */
+  private Term offSpotTerm() {
+    Map<String, TreeSet<String>> byKey = new LinkedHashMap<>();
+    for (SpotNodes.Selector s : spotNodes.selectors()) {
+      byKey.computeIfAbsent(s.key(), k -> new TreeSet<>()).add(s.value());
+    }
+    List<Requirement> requirements = new ArrayList<>();
+    byKey.forEach((key, values) -> requirements.add(new Requirement(key, "NotIn", List.copyOf(values))));
+    return new Term(requirements);
+  }
+
+  /**
+   * Terms, ORed, that match exactly the nodes in none of the excluded pools: by the first label's
+   * value v, "first label In {v} and not an excluded pool of v" for each v with an exclusion, and
+   * "first label NotIn all those v". NotIn also matches a node without the label, as it should.
+   * At most one term per excluded pool plus one per label.
+   */
+  static List<Term> exclusionTerms(List<String> labels, List<List<String>> excluded) {
+    if (excluded.isEmpty()) {
+      throw new IllegalArgumentException("no pool to exclude: an empty term would match no node");
+    }
+    String first = labels.get(0);
+    if (labels.size() == 1) {
+      TreeSet<String> values = new TreeSet<>();
+      excluded.forEach(pool -> values.add(pool.get(0)));
+      return List.of(new Term(List.of(new Requirement(first, "NotIn", List.copyOf(values)))));
+    }
+    Map<String, List<List<String>>> byFirst = new TreeMap<>();
+    for (List<String> pool : excluded) {
+      byFirst.computeIfAbsent(pool.get(0), v -> new ArrayList<>()).add(pool.subList(1, pool.size()));
+    }
+    List<Term> terms = new ArrayList<>();
+    byFirst.forEach((value, rest) -> {
+      for (Term sub : exclusionTerms(labels.subList(1, labels.size()), rest)) {
+        List<Requirement> requirements = new ArrayList<>();
+        requirements.add(new Requirement(first, "In", List.of(value)));
+        requirements.addAll(sub.requirements());
+        terms.add(new Term(requirements));
+      }
+    });
+    terms.add(new Term(List.of(new Requirement(first, "NotIn", List.copyOf(byFirst.keySet())))));
+    return terms;
+  }
+
+  /**
+   * One term no looser than the exclusion: the first pool label's excluded values in every zone
+   * (say, the instance type everywhere), on spot and non-spot nodes alike.
+   */
+  private Term singleTerm(List<List<String>> excluded) {
+    TreeSet<String> values = new TreeSet<>();
+    excluded.forEach(pool -> values.add(pool.get(0)));
+    return new Term(List.of(new Requirement(spotNodes.poolLabels().get(0), "NotIn", List.copyOf(values))));
+  }
+
+  private boolean isSpot(ClusterView view, String node) {
+    NodeInfo info = view.node(node);
+    return info != null && spotNodes.isSpot(info);
+  }
+}
