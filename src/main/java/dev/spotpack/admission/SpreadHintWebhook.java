@@ -1,5 +1,6 @@
 package dev.spotpack.admission;
 
+import dev.spotpack.policy.spot.PlacementGate;
 import dev.spotpack.policy.spot.SpreadHints;
 import dev.spotpack.protocol.JsonSyntax;
 import io.micrometer.core.instrument.Counter;
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -37,12 +39,22 @@ public final class SpreadHintWebhook {
   public record Reply(int status, JsonNode body) {}
 
   private final SpreadHints hints;
+  private final @Nullable PlacementGate gate;
   private final MeterRegistry registry;
   private final JsonMapper mapper =
       JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   public SpreadHintWebhook(SpreadHints hints, MeterRegistry registry) {
+    this(hints, null, registry);
+  }
+
+  /**
+   * @param gate when set, executors also get {@link PlacementGate#GATE}, which spotpack's
+   *     controller lifts; only where that controller runs (live mode), or they would wait forever
+   */
+  public SpreadHintWebhook(SpreadHints hints, @Nullable PlacementGate gate, MeterRegistry registry) {
     this.hints = hints;
+    this.gate = gate;
     this.registry = registry;
   }
 
@@ -100,24 +112,53 @@ public final class SpreadHintWebhook {
       return "unreadable";
     }
     SpreadHints.Hint hint = hints.forPod(labels, annotations, hasHostnameSpread(pod));
+    ArrayNode patch = JsonNodeFactory.instance.arrayNode();
     if (hint instanceof SpreadHints.Add add) {
-      ArrayNode patch = patch(pod, add);
+      addSpread(patch, pod, add);
+      LOG.debug("webhook: {}: {}", name, add.explanation());
+    }
+    if (gate != null && gate.applies(labels, annotations) && canGate(pod)) {
+      addGate(patch, pod);
+    }
+    if (!patch.isEmpty()) {
       response.put("patchType", "JSONPatch");
       response.put("patch", Base64.getEncoder().encodeToString(write(patch)));
-      LOG.debug("webhook: {}: {}", name, add.explanation());
-      return "patched";
     }
-    SpreadHints.Skip skip = (SpreadHints.Skip) hint;
-    if (skip.warn()) {
+    if (hint instanceof SpreadHints.Skip skip && skip.warn()) {
       response.putArray("warnings").add(skip.reason());
       LOG.info("webhook: {} admitted without a spread hint: {}", name, skip.reason());
       return "warned";
     }
-    return "skipped";
+    return patch.isEmpty() ? "skipped" : "patched";
   }
 
-  /** A JSON Patch (RFC 6902) adding the constraint and the annotation that explains it. */
-  private static ArrayNode patch(JsonNode pod, SpreadHints.Add add) {
+  /**
+   * A pod bound at creation cannot carry a gate (the API server refuses it), and one that already
+   * carries ours (a re-invocation) needs no second.
+   */
+  private static boolean canGate(JsonNode pod) {
+    if (!text(pod.path("spec").path("nodeName")).isEmpty()) {
+      return false;
+    }
+    for (JsonNode g : pod.path("spec").path("schedulingGates")) {
+      if (PlacementGate.GATE.equals(text(g.path("name")))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void addGate(ArrayNode patch, JsonNode pod) {
+    ObjectNode gateEntry = JsonNodeFactory.instance.objectNode().put("name", PlacementGate.GATE);
+    if (pod.path("spec").path("schedulingGates").isArray()) {
+      patch.addObject().put("op", "add").put("path", "/spec/schedulingGates/-").set("value", gateEntry);
+    } else {
+      patch.addObject().put("op", "add").put("path", "/spec/schedulingGates").putArray("value").add(gateEntry);
+    }
+  }
+
+  /** JSON Patch (RFC 6902) operations adding the constraint and the annotation that explains it. */
+  private static void addSpread(ArrayNode patch, JsonNode pod, SpreadHints.Add add) {
     ObjectNode constraint = JsonNodeFactory.instance.objectNode();
     constraint.put("maxSkew", add.maxSkew());
     constraint.put("topologyKey", SpreadHints.HOSTNAME);
@@ -125,7 +166,6 @@ public final class SpreadHintWebhook {
     ObjectNode matchLabels = constraint.putObject("labelSelector").putObject("matchLabels");
     add.matchLabels().forEach(matchLabels::put);
 
-    ArrayNode patch = JsonNodeFactory.instance.arrayNode();
     JsonNode existing = pod.path("spec").path("topologySpreadConstraints");
     if (existing.isArray()) {
       patch.addObject().put("op", "add").put("path", "/spec/topologySpreadConstraints/-").set("value", constraint);
@@ -137,7 +177,6 @@ public final class SpreadHintWebhook {
     patch.addObject().put("op", "add")
         .put("path", "/metadata/annotations/" + HINT_ANNOTATION.replace("~", "~0").replace("/", "~1"))
         .put("value", add.explanation());
-    return patch;
   }
 
   /** The string value of a node, or "" when it is absent or not a string. */

@@ -22,12 +22,14 @@ import dev.spotpack.http.ExtenderRoutes;
 import dev.spotpack.http.ManagementRoutes;
 import dev.spotpack.http.WebhookRoutes;
 import dev.spotpack.kube.ClusterFeed;
+import dev.spotpack.kube.GateController;
 import dev.spotpack.kube.FeedMetrics;
 import dev.spotpack.kube.KubeBinder;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.SnapshotFile;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.policy.spot.PlacementGate;
 import dev.spotpack.policy.spot.SpreadHints;
 import dev.spotpack.protocol.ExtenderJson;
 import io.fabric8.kubernetes.client.Config;
@@ -60,6 +62,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -132,6 +136,7 @@ public final class ExtenderApp {
     ClusterSource cluster;
     Binder binder;
     ClusterFeed feed = null;
+    PlacementGate gate = null;
     List<AutoCloseable> closeLast = new ArrayList<>();
     if (options.source() instanceof Source.Live live) {
       ClusterConfig cc = config.cluster();
@@ -145,6 +150,20 @@ public final class ExtenderApp {
       ThreadPoolExecutor bindPool = boundedPool("spotpack-bind", cc.bindThreads(), 1024);
       closeLast.add(bindPool::shutdownNow);
       binder = new KubeBinder(client, state, bindPool, cc.bindTimeout(), registry);
+      ServerConfig.Webhook webhookConfig = config.server().webhook();
+      if (webhookConfig != null && webhookConfig.placementGate()) {
+        gate = new PlacementGate(config.policy().roles(), config.policy().spotNodes(), config.policy().profiles());
+        ScheduledExecutorService gateThread = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "spotpack-gate");
+          t.setDaemon(true);
+          return t;
+        });
+        GateController controller = new GateController(client, model, state, gate, config.policy().roles(), f::ready,
+            gateThread, registry);
+        feed.podListener(controller);
+        controller.start();
+        closeLast.add(0, controller); // before the client it patches through
+      }
       Gauge.builder("spotpack.assumed.placements", state, s -> s.assumedCount())
           .description("Placements and pods spotpack knows of that the informer has not reported yet")
           .register(registry);
@@ -161,8 +180,9 @@ public final class ExtenderApp {
     ExtenderJson json = new ExtenderJson();
     ExtenderCalls calls = calls(policy, cluster, binder, model, registry, System::nanoTime, java.time.Clock.systemUTC());
     ExtenderRoutes routes = new ExtenderRoutes(calls, config.server().maxRequestBodyBytes());
+    // the gate only where its controller runs: in snapshot mode nothing would ever lift it
     WebhookRoutes webhook = new WebhookRoutes(new SpreadHintWebhook(
-        new SpreadHints(config.policy().roles(), config.policy().profiles()), registry),
+        new SpreadHints(config.policy().roles(), config.policy().profiles()), gate, registry),
         config.server().maxRequestBodyBytes());
     ManagementRoutes management =
         new ManagementRoutes(cluster::ready, registry, new JobReports(policy, cluster, registry), json);

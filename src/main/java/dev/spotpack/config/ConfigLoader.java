@@ -229,12 +229,13 @@ public final class ConfigLoader {
     ServerConfig.Webhook webhook = null;
     JsonNode w = server.get("webhook");
     if (w != null && r.object(w, "server.webhook")) {
-      r.onlyKeys(w, "server.webhook.", Set.of("port", "certFile", "keyFile", "clientCaFile"));
+      r.onlyKeys(w, "server.webhook.", Set.of("port", "certFile", "keyFile", "clientCaFile", "placementGate"));
       if (w.get("port") == null) {
         r.problem("server.webhook.port", "is required: the HTTPS port the API server calls the webhook on");
       }
       long port = r.integer(w.get("port"), "server.webhook.port", 0, 0, 65535);
-      webhook = new ServerConfig.Webhook((int) port, readTls(r, w, "server.webhook"));
+      boolean gate = r.bool(w.get("placementGate"), "server.webhook.placementGate", true);
+      webhook = new ServerConfig.Webhook((int) port, readTls(r, w, "server.webhook"), gate);
     }
     return new ServerConfig(max, tls, webhook);
   }

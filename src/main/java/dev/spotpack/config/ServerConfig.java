@@ -30,6 +30,13 @@ public record ServerConfig(long maxRequestBodyBytes, @Nullable Tls tls, @Nullabl
    * optional here; it is a port of its own so that the extender port can stay plain on localhost.
    *
    * @param port 0 picks a free port (tests)
+   * @param placementGate whether executors also get spotpack's placement gate, lifted by spotpack
+   *     with the node affinity that lets autoscalers see the spot share and pool caps (live mode
+   *     only; default true)
    */
-  public record Webhook(int port, Tls tls) {}
+  public record Webhook(int port, Tls tls, boolean placementGate) {
+    public Webhook(int port, Tls tls) {
+      this(port, tls, true);
+    }
+  }
 }

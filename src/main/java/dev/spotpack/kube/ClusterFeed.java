@@ -61,6 +61,30 @@ public final class ClusterFeed implements AutoCloseable {
   private volatile boolean stopped;
   private volatile boolean closing;
 
+  /** What else follows pod events besides {@link ClusterState}; called on the informer's thread. */
+  public interface PodListener {
+    PodListener NONE = new PodListener() {
+      @Override
+      public void upserted(Pod pod) {}
+
+      @Override
+      public void deleted(Pod pod) {}
+    };
+
+    /** The pod was added or changed, and is not finished. */
+    void upserted(Pod pod);
+
+    /** The pod was deleted or has finished. */
+    void deleted(Pod pod);
+  }
+
+  private volatile PodListener podListener = PodListener.NONE;
+
+  /** Sets the one listener; before {@link #start()}. */
+  public void podListener(PodListener listener) {
+    this.podListener = listener;
+  }
+
   public ClusterFeed(KubernetesClient client, KubeModel model, ClusterState state, FeedMetrics metrics,
       long listPageSize, java.util.function.LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
@@ -156,12 +180,17 @@ public final class ClusterFeed implements AutoCloseable {
   private void applyPod(Pod pod) {
     if (KubeModel.isTerminated(pod)) {
       deletePod(pod);
-    } else {
+      return;
+    }
+    try {
       state.upsertPod(model.toPodInfo(pod));
+    } finally {
+      podListener.upserted(pod); // after the state has it; also for a pod spotpack cannot read
     }
   }
 
   private void deletePod(Pod pod) {
+    podListener.deleted(pod);
     String uid = pod.getMetadata().getUid();
     if (uid != null && !uid.isEmpty()) {
       state.removePod(uid);

@@ -2,8 +2,10 @@ package dev.spotpack.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spotpack.policy.spot.PlacementGate;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.policy.spot.Profiles;
+import dev.spotpack.policy.spot.SpotNodes;
 import dev.spotpack.policy.spot.SpreadHints;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -68,6 +70,61 @@ class SpreadHintWebhookTest {
     } else {
       assertThat(patch).isNull();
     }
+  }
+
+  static SpreadHintWebhook gatedWebhook() {
+    return new SpreadHintWebhook(new SpreadHints(PodRoles.SPARK, Profiles.DEFAULT),
+        new PlacementGate(PodRoles.SPARK, SpotNodes.DEFAULT, Profiles.DEFAULT), new SimpleMeterRegistry());
+  }
+
+  /**
+   * With the placement gate (live mode): the same golden requests; an executor gets the gate after
+   * the spread hint, or alone when it has no hint; anything else is answered as without the gate.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("gateCases")
+  void theGateGoesOnExecutorsWithValidAnnotations(String dir, String wantLastOp) throws IOException {
+    byte[] request = Files.readAllBytes(ROOT.resolve(dir).resolve("request.json"));
+    JsonNode response = gatedWebhook().review(request).body().path("response");
+    JsonNode plain = webhook().review(request).body().path("response");
+    if (wantLastOp.isEmpty()) {
+      assertThat(response).isEqualTo(plain);
+      return;
+    }
+    JsonNode patch = MAPPER.readTree(Base64.getDecoder().decode(response.path("patch").stringValue()));
+    JsonNode last = patch.get(patch.size() - 1);
+    assertThat(MAPPER.writeValueAsString(last)).isEqualTo(wantLastOp);
+    assertThat(response.path("warnings")).isEqualTo(plain.path("warnings"));
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> gateCases() {
+    String newList = "{\"op\":\"add\",\"path\":\"/spec/schedulingGates\",\"value\":[{\"name\":\"spotpack.dev/placement\"}]}";
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("executor-with-size", newList),
+        org.junit.jupiter.params.provider.Arguments.of("executor-with-zone-spread", newList),
+        // no declared size: no spread hint (and its warning), but the gate still applies
+        org.junit.jupiter.params.provider.Arguments.of("executor-without-size", newList),
+        org.junit.jupiter.params.provider.Arguments.of("driver", ""),
+        org.junit.jupiter.params.provider.Arguments.of("annotation-not-a-string", ""),
+        org.junit.jupiter.params.provider.Arguments.of("update-ignored", ""));
+  }
+
+  @Test
+  void theGateIsAppendedToOtherGatesAndNeverPutOnABoundPodOrTwice() throws IOException {
+    ObjectNode review = (ObjectNode) MAPPER.readTree(ROOT.resolve("executor-without-size/request.json").toFile());
+    ObjectNode spec = (ObjectNode) review.path("request").path("object").path("spec");
+    spec.putArray("schedulingGates").addObject().put("name", "example.com/quota");
+    JsonNode patch = MAPPER.readTree(Base64.getDecoder().decode(
+        gatedWebhook().review(MAPPER.writeValueAsBytes(review)).body().path("response").path("patch").stringValue()));
+    assertThat(MAPPER.writeValueAsString(patch)).isEqualTo(
+        "[{\"op\":\"add\",\"path\":\"/spec/schedulingGates/-\",\"value\":{\"name\":\"spotpack.dev/placement\"}}]");
+
+    ((tools.jackson.databind.node.ArrayNode) spec.get("schedulingGates")).addObject().put("name", "spotpack.dev/placement");
+    assertThat(gatedWebhook().review(MAPPER.writeValueAsBytes(review)).body().path("response").has("patch")).isFalse();
+
+    spec.remove("schedulingGates");
+    spec.put("nodeName", "node-1");
+    assertThat(gatedWebhook().review(MAPPER.writeValueAsBytes(review)).body().path("response").has("patch")).isFalse();
   }
 
   /** The response always echoes the request's uid; the API server rejects an answer that does not. */

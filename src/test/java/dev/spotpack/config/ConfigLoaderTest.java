@@ -132,6 +132,9 @@ class ConfigLoaderTest {
                 "server.webhook: needs both certFile and keyFile")),
         new Bad("a webhook port out of range", "server:\n  webhook:\n    port: 70000\n    certFile: /w.crt\n    keyFile: /w.key\n",
             List.of("server.webhook.port: 70000 is invalid: expected a whole number from 0 to 65535")),
+        new Bad("a placement gate that is not a boolean",
+            "server:\n  webhook:\n    port: 8443\n    certFile: /w.crt\n    keyFile: /w.key\n    placementGate: sometimes\n",
+            List.of("server.webhook.placementGate: must be true or false")),
         new Bad("not YAML", "a: [b\n", List.of("not valid YAML: ")));
   }
 

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.testing.TestCertificates;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -141,6 +143,147 @@ class SpreadHintWebhookE2EIT {
     Pod x = client.pods().inNamespace("hint-nosize").withName("x").get();
     assertThat(x.getSpec().getTopologySpreadConstraints()).isEmpty();
     assertThat(x.getMetadata().getAnnotations()).doesNotContainKey("spotpack.dev/spread-hint");
+  }
+
+  /**
+   * A spot pool of {@code type} in {@code zone} fills to the job's pool cap; the executors beyond it
+   * are released from spotpack's gate with a node affinity that excludes that pool (what an
+   * autoscaler simulates), wait, and are placed once a node of another pool is added. BALANCED,
+   * N = 40: node cap C = max(1, floor(0.25 x 40)) = 10, pool cap P = max(10, floor(0.5 x 40)) = 20.
+   * Pool m/z1 has three 16-cpu nodes (room for 30 by the node cap), so the pool cap binds first.
+   */
+  @Test
+  void executorsBeyondThePoolCapAreReleasedExcludingThePoolAndLandInANewOne() {
+    KubernetesClient client = api.client();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("pool").endMetadata().build())
+        .create();
+    for (int i = 1; i <= 3; i++) {
+      node(client, "pool-a-" + i, "pool", Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "spot"));
+    }
+    awaitWebhook(client, "pool");
+    for (int i = 1; i <= 40; i++) {
+      client.pods().inNamespace("pool").resource(executor("p" + i, "job-pool", "pool",
+          Map.of("spotpack.dev/expected-executors", "40"), Map.of("karpenter.sh/capacity-type", "spot"),
+          "spotpack-scheduler")).create();
+    }
+    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250)).until(() -> bound(client, "pool").size() == 20
+        && client.pods().inNamespace("pool").list().getItems().stream().noneMatch(SpreadHintWebhookE2EIT::gated));
+    assertThat(perNode(client, "pool").values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(10));
+    List<Pod> waiting = client.pods().inNamespace("pool").list().getItems().stream()
+        .filter(p -> p.getSpec().getNodeName() == null).toList();
+    assertThat(waiting).hasSize(20).allSatisfy(p -> {
+      // what an autoscaler reads: no node of pool m/z1 (and no non-spot node, by the pod's own selector)
+      List<NodeSelectorTerm> terms = p.getSpec().getAffinity().getNodeAffinity()
+          .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+      assertThat(terms.get(0).getMatchExpressions()).extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
+          .containsExactly(TYPE + " In [m]", ZONE + " NotIn [z1]");
+      assertThat(terms.get(1).getMatchExpressions()).extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
+          .containsExactly(TYPE + " NotIn [m]");
+      assertThat(p.getMetadata().getAnnotations().get("spotpack.dev/placement-hint")).contains("spot pools excluded: m/z1");
+    });
+
+    // what an autoscaler does for them: nodes of another pool (the same type in another zone)
+    node(client, "pool-b-1", "pool", Map.of(TYPE, "m", ZONE, "z2", "karpenter.sh/capacity-type", "spot"));
+    node(client, "pool-b-2", "pool", Map.of(TYPE, "m", ZONE, "z2", "karpenter.sh/capacity-type", "spot"));
+    apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250)).until(() -> bound(client, "pool").size() == 40);
+    Map<String, Integer> perPool = new HashMap<>();
+    perNode(client, "pool").forEach((node, count) -> perPool.merge(node.startsWith("pool-a") ? "m/z1" : "m/z2", count,
+        Integer::sum));
+    assertThat(perPool).isEqualTo(Map.of("m/z1", 20, "m/z2", 20));
+    assertThat(perNode(client, "pool").values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(10));
+  }
+
+  /**
+   * Spot share s = 0.5 of N = 8: ceil(0.5 x 8) = 4 executors may use spot; the other four are
+   * released pinned off spot (a NotIn per spot label), so an autoscaler launches on-demand capacity
+   * for them, and they run on the on-demand node. Node cap max(1, floor(0.25 x 8)) = 2.
+   */
+  @Test
+  void executorsBeyondTheSpotShareArePinnedOffSpot() {
+    KubernetesClient client = api.client();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("share").endMetadata().build())
+        .create();
+    node(client, "share-spot-1", "share", Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "spot"));
+    node(client, "share-spot-2", "share", Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "spot"));
+    node(client, "share-od-1", "share", Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "on-demand"));
+    awaitWebhook(client, "share");
+    for (int i = 1; i <= 8; i++) {
+      // as docs/karpenter.md's executor template: spot preferred, not required
+      Pod p = executor("s" + i, "job-share", "share",
+          Map.of("spotpack.dev/expected-executors", "8", "spotpack.dev/max-spot-share", "0.5"), Map.of(),
+          "spotpack-scheduler");
+      p.getSpec().setAffinity(new AffinityBuilder().withNewNodeAffinity()
+          .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(100).withNewPreference()
+          .addNewMatchExpression().withKey("karpenter.sh/capacity-type").withOperator("In").withValues("spot")
+          .endMatchExpression().endPreference().endPreferredDuringSchedulingIgnoredDuringExecution()
+          .endNodeAffinity().build());
+      client.pods().inNamespace("share").resource(p).create();
+    }
+    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250)).until(() -> bound(client, "share").size() == 8);
+    Map<String, Integer> perNode = perNode(client, "share");
+    assertThat(perNode.getOrDefault("share-spot-1", 0) + perNode.getOrDefault("share-spot-2", 0)).isEqualTo(4);
+    assertThat(perNode.get("share-od-1")).isEqualTo(4);
+    for (Pod p : bound(client, "share")) {
+      boolean pinned = p.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+          != null;
+      assertThat(p.getSpec().getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+          .as("the pod's own preference is kept").hasSize(1);
+      assertThat(pinned).as(p.getMetadata().getName()).isEqualTo(p.getSpec().getNodeName().equals("share-od-1"));
+    }
+  }
+
+  static boolean gated(Pod p) {
+    return p.getSpec().getSchedulingGates() != null && !p.getSpec().getSchedulingGates().isEmpty();
+  }
+
+  /** The API server may take a moment to pick up the new webhook configuration. */
+  static void awaitWebhook(KubernetesClient client, String namespace) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+      Pod probe = client.pods().inNamespace(namespace).resource(executor("probe", "job-probe", namespace,
+          Map.of("spotpack.dev/expected-executors", "40"), Map.of(), "not-scheduled")).create();
+      client.pods().inNamespace(namespace).withName("probe").withGracePeriod(0).delete();
+      return !probe.getSpec().getTopologySpreadConstraints().isEmpty();
+    });
+    apiPoll(Duration.ofSeconds(30), Duration.ofMillis(200)).until(() ->
+        client.pods().inNamespace(namespace).withName("probe").get() == null);
+  }
+
+  static final String TYPE = "node.kubernetes.io/instance-type";
+  static final String ZONE = "topology.kubernetes.io/zone";
+
+  static Pod executor(String name, String job, String scenario, Map<String, String> annotations,
+      Map<String, String> selector, String scheduler) {
+    Map<String, String> nodeSelector = new HashMap<>(selector);
+    nodeSelector.put("e2e-scenario", scenario);
+    return new PodBuilder().withNewMetadata().withName(name)
+        .withLabels(Map.of("spark-app-selector", job, "spark-role", "executor"))
+        .withAnnotations(annotations).endMetadata()
+        .withNewSpec().withSchedulerName(scheduler).withTerminationGracePeriodSeconds(0L)
+        .withNodeSelector(nodeSelector)
+        .addNewContainer().withName("c").withImage("x").withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"))).endResources().endContainer()
+        .endSpec().build();
+  }
+
+  static List<Pod> bound(KubernetesClient client, String namespace) {
+    return client.pods().inNamespace(namespace).list().getItems().stream()
+        .filter(p -> p.getSpec().getNodeName() != null).toList();
+  }
+
+  static Map<String, Integer> perNode(KubernetesClient client, String namespace) {
+    Map<String, Integer> perNode = new HashMap<>();
+    bound(client, namespace).forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1, Integer::sum));
+    return perNode;
+  }
+
+  static void node(KubernetesClient client, String name, String scenario, Map<String, String> extraLabels) {
+    Map<String, String> labels = new HashMap<>(extraLabels);
+    labels.put("e2e-scenario", scenario);
+    labels.put("kubernetes.io/hostname", name);
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"),
+            "pods", new Quantity("110")))
+        .endStatus().build()).create();
   }
 
   static Pod executor(String name, Map<String, String> annotations, String scheduler) {

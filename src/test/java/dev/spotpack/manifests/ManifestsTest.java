@@ -45,6 +45,10 @@ class ManifestsTest {
     assertThat(Files.readString(Path.of("manifests/webhook/deployment-patch.yaml")))
         .contains("mountPath: /etc/spotpack/webhook-tls", "containerPort: 8443", "secretName: spotpack-webhook-tls");
     assertThat(Files.readString(Path.of("manifests/webhook/certificate.yaml"))).contains("secretName: spotpack-webhook-tls");
+    // the placement gate is on by default, and its controller may patch pods (nothing else is added)
+    assertThat(config.server().webhook().placementGate()).isTrue();
+    assertThat(Files.readString(Path.of("manifests/webhook/webhook.yaml")))
+        .contains("name: spotpack-placement-gate\nrules:\n- apiGroups: [\"\"]\n  resources: [pods]\n  verbs: [patch]\n");
   }
 
   private static List<ConfigMap> configMaps() throws Exception {

@@ -83,6 +83,15 @@ public final class PlacementGate {
   }
 
   /**
+   * Whether the webhook should gate this pod at creation: an active executor of a job whose
+   * annotations are valid (a bad one is reported by the filter, which a gate would only delay).
+   */
+  public boolean applies(Map<String, String> labels, Map<String, String> podAnnotations) {
+    return roles.jobOf(labels).isPresent() && roles.isActiveExecutor(labels)
+        && annotations.read(podAnnotations) instanceof SpotAnnotations.Valid;
+  }
+
+  /**
    * @param inFlightSpot the job's executors released for spot by this gate and not yet bound
    * @param hasOwnRequiredTerms whether the pod already carries required node affinity terms: an
    *     update may then only add expressions to them, so the hint must be a single term

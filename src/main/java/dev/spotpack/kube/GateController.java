@@ -1,0 +1,324 @@
+package dev.spotpack.kube;
+
+import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.policy.model.ClusterView;
+import dev.spotpack.policy.model.JobExecutors;
+import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.policy.spot.PlacementGate;
+import dev.spotpack.policy.spot.PodRoles;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.NodeSelector;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSchedulingGate;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/*
+ * Design note.
+ *
+ * The webhook puts PlacementGate.GATE on executors as they are created; this controller lifts it.
+ * It follows the pod informer (ClusterFeed hands it every pod event), keeps the gated executors it
+ * has seen, and in a pass on one thread decides each of them in creation order with PlacementGate
+ * over the same ClusterState snapshot the filter reads. A release is one JSON merge patch that
+ * removes the gate, adds the required node affinity and an annotation with the arithmetic, and
+ * carries the resourceVersion it was decided on: a pod changed meanwhile answers 409 and is
+ * decided again in the next pass.
+ *
+ * In flight: the executors of a job that are pending and not gated, except those this controller
+ * pinned off spot. An executor released a moment ago may still look gated in the informer; it is
+ * remembered as released until the informer shows it bound or it is deleted. A pending executor
+ * nobody gated (created while the webhook was down) counts as in flight too: that can only hold
+ * others back, never let a cap be passed. After a restart, executors pinned off spot before it
+ * count as in flight until bound, for the same reason.
+ *
+ * Passes run after pod events (coalesced) and every PERIOD, and only while the feed is ready: a
+ * decision over a partial view could pass a cap.
+ */
+
+/**
+ * Lifts spotpack's scheduling gate from executors with the node affinity {@link PlacementGate}
+ * decides, so that autoscalers see the spot share and the pool caps.
+ *
+ * <p>Thread-safe: events may come from any thread; passes run on the injected executor.
+ */
+public final class GateController implements ClusterFeed.PodListener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GateController.class);
+  /** The annotation that explains a release, for {@code kubectl describe}. */
+  public static final String HINT_ANNOTATION = "spotpack.dev/placement-hint";
+  static final long PERIOD_MILLIS = 1000;
+
+  /** A gated executor as last seen, with what a patch needs of it. */
+  private record Gated(@Nullable PodInfo info, Pod pod, long seenOrder) {}
+
+  private final KubernetesClient client;
+  private final KubeModel model;
+  private final ClusterState state;
+  private final PlacementGate gate;
+  private final PodRoles roles;
+  private final BooleanSupplier ready;
+  private final ScheduledExecutorService executor;
+  private final JsonMapper mapper = JsonMapper.builder().build();
+  private final Map<String, Gated> gated = new ConcurrentHashMap<>();
+  /** uid to whether it was released for spot; kept until the informer shows it bound or gone. */
+  private final Map<String, Boolean> released = new ConcurrentHashMap<>();
+  private final AtomicBoolean passQueued = new AtomicBoolean();
+  private final Counter releasedSpot;
+  private final Counter releasedOffSpot;
+  private final Counter patchErrors;
+  private long order;
+
+  public GateController(KubernetesClient client, KubeModel model, ClusterState state, PlacementGate gate,
+      PodRoles roles, BooleanSupplier ready, ScheduledExecutorService executor, MeterRegistry registry) {
+    this.client = client;
+    this.model = model;
+    this.state = state;
+    this.gate = gate;
+    this.roles = roles;
+    this.ready = ready;
+    this.executor = executor;
+    this.releasedSpot = releases(registry, "spot");
+    this.releasedOffSpot = releases(registry, "off_spot");
+    this.patchErrors = Counter.builder("spotpack.gate.patch.errors")
+        .description("Gate releases the API server refused for another reason than a conflict (retried)")
+        .register(registry);
+    Gauge.builder("spotpack.gated.executors", gated, Map::size)
+        .description("Executors held by spotpack's placement gate")
+        .register(registry);
+  }
+
+  private static Counter releases(MeterRegistry registry, String kind) {
+    return Counter.builder("spotpack.gate.releases")
+        .description("Executors whose placement gate spotpack lifted, by what they may use")
+        .tag("placement", kind)
+        .register(registry);
+  }
+
+  /** Starts the periodic pass. */
+  public void start() {
+    executor.scheduleWithFixedDelay(this::passSafely, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void upserted(Pod pod) {
+    String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
+    if (uid == null || uid.isEmpty()) {
+      return;
+    }
+    boolean hasGate = hasGate(pod);
+    boolean bound = pod.getSpec() != null && pod.getSpec().getNodeName() != null
+        && !pod.getSpec().getNodeName().isEmpty();
+    if (bound) {
+      released.remove(uid);
+    }
+    if (hasGate && !released.containsKey(uid)) {
+      PodInfo info;
+      try {
+        info = model.toPodInfo(pod);
+      } catch (KubeModelException e) {
+        info = null; // the filter reports it; a pod spotpack cannot read is released as it is
+      }
+      Gated previous = gated.get(uid);
+      long seen = previous != null ? previous.seenOrder() : nextOrder();
+      gated.put(uid, new Gated(info, pod, seen));
+      queuePass();
+    } else if (gated.remove(uid) != null || hasGate) {
+      queuePass();
+    }
+  }
+
+  @Override
+  public void deleted(Pod pod) {
+    String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
+    if (uid != null) {
+      gated.remove(uid);
+      released.remove(uid);
+      queuePass(); // an executor gone may let a held one go
+    }
+  }
+
+  private synchronized long nextOrder() {
+    return order++;
+  }
+
+  private void queuePass() {
+    if (!gated.isEmpty() && passQueued.compareAndSet(false, true)) {
+      executor.execute(() -> {
+        passQueued.set(false);
+        passSafely();
+      });
+    }
+  }
+
+  private void passSafely() {
+    try {
+      pass();
+    } catch (RuntimeException e) {
+      LOG.error("placement gate pass failed; retried in {} ms", PERIOD_MILLIS, e);
+    }
+  }
+
+  /** Decides every gated executor once, oldest first. Runs on the controller's thread only. */
+  void pass() {
+    if (gated.isEmpty() || !ready.getAsBoolean()) {
+      return;
+    }
+    ClusterView view = state.snapshot();
+    List<Map.Entry<String, Gated>> queue = new ArrayList<>(gated.entrySet());
+    queue.sort(Comparator.comparingLong(e -> e.getValue().seenOrder()));
+    Map<String, Integer> inFlight = new HashMap<>();
+    for (Map.Entry<String, Gated> e : queue) {
+      String uid = e.getKey();
+      Gated g = e.getValue();
+      if (g.info() == null) {
+        release(uid, g, new PlacementGate.Release(List.of(), true, "pod unreadable by spotpack"));
+        continue;
+      }
+      String job = roles.jobOf(g.info().labels()).orElse("");
+      int flying = inFlight.computeIfAbsent(job, j -> j.isEmpty() ? 0 : inFlightSpot(view.job(j)));
+      PlacementGate.Decision d = gate.decide(g.info(), view, flying, hasOwnRequiredTerms(g.pod()));
+      if (d instanceof PlacementGate.Release r) {
+        if (release(uid, g, r) && r.spot()) {
+          inFlight.put(job, flying + 1);
+        }
+      } else {
+        LOG.debug("{} stays gated: {}", g.info().key(), ((PlacementGate.Hold) d).reason());
+      }
+    }
+  }
+
+  /** Pending, not gated by us, not pinned off spot by us; released but still shown gated: counted. */
+  private int inFlightSpot(JobExecutors executors) {
+    int n = 0;
+    for (String uid : executors.pendingExecutorUids()) {
+      Boolean spot = released.get(uid);
+      if (spot != null ? spot : !gated.containsKey(uid)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Sends the release; true when the API server took it. */
+  private boolean release(String uid, Gated g, PlacementGate.Release r) {
+    Pod pod = g.pod();
+    String namespace = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    try {
+      client.pods().inNamespace(namespace).withName(name)
+          .patch(PatchContext.of(PatchType.JSON_MERGE), mapper.writeValueAsString(patch(pod, r)));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        gated.remove(uid);
+      } else if (e.getCode() != 409) {
+        patchErrors.increment();
+        LOG.warn("could not lift the placement gate of {}/{}: {} (retried)", namespace, name, e.getMessage());
+      }
+      return false;
+    }
+    released.put(uid, r.spot());
+    gated.remove(uid);
+    (r.spot() ? releasedSpot : releasedOffSpot).increment();
+    LOG.debug("{}/{} released: {}", namespace, name, r.explanation());
+    return true;
+  }
+
+  /**
+   * A JSON merge patch (RFC 7386): the gate list without ours, the required node affinity (ours
+   * alone, or our single term's expressions added to each of the pod's own terms: all an update of
+   * a gated pod may do), the explanation, and the resourceVersion decided on.
+   */
+  ObjectNode patch(Pod pod, PlacementGate.Release r) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    ObjectNode meta = root.putObject("metadata");
+    meta.put("resourceVersion", pod.getMetadata().getResourceVersion());
+    meta.putObject("annotations").put(HINT_ANNOTATION, r.explanation());
+    ObjectNode spec = root.putObject("spec");
+    ArrayNode gates = spec.putArray("schedulingGates");
+    for (PodSchedulingGate g : pod.getSpec().getSchedulingGates()) {
+      if (!PlacementGate.GATE.equals(g.getName())) {
+        gates.addObject().put("name", g.getName());
+      }
+    }
+    if (r.terms().isEmpty()) {
+      return root;
+    }
+    ArrayNode terms = spec.putObject("affinity").putObject("nodeAffinity")
+        .putObject("requiredDuringSchedulingIgnoredDuringExecution").putArray("nodeSelectorTerms");
+    List<NodeSelectorTerm> own = ownRequiredTerms(pod);
+    if (own.isEmpty()) {
+      r.terms().forEach(t -> terms.add(term(List.of(), t)));
+    } else {
+      for (NodeSelectorTerm t : own) {
+        JsonNode existing = mapper.readTree(client.getKubernetesSerialization().asJson(t));
+        terms.add(term(List.of(existing), r.terms().get(0)));
+      }
+    }
+    return root;
+  }
+
+  private static ObjectNode term(List<JsonNode> existing, PlacementGate.Term ours) {
+    ObjectNode term = existing.isEmpty() ? JsonNodeFactory.instance.objectNode() : (ObjectNode) existing.get(0).deepCopy();
+    ArrayNode expressions = term.has("matchExpressions") && term.get("matchExpressions").isArray()
+        ? (ArrayNode) term.get("matchExpressions") : term.putArray("matchExpressions");
+    for (PlacementGate.Requirement req : ours.requirements()) {
+      ObjectNode e = expressions.addObject();
+      e.put("key", req.key());
+      e.put("operator", req.operator());
+      ArrayNode values = e.putArray("values");
+      req.values().forEach(values::add);
+    }
+    return term;
+  }
+
+  static boolean hasGate(Pod pod) {
+    if (pod.getSpec() == null || pod.getSpec().getSchedulingGates() == null) {
+      return false;
+    }
+    for (PodSchedulingGate g : pod.getSpec().getSchedulingGates()) {
+      if (PlacementGate.GATE.equals(g.getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasOwnRequiredTerms(Pod pod) {
+    return !ownRequiredTerms(pod).isEmpty();
+  }
+
+  private static List<NodeSelectorTerm> ownRequiredTerms(Pod pod) {
+    Affinity affinity = pod.getSpec() == null ? null : pod.getSpec().getAffinity();
+    @Nullable NodeSelector required = affinity == null || affinity.getNodeAffinity() == null ? null
+        : affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+    return required == null || required.getNodeSelectorTerms() == null ? List.of() : required.getNodeSelectorTerms();
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
