@@ -150,20 +150,15 @@ public final class ExtenderApp {
       ThreadPoolExecutor bindPool = boundedPool("spotpack-bind", cc.bindThreads(), 1024);
       closeLast.add(bindPool::shutdownNow);
       binder = new KubeBinder(client, state, bindPool, cc.bindTimeout(), registry);
+      // the controller runs in every live deployment, so that executors gated before the webhook's
+      // gate was turned off are still released; the webhook gates only when configured to
+      PlacementGate placementGate =
+          new PlacementGate(config.policy().roles(), config.policy().spotNodes(), config.policy().profiles());
       ServerConfig.Webhook webhookConfig = config.server().webhook();
       if (webhookConfig != null && webhookConfig.placementGate()) {
-        gate = new PlacementGate(config.policy().roles(), config.policy().spotNodes(), config.policy().profiles());
-        ScheduledExecutorService gateThread = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "spotpack-gate");
-          t.setDaemon(true);
-          return t;
-        });
-        GateController controller = new GateController(client, model, state, gate, config.policy().roles(), f::ready,
-            gateThread, registry);
-        feed.podListener(controller);
-        controller.start();
-        closeLast.add(0, controller); // before the client it patches through
+        gate = placementGate;
       }
+      closeLast.add(0, gateController(client, model, state, placementGate, config, f, registry)); // before the client
       Gauge.builder("spotpack.assumed.placements", state, s -> s.assumedCount())
           .description("Placements and pods spotpack knows of that the informer has not reported yet")
           .register(registry);
@@ -187,6 +182,21 @@ public final class ExtenderApp {
     ManagementRoutes management =
         new ManagementRoutes(cluster::ready, registry, new JobReports(policy, cluster, registry), json);
     return new ExtenderApp(options, config, cluster, routes, management, webhook, feed, closeLast);
+  }
+
+  /** Starts the controller that lifts the placement gate, following the feed's pod events. */
+  private static GateController gateController(KubernetesClient client, KubeModel model, ClusterState state,
+      PlacementGate gate, SpotpackConfig config, ClusterFeed feed, MeterRegistry registry) {
+    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "spotpack-gate");
+      t.setDaemon(true);
+      return t;
+    });
+    GateController controller =
+        new GateController(client, model, state, gate, config.policy().roles(), feed::ready, thread, registry);
+    feed.podListener(controller);
+    controller.start();
+    return controller;
   }
 
   /** The verbs, wired; also what golden and HTTP tests run. */

@@ -83,8 +83,8 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
   private final ScheduledExecutorService executor;
   private final JsonMapper mapper = JsonMapper.builder().build();
   private final Map<String, Gated> gated = new ConcurrentHashMap<>();
-  /** uid to whether it was released for spot; kept until the informer shows it bound or gone. */
-  private final Map<String, Boolean> released = new ConcurrentHashMap<>();
+  /** uid to how it was released; kept until the informer shows it bound or gone. */
+  private final Map<String, PlacementGate.Release> released = new ConcurrentHashMap<>();
   private final AtomicBoolean passQueued = new AtomicBoolean();
   private final Counter releasedSpot;
   private final Counter releasedOffSpot;
@@ -189,7 +189,7 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
     ClusterView view = state.snapshot();
     List<Map.Entry<String, Gated>> queue = new ArrayList<>(gated.entrySet());
     queue.sort(Comparator.comparingLong(e -> e.getValue().seenOrder()));
-    Map<String, Integer> inFlight = new HashMap<>();
+    Map<String, PlacementGate.InFlight> inFlight = new HashMap<>();
     for (Map.Entry<String, Gated> e : queue) {
       String uid = e.getKey();
       Gated g = e.getValue();
@@ -198,11 +198,12 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
         continue;
       }
       String job = roles.jobOf(g.info().labels()).orElse("");
-      int flying = inFlight.computeIfAbsent(job, j -> j.isEmpty() ? 0 : inFlightSpot(view.job(j)));
+      PlacementGate.InFlight flying =
+          inFlight.computeIfAbsent(job, j -> j.isEmpty() ? PlacementGate.InFlight.NONE : inFlight(view.job(j)));
       PlacementGate.Decision d = gate.decide(g.info(), view, flying, hasOwnRequiredTerms(g.pod()));
       if (d instanceof PlacementGate.Release r) {
-        if (release(uid, g, r) && r.spot()) {
-          inFlight.put(job, flying + 1);
+        if (release(uid, g, r)) {
+          inFlight.put(job, flying.plus(r));
         }
       } else {
         LOG.debug("{} stays gated: {}", g.info().key(), ((PlacementGate.Hold) d).reason());
@@ -210,17 +211,25 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
     }
   }
 
-  /** Pending, not gated by us, not pinned off spot by us; released but still shown gated: counted. */
-  private int inFlightSpot(JobExecutors executors) {
-    int n = 0;
+  /**
+   * Pending and not gated by us: released by us for spot (with the pools we excluded), or never
+   * gated (anywhere). Released but still shown gated by the informer: counted, as released.
+   */
+  private PlacementGate.InFlight inFlight(JobExecutors executors) {
+    PlacementGate.InFlight flying = PlacementGate.InFlight.NONE;
     for (String uid : executors.pendingExecutorUids()) {
-      Boolean spot = released.get(uid);
-      if (spot != null ? spot : !gated.containsKey(uid)) {
-        n++;
+      PlacementGate.Release r = released.get(uid);
+      if (r != null) {
+        flying = flying.plus(r);
+      } else if (!gated.containsKey(uid)) {
+        flying = flying.plus(UNKNOWN);
       }
     }
-    return n;
+    return flying;
   }
+
+  /** How a pending executor nobody gated counts: for spot, in every pool. */
+  private static final PlacementGate.Release UNKNOWN = new PlacementGate.Release(List.of(), true, "");
 
   /** Sends the release; true when the API server took it. */
   private boolean release(String uid, Gated g, PlacementGate.Release r) {
@@ -235,15 +244,23 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
         gated.remove(uid);
       } else if (e.getCode() != 409) {
         patchErrors.increment();
-        LOG.warn("could not lift the placement gate of {}/{}: {} (retried)", namespace, name, e.getMessage());
+        LOG.warn("could not lift the placement gate of {}/{}: {} (retried)", namespace, name, reason(e));
       }
       return false;
     }
-    released.put(uid, r.spot());
+    released.put(uid, r);
     gated.remove(uid);
     (r.spot() ? releasedSpot : releasedOffSpot).increment();
     LOG.debug("{}/{} released: {}", namespace, name, r.explanation());
     return true;
+  }
+
+  /** The API server's own message (fabric8's exception message names only the operation), or the cause. */
+  private static String reason(KubernetesClientException e) {
+    if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+      return e.getCode() + " " + e.getStatus().getMessage();
+    }
+    return e.getCause() != null ? e.getCause().toString() : e.getMessage();
   }
 
   /**

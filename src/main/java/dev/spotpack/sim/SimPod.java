@@ -23,6 +23,8 @@ final class SimPod {
   PodInfo info;
   /** Held by spotpack's placement gate: neither kube-scheduler nor an autoscaler considers it. */
   boolean gated;
+  /** How spotpack lifted its gate, or null (never gated, or still gated). */
+  PlacementGate.@Nullable Release release;
   /** A required node affinity spotpack added when it lifted the gate, keeping it off spot nodes. */
   boolean pinnedOffSpot;
   /** The required node affinity terms spotpack added when it lifted the gate (none: any node). */

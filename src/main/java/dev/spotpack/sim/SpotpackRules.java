@@ -63,32 +63,31 @@ final class SpotpackRules implements SpotRules {
       return;
     }
     ClusterView view = state.snapshot();
-    Map<SimJob, Integer> inFlight = new HashMap<>();
+    Map<SimJob, PlacementGate.InFlight> inFlight = new HashMap<>();
     for (SimPod pod : pending) {
       if (!pod.gated) {
         continue;
       }
-      int flying = inFlight.computeIfAbsent(pod.job, SpotpackRules::releasedForSpot);
+      PlacementGate.InFlight flying = inFlight.computeIfAbsent(pod.job, SpotpackRules::releasedForSpot);
       PlacementGate.Decision d = gate.decide(pod.info, view, flying, false);
       if (d instanceof PlacementGate.Release r) {
         pod.gated = false;
+        pod.release = r;
         pod.affinity = r.terms();
         pod.pinnedOffSpot = !r.spot();
-        if (r.spot()) {
-          inFlight.put(pod.job, flying + 1);
-        }
+        inFlight.put(pod.job, flying.plus(r));
       }
     }
   }
 
-  private static int releasedForSpot(SimJob job) {
-    int n = 0;
+  private static PlacementGate.InFlight releasedForSpot(SimJob job) {
+    PlacementGate.InFlight flying = PlacementGate.InFlight.NONE;
     for (SimPod e : job.executors) {
-      if (e.node == null && !e.gated && !e.pinnedOffSpot) {
-        n++;
+      if (e.node == null && !e.gated && e.release != null) {
+        flying = flying.plus(e.release);
       }
     }
-    return n;
+    return flying;
   }
 
   @Override

@@ -273,7 +273,8 @@ abstract class SchedulingScenarios {
         }
       }
     }
-    // namespace 1, rbac 8, configmaps 2, deployment + PDB + Service 3, webhook Service + configuration 2
-    assertThat(objects).isEqualTo(16);
+    // namespace 1, rbac 8, configmaps 2, deployment + PDB + Service 3, webhook Service + configuration
+    // + the placement gate's ClusterRole and binding 4
+    assertThat(objects).isEqualTo(18);
   }
 }

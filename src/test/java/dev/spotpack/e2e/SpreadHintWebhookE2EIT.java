@@ -166,12 +166,25 @@ class SpreadHintWebhookE2EIT {
           Map.of("spotpack.dev/expected-executors", "40"), Map.of("karpenter.sh/capacity-type", "spot"),
           "spotpack-scheduler")).create();
     }
-    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250)).until(() -> bound(client, "pool").size() == 20
-        && client.pods().inNamespace("pool").list().getItems().stream().noneMatch(SpreadHintWebhookE2EIT::gated));
+    // Steady once every released executor still waiting has pool m/z1 excluded: those released
+    // without the exclusion always find room in it (spotpack counts everything in flight against
+    // the pool), so they are bound. The gate may exclude the pool before it is full (it counts
+    // executors in flight as if all could land there), so fewer than 20 may be bound in it; and at
+    // most P = 20 are in flight at once, so the rest stay gated.
+    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250)).until(() -> {
+      List<Pod> pods = client.pods().inNamespace("pool").list().getItems();
+      List<Pod> waiting = pods.stream().filter(p -> !gated(p) && p.getSpec().getNodeName() == null).toList();
+      int bound = (int) pods.stream().filter(p -> p.getSpec().getNodeName() != null).count();
+      return bound > 0 && waiting.size() == Math.min(20, 40 - bound)
+          && waiting.stream().allMatch(SpreadHintWebhookE2EIT::excludesPoolA);
+    });
+    int inPoolA = bound(client, "pool").size();
+    assertThat(inPoolA).isBetween(1, 20);
+    assertThat(perNode(client, "pool").keySet()).allSatisfy(node -> assertThat(node).startsWith("pool-a"));
     assertThat(perNode(client, "pool").values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(10));
     List<Pod> waiting = client.pods().inNamespace("pool").list().getItems().stream()
-        .filter(p -> p.getSpec().getNodeName() == null).toList();
-    assertThat(waiting).hasSize(20).allSatisfy(p -> {
+        .filter(p -> !gated(p) && p.getSpec().getNodeName() == null).toList();
+    assertThat(waiting).isNotEmpty().allSatisfy(p -> {
       // what an autoscaler reads: no node of pool m/z1 (and no non-spot node, by the pod's own selector)
       List<NodeSelectorTerm> terms = p.getSpec().getAffinity().getNodeAffinity()
           .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
@@ -179,7 +192,6 @@ class SpreadHintWebhookE2EIT {
           .containsExactly(TYPE + " In [m]", ZONE + " NotIn [z1]");
       assertThat(terms.get(1).getMatchExpressions()).extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
           .containsExactly(TYPE + " NotIn [m]");
-      assertThat(p.getMetadata().getAnnotations().get("spotpack.dev/placement-hint")).contains("spot pools excluded: m/z1");
     });
 
     // what an autoscaler does for them: nodes of another pool (the same type in another zone)
@@ -189,6 +201,8 @@ class SpreadHintWebhookE2EIT {
     Map<String, Integer> perPool = new HashMap<>();
     perNode(client, "pool").forEach((node, count) -> perPool.merge(node.startsWith("pool-a") ? "m/z1" : "m/z2", count,
         Integer::sum));
+    // 40 executors, at most 20 per pool: exactly 20 in each; those still gated when m/z2 filled were
+    // released to m/z1 once it had room again
     assertThat(perPool).isEqualTo(Map.of("m/z1", 20, "m/z2", 20));
     assertThat(perNode(client, "pool").values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(10));
   }
@@ -221,15 +235,28 @@ class SpreadHintWebhookE2EIT {
     }
     apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250)).until(() -> bound(client, "share").size() == 8);
     Map<String, Integer> perNode = perNode(client, "share");
-    assertThat(perNode.getOrDefault("share-spot-1", 0) + perNode.getOrDefault("share-spot-2", 0)).isEqualTo(4);
-    assertThat(perNode.get("share-od-1")).isEqualTo(4);
+    // at most 4 on spot; usually exactly 4, but a burst can send an executor released for spot to the
+    // on-demand node (spotpack's filter counts binds in flight on every node they may land on)
+    assertThat(perNode.getOrDefault("share-spot-1", 0) + perNode.getOrDefault("share-spot-2", 0)).isBetween(1, 4);
+    int pinned = 0;
     for (Pod p : bound(client, "share")) {
-      boolean pinned = p.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+      boolean isPinned = p.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
           != null;
+      if (isPinned) {
+        pinned++;
+        assertThat(p.getSpec().getNodeName()).as(p.getMetadata().getName()).isEqualTo("share-od-1");
+        assertThat(p.getMetadata().getAnnotations().get("spotpack.dev/placement-hint"))
+            .contains("spot share limit 4 = ceil(0.5 x 8): pinned off spot nodes");
+      }
       assertThat(p.getSpec().getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
           .as("the pod's own preference is kept").hasSize(1);
-      assertThat(pinned).as(p.getMetadata().getName()).isEqualTo(p.getSpec().getNodeName().equals("share-od-1"));
     }
+    assertThat(pinned).isBetween(1, 4);
+  }
+
+  static boolean excludesPoolA(Pod p) {
+    String hint = p.getMetadata().getAnnotations().get("spotpack.dev/placement-hint");
+    return hint != null && hint.contains("spot pools excluded: m/z1");
   }
 
   static boolean gated(Pod p) {

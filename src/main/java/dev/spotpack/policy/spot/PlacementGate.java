@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -22,10 +23,11 @@ import java.util.TreeSet;
  *   <li><b>spot share</b>: once the job's executors on spot nodes plus those released for spot and
  *       not yet bound reach {@code ceil(s x N)}, the next executor is pinned to non-spot nodes;
  *   <li><b>pool cap</b>: an executor is released with the pools excluded where the job's executors
- *       plus every executor released for spot and not yet bound would pass the pool cap P. Counting
- *       all of those in every pool is what makes a burst safe: even if all of them land in one pool,
- *       it stays within P. A pool that does not exist yet holds none of the job, so at most P may be
- *       in flight; the next one is held until some of them are bound.
+ *       plus the executors released for spot, not yet bound, and not excluded from that pool would
+ *       pass the pool cap P. Counting each of those in every pool it may land in is what makes a
+ *       burst safe: even if all of them land in one pool, it stays within P. A pool that does not
+ *       exist yet holds none of the job and is excluded by nobody, so at most P may be in flight;
+ *       the next one is held until some of them are bound.
  * </ul>
  *
  * <p>The filter stays the authority; the affinity only has to be no looser than the filter for the
@@ -64,11 +66,52 @@ public final class PlacementGate {
    * @param terms alternatives, one of which a node must match (to be ANDed into each of the pod's own
    *     terms when it has some: then there is exactly one)
    * @param spot whether the executor may still land on a spot node (false: pinned off spot)
+   * @param excludedPools the pools (as {@link SpotNodes#pool} names them) the terms exclude: an
+   *     executor in flight does not count against a pool it cannot land in
    * @param explanation the arithmetic, for an annotation a user can read
    */
-  public record Release(List<Term> terms, boolean spot, String explanation) implements Decision {
+  public record Release(List<Term> terms, boolean spot, Set<String> excludedPools, String explanation)
+      implements Decision {
     public Release {
       terms = List.copyOf(terms);
+      excludedPools = Set.copyOf(excludedPools);
+    }
+
+    public Release(List<Term> terms, boolean spot, String explanation) {
+      this(terms, spot, Set.of(), explanation);
+    }
+  }
+
+  /**
+   * The job's executors released for spot and not yet bound.
+   *
+   * @param spot how many
+   * @param excludingPool per pool, how many of them exclude it (and so cannot land in it)
+   */
+  public record InFlight(int spot, Map<String, Integer> excludingPool) {
+    public static final InFlight NONE = new InFlight(0, Map.of());
+
+    public InFlight {
+      excludingPool = Map.copyOf(excludingPool);
+    }
+
+    public static InFlight of(int spot) {
+      return new InFlight(spot, Map.of());
+    }
+
+    /** How many of them could still land in the pool. */
+    public int toward(String pool) {
+      return spot - excludingPool.getOrDefault(pool, 0);
+    }
+
+    /** With one more released: for spot, excluding these pools. */
+    public InFlight plus(Release r) {
+      if (!r.spot()) {
+        return this;
+      }
+      Map<String, Integer> excluding = new HashMap<>(excludingPool);
+      r.excludedPools().forEach(p -> excluding.merge(p, 1, Integer::sum));
+      return new InFlight(spot + 1, excluding);
     }
   }
 
@@ -92,11 +135,12 @@ public final class PlacementGate {
   }
 
   /**
-   * @param inFlightSpot the job's executors released for spot by this gate and not yet bound
+   * @param inFlight the job's executors released for spot and not yet bound
    * @param hasOwnRequiredTerms whether the pod already carries required node affinity terms: an
    *     update may then only add expressions to them, so the hint must be a single term
    */
-  public Decision decide(PodInfo executor, ClusterView view, int inFlightSpot, boolean hasOwnRequiredTerms) {
+  public Decision decide(PodInfo executor, ClusterView view, InFlight inFlight, boolean hasOwnRequiredTerms) {
+    int inFlightSpot = inFlight.spot();
     Optional<String> job = roles.jobOf(executor.labels());
     if (job.isEmpty() || !roles.isActiveExecutor(executor.labels())) {
       return new Release(List.of(), true, "not an active executor of a job: no spot rule applies");
@@ -152,23 +196,28 @@ public final class PlacementGate {
     List<List<String>> excluded = new ArrayList<>();
     List<String> excludedNames = new ArrayList<>();
     new TreeMap<>(perPool).forEach((pool, count) -> {
-      if (count + inFlightSpot + 1 > poolCap) {
+      if (count + inFlight.toward(pool) + 1 > poolCap) {
         excluded.add(valuesOf.get(pool));
-        excludedNames.add(pool + " (" + count + ")");
+        excludedNames.add(pool);
       }
     });
     String counts = "job " + id + ": " + inFlightSpot + " released for spot and not yet bound; " + capText;
     if (excluded.isEmpty()) {
       return new Release(List.of(), true, counts + "; no pool near it");
     }
-    String explanation = counts + "; spot pools excluded: " + String.join(", ", excludedNames);
+    StringBuilder explanation = new StringBuilder(counts).append("; spot pools excluded:");
+    for (String pool : excludedNames) {
+      explanation.append(' ').append(pool).append(" (").append(perPool.get(pool)).append(" + ")
+          .append(inFlight.toward(pool)).append(" in flight)");
+    }
+    Set<String> names = Set.copyOf(excludedNames);
     if (hasOwnRequiredTerms) {
-      return new Release(List.of(singleTerm(excluded)), true, explanation
+      return new Release(List.of(singleTerm(excluded)), true, names, explanation
           + " (the pod's own node affinity allows one term: instance types excluded in every zone)");
     }
     List<Term> terms = new ArrayList<>(exclusionTerms(spotNodes.poolLabels(), excluded));
     terms.add(offSpotTerm()); // pool labels say nothing of capacity type: non-spot nodes stay allowed
-    return new Release(terms, true, explanation);
+    return new Release(terms, true, names, explanation.toString());
   }
 
   private Release offSpot(String why) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,8 +75,13 @@ class PlacementGateTest {
     return new Requirement(key, "NotIn", List.of(values));
   }
 
-  record Case(String name, List<PodInfo> pods, PodInfo gated, int inFlightSpot, boolean ownTerms,
+  record Case(String name, List<PodInfo> pods, PodInfo gated, PlacementGate.InFlight inFlight, boolean ownTerms,
       PlacementGate.Decision want) {
+    Case(String name, List<PodInfo> pods, PodInfo gated, int inFlightSpot, boolean ownTerms,
+        PlacementGate.Decision want) {
+      this(name, pods, gated, PlacementGate.InFlight.of(inFlightSpot), ownTerms, want);
+    }
+
     @Override
     public String toString() {
       return name;
@@ -100,8 +106,15 @@ class PlacementGateTest {
         new Case("a pool at its cap is excluded; other pools and non-spot nodes stay",
             concat(placed("a1", 12, "a"), placed("a2", 4, "b"), placed("b1", 3, "c")), gated(N40, "40"), 4, false,
             new Release(List.of(term(in(TYPE, "m"), notIn(ZONE, "z1")), term(notIn(TYPE, "m")), OFF_SPOT), true,
+                Set.of("m/z1"), "job j: 4 released for spot and not yet bound; pool cap 20 = max(node cap 10, "
+                    + "floor(0.5 x 40)); spot pools excluded: m/z1 (16 + 4 in flight)")),
+        // the same, but the 4 in flight exclude m/z1 themselves: 16 + 0 + 1 <= 20, nothing to exclude
+        new Case("executors in flight that exclude a pool do not count against it",
+            concat(placed("a1", 12, "a"), placed("a2", 4, "b"), placed("b1", 3, "c")), gated(N40, "40"),
+            new PlacementGate.InFlight(4, Map.of("m/z1", 4)), false,
+            new Release(List.of(), true,
                 "job j: 4 released for spot and not yet bound; pool cap 20 = max(node cap 10, floor(0.5 x 40)); "
-                    + "spot pools excluded: m/z1 (16)")),
+                    + "no pool near it")),
         // same counts, nothing in flight: m/z1 16 + 0 + 1 = 17 <= 20: nothing to exclude
         new Case("no pool near the cap: no affinity",
             concat(placed("a1", 12, "a"), placed("a2", 4, "b"), placed("b1", 3, "c")), gated(N40, "40"), 0, false,
@@ -128,15 +141,15 @@ class PlacementGateTest {
             concat(placed("b1", 9, "c"), placed("c1", 10, "d"), placed("x1", 10, "x")),
             gated(N40, "40", "spotpack.dev/max-spot-fraction-per-pool", "0.1"), 0, false,
             new Release(List.of(term(in(TYPE, "c"), notIn(ZONE, "z1")), term(notIn(TYPE, "c")), OFF_SPOT), true,
-                "job j: 0 released for spot and not yet bound; pool cap 10 = max(node cap 10, floor(0.1 x 40)); "
-                    + "spot pools excluded: c/z1 (10)")),
+                Set.of("c/z1"), "job j: 0 released for spot and not yet bound; pool cap 10 = max(node cap 10, "
+                    + "floor(0.1 x 40)); spot pools excluded: c/z1 (10 + 0 in flight)")),
         // the pod has its own required terms: one term, the type excluded in every zone
         new Case("own required terms: a single conservative term",
             concat(placed("a1", 10, "a"), placed("a2", 10, "b")), gated(N40, "40"), 0, true,
-            new Release(List.of(term(notIn(TYPE, "m"))), true,
+            new Release(List.of(term(notIn(TYPE, "m"))), true, Set.of("m/z1"),
                 "job j: 0 released for spot and not yet bound; pool cap 20 = max(node cap 10, floor(0.5 x 40)); "
-                    + "spot pools excluded: m/z1 (20) (the pod's own node affinity allows one term: instance types "
-                    + "excluded in every zone)")),
+                    + "spot pools excluded: m/z1 (20 + 0 in flight) (the pod's own node affinity allows one term: "
+                    + "instance types excluded in every zone)")),
         // COST_OVER_RELIABILITY p = 1: P = 40 = N, the whole job fits one pool
         new Case("pool cap holds the whole job: nothing to do", placed("a1", 30, "a"),
             gated(N40, "40", "spotpack.dev/profile", "COST_OVER_RELIABILITY"), 9, false,
@@ -152,7 +165,7 @@ class PlacementGateTest {
   @MethodSource("cases")
   void decides(Case c) {
     List<PodInfo> pods = concat(c.pods(), List.of(c.gated()));
-    assertThat(GATE.decide(c.gated(), Clusters.of(NODES, pods), c.inFlightSpot(), c.ownTerms())).isEqualTo(c.want());
+    assertThat(GATE.decide(c.gated(), Clusters.of(NODES, pods), c.inFlight(), c.ownTerms())).isEqualTo(c.want());
   }
 
   @Test
