@@ -18,6 +18,7 @@ import dev.spotpack.extender.LiveClusterSource;
 import dev.spotpack.extender.PrioritizeVerb;
 import dev.spotpack.extender.SnapshotClusterSource;
 import dev.spotpack.extender.VerbMetrics;
+import dev.spotpack.http.ConnectionDeadlines;
 import dev.spotpack.http.ExtenderRoutes;
 import dev.spotpack.http.ManagementRoutes;
 import dev.spotpack.http.WebhookRoutes;
@@ -349,6 +350,15 @@ public final class ExtenderApp {
 
   static final int IDLE_TIMEOUT_SECONDS = 120;
 
+  /**
+   * How long a request may take once its headers are in: the longest a verb can legitimately take
+   * (a bind waits up to {@code cluster.bindTimeoutMillis} for the API server) plus 30 s for a
+   * large body on a slow link; past it, a client trickling its body is cut off.
+   */
+  static Duration requestDeadline(SpotpackConfig config) {
+    return config.cluster().bindTimeout().plusSeconds(30);
+  }
+
   /** HTTPS with PEM files when configured; client certificates required when a client CA is set. */
   private static HttpServerOptions tlsOptions(ServerConfig.@Nullable Tls tls, String key) {
     HttpServerOptions o = withLimits(new HttpServerOptions());
@@ -372,7 +382,10 @@ public final class ExtenderApp {
   private HttpServer listen(Vertx v, Router router, HttpServerOptions serverOptions, int port, String what)
       throws InterruptedException {
     try {
-      return v.createHttpServer(serverOptions).requestHandler(router)
+      ConnectionDeadlines deadlines = new ConnectionDeadlines(v, Duration.ofSeconds(IDLE_TIMEOUT_SECONDS),
+          requestDeadline(config), what);
+      return v.createHttpServer(serverOptions).connectionHandler(deadlines::onConnection)
+          .requestHandler(deadlines.wrap(router))
           // malformed HTTP from a client (a bad chunk, a reset): one line, no stack trace
           .exceptionHandler(t -> LOG.debug("{} port: dropped a client connection: {}", what, t.toString().replace('\n', ' ')))
           .listen(port, options.host())
