@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ public final class ConnectionDeadlines {
 
   /** For {@code HttpServer.connectionHandler}: the headers deadline starts. */
   public void onConnection(HttpConnection connection) {
-    arm(connection, headersMillis, "its request headers");
+    arm(connection, headersMillis, "its request headers", null);
     connection.closeHandler(v -> {
       Long timer = timers.remove(connection);
       if (timer != null) {
@@ -58,23 +59,31 @@ public final class ConnectionDeadlines {
     });
   }
 
-  /** For {@code HttpServer.requestHandler}: the request deadline, then the next headers deadline. */
+  /**
+   * For {@code HttpServer.requestHandler}: the request deadline. When it passes, a request whose
+   * response has ended meanwhile gets the next headers deadline from then on (the response's end
+   * handler belongs to the web router, so the end itself is not observed): a keep-alive connection
+   * may idle between the headers deadline and that plus the request deadline, never less.
+   */
   public Handler<HttpServerRequest> wrap(Handler<HttpServerRequest> handler) {
     return request -> {
-      HttpConnection connection = request.connection();
-      arm(connection, requestMillis, "the request to finish");
-      request.response().endHandler(v -> arm(connection, headersMillis, "its next request headers"));
+      arm(request.connection(), requestMillis, "the request to finish", request);
       handler.handle(request);
     };
   }
 
-  private void arm(HttpConnection connection, long millis, String waitingFor) {
+  private void arm(HttpConnection connection, long millis, String waitingFor, @Nullable HttpServerRequest request) {
     long timer = vertx.setTimer(millis, id -> {
-      if (timers.remove(connection, id)) {
-        LOG.debug("{} port: closed a connection from {} that took over {} ms for {}", what,
-            connection.remoteAddress(), millis, waitingFor);
-        connection.close();
+      if (!timers.remove(connection, id)) {
+        return;
       }
+      if (request != null && request.response().ended()) {
+        arm(connection, headersMillis, "its next request headers", null);
+        return;
+      }
+      LOG.debug("{} port: closed a connection from {} that took over {} ms for {}", what,
+          connection.remoteAddress(), millis, waitingFor);
+      connection.close();
     });
     Long previous = timers.put(connection, timer);
     if (previous != null) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,8 +38,15 @@ class ConnectionDeadlinesTest {
     // as spotpack's listeners: HTTP/1.1 only (see ConnectionDeadlines)
     server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
         .connectionHandler(deadlines::onConnection)
-        .requestHandler(deadlines.wrap(req -> req.body().onSuccess(b -> req.response().end("ok"))))
+        .requestHandler(deadlines.wrap(router()))
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** A web router, as spotpack's listeners have: it owns the response's end handler. */
+  Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false)).handler(ctx -> ctx.response().end("ok"));
+    return router;
   }
 
   @AfterEach
@@ -72,6 +81,36 @@ class ConnectionDeadlinesTest {
         pause(s, 150); // half the deadline, counted from the end of the response
       }
     }
+  }
+
+  /**
+   * A keep-alive connection idle after its response is kept at least the headers deadline (here:
+   * closed between 300 and 600 ms after the request), not cut off at the request deadline.
+   */
+  @Test
+  void anIdleKeepAliveConnectionIsKeptForTheHeadersDeadlineThenClosed() throws IOException {
+    try (Socket s = connect()) {
+      s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(readResponse(s)).startsWith("HTTP/1.1 200").endsWith("ok");
+      pause(s, 450);
+      s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(readResponse(s)).startsWith("HTTP/1.1 200").endsWith("ok");
+      assertThat(closedWithin(s, 5_000)).isTrue();
+    }
+  }
+
+  static boolean closedWithin(Socket s, long millis) throws IOException {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < until) {
+      try {
+        if (s.getInputStream().read() == -1) {
+          return true;
+        }
+      } catch (SocketTimeoutException e) {
+        // still open
+      }
+    }
+    return false;
   }
 
   Socket connect() throws IOException {
