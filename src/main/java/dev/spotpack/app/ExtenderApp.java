@@ -18,6 +18,7 @@ import dev.spotpack.extender.LiveClusterSource;
 import dev.spotpack.extender.PrioritizeVerb;
 import dev.spotpack.extender.SnapshotClusterSource;
 import dev.spotpack.extender.VerbMetrics;
+import dev.spotpack.http.BodyBudget;
 import dev.spotpack.http.ConnectionDeadlines;
 import dev.spotpack.http.ExtenderRoutes;
 import dev.spotpack.http.ManagementRoutes;
@@ -175,11 +176,15 @@ public final class ExtenderApp {
 
     ExtenderJson json = new ExtenderJson();
     ExtenderCalls calls = calls(policy, cluster, binder, model, registry, System::nanoTime, java.time.Clock.systemUTC());
-    ExtenderRoutes routes = new ExtenderRoutes(calls, config.server().maxRequestBodyBytes());
+    long maxBody = config.server().maxRequestBodyBytes();
+    long inFlightBytes = config.server().maxRequestBytesInFlight() > 0 ? config.server().maxRequestBytesInFlight()
+        : BodyBudget.defaultBudget(Runtime.getRuntime().maxMemory());
+    BodyBudget budget = new BodyBudget(inFlightBytes, maxBody, registry); // one for every listener: one heap
+    ExtenderRoutes routes = new ExtenderRoutes(calls, maxBody, budget);
     // the gate only where its controller runs: in snapshot mode nothing would ever lift it
     WebhookRoutes webhook = new WebhookRoutes(new SpreadHintWebhook(
         new SpreadHints(config.policy().roles(), config.policy().profiles()), gate, registry),
-        config.server().maxRequestBodyBytes());
+        maxBody, budget);
     ManagementRoutes management =
         new ManagementRoutes(cluster::ready, registry, new JobReports(policy, cluster, registry), json);
     return new ExtenderApp(options, config, cluster, routes, management, webhook, feed, closeLast);

@@ -217,7 +217,7 @@ public final class ConfigLoader {
     if (server == null || !r.object(server, "server")) {
       return ServerConfig.DEFAULT;
     }
-    r.onlyKeys(server, "server.", Set.of("maxRequestBodyBytes", "tls", "webhook"));
+    r.onlyKeys(server, "server.", Set.of("maxRequestBodyBytes", "maxRequestBytesInFlight", "tls", "webhook"));
     long max = r.integer(server.get("maxRequestBodyBytes"), "server.maxRequestBodyBytes",
         ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024, 1L << 31);
     ServerConfig.Tls tls = null;
@@ -237,7 +237,8 @@ public final class ConfigLoader {
       boolean gate = r.bool(w.get("placementGate"), "server.webhook.placementGate", true);
       webhook = new ServerConfig.Webhook((int) port, readTls(r, w, "server.webhook"), gate);
     }
-    return new ServerConfig(max, tls, webhook);
+    long inFlight = r.integer(server.get("maxRequestBytesInFlight"), "server.maxRequestBytesInFlight", 0, 0, 1L << 40);
+    return new ServerConfig(max, tls, webhook, inFlight);
   }
 
   private static ServerConfig.Tls readTls(YamlReader r, JsonNode t, String path) {

@@ -18,17 +18,20 @@ public final class ExtenderRoutes {
 
   private final ExtenderCalls calls;
   private final long maxBodyBytes;
+  private final BodyBudget budget;
 
-  public ExtenderRoutes(ExtenderCalls calls, long maxBodyBytes) {
+  public ExtenderRoutes(ExtenderCalls calls, long maxBodyBytes, BodyBudget budget) {
     this.calls = calls;
     this.maxBodyBytes = maxBodyBytes;
+    this.budget = budget;
   }
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setPreallocateBodyBuffer(true);
     router.route().failureHandler(Failures::handle);
     router.post(PREFIX + "/*").handler(JsonBody::asJson);
+    router.post(PREFIX + "/*").handler(budget::admit);
     router.post(PREFIX + "/filter").handler(body)
         .blockingHandler(ctx -> reply(ctx, calls.filter(bytes(ctx))), false);
     router.post(PREFIX + "/prioritize").handler(body)

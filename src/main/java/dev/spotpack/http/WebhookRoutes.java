@@ -16,17 +16,20 @@ public final class WebhookRoutes {
 
   private final SpreadHintWebhook webhook;
   private final long maxBodyBytes;
+  private final BodyBudget budget;
 
-  public WebhookRoutes(SpreadHintWebhook webhook, long maxBodyBytes) {
+  public WebhookRoutes(SpreadHintWebhook webhook, long maxBodyBytes, BodyBudget budget) {
     this.webhook = webhook;
     this.maxBodyBytes = maxBodyBytes;
+    this.budget = budget;
   }
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.route().failureHandler(Failures::handle);
     router.post(PATH).handler(JsonBody::asJson);
-    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).blockingHandler(ctx -> {
+    router.post(PATH).handler(budget::admit);
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setPreallocateBodyBuffer(true)).blockingHandler(ctx -> {
       Buffer b = ctx.body().buffer();
       SpreadHintWebhook.Reply reply = webhook.review(b == null ? new byte[0] : b.getBytes());
       if (!ctx.response().ended() && !ctx.response().closed()) {

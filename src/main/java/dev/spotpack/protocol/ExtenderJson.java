@@ -12,6 +12,9 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one JSON codec for the extender protocol.
@@ -85,7 +88,7 @@ public final class ExtenderJson {
           }
           case "pod" -> {
             exact = key.equals("Pod");
-            JsonNode read = value == JsonToken.VALUE_NULL ? null : subtrees.readTree(p);
+            JsonNode read = value == JsonToken.VALUE_NULL ? null : boundedTree(p, body, "Pod");
             if (exact || !podExact) {
               pod = read;
               podExact = exact;
@@ -93,7 +96,7 @@ public final class ExtenderJson {
           }
           case "nodes" -> {
             exact = key.equals("Nodes");
-            JsonNode read = value == JsonToken.VALUE_NULL ? null : subtrees.readTree(p);
+            JsonNode read = value == JsonToken.VALUE_NULL ? null : nodeList(p, body);
             if (exact || !nodesExact) {
               nodes = read;
               nodesExact = exact;
@@ -158,9 +161,95 @@ public final class ExtenderJson {
       if (t != JsonToken.VALUE_STRING) {
         throw new ProtocolException("ExtenderArgs.NodeNames must be an array of strings, found " + tokenKind(t));
       }
+      if (names.size() == MAX_NODES) {
+        throw tooManyNodes("NodeNames");
+      }
       names.add(p.getString());
     }
     return names;
+  }
+
+  /**
+   * The largest pod or node one call may carry: what kube-apiserver accepts in one request body
+   * (3 MiB, {@code MaxRequestBodyBytes} in kubernetes/kubernetes
+   * staging/src/k8s.io/apiserver/pkg/server/options/server_run_options.go), so no object the API
+   * server stores is refused. A larger one is refused before it is built into a tree: a 60 MiB pod
+   * of labels took the heap past 1 GiB.
+   */
+  public static final int MAX_OBJECT_BYTES = 3 * 1024 * 1024;
+
+  /**
+   * The value at the parser as a tree, measured first by skipping over it (which also checks its
+   * syntax) and built only if it is at most {@link #MAX_OBJECT_BYTES}.
+   */
+  private JsonNode boundedTree(JsonParser p, byte[] body, String what) {
+    JsonToken start = p.currentToken();
+    if (start != JsonToken.START_OBJECT && start != JsonToken.START_ARRAY) {
+      return subtrees.readTree(p);
+    }
+    long from = p.currentTokenLocation().getByteOffset();
+    p.skipChildren();
+    long to = p.currentLocation().getByteOffset();
+    if (from < 0 || to < from) {
+      throw new IllegalStateException("the JSON parser gave no byte offsets");
+    }
+    if (to - from > MAX_OBJECT_BYTES) {
+      throw new ProtocolException("ExtenderArgs." + what + " is " + (to - from) + " bytes of JSON, more than the "
+          + MAX_OBJECT_BYTES + " any object kube-apiserver accepts");
+    }
+    return subtrees.readTree(body, (int) from, (int) (to - from));
+  }
+
+  /**
+   * A NodeList, streamed: each item a bounded tree, at most {@link #MAX_NODES} of them; of its other
+   * fields, only the kind is kept (nothing reads them).
+   */
+  private JsonNode nodeList(JsonParser p, byte[] body) {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      if (p.currentToken() == JsonToken.START_ARRAY) {
+        p.skipChildren();
+        return JsonNodeFactory.instance.arrayNode(); // refused as "got an array" by readNodeList
+      }
+      return subtrees.readTree(p);
+    }
+    ObjectNode list = JsonNodeFactory.instance.objectNode();
+    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+      String key = p.currentName();
+      JsonToken value = p.nextToken();
+      if (!key.toLowerCase(Locale.ROOT).equals("items") || value != JsonToken.START_ARRAY) {
+        list.set(key, key.toLowerCase(Locale.ROOT).equals("items") ? boundedTree(p, body, "Nodes.items") : skipped(p));
+        continue;
+      }
+      ArrayNode items = JsonNodeFactory.instance.arrayNode();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        if (items.size() == MAX_NODES) {
+          throw tooManyNodes("Nodes.items");
+        }
+        items.add(boundedTree(p, body, "Nodes.items[" + items.size() + "]"));
+      }
+      list.set(key, items);
+    }
+    return list;
+  }
+
+  /** Skips a value nothing reads, keeping only whether it was null. */
+  private static JsonNode skipped(JsonParser p) {
+    boolean isNull = p.currentToken() == JsonToken.VALUE_NULL;
+    p.skipChildren();
+    return isNull ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.booleanNode(true);
+  }
+
+  /**
+   * The most nodes one call may name: twenty times the 5,000 nodes per cluster Kubernetes supports
+   * (kubernetes/community, sig-scalability/configs-and-limits/thresholds.md), six times the largest
+   * cluster spotpack is benchmarked at. It bounds the work of one call whatever its body size: a
+   * 16 MiB body of 1.4 million short names took 33 s and a 500 MB live heap before this limit.
+   */
+  public static final int MAX_NODES = 100_000;
+
+  private static ProtocolException tooManyNodes(String field) {
+    return new ProtocolException("ExtenderArgs." + field + " lists more than " + MAX_NODES
+        + " nodes, more than spotpack accepts in one call (Kubernetes supports up to 5,000 nodes per cluster)");
   }
 
   private static String tokenKind(@Nullable JsonToken t) {
@@ -191,6 +280,9 @@ public final class ExtenderJson {
     }
     if (!items.isArray()) {
       throw new ProtocolException("ExtenderArgs.Nodes.items must be an array, got " + kind(items));
+    }
+    if (items.size() > MAX_NODES) {
+      throw tooManyNodes("Nodes.items");
     }
     List<JsonNode> list = new ArrayList<>(items.size());
     for (JsonNode item : items) {

@@ -135,6 +135,8 @@ class ConfigLoaderTest {
         new Bad("a placement gate that is not a boolean",
             "server:\n  webhook:\n    port: 8443\n    certFile: /w.crt\n    keyFile: /w.key\n    placementGate: sometimes\n",
             List.of("server.webhook.placementGate: must be true or false")),
+        new Bad("a negative in-flight budget", "server:\n  maxRequestBytesInFlight: -1\n",
+            List.of("server.maxRequestBytesInFlight: -1 is invalid: expected a whole number from 0 to 1099511627776")),
         new Bad("not YAML", "a: [b\n", List.of("not valid YAML: ")));
   }
 

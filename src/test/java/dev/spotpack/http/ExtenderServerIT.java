@@ -22,6 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** The running server, on ephemeral loopback ports, over the bundled example cluster. */
 class ExtenderServerIT {
   static final int BODY_LIMIT = 64 * 1024;
+  /** One body at the limit fits; two do not. */
+  static final int IN_FLIGHT_BUDGET = 100_000;
   static ExtenderApp app;
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final JsonMapper JSON = JsonMapper.builder().build();
@@ -30,7 +32,8 @@ class ExtenderServerIT {
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("spotpack.yaml");
-    Files.writeString(config, "server:\n  maxRequestBodyBytes: " + BODY_LIMIT + "\n");
+    Files.writeString(config, "server:\n  maxRequestBodyBytes: " + BODY_LIMIT + "\n  maxRequestBytesInFlight: "
+        + IN_FLIGHT_BUDGET + "\n");
     app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
     app.start();
     request = Files.readString(Path.of("src/main/resources/examples/filter-request.json"));
@@ -50,6 +53,37 @@ class ExtenderServerIT {
   static HttpResponse<String> get(int port, String path) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * A request is refused with 503 before its body is read while the bodies in flight would pass
+   * the budget: 60,000 bytes held by a client that has sent 10 of them, + 60,000 > 100,000. Once
+   * the first is answered, the same request is served.
+   */
+  @Test
+  void requestsOverTheInFlightBudgetGet503AndNothingIsLost() throws Exception {
+    String head = "POST /scheduler/filter HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 60000\r\n\r\n";
+    try (java.net.Socket holder = new java.net.Socket("127.0.0.1", app.extenderPort())) {
+      holder.getOutputStream().write((head + "{\"Pod\": {}").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      holder.getOutputStream().flush();
+      String body = " ".repeat(60_000 - request.length()) + request;
+      // admitted once its headers are read
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+          get(app.managementPort(), "/metrics").body().contains("spotpack_request_bytes_in_flight_bytes 60000.0"));
+      java.net.http.HttpResponse<String> refused = post("filter", body);
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(JSON.readTree(refused.body()).path("Error").stringValue())
+          .isEqualTo("spotpack is busy: request bodies in progress are over its memory budget of 100000 bytes; retry");
+      assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+
+      holder.getOutputStream().write(" ".repeat(60_000 - 10).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      holder.getOutputStream().flush();
+      assertThat(new String(holder.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII))
+          .isEqualTo("HTTP/1.1 200");
+      assertThat(post("filter", body).statusCode()).isEqualTo(200);
+    }
+    assertThat(get(app.managementPort(), "/metrics").body()).contains("spotpack_requests_refused_busy_total");
   }
 
   @Test

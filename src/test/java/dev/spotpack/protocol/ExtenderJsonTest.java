@@ -110,7 +110,29 @@ class ExtenderJsonTest {
         new Bad("Nodes of the wrong type", "{\"Pod\":{},\"Nodes\":[]}",
             "ExtenderArgs.Nodes must be a NodeList object, got an array"),
         new Bad("duplicate keys", "{\"Pod\":{},\"Pod\":{},\"NodeNames\":[]}", "request body is not valid JSON: a field appears twice: \"Pod\""),
-        new Bad("trailing garbage", "{\"Pod\":{},\"NodeNames\":[]} x", "request body is not valid JSON: "));
+        new Bad("trailing garbage", "{\"Pod\":{},\"NodeNames\":[]} x", "request body is not valid JSON: "),
+        // MAX_NODES + 1 = 100,001 names, or node items
+        new Bad("more names than any cluster", "{\"Pod\":{},\"NodeNames\":[" + "\"n\",".repeat(100_000) + "\"n\"]}",
+            "ExtenderArgs.NodeNames lists more than 100000 nodes, more than spotpack accepts in one call "
+                + "(Kubernetes supports up to 5,000 nodes per cluster)"),
+        // 28 bytes before the 3 MiB value and 4 after: 3,145,760 > 3,145,728. The node: 6 + 2 around it
+        new Bad("a pod larger than the API server stores", "{\"Pod\":{\"metadata\":{\"labels\":{\"a\":\""
+            + "x".repeat(3 * 1024 * 1024) + "\"}}},\"NodeNames\":[]}",
+            "ExtenderArgs.Pod is 3145760 bytes of JSON, more than the 3145728 any object kube-apiserver accepts"),
+        new Bad("a node larger than the API server stores", "{\"Pod\":{},\"Nodes\":{\"items\":[{},{\"a\":\""
+            + "x".repeat(3 * 1024 * 1024) + "\"}]}}",
+            "ExtenderArgs.Nodes.items[1] is 3145736 bytes of JSON, more than the 3145728 any object kube-apiserver accepts"),
+        new Bad("syntax errors inside a skipped-over pod still count", "{\"Pod\":{\"a\":[1,}},\"NodeNames\":[]}",
+            "request body is not valid JSON: "),
+        new Bad("more node items than any cluster", "{\"Pod\":{},\"Nodes\":{\"items\":[" + "{},".repeat(100_000) + "{}]}}",
+            "ExtenderArgs.Nodes.items lists more than 100000 nodes"));
+  }
+
+  /** Exactly MAX_NODES names is accepted. */
+  @Test
+  void acceptsAsManyNamesAsTheLimit() {
+    String body = "{\"Pod\":{},\"NodeNames\":[" + "\"n\",".repeat(ExtenderJson.MAX_NODES - 1) + "\"n\"]}";
+    assertThat(json.readArgs(bytes(body)).nodeNames()).hasSize(ExtenderJson.MAX_NODES);
   }
 
   @ParameterizedTest(name = "{0}")
