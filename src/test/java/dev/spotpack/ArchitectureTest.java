@@ -8,7 +8,10 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The package rules of {@code ../shared/docs/house-style.md} §3.2, checked on the bytecode. */
+/**
+ * The package rules (README, "Layout"): the policy imports no I/O framework, and each edge
+ * package only what it adapts; checked on the bytecode.
+ */
 @AnalyzeClasses(packages = "dev.spotpack", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
   @ArchTest

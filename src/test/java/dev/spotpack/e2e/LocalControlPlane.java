@@ -26,7 +26,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /*
- * Design note (../shared/docs/local-control-plane.md).
+ * Design note (how the binaries are built: e2e/build-k8s.sh).
  *
  * etcd, kube-apiserver and kube-scheduler as plain processes on loopback, no kubelet and no
  * controller manager. The API server authenticates one static bearer token in system:masters and
