@@ -44,23 +44,8 @@ final class SimPod {
     this.createdMinute = createdMinute;
   }
 
-  /** kube-scheduler's node affinity semantics: some term matches; NotIn passes a node without the label. */
   boolean affinityAllows(Map<String, String> labels) {
-    if (affinity.isEmpty()) {
-      return true;
-    }
-    for (PlacementGate.Term term : affinity) {
-      boolean all = true;
-      for (PlacementGate.Requirement r : term.requirements()) {
-        String v = labels.get(r.key());
-        boolean listed = v != null && r.values().contains(v);
-        all &= r.operator().equals("In") == listed;
-      }
-      if (all) {
-        return true;
-      }
-    }
-    return false;
+    return PlacementGate.allows(affinity, labels);
   }
 
   boolean onSpot() {

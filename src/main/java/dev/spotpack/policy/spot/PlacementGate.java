@@ -52,6 +52,23 @@ public final class PlacementGate {
     public Term {
       requirements = List.copyOf(requirements);
     }
+
+    /** kube-scheduler's reading: In needs the label with a listed value; NotIn passes a node without it. */
+    public boolean matches(Map<String, String> labels) {
+      for (Requirement r : requirements) {
+        String value = labels.get(r.key());
+        boolean listed = value != null && r.values().contains(value);
+        if (r.operator().equals("In") != listed) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Whether a node with these labels passes required terms (none: every node). */
+  public static boolean allows(List<Term> terms, Map<String, String> labels) {
+    return terms.isEmpty() || terms.stream().anyMatch(t -> t.matches(labels));
   }
 
   /** What to do with one gated executor. */

@@ -182,21 +182,21 @@ class PlacementGateTest {
           Map<String, String> node = Map.of("k1", v1, "k2", v2, "k3", v3);
           boolean excluded = List.of(List.of("a", "1", "x"), List.of("a", "2", "x"), List.of("b", "1", "y"))
               .contains(List.of(v1, v2, v3));
-          assertThat(terms.stream().anyMatch(t -> matches(t, node))).as(node.toString()).isEqualTo(!excluded);
+          assertThat(PlacementGate.allows(terms, node)).as(node.toString()).isEqualTo(!excluded);
         }
       }
     }
   }
 
-  /** kube-scheduler's semantics: In needs the label with a listed value; NotIn passes a node without it. */
-  static boolean matches(Term term, Map<String, String> labels) {
-    for (Requirement r : term.requirements()) {
-      String v = labels.get(r.key());
-      boolean listed = v != null && r.values().contains(v);
-      if (r.operator().equals("In") != listed) {
-        return false;
-      }
-    }
-    return true;
+  @Test
+  void termsReadAsKubeSchedulerReadsThem() {
+    Term term = term(in("a", "1", "2"), notIn("b", "x"));
+    assertThat(term.matches(Map.of("a", "1"))).as("NotIn passes a node without the label").isTrue();
+    assertThat(term.matches(Map.of("a", "2", "b", "y"))).isTrue();
+    assertThat(term.matches(Map.of("a", "2", "b", "x"))).isFalse();
+    assertThat(term.matches(Map.of("b", "y"))).as("In needs the label").isFalse();
+    assertThat(PlacementGate.allows(List.of(), Map.of())).as("no terms: any node").isTrue();
+    assertThat(PlacementGate.allows(List.of(term(in("a", "9")), term), Map.of("a", "1"))).as("terms are ORed").isTrue();
   }
+
 }
