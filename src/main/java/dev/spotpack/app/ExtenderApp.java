@@ -212,7 +212,7 @@ public final class ExtenderApp {
         new FilterVerb(policy, cluster, model, clock),
         new PrioritizeVerb(policy, cluster, model),
         new BindVerb(binder, cluster),
-        new ExtenderJson(),
+        new ExtenderJson(model::keepsLabel, KubeModel::keepsAnnotation),
         new VerbMetrics(registry),
         nanoTime);
   }

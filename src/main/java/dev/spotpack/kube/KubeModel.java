@@ -81,6 +81,16 @@ public final class KubeModel {
   }
 
   /** Whether the pod has finished: it then holds no resources and no place in its job. */
+  /** Whether a pod label is one spotpack reads (the others are dropped at the edge). */
+  public boolean keepsLabel(String key) {
+    return keptLabels.contains(key);
+  }
+
+  /** Whether a pod annotation is one spotpack reads: its own. */
+  public static boolean keepsAnnotation(String key) {
+    return key.startsWith(SPOTPACK_ANNOTATIONS);
+  }
+
   public static boolean isTerminated(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     return "Succeeded".equals(phase) || "Failed".equals(phase);
@@ -100,8 +110,8 @@ public final class KubeModel {
         uid,
         namespace,
         name,
-        kept(meta.getLabels(), keptLabels::contains),
-        kept(meta.getAnnotations(), key -> key.startsWith(SPOTPACK_ANNOTATIONS)),
+        kept(meta.getLabels(), this::keepsLabel),
+        kept(meta.getAnnotations(), KubeModel::keepsAnnotation),
         nodeName == null || nodeName.isEmpty() ? null : nodeName,
         PodRequests.demand(resources));
   }

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.filter.FilteringParserDelegate;
+import tools.jackson.core.filter.TokenFilter;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,6 +45,22 @@ public final class ExtenderJson {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
+
+  /** Of a pod's labels and annotations, which are read; null: all. */
+  private final @Nullable PodMetadataFilter podFilter;
+
+  /** Reads every label and annotation of a pod. */
+  public ExtenderJson() {
+    this.podFilter = null;
+  }
+
+  /**
+   * Reads, of a pod's labels and annotations, only those that pass: the rest are skipped while
+   * parsing, and never become tree nodes.
+   */
+  public ExtenderJson(Predicate<String> keptLabel, Predicate<String> keptAnnotation) {
+    this.podFilter = new PodMetadataFilter(keptLabel, keptAnnotation);
+  }
 
   public JsonMapper mapper() {
     return mapper;
@@ -88,7 +107,7 @@ public final class ExtenderJson {
           }
           case "pod" -> {
             exact = key.equals("Pod");
-            JsonNode read = value == JsonToken.VALUE_NULL ? null : boundedTree(p, body, "Pod");
+            JsonNode read = value == JsonToken.VALUE_NULL ? null : boundedTree(p, body, "Pod", podFilter);
             if (exact || !podExact) {
               pod = read;
               podExact = exact;
@@ -183,6 +202,10 @@ public final class ExtenderJson {
    * syntax) and built only if it is at most {@link #MAX_OBJECT_BYTES}.
    */
   private JsonNode boundedTree(JsonParser p, byte[] body, String what) {
+    return boundedTree(p, body, what, null);
+  }
+
+  private JsonNode boundedTree(JsonParser p, byte[] body, String what, @Nullable TokenFilter filter) {
     JsonToken start = p.currentToken();
     if (start != JsonToken.START_OBJECT && start != JsonToken.START_ARRAY) {
       return subtrees.readTree(p);
@@ -197,7 +220,14 @@ public final class ExtenderJson {
       throw new ProtocolException("ExtenderArgs." + what + " is " + (to - from) + " bytes of JSON, more than the "
           + MAX_OBJECT_BYTES + " any object kube-apiserver accepts");
     }
-    return subtrees.readTree(body, (int) from, (int) (to - from));
+    if (filter == null || start != JsonToken.START_OBJECT) {
+      return subtrees.readTree(body, (int) from, (int) (to - from));
+    }
+    try (JsonParser slice = subtrees.createParser(body, (int) from, (int) (to - from))) {
+      JsonNode tree = subtrees.readTree(
+          new FilteringParserDelegate(slice, filter, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true));
+      return tree == null ? JsonNodeFactory.instance.objectNode() : tree;
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,6 +127,24 @@ class ExtenderJsonTest {
             "request body is not valid JSON: "),
         new Bad("more node items than any cluster", "{\"Pod\":{},\"Nodes\":{\"items\":[" + "{},".repeat(100_000) + "{}]}}",
             "ExtenderArgs.Nodes.items lists more than 100000 nodes"));
+  }
+
+  /** With a filter, a pod's unread labels and annotations never reach the tree; their kinds do. */
+  @Test
+  void dropsUnreadLabelsAndAnnotationsWhileParsing() {
+    ExtenderJson filtering = new ExtenderJson(Set.of("spark-role")::contains, k -> k.startsWith("spotpack.dev/"));
+    tools.jackson.databind.JsonNode pod = filtering.readArgs(bytes("{\"Pod\":{\"metadata\":{\"name\":\"e\",\"labels\":{\"a\":\"1\","
+        + "\"spark-role\":\"executor\",\"b\":{\"deep\":[1]}},\"annotations\":{\"x\":\"y\","
+        + "\"spotpack.dev/profile\":\"BALANCED\"}},\"spec\":{\"containers\":[]}},\"NodeNames\":[\"n\"]}")).pod();
+    assertThat(pod.path("metadata").path("labels").propertyNames()).containsExactly("spark-role");
+    assertThat(pod.path("metadata").path("annotations").propertyNames()).containsExactly("spotpack.dev/profile");
+    assertThat(pod.path("metadata").path("name").stringValue()).isEqualTo("e");
+    assertThat(pod.path("spec").path("containers").isArray()).isTrue();
+
+    tools.jackson.databind.JsonNode none = filtering.readArgs(bytes("{\"Pod\":{\"metadata\":{\"labels\":{\"a\":\"1\"},\"annotations\":\"x\"}},"
+        + "\"NodeNames\":[]}")).pod();
+    assertThat(none.path("metadata").path("labels").isObject()).as("an emptied map stays a map").isTrue();
+    assertThat(none.path("metadata").path("annotations").isString()).as("a wrong kind stays visible").isTrue();
   }
 
   /** Exactly MAX_NODES names is accepted. */
