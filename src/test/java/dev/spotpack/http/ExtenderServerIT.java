@@ -81,6 +81,9 @@ class ExtenderServerIT {
       holder.getOutputStream().flush();
       assertThat(new String(holder.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII))
           .isEqualTo("HTTP/1.1 200");
+      // released when the server has finished the response, which may be just after the client read it
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+          get(app.managementPort(), "/metrics").body().contains("spotpack_request_bytes_in_flight_bytes 0.0"));
       assertThat(post("filter", body).statusCode()).isEqualTo(200);
     }
     assertThat(get(app.managementPort(), "/metrics").body()).contains("spotpack_requests_refused_busy_total");
