@@ -273,7 +273,7 @@ public final class ExtenderJson {
    * The most nodes one call may name: twenty times the 5,000 nodes per cluster Kubernetes supports
    * (kubernetes/community, sig-scalability/configs-and-limits/thresholds.md), six times the largest
    * cluster spotpack is benchmarked at. It bounds the work of one call whatever its body size: a
-   * 16 MiB body of 1.4 million short names took 33 s and a 500 MB live heap before this limit.
+   * 16 MiB body of 1.4 million short names held a 500 MB live heap before this limit.
    */
   public static final int MAX_NODES = 100_000;
 
