@@ -71,7 +71,7 @@ final class Autoscaler {
     }
 
     void add(SimPod pod, SpotRules.Launch launch) {
-      if (!pod.affinity.isEmpty()) {
+      if (!pod.affinity().isEmpty()) {
         withAffinity.add(pod);
       }
       cpu += pod.cpu;
@@ -167,7 +167,7 @@ final class Autoscaler {
   }
 
   private SpotRules.Launch launchFor(SimPod pod, boolean knowsRules, Map<SimJob, Integer> plannedOnSpot) {
-    if (pod.driver || pod.onDemandOnly || pod.pinnedOffSpot) {
+    if (pod.driver || pod.onDemandOnly || pod.pinnedOffSpot()) {
       return SpotRules.Launch.ON_DEMAND;
     }
     if (knowsRules) {
@@ -269,8 +269,7 @@ final class Autoscaler {
   }
 
   private static boolean allowed(Planned p, Workload.InstanceType type, String zone) {
-    Map<String, String> labels = Map.of(SimCluster.CAPACITY_TYPE, p.spot ? "spot" : "on-demand",
-        SimCluster.INSTANCE_TYPE, type.name(), SimCluster.ZONE, zone);
+    Map<String, String> labels = SimNode.labelsOf(p.spot, type, zone);
     return p.withAffinity.stream().allMatch(pod -> pod.affinityAllows(labels));
   }
 

@@ -18,6 +18,8 @@ final class SimNode {
   final List<SimPod> pods = new ArrayList<>();
   int emptySince;
   boolean everHeldAPod;
+  /** The labels kube-scheduler, spotpack and an autoscaler see on the node; fixed at launch. */
+  private final Map<String, String> labels;
 
   SimNode(String name, Workload.InstanceType type, String zone, boolean spot, int readyAt) {
     this.name = name;
@@ -26,6 +28,13 @@ final class SimNode {
     this.spot = spot;
     this.readyAt = readyAt;
     this.emptySince = readyAt;
+    this.labels = labelsOf(spot, type, zone);
+  }
+
+  /** The labels a node of this capacity type, instance type and zone carries. */
+  static Map<String, String> labelsOf(boolean spot, Workload.InstanceType type, String zone) {
+    return Map.of(SimCluster.CAPACITY_TYPE, spot ? "spot" : "on-demand", SimCluster.INSTANCE_TYPE, type.name(),
+        SimCluster.ZONE, zone);
   }
 
   int executorsOf(SimJob job) {
@@ -38,10 +47,8 @@ final class SimNode {
     return n;
   }
 
-  /** The labels kube-scheduler, spotpack and an autoscaler see on the node. */
   Map<String, String> labels() {
-    return Map.of(SimCluster.CAPACITY_TYPE, spot ? "spot" : "on-demand", SimCluster.INSTANCE_TYPE, type.name(),
-        SimCluster.ZONE, zone);
+    return labels;
   }
 
   /** The capacity pool: what one correlated reclaim takes nodes from. */
@@ -55,8 +62,8 @@ final class SimNode {
 
   /** kube-scheduler's resource fit and its own node affinity (drivers and pinned executors). */
   boolean fits(SimPod p) {
-    return !((p.onDemandOnly || p.pinnedOffSpot) && spot) && p.affinityAllows(labels()) && pods.size() < MAX_PODS && cpuRequested + p.cpu <= type.cpuMillis()
-        && memoryRequested + p.memory <= type.memoryBytes();
+    return !((p.onDemandOnly || p.pinnedOffSpot()) && spot) && p.affinityAllows(labels) && pods.size() < MAX_PODS
+        && cpuRequested + p.cpu <= type.cpuMillis() && memoryRequested + p.memory <= type.memoryBytes();
   }
 
   double pricePerMinute() {

@@ -23,12 +23,11 @@ final class SimPod {
   PodInfo info;
   /** Held by spotpack's placement gate: neither kube-scheduler nor an autoscaler considers it. */
   boolean gated;
-  /** How spotpack lifted its gate, or null (never gated, or still gated). */
+  /**
+   * How spotpack lifted its gate, or null (never gated, or still gated): the required node
+   * affinity terms it added, and whether they keep the pod off spot nodes.
+   */
   PlacementGate.@Nullable Release release;
-  /** A required node affinity spotpack added when it lifted the gate, keeping it off spot nodes. */
-  boolean pinnedOffSpot;
-  /** The required node affinity terms spotpack added when it lifted the gate (none: any node). */
-  List<PlacementGate.Term> affinity = List.of();
   /** The maxSkew of spotpack's hostname spread hint, or MAX_VALUE without one. */
   int hostnameSpreadCap = Integer.MAX_VALUE;
 
@@ -44,8 +43,17 @@ final class SimPod {
     this.createdMinute = createdMinute;
   }
 
+  /** The required node affinity terms spotpack added when it lifted the gate (none: any node). */
+  List<PlacementGate.Term> affinity() {
+    return release == null ? List.of() : release.terms();
+  }
+
+  boolean pinnedOffSpot() {
+    return release != null && !release.spot();
+  }
+
   boolean affinityAllows(Map<String, String> labels) {
-    return PlacementGate.allows(affinity, labels);
+    return release == null || PlacementGate.allows(release.terms(), labels);
   }
 
   boolean onSpot() {

@@ -73,8 +73,6 @@ final class SpotpackRules implements SpotRules {
       if (d instanceof PlacementGate.Release r) {
         pod.gated = false;
         pod.release = r;
-        pod.affinity = r.terms();
-        pod.pinnedOffSpot = !r.spot();
         inFlight.put(pod.job, flying.plus(r));
       }
     }
