@@ -31,7 +31,6 @@ import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -287,18 +286,18 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
         .putObject("requiredDuringSchedulingIgnoredDuringExecution").putArray("nodeSelectorTerms");
     List<NodeSelectorTerm> own = ownRequiredTerms(pod);
     if (own.isEmpty()) {
-      r.terms().forEach(t -> terms.add(term(List.of(), t)));
+      r.terms().forEach(t -> terms.add(withExpressions(JsonNodeFactory.instance.objectNode(), t)));
     } else {
       for (NodeSelectorTerm t : own) {
-        JsonNode existing = mapper.readTree(client.getKubernetesSerialization().asJson(t));
-        terms.add(term(List.of(existing), r.terms().get(0)));
+        ObjectNode existing = (ObjectNode) mapper.readTree(client.getKubernetesSerialization().asJson(t));
+        terms.add(withExpressions(existing, r.terms().get(0)));
       }
     }
     return root;
   }
 
-  private static ObjectNode term(List<JsonNode> existing, PlacementGate.Term ours) {
-    ObjectNode term = existing.isEmpty() ? JsonNodeFactory.instance.objectNode() : (ObjectNode) existing.get(0).deepCopy();
+  /** {@code term} (a node selector term's JSON, changed in place) with our requirements added. */
+  private static ObjectNode withExpressions(ObjectNode term, PlacementGate.Term ours) {
     ArrayNode expressions = term.has("matchExpressions") && term.get("matchExpressions").isArray()
         ? (ArrayNode) term.get("matchExpressions") : term.putArray("matchExpressions");
     for (PlacementGate.Requirement req : ours.requirements()) {

@@ -80,7 +80,6 @@ public final class KubeModel {
     return toNodeInfo(node);
   }
 
-  /** Whether the pod has finished: it then holds no resources and no place in its job. */
   /** Whether a pod label is one spotpack reads (the others are dropped at the edge). */
   public boolean keepsLabel(String key) {
     return keptLabels.contains(key);
@@ -91,6 +90,7 @@ public final class KubeModel {
     return key.startsWith(SPOTPACK_ANNOTATIONS);
   }
 
+  /** Whether the pod has finished: it then holds no resources and no place in its job. */
   public static boolean isTerminated(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     return "Succeeded".equals(phase) || "Failed".equals(phase);

@@ -246,8 +246,9 @@ public final class ExtenderJson {
     while (p.nextToken() == JsonToken.PROPERTY_NAME) {
       String key = p.currentName();
       JsonToken value = p.nextToken();
-      if (!key.toLowerCase(Locale.ROOT).equals("items") || value != JsonToken.START_ARRAY) {
-        list.set(key, key.toLowerCase(Locale.ROOT).equals("items") ? boundedTree(p, body, "Nodes.items") : skipped(p));
+      boolean isItems = key.toLowerCase(Locale.ROOT).equals("items");
+      if (!isItems || value != JsonToken.START_ARRAY) {
+        list.set(key, isItems ? boundedTree(p, body, "Nodes.items") : skipped(p));
         continue;
       }
       ArrayNode items = JsonNodeFactory.instance.arrayNode();
@@ -310,9 +311,6 @@ public final class ExtenderJson {
     }
     if (!items.isArray()) {
       throw new ProtocolException("ExtenderArgs.Nodes.items must be an array, got " + kind(items));
-    }
-    if (items.size() > MAX_NODES) {
-      throw tooManyNodes("Nodes.items");
     }
     List<JsonNode> list = new ArrayList<>(items.size());
     for (JsonNode item : items) {

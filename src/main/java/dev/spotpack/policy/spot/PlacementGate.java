@@ -195,9 +195,8 @@ public final class PlacementGate {
       return new Hold("job " + id + " has " + inFlightSpot + " executors released for spot and not yet bound; "
           + capText + ": waiting for some to be bound");
     }
-    Map<String, Integer> perPool = new HashMap<>();
     Map<String, List<String>> valuesOf = new HashMap<>();
-    executors.countsByGroup(node -> {
+    Map<String, Integer> perPool = executors.countsByGroup(node -> {
       NodeInfo info = view.node(node);
       if (info == null || !spotNodes.isSpot(info)) {
         return null;
@@ -209,7 +208,7 @@ public final class PlacementGate {
       String key = String.join("/", values);
       valuesOf.put(key, values);
       return key;
-    }, executor.uid()).forEach(perPool::put);
+    }, executor.uid());
     List<List<String>> excluded = new ArrayList<>();
     List<String> excludedNames = new ArrayList<>();
     new TreeMap<>(perPool).forEach((pool, count) -> {
