@@ -180,11 +180,11 @@ public final class ExtenderApp {
     long inFlightBytes = config.server().maxRequestBytesInFlight() > 0 ? config.server().maxRequestBytesInFlight()
         : BodyBudget.defaultBudget(Runtime.getRuntime().maxMemory());
     BodyBudget budget = new BodyBudget(inFlightBytes, maxBody, registry); // one for every listener: one heap
-    ExtenderRoutes routes = new ExtenderRoutes(calls, maxBody, budget);
+    ExtenderRoutes routes = new ExtenderRoutes(calls, budget);
     // the gate only where its controller runs: in snapshot mode nothing would ever lift it
     WebhookRoutes webhook = new WebhookRoutes(new SpreadHintWebhook(
         new SpreadHints(config.policy().roles(), config.policy().profiles()), gate, registry),
-        maxBody, budget);
+        budget);
     ManagementRoutes management =
         new ManagementRoutes(cluster::ready, registry, new JobReports(policy, cluster, registry), json);
     return new ExtenderApp(options, config, cluster, routes, management, webhook, feed, closeLast);

@@ -9,7 +9,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * {@code POST /scheduler/filter|prioritize|bind}, a thin adapter around {@link ExtenderCalls}
- * (which holds the error policy). Bodies above {@code maxBodyBytes} get 413. Filter and
+ * (which holds the error policy). Bodies above the budget's body limit get 413. Filter and
  * prioritize parse and decide on a worker thread, so a large full-Node body never blocks the
  * event loop. Unknown paths get 404 and other methods 405, from the router.
  */
@@ -17,18 +17,16 @@ public final class ExtenderRoutes {
   public static final String PREFIX = "/scheduler";
 
   private final ExtenderCalls calls;
-  private final long maxBodyBytes;
   private final BodyBudget budget;
 
-  public ExtenderRoutes(ExtenderCalls calls, long maxBodyBytes, BodyBudget budget) {
+  public ExtenderRoutes(ExtenderCalls calls, BodyBudget budget) {
     this.calls = calls;
-    this.maxBodyBytes = maxBodyBytes;
     this.budget = budget;
   }
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setPreallocateBodyBuffer(true);
+    BodyHandler body = budget.bodyHandler();
     router.route().failureHandler(Failures::handle);
     router.post(PREFIX + "/*").handler(JsonBody::asJson);
     router.post(PREFIX + "/*").handler(budget::admit);
@@ -38,7 +36,7 @@ public final class ExtenderRoutes {
         .blockingHandler(ctx -> reply(ctx, calls.prioritize(bytes(ctx))), false);
     router.post(PREFIX + "/bind").handler(body)
         .handler(ctx -> calls.bind(bytes(ctx)).thenAccept(r -> reply(ctx, r)));
-    router.errorHandler(413, ctx -> reply(ctx, calls.tooLarge(maxBodyBytes)));
+    router.errorHandler(413, ctx -> reply(ctx, calls.tooLarge(budget.maxBodyBytes())));
     return router;
   }
 

@@ -4,23 +4,20 @@ import dev.spotpack.admission.SpreadHintWebhook;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * {@code POST /webhook/spread-hint} on the webhook's own HTTPS listener ({@code server.webhook}).
- * Bodies above {@code maxBodyBytes} get 413 from the router, which the API server handles by the
+ * Bodies above the budget's body limit get 413 from the router, which the API server handles by the
  * webhook's {@code failurePolicy}.
  */
 public final class WebhookRoutes {
   public static final String PATH = "/webhook/spread-hint";
 
   private final SpreadHintWebhook webhook;
-  private final long maxBodyBytes;
   private final BodyBudget budget;
 
-  public WebhookRoutes(SpreadHintWebhook webhook, long maxBodyBytes, BodyBudget budget) {
+  public WebhookRoutes(SpreadHintWebhook webhook, BodyBudget budget) {
     this.webhook = webhook;
-    this.maxBodyBytes = maxBodyBytes;
     this.budget = budget;
   }
 
@@ -29,7 +26,7 @@ public final class WebhookRoutes {
     router.route().failureHandler(Failures::handle);
     router.post(PATH).handler(JsonBody::asJson);
     router.post(PATH).handler(budget::admit);
-    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setPreallocateBodyBuffer(true)).blockingHandler(ctx -> {
+    router.post(PATH).handler(budget.bodyHandler()).blockingHandler(ctx -> {
       Buffer b = ctx.body().buffer();
       SpreadHintWebhook.Reply reply = webhook.review(b == null ? new byte[0] : b.getBytes());
       if (!ctx.response().ended() && !ctx.response().closed()) {
