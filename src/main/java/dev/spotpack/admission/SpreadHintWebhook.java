@@ -2,7 +2,11 @@ package dev.spotpack.admission;
 
 import dev.spotpack.policy.spot.PlacementGate;
 import dev.spotpack.policy.spot.SpreadHints;
+import dev.spotpack.policy.spot.SpotAnnotations;
 import dev.spotpack.protocol.JsonSyntax;
+import dev.spotpack.protocol.JsonTrees;
+import dev.spotpack.protocol.PodMetadataFilter;
+import dev.spotpack.protocol.ProtocolException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Base64;
@@ -12,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.filter.TokenFilter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -41,8 +45,10 @@ public final class SpreadHintWebhook {
   private final SpreadHints hints;
   private final @Nullable PlacementGate gate;
   private final MeterRegistry registry;
-  private final JsonMapper mapper =
-      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private final JsonMapper mapper = JsonMapper.builder().build();
+  private final JsonTrees trees = new JsonTrees();
+  /** Of the reviewed pod's labels and annotations, only those the decision reads become tree nodes. */
+  private final TokenFilter readOnly;
 
   public SpreadHintWebhook(SpreadHints hints, MeterRegistry registry) {
     this(hints, null, registry);
@@ -56,6 +62,8 @@ public final class SpreadHintWebhook {
     this.hints = hints;
     this.gate = gate;
     this.registry = registry;
+    this.readOnly = new PodMetadataFilter(hints.labelKeys()::contains, k -> k.startsWith(SpotAnnotations.PREFIX))
+        .under("request", "object");
   }
 
   public byte[] write(JsonNode body) {
@@ -65,9 +73,11 @@ public final class SpreadHintWebhook {
   public Reply review(byte[] body) {
     JsonNode root;
     try {
-      root = body.length == 0 ? null : mapper.readTree(body);
+      root = trees.document(body, readOnly);
     } catch (JacksonException e) {
       return badRequest(JsonSyntax.describe(e));
+    } catch (ProtocolException e) {
+      return badRequest(e.getMessage());
     }
     if (root == null || !root.isObject()) {
       return badRequest("request body must be an AdmissionReview object");

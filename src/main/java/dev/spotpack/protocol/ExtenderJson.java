@@ -1,18 +1,17 @@
 package dev.spotpack.protocol;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.core.filter.FilteringParserDelegate;
 import tools.jackson.core.filter.TokenFilter;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -32,19 +31,10 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Immutable; safe to share across threads.
  */
 public final class ExtenderJson {
-  private final JsonMapper mapper =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .build();
+  /** Writes; reading goes through {@link #trees}, which says why. */
+  private final JsonMapper mapper = JsonMapper.builder().build();
 
-  // Reads the pod and NodeList subtrees out of the streamed body; the body-level trailing-content
-  // check is done by readArgs itself, so it must not apply to each subtree.
-  // (Jackson 3 enables FAIL_ON_TRAILING_TOKENS by default, hence the explicit disable.)
-  private final JsonMapper subtrees = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private final JsonTrees trees = new JsonTrees();
 
   /** Of a pod's labels and annotations, which are read; null: all. */
   private final @Nullable PodMetadataFilter podFilter;
@@ -60,10 +50,6 @@ public final class ExtenderJson {
    */
   public ExtenderJson(Predicate<String> keptLabel, Predicate<String> keptAnnotation) {
     this.podFilter = new PodMetadataFilter(keptLabel, keptAnnotation);
-  }
-
-  public JsonMapper mapper() {
-    return mapper;
   }
 
   public byte[] write(Object value) {
@@ -86,7 +72,8 @@ public final class ExtenderJson {
     boolean namesExact = false;
     boolean podExact = false;
     boolean nodesExact = false;
-    try (JsonParser p = subtrees.createParser(body)) {
+    Set<String> seen = new HashSet<>(4);
+    try (JsonParser p = trees.parser(body, 0, body.length)) {
       JsonToken first = p.nextToken();
       if (first != JsonToken.START_OBJECT) {
         throw new ProtocolException("request body must be a JSON ExtenderArgs object, got " + tokenKind(first));
@@ -95,6 +82,9 @@ public final class ExtenderJson {
         String key = p.currentName();
         JsonToken value = p.nextToken();
         String lower = key.toLowerCase(Locale.ROOT);
+        if (READ_FIELDS.contains(lower) && !seen.add(key)) {
+          throw new ProtocolException(JsonSyntax.duplicate(key));
+        }
         boolean exact;
         switch (lower) {
           case "nodenames" -> {
@@ -124,7 +114,7 @@ public final class ExtenderJson {
           default -> p.skipChildren();
         }
       }
-      if (p.nextToken() != null) {
+      if (!JsonTrees.atEnd(p)) {
         throw new ProtocolException("request body is not valid JSON: trailing content after the ExtenderArgs object");
       }
     } catch (JacksonException e) {
@@ -144,6 +134,9 @@ public final class ExtenderJson {
     return new ExtenderArgs(pod, items, names);
   }
 
+  /** The ExtenderArgs fields spotpack reads, lower-cased. */
+  private static final Set<String> READ_FIELDS = Set.of("nodenames", "pod", "nodes");
+
   /** Reads a bind body. */
   public ExtenderBindingArgs readBindingArgs(byte[] body) {
     JsonNode root = readObject(body, "ExtenderBindingArgs");
@@ -160,7 +153,7 @@ public final class ExtenderJson {
     }
     JsonNode root;
     try {
-      root = mapper.readTree(body);
+      root = trees.document(body, null);
     } catch (JacksonException e) {
       throw new ProtocolException(JsonSyntax.describe(e));
     }
@@ -208,25 +201,24 @@ public final class ExtenderJson {
   private JsonNode boundedTree(JsonParser p, byte[] body, String what, @Nullable TokenFilter filter) {
     JsonToken start = p.currentToken();
     if (start != JsonToken.START_OBJECT && start != JsonToken.START_ARRAY) {
-      return subtrees.readTree(p);
+      return trees.tree(p, null);
     }
-    long from = p.currentTokenLocation().getByteOffset();
+    // the parser has read exactly up to the opening bracket (the fed parser's token locations are
+    // one byte late, so they are not used), and after skipping, exactly up to the closing one
+    long from = p.currentLocation().getByteOffset() - 1;
     p.skipChildren();
     long to = p.currentLocation().getByteOffset();
-    if (from < 0 || to < from) {
-      throw new IllegalStateException("the JSON parser gave no byte offsets");
+    if (from < 0 || to < from || body[(int) from] != (start == JsonToken.START_OBJECT ? '{' : '[')) {
+      throw new IllegalStateException("the JSON parser's byte offsets do not match the body");
     }
     if (to - from > MAX_OBJECT_BYTES) {
       throw new ProtocolException("ExtenderArgs." + what + " is " + (to - from) + " bytes of JSON, more than the "
           + MAX_OBJECT_BYTES + " any object kube-apiserver accepts");
     }
-    if (filter == null || start != JsonToken.START_OBJECT) {
-      return subtrees.readTree(body, (int) from, (int) (to - from));
-    }
-    try (JsonParser slice = subtrees.createParser(body, (int) from, (int) (to - from))) {
-      JsonNode tree = subtrees.readTree(
-          new FilteringParserDelegate(slice, filter, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true));
-      return tree == null ? JsonNodeFactory.instance.objectNode() : tree;
+    try (JsonParser slice = trees.parser(body, (int) from, (int) (to - from))) {
+      return trees.tree(slice, start == JsonToken.START_OBJECT ? filter : null);
+    } catch (JacksonException e) {
+      throw new ProtocolException(JsonSyntax.describe(e, body, (int) from));
     }
   }
 
@@ -240,7 +232,7 @@ public final class ExtenderJson {
         p.skipChildren();
         return JsonNodeFactory.instance.arrayNode(); // refused as "got an array" by readNodeList
       }
-      return subtrees.readTree(p);
+      return trees.tree(p, null);
     }
     ObjectNode list = JsonNodeFactory.instance.objectNode();
     while (p.nextToken() == JsonToken.PROPERTY_NAME) {

@@ -13,15 +13,22 @@ public final class JsonSyntax {
 
   /** "request body is not valid JSON: REASON at line L, column C". */
   public static String describe(JacksonException e) {
+    return describe(e, new byte[0], 0);
+  }
+
+  /**
+   * As {@link #describe(JacksonException)}, for an error found while parsing the part of {@code
+   * body} that starts at byte {@code from}: the line and column are the body's.
+   */
+  public static String describe(JacksonException e, byte[] body, int from) {
     String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
     String reason;
     if (original.startsWith("Unexpected end-of-input")) {
       reason = "it ends before the JSON value is complete";
     } else if (original.startsWith("Invalid UTF-8")) {
       reason = "it is not UTF-8";
-    } else if (original.startsWith("Duplicate Object property") || original.startsWith("Duplicate field")) {
-      int quote = original.indexOf('"');
-      reason = "a field appears twice" + (quote < 0 ? "" : ": " + ClientText.quote(original.substring(quote), 60));
+    } else if (original.startsWith("Duplicate ")) {
+      reason = "a field appears twice" + duplicateName(original);
     } else if (original.startsWith("Document nesting depth")) {
       reason = "it nests arrays and objects deeper than 500 levels";
     } else if (original.contains("exceeds the maximum") || original.contains("exceeds the max")) {
@@ -35,7 +42,43 @@ public final class JsonSyntax {
       reason = "malformed";
     }
     TokenStreamLocation at = e.getLocation();
-    String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String where = "";
+    if (at != null && at.getLineNr() >= 1) {
+      int line = at.getLineNr();
+      int column = at.getColumnNr();
+      int lineStart = 0;
+      for (int i = 0; i < from; i++) {
+        if (body[i] == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      if (at.getLineNr() == 1) {
+        column += from - lineStart;
+      }
+      where = " at line " + line + ", column " + column;
+    }
     return "request body is not valid JSON: " + reason + where;
+  }
+
+  /** What is said of a property that appears twice where spotpack reads it. */
+  public static String duplicate(String name) {
+    return "request body is not valid JSON: a field appears twice: \"" + ClientText.quote(name, 60) + "\"";
+  }
+
+  /**
+   * ': "NAME"' from the parser's {@code Duplicate Object property "NAME"} or the tree reader's
+   * {@code Duplicate property "NAME" for `ObjectNode`: ...}; empty if neither.
+   */
+  private static String duplicateName(String original) {
+    int open = original.indexOf('"');
+    int close = original.indexOf("\" for ");
+    if (close < 0) {
+      close = original.lastIndexOf('"');
+    }
+    if (open < 0 || close <= open) {
+      return "";
+    }
+    return ": \"" + ClientText.quote(original.substring(open + 1, close), 60) + "\"";
   }
 }

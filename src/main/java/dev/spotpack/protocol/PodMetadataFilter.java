@@ -10,10 +10,11 @@ import tools.jackson.core.filter.TokenFilter;
  *
  * <p>Immutable.
  */
-final class PodMetadataFilter extends TokenFilter {
+public final class PodMetadataFilter extends TokenFilter {
   private final TokenFilter metadata;
 
-  PodMetadataFilter(Predicate<String> keptLabel, Predicate<String> keptAnnotation) {
+  /** For a pod at the root of what is filtered. */
+  public PodMetadataFilter(Predicate<String> keptLabel, Predicate<String> keptAnnotation) {
     TokenFilter labels = new Keys(keptLabel);
     TokenFilter annotations = new Keys(keptAnnotation);
     this.metadata = new TokenFilter() {
@@ -31,6 +32,34 @@ final class PodMetadataFilter extends TokenFilter {
   @Override
   public TokenFilter includeProperty(String name) {
     return "metadata".equals(name) ? metadata : TokenFilter.INCLUDE_ALL;
+  }
+
+  /**
+   * This filter for a pod found under {@code path} (an AdmissionReview's is under "request",
+   * "object"); everything else is kept.
+   */
+  public TokenFilter under(String... path) {
+    TokenFilter filter = this;
+    for (int i = path.length - 1; i >= 0; i--) {
+      filter = new Under(path[i], filter);
+    }
+    return filter;
+  }
+
+  /** Everything, except that one property is filtered by another filter. */
+  private static final class Under extends TokenFilter {
+    private final String name;
+    private final TokenFilter inner;
+
+    Under(String name, TokenFilter inner) {
+      this.name = name;
+      this.inner = inner;
+    }
+
+    @Override
+    public TokenFilter includeProperty(String property) {
+      return name.equals(property) ? inner : TokenFilter.INCLUDE_ALL;
+    }
   }
 
   /** A map of which only some keys are kept. */

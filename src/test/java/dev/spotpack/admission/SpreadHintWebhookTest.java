@@ -136,6 +136,28 @@ class SpreadHintWebhookTest {
     assertThat(body.path("response").path("uid").stringValue()).isEqualTo("another-uid");
   }
 
+  /**
+   * Of the pod's labels and annotations, the webhook reads only its own: the others never become
+   * tree nodes (a pod author's 55,000 keys chosen to collide cost what ordinary ones cost), so a
+   * duplicate among them goes unseen, as in Go; one among the labels it reads is still refused.
+   */
+  @Test
+  void readsOnlyTheLabelsAndAnnotationsItDecidesOn() throws IOException {
+    String request = Files.readString(ROOT.resolve("executor-with-size/request.json"));
+    String unread = request.replaceFirst("\"labels\"\\s*:\\s*\\{", "\"labels\":{\"team\":\"a\",\"team\":\"b\",");
+    assertThat(unread).isNotEqualTo(request);
+    SpreadHintWebhook.Reply reply = webhook().review(unread.getBytes(StandardCharsets.UTF_8));
+    assertThat(reply.body().path("response").path("patch").stringValue())
+        .isEqualTo(webhook().review(request.getBytes(StandardCharsets.UTF_8)).body().path("response").path("patch").stringValue())
+        .isNotEmpty();
+
+    String read = request.replaceFirst("\"labels\"\\s*:\\s*\\{", "\"labels\":{\"spark-role\":\"driver\",");
+    SpreadHintWebhook.Reply refused = webhook().review(read.getBytes(StandardCharsets.UTF_8));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.body().path("error").stringValue()).startsWith(
+        "request body is not valid JSON: a field appears twice: \"spark-role\" at line ");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformed")
   void malformedBodiesGet400NamingTheProblem(String body, String message) {
@@ -152,6 +174,8 @@ class SpreadHintWebhookTest {
         org.junit.jupiter.params.provider.Arguments.of("{\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{}}",
             "request.uid is missing"),
         org.junit.jupiter.params.provider.Arguments.of(
-            "{\"apiVersion\":\"admission.k8s.io/v1\",\"apiVersion\":\"admission.k8s.io/v1\"}", "not valid JSON"));
+            "{\"apiVersion\":\"admission.k8s.io/v1\",\"apiVersion\":\"admission.k8s.io/v1\"}", "not valid JSON"),
+        org.junit.jupiter.params.provider.Arguments.of("{\"apiVersion\":\"admission.k8s.io/v1\"} {}",
+            "request body is not valid JSON: trailing content after the first value"));
   }
 }

@@ -1,10 +1,16 @@
 package dev.spotpack.bench;
 
+import dev.spotpack.admission.SpreadHintWebhook;
 import dev.spotpack.app.ExtenderApp;
+import dev.spotpack.config.SpotpackConfig;
+import dev.spotpack.policy.spot.PodRoles;
+import dev.spotpack.policy.spot.SpreadHints;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,33 +50,83 @@ public final class HostileInputCost {
       System.out.printf(Locale.ROOT, "%-44s %10s %12s %12s %12s %12s %7s%n", "input (filter)", "bytes",
           "hostile p50", "hostile p90", "valid p50", "valid p90", "p50 x");
       for (Map.Entry<String, String[]> e : pairs.entrySet()) {
-        long[] hostile = time(http, filter, e.getValue()[0], rounds);
-        long[] valid = time(http, filter, e.getValue()[1], rounds);
+        long[][] t = time(http, filter, e.getValue()[0], e.getValue()[1], rounds);
+        long[] hostile = t[0];
+        long[] valid = t[1];
         System.out.printf(Locale.ROOT, "%-44s %10d %10.2fms %10.2fms %10.2fms %10.2fms %7.2f%n", e.getKey(),
             e.getValue()[0].length(), hostile[0] / 1e6, hostile[1] / 1e6, valid[0] / 1e6, valid[1] / 1e6,
             hostile[0] / (double) valid[0]);
       }
+      webhookRow(keys, rounds);
     } finally {
       app.stop();
     }
   }
 
-  /** {p50, p90} in nanoseconds, after {@code rounds} calls of warm-up. */
-  static long[] time(HttpClient http, URI uri, String body, int rounds) throws Exception {
-    long[] t = new long[rounds];
+  /**
+   * The webhook's row: its listener needs TLS, so the review is timed in process, the colliding and
+   * the distinct keys taking turns as in {@link #time}.
+   */
+  static void webhookRow(int keys, int rounds) throws Exception {
+    SpreadHintWebhook webhook = new SpreadHintWebhook(
+        new SpreadHints(PodRoles.SPARK, SpotpackConfig.DEFAULT.policy().profiles()), new SimpleMeterRegistry());
+    String review = Files.readString(Path.of("src/test/resources/golden/webhook/executor-with-size/request.json"));
+    byte[][] bodies = {
+      labels(review, keys, true).getBytes(StandardCharsets.UTF_8), labels(review, keys, false).getBytes(StandardCharsets.UTF_8)
+    };
+    long[][] t = new long[2][rounds];
     for (int i = 0; i < 2 * rounds; i++) {
-      long start = System.nanoTime();
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() >= 500) {
-        throw new IllegalStateException("status " + r.statusCode() + ": " + r.body());
-      }
-      if (i >= rounds) {
-        t[i - rounds] = System.nanoTime() - start;
+      for (int turn = 0; turn < 2; turn++) {
+        int which = (i + turn) % 2;
+        long start = System.nanoTime();
+        if (webhook.review(bodies[which]).status() != 200) {
+          throw new IllegalStateException("the webhook refused the review");
+        }
+        if (i >= rounds) {
+          t[which][i - rounds] = System.nanoTime() - start;
+        }
       }
     }
+    long[] hostile = percentiles(t[0]);
+    long[] valid = percentiles(t[1]);
+    System.out.printf(Locale.ROOT, "%-44s %10d %10.2fms %10.2fms %10.2fms %10.2fms %7.2f%n",
+        keys + " label keys (webhook, in process)", bodies[0].length, hostile[0] / 1e6, hostile[1] / 1e6,
+        valid[0] / 1e6, valid[1] / 1e6, hostile[0] / (double) valid[0]);
+  }
+
+  /**
+   * {{p50, p90} of a, {p50, p90} of b} in nanoseconds, after {@code rounds} calls of each as
+   * warm-up. The two bodies take turns (a b, then b a), so that drift in the machine's speed
+   * falls on both alike.
+   */
+  static long[][] time(HttpClient http, URI uri, String a, String b, int rounds) throws Exception {
+    long[] ta = new long[rounds];
+    long[] tb = new long[rounds];
+    for (int i = 0; i < 2 * rounds; i++) {
+      boolean aFirst = i % 2 == 0;
+      long first = call(http, uri, aFirst ? a : b);
+      long second = call(http, uri, aFirst ? b : a);
+      if (i >= rounds) {
+        ta[i - rounds] = aFirst ? first : second;
+        tb[i - rounds] = aFirst ? second : first;
+      }
+    }
+    return new long[][] {percentiles(ta), percentiles(tb)};
+  }
+
+  private static long call(HttpClient http, URI uri, String body) throws Exception {
+    long start = System.nanoTime();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 500) {
+      throw new IllegalStateException("status " + r.statusCode() + ": " + r.body());
+    }
+    return System.nanoTime() - start;
+  }
+
+  private static long[] percentiles(long[] t) {
     Arrays.sort(t);
-    return new long[] {t[rounds / 2], t[rounds * 9 / 10]};
+    return new long[] {t[t.length / 2], t[t.length * 9 / 10]};
   }
 
   static String labels(String base, int count, boolean colliding) {
@@ -88,7 +144,11 @@ public final class HostileInputCost {
       }
       labels.append('"').append(key).append("\":\"v\",");
     }
-    return base.replaceFirst("\"labels\":\\{", "\"labels\":{" + labels);
+    String out = base.replaceFirst("\"labels\":\\{", "\"labels\":{" + labels);
+    if (out.equals(base)) {
+      throw new IllegalArgumentException("no labels to add to");
+    }
+    return out;
   }
 
   static String cpu(String base, String cpu) {

@@ -147,6 +147,33 @@ class ExtenderJsonTest {
     assertThat(none.path("metadata").path("annotations").isString()).as("a wrong kind stays visible").isTrue();
   }
 
+  /**
+   * Duplicate names are refused where spotpack reads them and, as Go's decoder does, let pass
+   * where it does not (an unknown field, a label it drops): hashing every name of the body is what
+   * made keys chosen to collide expensive.
+   */
+  @Test
+  void refusesDuplicatesOnlyWhereItReads() {
+    ExtenderJson filtering = new ExtenderJson(Set.of("spark-role")::contains, k -> k.startsWith("spotpack.dev/"));
+    // the body's column, not the pod's: {"Pod": (7), {"metadata":{"labels": (22), { (1),
+    // "spark-role":"driver", (22), "spark-role": (13) put the duplicate's value at 7+22+1+22+13+1 = 66
+    assertThatThrownBy(() -> filtering.readArgs(bytes("{\"Pod\":{\"metadata\":{\"labels\":{\"spark-role\":\"driver\","
+        + "\"spark-role\":\"executor\"}}},\"NodeNames\":[]}")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("request body is not valid JSON: a field appears twice: \"spark-role\" at line 1, column 66");
+    assertThatThrownBy(() -> json.readArgs(bytes("{\"Pod\":{},\"Nodes\":{\"items\":[{\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}]}}")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageStartingWith("request body is not valid JSON: a field appears twice: \"name\"");
+    assertThatThrownBy(() -> json.readArgs(bytes("{\"NodeNames\":[],\"Pod\":{},\"NodeNames\":[\"a\"]}")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("request body is not valid JSON: a field appears twice: \"NodeNames\"");
+
+    ExtenderArgs args = filtering.readArgs(bytes("{\"Pod\":{\"metadata\":{\"labels\":{\"a\":\"1\",\"a\":\"2\"}}},"
+        + "\"Extra\":1,\"Extra\":2,\"NodeNames\":[\"n\"]}"));
+    assertThat(args.nodeNames()).containsExactly("n");
+    assertThat(args.pod().path("metadata").path("labels").isEmpty()).isTrue();
+  }
+
   /** Exactly MAX_NODES names is accepted. */
   @Test
   void acceptsAsManyNamesAsTheLimit() {

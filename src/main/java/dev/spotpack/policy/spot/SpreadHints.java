@@ -3,6 +3,7 @@ package dev.spotpack.policy.spot;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Translates spotpack's per-node cap into a rule autoscalers understand: a required {@code
@@ -56,6 +57,11 @@ public final class SpreadHints {
   public SpreadHints(PodRoles roles, Profiles profiles) {
     this.roles = roles;
     this.annotations = new SpotAnnotations(profiles);
+  }
+
+  /** The pod labels {@link #forPod} reads (the roles' keys). */
+  public Set<String> labelKeys() {
+    return roles.labelKeys();
   }
 
   /**
