@@ -151,7 +151,7 @@ public final class ExtenderApp {
       cluster = new LiveClusterSource(state, f::ready);
       ThreadPoolExecutor bindPool = boundedPool("spotpack-bind", cc.bindThreads(), 1024);
       closeLast.add(bindPool::shutdownNow);
-      binder = new KubeBinder(client, state, bindPool, cc.bindTimeout(), registry);
+      binder = new KubeBinder(client, state, bindPool, cc.bindThreads(), cc.bindTimeout(), registry);
       // the controller runs in every live deployment, so that executors gated before the webhook's
       // gate was turned off are still released; the webhook gates only when configured to
       PlacementGate placementGate =

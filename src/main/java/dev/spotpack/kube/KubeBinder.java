@@ -16,8 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,17 +36,30 @@ import org.slf4j.LoggerFactory;
 public final class KubeBinder implements Binder {
   private static final Logger LOG = LoggerFactory.getLogger(KubeBinder.class);
 
-  private final KubernetesClient client;
+  /** The binding POST; throws {@link KubernetesClientException} as the client does. */
+  interface BindingApi {
+    void post(String namespace, String name, String uid, String node);
+  }
+
+  private final BindingApi api;
   private final ClusterState state;
+  private final int threads;
   private final Executor executor;
   private final Duration timeout;
   private final MeterRegistry registry;
   private final Timer apiCall;
 
-  public KubeBinder(KubernetesClient client, ClusterState state, Executor executor, Duration timeout,
+  /** @param threads the size of {@code executor}'s pool, for messages */
+  public KubeBinder(KubernetesClient client, ClusterState state, Executor executor, int threads, Duration timeout,
       MeterRegistry registry) {
-    this.client = client;
+    this(bindingPost(client), state, executor, threads, timeout, registry);
+  }
+
+  KubeBinder(BindingApi api, ClusterState state, Executor executor, int threads, Duration timeout,
+      MeterRegistry registry) {
+    this.api = api;
     this.state = state;
+    this.threads = threads;
     this.executor = executor;
     this.timeout = timeout;
     this.registry = registry;
@@ -59,25 +74,34 @@ public final class KubeBinder implements Binder {
     String uid = request.uid().isEmpty()
         ? state.pod(request.namespace(), request.name()).map(p -> p.uid()).orElse("")
         : request.uid();
-    CompletableFuture<BindResult> call;
+    CompletableFuture<BindResult> result = new CompletableFuture<>();
+    AtomicBoolean sent = new AtomicBoolean();
     try {
-      call = CompletableFuture.supplyAsync(() -> post(request, uid), executor);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+      executor.execute(() -> {
+        // Answered as timed out while it waited for a thread: sending it now would bind a pod that
+        // kube-scheduler was told is unbound, so it would forget its choice and schedule the pod
+        // again. Not sending keeps the answer true.
+        if (result.isDone()) {
+          return;
+        }
+        sent.set(true);
+        try {
+          result.complete(post(request, uid));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(failed(request, "overloaded", "too many binds in flight"));
     }
-    return call
+    return result
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(t -> describe(request, t instanceof CompletionException && t.getCause() != null ? t.getCause() : t));
+        .exceptionally(t -> describe(request, t instanceof CompletionException && t.getCause() != null ? t.getCause() : t,
+            sent.get()));
   }
 
   private BindResult post(BindRequest request, String uid) {
-    Binding binding = new BindingBuilder()
-        .withNewMetadata().withName(request.name()).withNamespace(request.namespace())
-        .withUid(uid.isEmpty() ? null : uid).endMetadata()
-        .withNewTarget().withApiVersion("v1").withKind("Node").withName(request.node()).endTarget()
-        .build();
-    String path = "/api/v1/namespaces/" + request.namespace() + "/pods/" + request.name() + "/binding";
-    apiCall.record(() -> client.raw(path, "POST", binding));
+    apiCall.record(() -> api.post(request.namespace(), request.name(), uid, request.node()));
     if (!uid.isEmpty() && !state.assumeBound(uid, request.node())) {
       LOG.warn("bound {} to {}, but spotpack had not seen the pod: it counts once the informer reports it",
           request.podKey(), request.node());
@@ -85,7 +109,22 @@ public final class KubeBinder implements Binder {
     return BindResult.bound();
   }
 
-  private BindResult describe(BindRequest request, Throwable t) {
+  /** The POST kube-scheduler's DefaultBinder makes, through {@code client}. */
+  private static BindingApi bindingPost(KubernetesClient client) {
+    return (namespace, name, uid, node) -> {
+      Binding binding = new BindingBuilder()
+          .withNewMetadata().withName(name).withNamespace(namespace).withUid(uid.isEmpty() ? null : uid).endMetadata()
+          .withNewTarget().withApiVersion("v1").withKind("Node").withName(node).endTarget()
+          .build();
+      client.raw("/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding", "POST", binding);
+    };
+  }
+
+  private BindResult describe(BindRequest request, Throwable t, boolean sent) {
+    if (t instanceof TimeoutException && !sent) {
+      return failed(request, "overloaded", "not sent: no bind thread was free within " + timeout.toMillis()
+          + " ms (config cluster.bindThreads: " + threads + ", cluster.bindTimeoutMillis)");
+    }
     if (t instanceof TimeoutException) {
       return failed(request, "timeout", "no answer from the API server within " + timeout.toMillis()
           + " ms (config cluster.bindTimeoutMillis); the pod may still be bound, which the informer will show");

@@ -51,6 +51,12 @@ final class LocalControlPlane {
       processes.close();
     }
 
+    /** kube-apiserver's /metrics text. */
+    String metrics() throws Exception {
+      return insecure.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + apiPort + "/metrics"))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** Stops kube-apiserver (etcd keeps the data) and waits for it to be gone. */
     void stopApiServer() throws InterruptedException {
       processes.stop("kube-apiserver");

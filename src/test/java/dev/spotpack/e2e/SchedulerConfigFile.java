@@ -40,6 +40,20 @@ final class SchedulerConfigFile {
     return file;
   }
 
+  /** {@code config} with kube-scheduler's client rate limit set (burst twice that); 0: unchanged. */
+  static Path withQps(Path config, int qps) throws IOException {
+    if (qps <= 0) {
+      return config;
+    }
+    String text = Files.readString(config);
+    String marker = "clientConnection:\n";
+    if (!text.contains(marker)) {
+      throw new IllegalStateException(config + " has no clientConnection block");
+    }
+    Files.writeString(config, text.replace(marker, marker + "  qps: " + qps + "\n  burst: " + (2 * qps) + "\n"));
+    return config;
+  }
+
   private static String substituted(String extenderHostPort, Path kubeconfig) throws IOException {
     String text = Files.readString(SHIPPED, StandardCharsets.UTF_8);
     if (!text.contains(SHIPPED_URL) || !text.contains(SHIPPED_KUBECONFIG)) {

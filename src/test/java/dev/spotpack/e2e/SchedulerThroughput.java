@@ -71,7 +71,7 @@ public final class SchedulerThroughput {
       }
       await().atMost(Duration.ofMinutes(5)).until(() -> client.nodes().list().getItems().size() == nodes);
 
-      Path plainConfig = withQps(SchedulerConfigFile.writeWithoutExtender(dir, api.kubeconfig(), "plain-scheduler"), qps);
+      Path plainConfig = SchedulerConfigFile.withQps(SchedulerConfigFile.writeWithoutExtender(dir, api.kubeconfig(), "plain-scheduler"), qps);
       double plain1 = round(bin.dir().get(), api, pool, "plain-1", "plain-scheduler", plainConfig, pods);
 
       Path spotpackYaml = dir.resolve("spotpack.yaml");
@@ -80,7 +80,7 @@ public final class SchedulerThroughput {
           "127.0.0.1", 0, 0));
       spotpack.start();
       await().atMost(Duration.ofMinutes(2)).until(spotpack::ready);
-      Path spotpackConfig = withQps(SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()), qps);
+      Path spotpackConfig = SchedulerConfigFile.withQps(SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()), qps);
       if (noPrioritize) {
         String text = Files.readString(spotpackConfig);
         if (!text.contains("  prioritizeVerb: prioritize\n")) {
@@ -141,19 +141,6 @@ public final class SchedulerThroughput {
       }
     }
     return new double[] {count == 0 ? 0 : 1000 * sum / count, count};
-  }
-
-  private static Path withQps(Path config, int qps) throws java.io.IOException {
-    if (qps <= 0) {
-      return config;
-    }
-    String text = Files.readString(config);
-    String marker = "clientConnection:\n";
-    if (!text.contains(marker)) {
-      throw new IllegalStateException(config + " has no clientConnection block");
-    }
-    Files.writeString(config, text.replace(marker, marker + "  qps: " + qps + "\n  burst: " + (2 * qps) + "\n"));
-    return config;
   }
 
   /** kube-apiserver's request counters, summed by verb, resource and subresource. */

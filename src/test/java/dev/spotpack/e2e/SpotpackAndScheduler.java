@@ -34,6 +34,12 @@ final class SpotpackAndScheduler {
 
   static ExtenderApp start(Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure)
       throws Exception {
+    return start(bin, dir, kubeconfig, processes, insecure, 0);
+  }
+
+  /** @param qps kube-scheduler's client rate limit (burst twice that); 0 keeps the shipped config's */
+  static ExtenderApp start(Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure, int qps)
+      throws Exception {
     Path spotpackConfig = dir.resolve("spotpack.yaml");
     Files.writeString(spotpackConfig, "cluster:\n  bindTimeoutMillis: 3000\n");
     ExtenderApp spotpack = ExtenderApp.create(new ExtenderApp.Options(spotpackConfig,
@@ -41,7 +47,8 @@ final class SpotpackAndScheduler {
     spotpack.start();
     try {
       await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
-      Path schedulerConfig = SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig);
+      Path schedulerConfig = SchedulerConfigFile.withQps(
+          SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig), qps);
       startScheduler(bin, schedulerConfig, "kube-scheduler", processes, insecure);
       return spotpack;
     } catch (Exception | AssertionError e) {

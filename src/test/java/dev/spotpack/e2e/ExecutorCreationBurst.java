@@ -1,0 +1,232 @@
+package dev.spotpack.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Spark-sized creation burst against a running spotpack and kube-scheduler: {@code pods}
+ * executors (jobs of 100) created as fast as {@code creatorThreads} client threads can, while the scheduler binds
+ * them through spotpack. What it reports is what a user would see go wrong: bind calls that failed
+ * (spotpack's {@code spotpack_bind_errors_total}), pods bound more than once or not at all, and
+ * bindings the API server received beyond one per pod.
+ *
+ * <p>Run alone (docs/benchmarks.md): {@code java -cp target/test-classes:target/classes:$(cat
+ * target/cp.txt) dev.spotpack.e2e.ExecutorCreationBurst [nodes [pods [creatorThreads [schedulerQps]]]]}
+ */
+final class ExecutorCreationBurst {
+  /** What one burst came to. */
+  record Result(int pods, int bound, double seconds, Map<String, Double> bindErrors, double bindCalls,
+      double bindingPosts, double bindApiMeanMillis, int boundTwice) {
+    double errors() {
+      return bindErrors.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    String summary() {
+      return String.format(Locale.ROOT, "%d executors: %d bound in %.1f s (%.0f pods/s); bind calls %.0f, "
+          + "binding POSTs seen by the API server %.0f, bind errors %s, bound twice %d; binding POST mean %.1f ms",
+          pods, bound, seconds, bound / seconds, bindCalls, bindingPosts, bindErrors, boundTwice, bindApiMeanMillis);
+    }
+  }
+
+  private ExecutorCreationBurst() {}
+
+  /** Fake nodes, half spot, 16 cores and 110 pods each. */
+  static void createNodes(KubernetesClient client, int nodes) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        String name = "burst-node-" + i;
+        String capacity = i % 2 == 0 ? "spot" : "on-demand";
+        done.add(pool.submit(() -> client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+            .withLabels(Map.of("karpenter.sh/capacity-type", capacity)).endMetadata().withNewStatus()
+            .withAllocatable(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110")))
+            .withCapacity(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110")))
+            .endStatus().build()).create()));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Creates the burst in a new namespace and waits until every pod is bound, or {@code limit}.
+   *
+   * @param apiMetrics kube-apiserver's /metrics text, read before and after
+   */
+  static Result run(KubernetesClient client, int managementPort, MetricsSource apiMetrics, String namespace,
+      int pods, int creatorThreads, Duration limit) throws Exception {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+    Map<String, String> boundTo = new ConcurrentHashMap<>();
+    AtomicInteger boundTwice = new AtomicInteger();
+    CountDownLatch allBound = new CountDownLatch(pods);
+    Watch watch = client.pods().inNamespace(namespace).watch(new Watcher<Pod>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        String node = pod.getSpec().getNodeName();
+        if (node == null || node.isEmpty()) {
+          return;
+        }
+        String before = boundTo.putIfAbsent(pod.getMetadata().getName(), node);
+        if (before == null) {
+          allBound.countDown();
+        } else if (!before.equals(node)) {
+          boundTwice.incrementAndGet(); // a bound pod's nodeName never changes: this is a second pod
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    });
+    String spotpack0 = metrics(managementPort);
+    double posts0 = bindingPosts(apiMetrics.read());
+    ExecutorService creators = Executors.newFixedThreadPool(creatorThreads);
+    long t0 = System.nanoTime();
+    try {
+      List<Future<?>> created = new ArrayList<>();
+      for (int i = 0; i < pods; i++) {
+        int n = i;
+        created.add(creators.submit(() -> client.pods().inNamespace(namespace).resource(executor(namespace, n)).create()));
+      }
+      for (Future<?> f : created) {
+        f.get();
+      }
+      allBound.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } finally {
+      creators.shutdownNow();
+      watch.close();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    // binds answered after the last pod was seen bound still count: wait until the verb is quiet
+    Thread.sleep(1_000);
+    String spotpack1 = metrics(managementPort);
+    Map<String, Double> errors = new TreeMap<>();
+    counters(spotpack1, "spotpack_bind_errors_total").forEach((reason, v) -> {
+      double d = v - counters(spotpack0, "spotpack_bind_errors_total").getOrDefault(reason, 0.0);
+      if (d > 0) {
+        errors.put(reason, d);
+      }
+    });
+    double calls = value(spotpack1, "spotpack_verb_duration_seconds_count{verb=\"bind\"}")
+        - value(spotpack0, "spotpack_verb_duration_seconds_count{verb=\"bind\"}");
+    double apiCount = value(spotpack1, "spotpack_bind_api_duration_seconds_count")
+        - value(spotpack0, "spotpack_bind_api_duration_seconds_count");
+    double apiSum = value(spotpack1, "spotpack_bind_api_duration_seconds_sum")
+        - value(spotpack0, "spotpack_bind_api_duration_seconds_sum");
+    return new Result(pods, boundTo.size(), seconds, errors, calls, bindingPosts(apiMetrics.read()) - posts0,
+        apiCount == 0 ? 0 : 1000 * apiSum / apiCount, boundTwice.get());
+  }
+
+  /** kube-apiserver's metrics text. */
+  interface MetricsSource {
+    String read() throws Exception;
+  }
+
+  private static Pod executor(String namespace, int n) {
+    return new PodBuilder().withNewMetadata().withName("exec-" + n)
+        .withLabels(Map.of("spark-app-selector", namespace + "-job-" + (n / 100), "spark-role", "executor"))
+        .endMetadata()
+        .withNewSpec().withSchedulerName("spotpack-scheduler").withTerminationGracePeriodSeconds(0L)
+        .addNewContainer().withName("e").withImage("example/executor:1").withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi"))).endResources().endContainer()
+        .endSpec().build();
+  }
+
+  private static String metrics(int managementPort) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** The bindings kube-apiserver answered, whoever sent them. */
+  private static double bindingPosts(String apiMetrics) {
+    double sum = 0;
+    for (String line : apiMetrics.split("\n")) {
+      if (line.startsWith("apiserver_request_total{") && line.contains("resource=\"pods\"")
+          && line.contains("subresource=\"binding\"") && line.contains("verb=\"POST\"")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  private static Map<String, Double> counters(String metrics, String name) {
+    Map<String, Double> out = new TreeMap<>();
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + "{")) {
+        int reason = line.indexOf("reason=\"");
+        String key = reason < 0 ? "" : line.substring(reason + 8, line.indexOf('"', reason + 8));
+        out.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+      }
+    }
+    return out;
+  }
+
+  private static double value(String metrics, String series) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+    int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+    int creators = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    // kube-scheduler's client rate limit (qps; burst twice that); 0: the shipped config's default
+    int qps = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+    KubeBinaries.Found bin = KubeBinaries.locate();
+    if (bin.dir().isEmpty()) {
+      System.err.println("cannot run: " + bin.reason());
+      System.exit(2);
+    }
+    Path dir = Path.of("target/e2e/burst-" + System.currentTimeMillis()).toAbsolutePath();
+    Files.createDirectories(dir);
+    try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir)) {
+      createNodes(api.client(), nodes);
+      await().atMost(Duration.ofMinutes(5)).until(() -> api.client().nodes().list().getItems().size() == nodes);
+      var spotpack = SpotpackAndScheduler.start(bin.dir().get(), dir, api.kubeconfig(), api.processes(), api.insecure(),
+          qps);
+      try {
+        Result r = run(api.client(), spotpack.managementPort(), api::metrics, "burst", pods, creators, Duration.ofMinutes(10));
+        System.out.println(r.summary());
+      } finally {
+        spotpack.stop();
+      }
+    }
+  }
+}
