@@ -1,8 +1,8 @@
 package dev.spotpack.admission;
 
 import dev.spotpack.policy.spot.PlacementGate;
-import dev.spotpack.policy.spot.SpreadHints;
 import dev.spotpack.policy.spot.SpotAnnotations;
+import dev.spotpack.policy.spot.SpreadHints;
 import dev.spotpack.protocol.JsonSyntax;
 import dev.spotpack.protocol.JsonTrees;
 import dev.spotpack.protocol.PodMetadataFilter;
@@ -24,8 +24,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The mutating admission webhook ({@code admission.k8s.io/v1} AdmissionReview) that adds
- * {@link SpreadHints}' hostname spread constraint to executors as they are created.
+ * The mutating admission webhook ({@code admission.k8s.io/v1} AdmissionReview) that adds {@link
+ * SpreadHints}' hostname spread constraint to executors as they are created.
  *
  * <p>It never denies a pod: a pod it cannot read is admitted unchanged with a warning (the filter
  * reports bad annotations again when the pod is scheduled). Only a body that is not an
@@ -47,7 +47,10 @@ public final class SpreadHintWebhook {
   private final MeterRegistry registry;
   private final JsonMapper mapper = JsonMapper.builder().build();
   private final JsonTrees trees = new JsonTrees();
-  /** Of the reviewed pod's labels and annotations, only those the decision reads become tree nodes. */
+
+  /**
+   * Of the reviewed pod's labels and annotations, only those the decision reads become tree nodes.
+   */
   private final TokenFilter readOnly;
 
   public SpreadHintWebhook(SpreadHints hints, MeterRegistry registry) {
@@ -58,12 +61,15 @@ public final class SpreadHintWebhook {
    * @param gate when set, executors also get {@link PlacementGate#GATE}, which spotpack's
    *     controller lifts; only where that controller runs (live mode), or they would wait forever
    */
-  public SpreadHintWebhook(SpreadHints hints, @Nullable PlacementGate gate, MeterRegistry registry) {
+  public SpreadHintWebhook(
+      SpreadHints hints, @Nullable PlacementGate gate, MeterRegistry registry) {
     this.hints = hints;
     this.gate = gate;
     this.registry = registry;
-    this.readOnly = new PodMetadataFilter(hints.labelKeys()::contains, k -> k.startsWith(SpotAnnotations.PREFIX))
-        .under("request", "object");
+    this.readOnly =
+        new PodMetadataFilter(
+                hints.labelKeys()::contains, k -> k.startsWith(SpotAnnotations.PREFIX))
+            .under("request", "object");
   }
 
   public byte[] write(JsonNode body) {
@@ -83,7 +89,10 @@ public final class SpreadHintWebhook {
       return badRequest("request body must be an AdmissionReview object");
     }
     if (!API_VERSION.equals(text(root.path("apiVersion")))) {
-      return badRequest("AdmissionReview apiVersion must be " + API_VERSION + " (set admissionReviewVersions: [v1])");
+      return badRequest(
+          "AdmissionReview apiVersion must be "
+              + API_VERSION
+              + " (set admissionReviewVersions: [v1])");
     }
     JsonNode request = root.path("request");
     String uid = text(request.path("uid"));
@@ -96,7 +105,8 @@ public final class SpreadHintWebhook {
 
     String outcome;
     JsonNode pod = request.path("object");
-    if (!"CREATE".equals(text(request.path("operation"))) || !"Pod".equals(text(request.path("kind").path("kind")))
+    if (!"CREATE".equals(text(request.path("operation")))
+        || !"Pod".equals(text(request.path("kind").path("kind")))
         || !pod.isObject()) {
       outcome = "ignored";
     } else {
@@ -118,7 +128,9 @@ public final class SpreadHintWebhook {
       labels = stringMap(pod.path("metadata"), "labels");
       annotations = stringMap(pod.path("metadata"), "annotations");
     } catch (IllegalArgumentException e) {
-      response.putArray("warnings").add("spotpack: pod admitted without a spread hint: " + e.getMessage());
+      response
+          .putArray("warnings")
+          .add("spotpack: pod admitted without a spread hint: " + e.getMessage());
       return "unreadable";
     }
     SpreadHints.Hint hint = hints.forPod(labels, annotations, hasHostnameSpread(pod));
@@ -161,9 +173,18 @@ public final class SpreadHintWebhook {
   private static void addGate(ArrayNode patch, JsonNode pod) {
     ObjectNode gateEntry = JsonNodeFactory.instance.objectNode().put("name", PlacementGate.GATE);
     if (pod.path("spec").path("schedulingGates").isArray()) {
-      patch.addObject().put("op", "add").put("path", "/spec/schedulingGates/-").set("value", gateEntry);
+      patch
+          .addObject()
+          .put("op", "add")
+          .put("path", "/spec/schedulingGates/-")
+          .set("value", gateEntry);
     } else {
-      patch.addObject().put("op", "add").put("path", "/spec/schedulingGates").putArray("value").add(gateEntry);
+      patch
+          .addObject()
+          .put("op", "add")
+          .put("path", "/spec/schedulingGates")
+          .putArray("value")
+          .add(gateEntry);
     }
   }
 
@@ -178,14 +199,26 @@ public final class SpreadHintWebhook {
 
     JsonNode existing = pod.path("spec").path("topologySpreadConstraints");
     if (existing.isArray()) {
-      patch.addObject().put("op", "add").put("path", "/spec/topologySpreadConstraints/-").set("value", constraint);
+      patch
+          .addObject()
+          .put("op", "add")
+          .put("path", "/spec/topologySpreadConstraints/-")
+          .set("value", constraint);
     } else {
-      patch.addObject().put("op", "add").put("path", "/spec/topologySpreadConstraints")
-          .putArray("value").add(constraint);
+      patch
+          .addObject()
+          .put("op", "add")
+          .put("path", "/spec/topologySpreadConstraints")
+          .putArray("value")
+          .add(constraint);
     }
     // SpreadHints only adds for a pod that declares its size in an annotation, so the map exists
-    patch.addObject().put("op", "add")
-        .put("path", "/metadata/annotations/" + HINT_ANNOTATION.replace("~", "~0").replace("/", "~1"))
+    patch
+        .addObject()
+        .put("op", "add")
+        .put(
+            "path",
+            "/metadata/annotations/" + HINT_ANNOTATION.replace("~", "~0").replace("/", "~1"))
         .put("value", add.explanation());
   }
 
@@ -214,7 +247,8 @@ public final class SpreadHintWebhook {
     Map<String, String> map = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (!e.getValue().isString()) {
-        throw new IllegalArgumentException("metadata." + field + "." + e.getKey() + " must be a string");
+        throw new IllegalArgumentException(
+            "metadata." + field + "." + e.getKey() + " must be a string");
       }
       map.put(e.getKey(), e.getValue().stringValue());
     }

@@ -8,6 +8,7 @@ import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.cluster.SnapshotBinder;
 import dev.spotpack.config.ClusterConfig;
 import dev.spotpack.config.ConfigLoader;
+import dev.spotpack.config.ServerConfig;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.extender.BindVerb;
 import dev.spotpack.extender.ClusterSource;
@@ -24,8 +25,8 @@ import dev.spotpack.http.ExtenderRoutes;
 import dev.spotpack.http.ManagementRoutes;
 import dev.spotpack.http.WebhookRoutes;
 import dev.spotpack.kube.ClusterFeed;
-import dev.spotpack.kube.GateController;
 import dev.spotpack.kube.FeedMetrics;
+import dev.spotpack.kube.GateController;
 import dev.spotpack.kube.KubeBinder;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.SnapshotFile;
@@ -45,7 +46,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import dev.spotpack.config.ServerConfig;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -96,7 +96,8 @@ public final class ExtenderApp {
   }
 
   /** What {@code serve} was asked to do. */
-  public record Options(@Nullable Path config, Source source, String host, int port, int managementPort) {}
+  public record Options(
+      @Nullable Path config, Source source, String host, int port, int managementPort) {}
 
   private final Options options;
   private final SpotpackConfig config;
@@ -114,8 +115,14 @@ public final class ExtenderApp {
   private @Nullable HttpServer managementServer;
   private @Nullable HttpServer webhookServer;
 
-  private ExtenderApp(Options options, SpotpackConfig config, ClusterSource cluster, ExtenderRoutes extenderRoutes,
-      ManagementRoutes managementRoutes, WebhookRoutes webhookRoutes, @Nullable ClusterFeed feed,
+  private ExtenderApp(
+      Options options,
+      SpotpackConfig config,
+      ClusterSource cluster,
+      ExtenderRoutes extenderRoutes,
+      ManagementRoutes managementRoutes,
+      WebhookRoutes webhookRoutes,
+      @Nullable ClusterFeed feed,
       List<AutoCloseable> closeLast) {
     this.options = options;
     this.config = config;
@@ -142,27 +149,41 @@ public final class ExtenderApp {
     List<AutoCloseable> closeLast = new ArrayList<>();
     if (options.source() instanceof Source.Live live) {
       ClusterConfig cc = config.cluster();
-      state = new ClusterState(config.policy().roles(), Ticker.systemTicker(), cc.assumedPlacementTtl(), true,
-          assumptionMetrics(registry));
-      KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeConfig(live.kubeconfig())).build();
+      state =
+          new ClusterState(
+              config.policy().roles(),
+              Ticker.systemTicker(),
+              cc.assumedPlacementTtl(),
+              true,
+              assumptionMetrics(registry));
+      KubernetesClient client =
+          new KubernetesClientBuilder().withConfig(kubeConfig(live.kubeconfig())).build();
       closeLast.add(client);
-      feed = new ClusterFeed(client, model, state, new FeedMetrics(registry), cc.listPageSize(), System::nanoTime);
+      feed =
+          new ClusterFeed(
+              client, model, state, new FeedMetrics(registry), cc.listPageSize(), System::nanoTime);
       ClusterFeed f = feed;
       cluster = new LiveClusterSource(state, f::ready);
       ThreadPoolExecutor bindPool = boundedPool("spotpack-bind", cc.bindThreads(), 1024);
       closeLast.add(bindPool::shutdownNow);
-      binder = new KubeBinder(client, state, bindPool, cc.bindThreads(), cc.bindTimeout(), registry);
+      binder =
+          new KubeBinder(client, state, bindPool, cc.bindThreads(), cc.bindTimeout(), registry);
       // the controller runs in every live deployment, so that executors gated before the webhook's
       // gate was turned off are still released; the webhook gates only when configured to
       PlacementGate placementGate =
-          new PlacementGate(config.policy().roles(), config.policy().spotNodes(), config.policy().profiles());
+          new PlacementGate(
+              config.policy().roles(), config.policy().spotNodes(), config.policy().profiles());
       ServerConfig.Webhook webhookConfig = config.server().webhook();
       if (webhookConfig != null && webhookConfig.placementGate()) {
         gate = placementGate;
       }
-      closeLast.add(0, gateController(client, model, state, placementGate, config, f, registry)); // before the client
+      closeLast.add(
+          0,
+          gateController(
+              client, model, state, placementGate, config, f, registry)); // before the client
       Gauge.builder("spotpack.assumed.placements", state, s -> s.assumedCount())
-          .description("Placements and pods spotpack knows of that the informer has not reported yet")
+          .description(
+              "Placements and pods spotpack knows of that the informer has not reported yet")
           .register(registry);
     } else {
       state = new ClusterState(config.policy().roles());
@@ -171,43 +192,76 @@ public final class ExtenderApp {
       binder = new SnapshotBinder(state);
     }
     Gauge.builder("spotpack.ready", cluster, c -> c.ready() ? 1 : 0)
-        .description("1 when the cluster state is synced and spotpack decides; 0 while it answers with errors")
+        .description(
+            "1 when the cluster state is synced and spotpack decides; 0 while it answers with"
+                + " errors")
         .register(registry);
 
     ExtenderJson json = new ExtenderJson();
-    ExtenderCalls calls = calls(policy, cluster, binder, model, registry, System::nanoTime, java.time.Clock.systemUTC());
+    ExtenderCalls calls =
+        calls(
+            policy,
+            cluster,
+            binder,
+            model,
+            registry,
+            System::nanoTime,
+            java.time.Clock.systemUTC());
     long maxBody = config.server().maxRequestBodyBytes();
-    long inFlightBytes = config.server().maxRequestBytesInFlight() > 0 ? config.server().maxRequestBytesInFlight()
-        : BodyBudget.defaultBudget(Runtime.getRuntime().maxMemory());
-    BodyBudget budget = new BodyBudget(inFlightBytes, maxBody, registry); // one for every listener: one heap
+    long inFlightBytes =
+        config.server().maxRequestBytesInFlight() > 0
+            ? config.server().maxRequestBytesInFlight()
+            : BodyBudget.defaultBudget(Runtime.getRuntime().maxMemory());
+    BodyBudget budget =
+        new BodyBudget(inFlightBytes, maxBody, registry); // one for every listener: one heap
     ExtenderRoutes routes = new ExtenderRoutes(calls, budget);
     // the gate only where its controller runs: in snapshot mode nothing would ever lift it
-    WebhookRoutes webhook = new WebhookRoutes(new SpreadHintWebhook(
-        new SpreadHints(config.policy().roles(), config.policy().profiles()), gate, registry),
-        budget);
+    WebhookRoutes webhook =
+        new WebhookRoutes(
+            new SpreadHintWebhook(
+                new SpreadHints(config.policy().roles(), config.policy().profiles()),
+                gate,
+                registry),
+            budget);
     ManagementRoutes management =
-        new ManagementRoutes(cluster::ready, registry, new JobReports(policy, cluster, registry), json);
+        new ManagementRoutes(
+            cluster::ready, registry, new JobReports(policy, cluster, registry), json);
     return new ExtenderApp(options, config, cluster, routes, management, webhook, feed, closeLast);
   }
 
   /** Starts the controller that lifts the placement gate, following the feed's pod events. */
-  private static GateController gateController(KubernetesClient client, KubeModel model, ClusterState state,
-      PlacementGate gate, SpotpackConfig config, ClusterFeed feed, MeterRegistry registry) {
-    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "spotpack-gate");
-      t.setDaemon(true);
-      return t;
-    });
+  private static GateController gateController(
+      KubernetesClient client,
+      KubeModel model,
+      ClusterState state,
+      PlacementGate gate,
+      SpotpackConfig config,
+      ClusterFeed feed,
+      MeterRegistry registry) {
+    ScheduledExecutorService thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "spotpack-gate");
+              t.setDaemon(true);
+              return t;
+            });
     GateController controller =
-        new GateController(client, model, state, gate, config.policy().roles(), feed::ready, thread, registry);
+        new GateController(
+            client, model, state, gate, config.policy().roles(), feed::ready, thread, registry);
     feed.podListener(controller);
     controller.start();
     return controller;
   }
 
   /** The verbs, wired; also what golden and HTTP tests run. */
-  public static ExtenderCalls calls(SpotPolicy policy, ClusterSource cluster, Binder binder, KubeModel model,
-      MeterRegistry registry, LongSupplier nanoTime, java.time.Clock clock) {
+  public static ExtenderCalls calls(
+      SpotPolicy policy,
+      ClusterSource cluster,
+      Binder binder,
+      KubeModel model,
+      MeterRegistry registry,
+      LongSupplier nanoTime,
+      java.time.Clock clock) {
     return new ExtenderCalls(
         new FilterVerb(policy, cluster, model, clock),
         new PrioritizeVerb(policy, cluster, model),
@@ -218,27 +272,52 @@ public final class ExtenderApp {
   }
 
   /** The verbs of snapshot mode over {@code state}. */
-  public static ExtenderCalls snapshotCalls(SpotpackConfig config, ClusterState state, KubeModel model,
-      MeterRegistry registry, LongSupplier nanoTime) {
+  public static ExtenderCalls snapshotCalls(
+      SpotpackConfig config,
+      ClusterState state,
+      KubeModel model,
+      MeterRegistry registry,
+      LongSupplier nanoTime) {
     return snapshotCalls(config, state, model, registry, nanoTime, java.time.Clock.systemUTC());
   }
 
-  public static ExtenderCalls snapshotCalls(SpotpackConfig config, ClusterState state, KubeModel model,
-      MeterRegistry registry, LongSupplier nanoTime, java.time.Clock clock) {
-    return calls(new SpotPolicy(config.policy()), new SnapshotClusterSource(state), new SnapshotBinder(state),
-        model, registry, nanoTime, clock);
+  public static ExtenderCalls snapshotCalls(
+      SpotpackConfig config,
+      ClusterState state,
+      KubeModel model,
+      MeterRegistry registry,
+      LongSupplier nanoTime,
+      java.time.Clock clock) {
+    return calls(
+        new SpotPolicy(config.policy()),
+        new SnapshotClusterSource(state),
+        new SnapshotBinder(state),
+        model,
+        registry,
+        nanoTime,
+        clock);
   }
 
   private static AssumptionListener assumptionMetrics(MeterRegistry registry) {
-    Timer confirmation = Timer.builder("spotpack.bind.confirmation")
-        .description("Time from spotpack's bind to the informer reporting the pod bound (informer lag)")
-        .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
-            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
-            Duration.ofSeconds(30))
-        .register(registry);
-    Counter expired = Counter.builder("spotpack.assumptions.expired")
-        .description("Placements the informer never confirmed within cluster.assumedPlacementTtlSeconds")
-        .register(registry);
+    Timer confirmation =
+        Timer.builder("spotpack.bind.confirmation")
+            .description(
+                "Time from spotpack's bind to the informer reporting the pod bound (informer lag)")
+            .serviceLevelObjectives(
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                Duration.ofMillis(100),
+                Duration.ofMillis(250),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30))
+            .register(registry);
+    Counter expired =
+        Counter.builder("spotpack.assumptions.expired")
+            .description(
+                "Placements the informer never confirmed within cluster.assumedPlacementTtlSeconds")
+            .register(registry);
     return new AssumptionListener() {
       @Override
       public void confirmed(PodInfo pod, Duration lag) {
@@ -248,7 +327,10 @@ public final class ExtenderApp {
       @Override
       public void expired(PodInfo pod, String node) {
         expired.increment();
-        LOG.warn("the informer never reported {} bound to {}; it no longer counts there", pod.key(), node);
+        LOG.warn(
+            "the informer never reported {} bound to {}; it no longer counts there",
+            pod.key(),
+            node);
       }
     };
   }
@@ -266,11 +348,17 @@ public final class ExtenderApp {
 
   private static ThreadPoolExecutor boundedPool(String name, int threads, int queue) {
     AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        60,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(queue),
+        r -> {
+          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private static SpotpackConfig readConfig(@Nullable Path file) throws IOException {
@@ -278,13 +366,15 @@ public final class ExtenderApp {
       return SpotpackConfig.DEFAULT;
     }
     try {
-      return new ConfigLoader().parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+      return new ConfigLoader()
+          .parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     } catch (NoSuchFileException e) {
       throw new StartupException("config file " + file + " does not exist");
     }
   }
 
-  private static void loadSnapshot(Source source, SnapshotFile reader, ClusterState state) throws IOException {
+  private static void loadSnapshot(Source source, SnapshotFile reader, ClusterState state)
+      throws IOException {
     SnapshotFile.Summary summary;
     String name;
     if (source instanceof Source.Snapshot snapshot) {
@@ -303,37 +393,74 @@ public final class ExtenderApp {
         summary = reader.load(in, name, state);
       }
     }
-    LOG.info("loaded {}: {} nodes, {} pods ({} finished pods skipped{})", name, summary.nodes(),
-        summary.pods(), summary.finishedPodsSkipped(),
-        summary.otherKindsSkipped().isEmpty() ? "" : ", other kinds ignored: " + summary.otherKindsSkipped());
+    LOG.info(
+        "loaded {}: {} nodes, {} pods ({} finished pods skipped{})",
+        name,
+        summary.nodes(),
+        summary.pods(),
+        summary.finishedPodsSkipped(),
+        summary.otherKindsSkipped().isEmpty()
+            ? ""
+            : ", other kinds ignored: " + summary.otherKindsSkipped());
   }
 
   /** Starts the cluster feed (live mode) and both servers; returns once they listen. */
   public void start() throws InterruptedException {
     if (feed != null) {
       long t0 = System.nanoTime();
-      feed.start().whenComplete((v, t) -> {
-        if (t == null) {
-          LOG.info("informers synced in {} ms: spotpack is ready", Duration.ofNanos(System.nanoTime() - t0).toMillis());
-        } else if (!stopping) {
-          LOG.error("informers failed to start: {}", t.toString());
-        }
-      });
-      LOG.info("watching nodes and pods at {}; verbs answer \"not ready\" until the first sync", feed.apiServer());
+      feed.start()
+          .whenComplete(
+              (v, t) -> {
+                if (t == null) {
+                  LOG.info(
+                      "informers synced in {} ms: spotpack is ready",
+                      Duration.ofNanos(System.nanoTime() - t0).toMillis());
+                } else if (!stopping) {
+                  LOG.error("informers failed to start: {}", t.toString());
+                }
+              });
+      LOG.info(
+          "watching nodes and pods at {}; verbs answer \"not ready\" until the first sync",
+          feed.apiServer());
     }
     Vertx v = Vertx.vertx();
     vertx = v;
-    extenderServer = listen(v, extenderRoutes.router(v), tlsOptions(config.server().tls(), "server.tls"), options.port(), "extender");
-    managementServer = listen(v, managementRoutes.router(v), withLimits(new HttpServerOptions()), options.managementPort(),
-        "management");
-    LOG.info("spotpack serving kube-scheduler on {}://{}:{}{}/{filter,prioritize,bind}; "
+    extenderServer =
+        listen(
+            v,
+            extenderRoutes.router(v),
+            tlsOptions(config.server().tls(), "server.tls"),
+            options.port(),
+            "extender");
+    managementServer =
+        listen(
+            v,
+            managementRoutes.router(v),
+            withLimits(new HttpServerOptions()),
+            options.managementPort(),
+            "management");
+    LOG.info(
+        "spotpack serving kube-scheduler on {}://{}:{}{}/{filter,prioritize,bind}; "
             + "/healthz, /readyz, /metrics and /debug/jobs on port {}; default profile {}",
-        config.server().tls() == null ? "http" : "https", options.host(), extenderServer.actualPort(), ExtenderRoutes.PREFIX, managementServer.actualPort(),
+        config.server().tls() == null ? "http" : "https",
+        options.host(),
+        extenderServer.actualPort(),
+        ExtenderRoutes.PREFIX,
+        managementServer.actualPort(),
         config.policy().profiles().defaultProfile());
     ServerConfig.Webhook webhook = config.server().webhook();
     if (webhook != null) {
-      webhookServer = listen(v, webhookRoutes.router(v), tlsOptions(webhook.tls(), "server.webhook"), webhook.port(), "webhook");
-      LOG.info("spread-hint admission webhook on https://{}:{}{}", options.host(), webhookServer.actualPort(),
+      webhookServer =
+          listen(
+              v,
+              webhookRoutes.router(v),
+              tlsOptions(webhook.tls(), "server.webhook"),
+              webhook.port(),
+              "webhook");
+      LOG.info(
+          "spread-hint admission webhook on https://{}:{}{}",
+          options.host(),
+          webhookServer.actualPort(),
           WebhookRoutes.PATH);
     }
   }
@@ -342,23 +469,25 @@ public final class ExtenderApp {
    * What every listener gets. An idle timeout of {@value #IDLE_TIMEOUT_SECONDS} s: longer than
    * kube-scheduler keeps an idle connection for reuse (90 s: its extender client's transport gets
    * http.DefaultTransport's IdleConnTimeout from SetOldTransportDefaults in kubernetes/kubernetes
-   * staging/src/k8s.io/apimachinery/pkg/util/net/http.go), so spotpack never closes a
-   * connection the scheduler is about to reuse, while a connection that sends nothing (or stops
-   * half-way through its headers) is closed instead of held forever. HTTP/1.1 only: kube-scheduler
-   * and the API server speak it to extenders and webhooks, and cleartext HTTP/2 (h2c upgrade) adds
-   * a protocol nobody here uses.
+   * staging/src/k8s.io/apimachinery/pkg/util/net/http.go), so spotpack never closes a connection
+   * the scheduler is about to reuse, while a connection that sends nothing (or stops half-way
+   * through its headers) is closed instead of held forever. HTTP/1.1 only: kube-scheduler and the
+   * API server speak it to extenders and webhooks, and cleartext HTTP/2 (h2c upgrade) adds a
+   * protocol nobody here uses.
    */
   private static HttpServerOptions withLimits(HttpServerOptions o) {
-    return o.setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setHttp2ClearTextEnabled(false).setUseAlpn(false);
+    return o.setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHttp2ClearTextEnabled(false)
+        .setUseAlpn(false);
   }
 
   static final int IDLE_TIMEOUT_SECONDS = 120;
 
   /**
    * How long a request may take once its headers are in: the longest a verb can legitimately take
-   * (a bind waits up to {@code cluster.bindTimeoutMillis} for the API server) plus 30 s for a
-   * large body on a slow link; past it, a client trickling its body is cut off.
+   * (a bind waits up to {@code cluster.bindTimeoutMillis} for the API server) plus 30 s for a large
+   * body on a slow link; past it, a client trickling its body is cut off.
    */
   static Duration requestDeadline(SpotpackConfig config) {
     return config.cluster().bindTimeout().plusSeconds(30);
@@ -370,36 +499,61 @@ public final class ExtenderApp {
     if (tls == null) {
       return o;
     }
-    for (Path f : tls.clientCaFile() == null ? List.of(tls.certFile(), tls.keyFile())
-        : List.of(tls.certFile(), tls.keyFile(), tls.clientCaFile())) {
+    for (Path f :
+        tls.clientCaFile() == null
+            ? List.of(tls.certFile(), tls.keyFile())
+            : List.of(tls.certFile(), tls.keyFile(), tls.clientCaFile())) {
       if (!Files.isReadable(f)) {
-        throw new StartupException("TLS file " + f + " (config " + key + ") does not exist or cannot be read");
+        throw new StartupException(
+            "TLS file " + f + " (config " + key + ") does not exist or cannot be read");
       }
     }
-    o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-        .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString()));
+    o.setSsl(true)
+        .setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setCertPath(tls.certFile().toString())
+                .setKeyPath(tls.keyFile().toString()));
     if (tls.clientCaFile() != null) {
-      o.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile().toString()));
+      o.setClientAuth(ClientAuth.REQUIRED)
+          .setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile().toString()));
     }
     return o;
   }
 
-  private HttpServer listen(Vertx v, Router router, HttpServerOptions serverOptions, int port, String what)
+  private HttpServer listen(
+      Vertx v, Router router, HttpServerOptions serverOptions, int port, String what)
       throws InterruptedException {
     try {
-      ConnectionDeadlines deadlines = new ConnectionDeadlines(v, Duration.ofSeconds(IDLE_TIMEOUT_SECONDS),
-          requestDeadline(config), what);
-      return v.createHttpServer(serverOptions).connectionHandler(deadlines::onConnection)
+      ConnectionDeadlines deadlines =
+          new ConnectionDeadlines(
+              v, Duration.ofSeconds(IDLE_TIMEOUT_SECONDS), requestDeadline(config), what);
+      return v.createHttpServer(serverOptions)
+          .connectionHandler(deadlines::onConnection)
           .requestHandler(deadlines.wrap(router))
           // malformed HTTP from a client (a bad chunk, a reset): one line, no stack trace
-          .exceptionHandler(t -> LOG.debug("{} port: dropped a client connection: {}", what, t.toString().replace('\n', ' ')))
+          .exceptionHandler(
+              t ->
+                  LOG.debug(
+                      "{} port: dropped a client connection: {}",
+                      what,
+                      t.toString().replace('\n', ' ')))
           .listen(port, options.host())
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       stop();
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new StartupException("cannot listen for " + what + " on " + options.host() + ":" + port
-          + ": " + cause.getMessage(), cause);
+      throw new StartupException(
+          "cannot listen for "
+              + what
+              + " on "
+              + options.host()
+              + ":"
+              + port
+              + ": "
+              + cause.getMessage(),
+          cause);
     }
   }
 
@@ -420,13 +574,18 @@ public final class ExtenderApp {
     return cluster.ready();
   }
 
-  /** Drains in-flight calls (up to 5 s), closes Vert.x, then the feed and the client. Idempotent. */
+  /**
+   * Drains in-flight calls (up to 5 s), closes Vert.x, then the feed and the client. Idempotent.
+   */
   public synchronized void stop() {
     stopping = true;
     try {
       for (HttpServer s : new HttpServer[] {extenderServer, managementServer, webhookServer}) {
         if (s != null) {
-          s.shutdown(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          s.shutdown(5, TimeUnit.SECONDS)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
         }
       }
       if (vertx != null) {

@@ -21,7 +21,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'spotpack serve --help'");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "missing command: try 'spotpack serve --help'");
   }
 
   /** The version from the jar manifest, written by Maven. */

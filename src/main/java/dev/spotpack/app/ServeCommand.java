@@ -17,41 +17,61 @@ import picocli.CommandLine.Spec;
       "Serve kube-scheduler's extender calls: POST /scheduler/filter, /scheduler/prioritize and "
           + "/scheduler/bind on --port; GET /healthz, /readyz and /metrics on --management-port.",
       "",
-      "Without --snapshot or --example, spotpack watches the cluster's nodes and pods (see --kubeconfig) "
-          + "and binds through the API server. With --snapshot (or --example) the cluster comes from a file "
-          + "and binds are recorded in memory: everything can be tried without a cluster."
+      "Without --snapshot or --example, spotpack watches the cluster's nodes and pods (see"
+          + " --kubeconfig) and binds through the API server. With --snapshot (or --example) the"
+          + " cluster comes from a file and binds are recorded in memory: everything can be tried"
+          + " without a cluster."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "spotpack's YAML config. Every key is optional; see README, \"Configuration\".")
   Path config;
 
-  @Option(names = "--snapshot", paramLabel = "FILE",
-      description = "Decide over this cluster snapshot instead of a live cluster: a Kubernetes List "
-          + "of Nodes and Pods, as 'kubectl get nodes,pods -A -o yaml' prints it (YAML or JSON).")
+  @Option(
+      names = "--snapshot",
+      paramLabel = "FILE",
+      description =
+          "Decide over this cluster snapshot instead of a live cluster: a Kubernetes List of Nodes"
+              + " and Pods, as 'kubectl get nodes,pods -A -o yaml' prints it (YAML or JSON).")
   Path snapshot;
 
-  @Option(names = "--example",
-      description = "Decide over the example cluster bundled in the jar (3 spot and 2 on-demand "
-          + "nodes, one Spark job with executors already placed).")
+  @Option(
+      names = "--example",
+      description =
+          "Decide over the example cluster bundled in the jar (3 spot and 2 on-demand "
+              + "nodes, one Spark job with executors already placed).")
   boolean example;
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "Kubeconfig of the cluster to watch (live mode). Default: $KUBECONFIG, then "
-          + "~/.kube/config, then the in-cluster service account.")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "Kubeconfig of the cluster to watch (live mode). Default: $KUBECONFIG, then "
+              + "~/.kube/config, then the in-cluster service account.")
   Path kubeconfig;
 
-  @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      defaultValue = "0.0.0.0",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8888",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "8888",
       description = "Extender API port (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "8889",
+  @Option(
+      names = "--management-port",
+      paramLabel = "PORT",
+      defaultValue = "8889",
       description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
   int managementPort;
 
@@ -66,16 +86,23 @@ final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     if (kubeconfig != null && (snapshot != null || example)) {
-      err().println("spotpack serve: --kubeconfig is for a live cluster; it cannot go with --snapshot or --example");
+      err()
+          .println(
+              "spotpack serve: --kubeconfig is for a live cluster; it cannot go with --snapshot or"
+                  + " --example");
       return 2;
     }
-    ExtenderApp.Source source = snapshot != null ? new ExtenderApp.Source.Snapshot(snapshot)
-        : example ? new ExtenderApp.Source.Example()
-        : new ExtenderApp.Source.Live(kubeconfig);
+    ExtenderApp.Source source =
+        snapshot != null
+            ? new ExtenderApp.Source.Snapshot(snapshot)
+            : example ? new ExtenderApp.Source.Example() : new ExtenderApp.Source.Live(kubeconfig);
     ExtenderApp app;
     try {
       app = ExtenderApp.create(new ExtenderApp.Options(config, source, host, port, managementPort));
-    } catch (ConfigException | KubeModelException | StartupException | io.fabric8.kubernetes.client.KubernetesClientException e) {
+    } catch (ConfigException
+        | KubeModelException
+        | StartupException
+        | io.fabric8.kubernetes.client.KubernetesClientException e) {
       err().println("spotpack serve: " + e.getMessage());
       return 2;
     }

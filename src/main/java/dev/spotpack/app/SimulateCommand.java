@@ -28,39 +28,59 @@ import picocli.CommandLine.Spec;
     name = "simulate",
     mixinStandardHelpOptions = true,
     description = {
-      "Simulate a day of Spark jobs on an autoscaled cluster with correlated spot reclaims, under three "
-          + "strategies: LeastAllocated (the default scheduler), MostAllocated (bin-packing) and spotpack "
-          + "(bin-packing with per-job caps on spot nodes, through the same policy code as serve). "
-          + "Prints cost, cpu- and node-hours, utilisation, executors lost per node and per pool event, and failed and "
-          + "retried jobs for each.",
+      "Simulate a day of Spark jobs on an autoscaled cluster with correlated spot reclaims, under"
+          + " three strategies: LeastAllocated (the default scheduler), MostAllocated (bin-packing)"
+          + " and spotpack (bin-packing with per-job caps on spot nodes, through the same policy"
+          + " code as serve). Prints cost, cpu- and node-hours, utilisation, executors lost per"
+          + " node and per pool event, and failed and retried jobs for each.",
       "",
       "Without --workload it runs the built-in reference workload (README, \"Simulate\")."
     })
 final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--workload", paramLabel = "FILE", description = "A workload YAML file (README, \"Workload file\").")
+  @Option(
+      names = "--workload",
+      paramLabel = "FILE",
+      description = "A workload YAML file (README, \"Workload file\").")
   Path workload;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-      description = "Seed of the random choices (reference workload, spot interruptions); default ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Seed of the random choices (reference workload, spot interruptions); default"
+              + " ${DEFAULT-VALUE}.")
   long seed;
 
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
 
-  @Option(names = "--report", paramLabel = "DIR", description = "Also write DIR/index.html with charts over time.")
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description = "Also write DIR/index.html with charts over time.")
   Path report;
 
-  @Option(names = "--autoscaler", paramLabel = "MODEL", defaultValue = "ideal",
-      description = "ideal: the autoscaler launches what each pending pod can use under spotpack's rules (spot within "
-          + "the caps, on-demand beyond a job's spot share; default); karpenter: as Karpenter really does, it sees only the in-tree rules and adds no node for an "
-          + "executor that fits an existing spot node by resources but is kept off it by the caps; karpenter-hints: "
-          + "the same Karpenter with spotpack's admission webhook deployed: executors get its hostname spread hint and "
-          + "wait behind its placement gate until spotpack lifts it with a node affinity Karpenter simulates.")
+  @Option(
+      names = "--autoscaler",
+      paramLabel = "MODEL",
+      defaultValue = "ideal",
+      description =
+          "ideal: the autoscaler launches what each pending pod can use under spotpack's rules"
+              + " (spot within the caps, on-demand beyond a job's spot share; default); karpenter:"
+              + " as Karpenter really does, it sees only the in-tree rules and adds no node for an"
+              + " executor that fits an existing spot node by resources but is kept off it by the"
+              + " caps; karpenter-hints: the same Karpenter with spotpack's admission webhook"
+              + " deployed: executors get its hostname spread hint and wait behind its placement"
+              + " gate until spotpack lifts it with a node affinity Karpenter simulates.")
   String autoscaler;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "spotpack's config (profiles, spot labels) for the spotpack strategy.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "spotpack's config (profiles, spot labels) for the spotpack strategy.")
   Path config;
 
   @Override
@@ -71,13 +91,18 @@ final class SimulateCommand implements Callable<Integer> {
     String name;
     SpotpackConfig cfg;
     try {
-      cfg = config == null ? SpotpackConfig.DEFAULT
-          : new ConfigLoader().parse(Files.readString(config, StandardCharsets.UTF_8), config.toString());
+      cfg =
+          config == null
+              ? SpotpackConfig.DEFAULT
+              : new ConfigLoader()
+                  .parse(Files.readString(config, StandardCharsets.UTF_8), config.toString());
       if (workload == null) {
         w = ReferenceWorkload.generate(seed);
         name = "reference workload (" + w.jobs().size() + " jobs over 24 h)";
       } else {
-        w = new WorkloadLoader().parse(Files.readString(workload, StandardCharsets.UTF_8), workload.toString());
+        w =
+            new WorkloadLoader()
+                .parse(Files.readString(workload, StandardCharsets.UTF_8), workload.toString());
         name = workload + " (" + w.jobs().size() + " jobs)";
       }
     } catch (NoSuchFileException e) {
@@ -88,18 +113,31 @@ final class SimulateCommand implements Callable<Integer> {
       return 2;
     }
     if (!List.of("ideal", "karpenter", "karpenter-hints").contains(autoscaler)) {
-      err.println("spotpack simulate: --autoscaler must be ideal, karpenter or karpenter-hints, not " + autoscaler);
+      err.println(
+          "spotpack simulate: --autoscaler must be ideal, karpenter or karpenter-hints, not "
+              + autoscaler);
       return 2;
     }
-    w = w.withAutoscaler(w.autoscaler().withSeesExtender(autoscaler.equals("ideal"))
-        .withSpotpackHints(autoscaler.equals("karpenter-hints")));
+    w =
+        w.withAutoscaler(
+            w.autoscaler()
+                .withSeesExtender(autoscaler.equals("ideal"))
+                .withSpotpackHints(autoscaler.equals("karpenter-hints")));
     long t0 = System.nanoTime();
-    List<StrategyResult> results = new Simulator(cfg.policy()).run(w, seed, msg -> {
-      err.println(msg);
-      err.flush();
-    });
+    List<StrategyResult> results =
+        new Simulator(cfg.policy())
+            .run(
+                w,
+                seed,
+                msg -> {
+                  err.println(msg);
+                  err.flush();
+                });
     err.printf("simulated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-    out.print(json ? JsonReport.render(results, name, seed) + "\n" : TableReport.render(results, name, seed));
+    out.print(
+        json
+            ? JsonReport.render(results, name, seed) + "\n"
+            : TableReport.render(results, name, seed));
     if (report != null) {
       Files.createDirectories(report);
       Path page = report.resolve("index.html");

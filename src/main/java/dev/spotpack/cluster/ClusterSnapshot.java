@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Consecutive snapshots share structure: the node map is reused until a node changes, and the
  * per-node and per-job indexes are {@link LayeredMap}s, so that publishing the change of one pod
- * does not copy the whole cluster (kube-scheduler asks after every bind, and each bind changes
- * the state).
+ * does not copy the whole cluster (kube-scheduler asks after every bind, and each bind changes the
+ * state).
  *
  * <p>Immutable; safe to share across threads.
  */

@@ -61,8 +61,8 @@ import org.jspecify.annotations.Nullable;
  * The single source of cluster facts for decisions. Writers (snapshot loader, informer handlers,
  * binders, verbs observing pods) call the mutators; readers call {@link #snapshot()}.
  *
- * <p>Thread-safe: mutators are serialised on this object; {@link #snapshot()} locks only to build
- * a new snapshot after a change.
+ * <p>Thread-safe: mutators are serialised on this object; {@link #snapshot()} locks only to build a
+ * new snapshot after a change.
  */
 public final class ClusterState {
   private static final String SPOTPACK_ANNOTATION_PREFIX = "spotpack.dev/";
@@ -73,15 +73,16 @@ public final class ClusterState {
    * pending, and then possibly in flight to one of {@code inFlight} (the spot nodes our filter
    * allowed, between kube-scheduler's choice and its bind call).
    */
-  private record Assumed(PodInfo pod, @Nullable String node, Set<String> inFlight, long sinceNanos) {}
+  private record Assumed(
+      PodInfo pod, @Nullable String node, Set<String> inFlight, long sinceNanos) {}
 
   /** What the indexes hold for a pod: its effective state and the nodes it may be in flight to. */
   private record Indexed(PodInfo pod, Set<String> inFlight) {}
 
   /**
    * An in-flight record ends with the bind that follows within milliseconds; if kube-scheduler
-   * never binds (the pod failed a later plugin, or went to a node we did not cap), it is re-filtered
-   * or bound elsewhere soon. Half a minute bounds the cost of a record nobody ends.
+   * never binds (the pod failed a later plugin, or went to a node we did not cap), it is
+   * re-filtered or bound elsewhere soon. Half a minute bounds the cost of a record nobody ends.
    */
   static final Duration IN_FLIGHT_TTL = Duration.ofSeconds(30);
 
@@ -125,26 +126,37 @@ public final class ClusterState {
    * @param assumptionTtl how long an unconfirmed placement or observed pod counts
    * @param recordAssumptions false only to demonstrate, in a test, what goes wrong without them
    */
-  public ClusterState(PodRoles roles, Ticker ticker, Duration assumptionTtl, boolean recordAssumptions,
+  public ClusterState(
+      PodRoles roles,
+      Ticker ticker,
+      Duration assumptionTtl,
+      boolean recordAssumptions,
       AssumptionListener listener) {
     this.roles = roles;
     this.ticker = ticker;
     this.recordAssumptions = recordAssumptions;
     this.listener = listener;
     this.keptLabels = roles.labelKeys();
-    Duration inFlightTtl = assumptionTtl.compareTo(IN_FLIGHT_TTL) < 0 ? assumptionTtl : IN_FLIGHT_TTL;
-    this.assumptions = Caffeine.newBuilder()
-        .ticker(ticker)
-        .executor(Runnable::run)
-        // bounded: a flood of filter calls for made-up pods must not grow memory without limit
-        .maximumSize(MAX_ASSUMPTIONS)
-        .expireAfter(Expiry.<String, Assumed>writing((uid, a) -> a.inFlight().isEmpty() ? assumptionTtl : inFlightTtl))
-        .<String, Assumed>removalListener((uid, assumed, cause) -> {
-          if ((cause == RemovalCause.EXPIRED || cause == RemovalCause.SIZE) && uid != null && assumed != null) {
-            onExpired(uid, assumed);
-          }
-        })
-        .build();
+    Duration inFlightTtl =
+        assumptionTtl.compareTo(IN_FLIGHT_TTL) < 0 ? assumptionTtl : IN_FLIGHT_TTL;
+    this.assumptions =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .executor(Runnable::run)
+            // bounded: a flood of filter calls for made-up pods must not grow memory without limit
+            .maximumSize(MAX_ASSUMPTIONS)
+            .expireAfter(
+                Expiry.<String, Assumed>writing(
+                    (uid, a) -> a.inFlight().isEmpty() ? assumptionTtl : inFlightTtl))
+            .<String, Assumed>removalListener(
+                (uid, assumed, cause) -> {
+                  if ((cause == RemovalCause.EXPIRED || cause == RemovalCause.SIZE)
+                      && uid != null
+                      && assumed != null) {
+                    onExpired(uid, assumed);
+                  }
+                })
+            .build();
     this.lastSweepNanos = ticker.read();
   }
 
@@ -170,11 +182,14 @@ public final class ClusterState {
 
   private ClusterSnapshot nextSnapshot() {
     ClusterSnapshot last = lastPublished;
-    ClusterSnapshot next = new ClusterSnapshot(
-        nodesChanged ? Map.copyOf(nodes) : last.nodes(),
-        changedRequested.isEmpty() ? last.nonZeroRequested() : last.nonZeroRequested().with(changedRequested, nonZeroRequested),
-        changedJobs.isEmpty() ? last.jobs() : last.jobs().with(changedJobs, jobs),
-        jobAnnotationsChanged ? Map.copyOf(jobAnnotations) : last.jobAnnotations());
+    ClusterSnapshot next =
+        new ClusterSnapshot(
+            nodesChanged ? Map.copyOf(nodes) : last.nodes(),
+            changedRequested.isEmpty()
+                ? last.nonZeroRequested()
+                : last.nonZeroRequested().with(changedRequested, nonZeroRequested),
+            changedJobs.isEmpty() ? last.jobs() : last.jobs().with(changedJobs, jobs),
+            jobAnnotationsChanged ? Map.copyOf(jobAnnotations) : last.jobAnnotations());
     nodesChanged = false;
     jobAnnotationsChanged = false;
     changedRequested.clear();
@@ -227,8 +242,8 @@ public final class ClusterState {
   }
 
   /**
-   * Adds the pod to the informer layer unless a pod with its uid is known; for snapshot mode,
-   * where what the verbs see is the truth. Returns whether it was added.
+   * Adds the pod to the informer layer unless a pod with its uid is known; for snapshot mode, where
+   * what the verbs see is the truth. Returns whether it was added.
    */
   public synchronized boolean addIfAbsent(PodInfo pod) {
     if (effective.containsKey(pod.uid())) {
@@ -256,15 +271,17 @@ public final class ClusterState {
 
   /**
    * A pod seen in a filter or prioritize call. If neither layer knows it, it becomes a known
-   * pending pod (it counts in its job's size and can be bound) until the informer reports it or
-   * its time-to-live ends. Returns whether it was new.
+   * pending pod (it counts in its job's size and can be bound) until the informer reports it or its
+   * time-to-live ends. Returns whether it was new.
    */
   public synchronized boolean observe(PodInfo pod) {
-    if (informerPods.containsKey(pod.uid()) || !recordAssumptions
+    if (informerPods.containsKey(pod.uid())
+        || !recordAssumptions
         || assumptions.getIfPresent(pod.uid()) != null) {
       return false;
     }
-    assumptions.put(pod.uid(), new Assumed(compact(pod.boundTo(null)), null, Set.of(), ticker.read()));
+    assumptions.put(
+        pod.uid(), new Assumed(compact(pod.boundTo(null)), null, Set.of(), ticker.read()));
     reindex(pod.uid());
     return true;
   }
@@ -289,8 +306,8 @@ public final class ClusterState {
   }
 
   /**
-   * Records that spotpack bound the pod to {@code node}; it counts there at once. Returns false
-   * if the pod is unknown to both layers.
+   * Records that spotpack bound the pod to {@code node}; it counts there at once. Returns false if
+   * the pod is unknown to both layers.
    */
   public synchronized boolean assumeBound(String uid, String node) {
     Indexed indexed = effective.get(uid);
@@ -344,7 +361,8 @@ public final class ClusterState {
     }
     Assumed assumed = assumptions.getIfPresent(uid);
     if (assumed != null && assumed.node() != null) {
-      return new Indexed((informer != null ? informer : assumed.pod()).boundTo(assumed.node()), Set.of());
+      return new Indexed(
+          (informer != null ? informer : assumed.pod()).boundTo(assumed.node()), Set.of());
     }
     Set<String> inFlight = assumed == null ? Set.of() : assumed.inFlight();
     if (informer != null) {
@@ -377,14 +395,17 @@ public final class ClusterState {
       nonZeroRequested.merge(pod.nodeName(), pod.demand().nonZeroRequested(), Resources::plus);
       changedRequested.add(pod.nodeName());
     }
-    activeExecutorJob(pod).ifPresent(job -> {
-      jobs.put(job, withExecutor(jobs.get(job), pod, inFlight));
-      changedJobs.add(job);
-      Map<String, String> spotAnnotations = pod.annotations();
-      if (!spotAnnotations.isEmpty() && !spotAnnotations.equals(jobAnnotations.put(job, spotAnnotations))) {
-        jobAnnotationsChanged = true;
-      }
-    });
+    activeExecutorJob(pod)
+        .ifPresent(
+            job -> {
+              jobs.put(job, withExecutor(jobs.get(job), pod, inFlight));
+              changedJobs.add(job);
+              Map<String, String> spotAnnotations = pod.annotations();
+              if (!spotAnnotations.isEmpty()
+                  && !spotAnnotations.equals(jobAnnotations.put(job, spotAnnotations))) {
+                jobAnnotationsChanged = true;
+              }
+            });
   }
 
   private void unindex(PodInfo pod) {
@@ -397,18 +418,20 @@ public final class ClusterState {
       }
       changedRequested.add(pod.nodeName());
     }
-    activeExecutorJob(pod).ifPresent(job -> {
-      JobExecutors rest = withoutExecutor(jobs.get(job), pod.uid());
-      changedJobs.add(job);
-      if (rest.count() == 0) {
-        jobs.remove(job);
-        if (jobAnnotations.remove(job) != null) {
-          jobAnnotationsChanged = true;
-        }
-      } else {
-        jobs.put(job, rest);
-      }
-    });
+    activeExecutorJob(pod)
+        .ifPresent(
+            job -> {
+              JobExecutors rest = withoutExecutor(jobs.get(job), pod.uid());
+              changedJobs.add(job);
+              if (rest.count() == 0) {
+                jobs.remove(job);
+                if (jobAnnotations.remove(job) != null) {
+                  jobAnnotationsChanged = true;
+                }
+              } else {
+                jobs.put(job, rest);
+              }
+            });
   }
 
   private Optional<String> activeExecutorJob(PodInfo pod) {
@@ -418,26 +441,32 @@ public final class ClusterState {
   /** Only what the policy needs of a cached pod; node names shared with the node map. */
   private PodInfo compact(PodInfo pod) {
     Map<String, String> labels = new TreeMap<>();
-    pod.labels().forEach((k, v) -> {
-      if (keptLabels.contains(k)) {
-        labels.put(k, v);
-      }
-    });
+    pod.labels()
+        .forEach(
+            (k, v) -> {
+              if (keptLabels.contains(k)) {
+                labels.put(k, v);
+              }
+            });
     Map<String, String> annotations = new TreeMap<>();
-    pod.annotations().forEach((k, v) -> {
-      if (k.startsWith(SPOTPACK_ANNOTATION_PREFIX)) {
-        annotations.put(k, v);
-      }
-    });
+    pod.annotations()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(SPOTPACK_ANNOTATION_PREFIX)) {
+                annotations.put(k, v);
+              }
+            });
     String node = pod.nodeName();
     if (node != null) {
       NodeInfo known = nodes.get(node);
       node = known != null ? known.name() : node;
     }
-    return new PodInfo(pod.uid(), pod.namespace(), pod.name(), labels, annotations, node, pod.demand());
+    return new PodInfo(
+        pod.uid(), pod.namespace(), pod.name(), labels, annotations, node, pod.demand());
   }
 
-  private static JobExecutors withExecutor(@Nullable JobExecutors job, PodInfo pod, Set<String> inFlight) {
+  private static JobExecutors withExecutor(
+      @Nullable JobExecutors job, PodInfo pod, Set<String> inFlight) {
     JobExecutors base = job == null ? JobExecutors.NONE : job;
     Map<String, String> bound = new HashMap<>(base.nodeByExecutorUid());
     Set<String> pending = new HashSet<>(base.pendingExecutorUids());

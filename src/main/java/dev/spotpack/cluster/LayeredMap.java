@@ -20,6 +20,7 @@ final class LayeredMap<K, V> {
   private static final LayeredMap<?, ?> EMPTY = new LayeredMap<>(Map.of(), Map.of());
 
   private final Map<K, V> base;
+
   /** Keys changed since {@code base}: the new value, or {@link #REMOVED}. */
   private final Map<K, Object> layer;
 
@@ -73,16 +74,18 @@ final class LayeredMap<K, V> {
   /** Every entry, in no particular order. */
   @SuppressWarnings("unchecked")
   void forEach(BiConsumer<K, V> action) {
-    base.forEach((k, v) -> {
-      if (!layer.containsKey(k)) {
-        action.accept(k, v);
-      }
-    });
-    layer.forEach((k, v) -> {
-      if (v != REMOVED) {
-        action.accept(k, (V) v);
-      }
-    });
+    base.forEach(
+        (k, v) -> {
+          if (!layer.containsKey(k)) {
+            action.accept(k, v);
+          }
+        });
+    layer.forEach(
+        (k, v) -> {
+          if (v != REMOVED) {
+            action.accept(k, (V) v);
+          }
+        });
   }
 
   /** Keys changed since the last fold; 0 right after one. */

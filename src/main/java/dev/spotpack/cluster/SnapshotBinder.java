@@ -33,8 +33,10 @@ public final class SnapshotBinder implements Binder {
       Optional<PodInfo> found = state.pod(request.namespace(), request.name());
       if (found.isEmpty()) {
         return BindResult.failed(
-            "pod " + request.podKey()
-                + " is not known to spotpack: it is neither in the snapshot nor seen in an earlier filter or prioritize call");
+            "pod "
+                + request.podKey()
+                + " is not known to spotpack: it is neither in the snapshot nor seen in an earlier"
+                + " filter or prioritize call");
       }
       PodInfo pod = found.get();
       if (!request.uid().isEmpty() && !request.uid().equals(pod.uid())) {
@@ -47,7 +49,8 @@ public final class SnapshotBinder implements Binder {
       if (pod.isBound()) {
         return request.node().equals(pod.nodeName())
             ? BindResult.bound()
-            : BindResult.failed("pod " + request.podKey() + " is already bound to node " + pod.nodeName());
+            : BindResult.failed(
+                "pod " + request.podKey() + " is already bound to node " + pod.nodeName());
       }
       state.upsertPod(pod.boundTo(request.node()));
       return BindResult.bound();

@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * <p>Stateless; safe to share across threads.
  */
 public final class ConfigLoader {
-  private static final Set<String> TOP = Set.of("pods", "spot", "profiles", "scoring", "server", "cluster");
+  private static final Set<String> TOP =
+      Set.of("pods", "spot", "profiles", "scoring", "server", "cluster");
 
   /** Parses {@code text}; {@code source} names the file in messages. */
   public SpotpackConfig parse(String text, String source) {
@@ -45,19 +46,36 @@ public final class ConfigLoader {
     CapsFallback fallback = d.capsFallback();
     JsonNode spot = root.get("spot");
     if (spot != null && r.object(spot, "spot")) {
-      r.onlyKeys(spot, "spot.",
-          Set.of("nodeSelectors", "poolLabels", "allowDrivers", "onCapsExhausted", "relaxAfterSeconds"));
+      r.onlyKeys(
+          spot,
+          "spot.",
+          Set.of(
+              "nodeSelectors",
+              "poolLabels",
+              "allowDrivers",
+              "onCapsExhausted",
+              "relaxAfterSeconds"));
       spotNodes = readSelectors(r, spot.get("nodeSelectors"), spotNodes);
-      spotNodes = new SpotNodes(spotNodes.selectors(), readPoolLabels(r, spot.get("poolLabels"), spotNodes.poolLabels()));
+      spotNodes =
+          new SpotNodes(
+              spotNodes.selectors(),
+              readPoolLabels(r, spot.get("poolLabels"), spotNodes.poolLabels()));
       allowDrivers = r.bool(spot.get("allowDrivers"), "spot.allowDrivers", allowDrivers);
       String mode = r.string(spot.get("onCapsExhausted"), "spot.onCapsExhausted", "wait");
       if (!mode.equals("wait") && !mode.equals("relax")) {
         r.problem("spot.onCapsExhausted", "\"" + mode + "\" is invalid: expected wait or relax");
       }
-      long relaxAfter = r.integer(spot.get("relaxAfterSeconds"), "spot.relaxAfterSeconds",
-          d.capsFallback().relaxAfter().toSeconds(), 1, 24 * 3600);
-      fallback = new CapsFallback(mode.equals("relax") ? CapsFallback.Mode.RELAX : CapsFallback.Mode.WAIT,
-          java.time.Duration.ofSeconds(relaxAfter));
+      long relaxAfter =
+          r.integer(
+              spot.get("relaxAfterSeconds"),
+              "spot.relaxAfterSeconds",
+              d.capsFallback().relaxAfter().toSeconds(),
+              1,
+              24 * 3600);
+      fallback =
+          new CapsFallback(
+              mode.equals("relax") ? CapsFallback.Mode.RELAX : CapsFallback.Mode.WAIT,
+              java.time.Duration.ofSeconds(relaxAfter));
     }
     Profiles profiles = readProfiles(r, root.get("profiles"), d.profiles());
     ResourceWeights weights = readWeights(r, root.get("scoring"), d.scoringWeights());
@@ -67,14 +85,20 @@ public final class ConfigLoader {
     if (!r.problems().isEmpty()) {
       throw new ConfigException(source, r.problems());
     }
-    return new SpotpackConfig(new PolicyConfig(roles, spotNodes, allowDrivers, profiles, weights, fallback), server, cluster);
+    return new SpotpackConfig(
+        new PolicyConfig(roles, spotNodes, allowDrivers, profiles, weights, fallback),
+        server,
+        cluster);
   }
 
   private static PodRoles readRoles(YamlReader r, @Nullable JsonNode pods, PodRoles d) {
     if (pods == null || !r.object(pods, "pods")) {
       return d;
     }
-    r.onlyKeys(pods, "pods.", Set.of("jobLabels", "roleLabel", "driverRole", "executorRole", "inactiveLabel"));
+    r.onlyKeys(
+        pods,
+        "pods.",
+        Set.of("jobLabels", "roleLabel", "driverRole", "executorRole", "inactiveLabel"));
     List<String> jobLabels = d.jobLabels();
     JsonNode jl = pods.get("jobLabels");
     if (jl != null) {
@@ -108,16 +132,20 @@ public final class ConfigLoader {
       if (eq <= 0 || eq == s.length() - 1) {
         r.problem("spot.nodeSelectors[" + i + "]", "\"" + s + "\" is not of the form key=value");
       } else {
-        selectors.add(new SpotNodes.Selector(s.substring(0, eq).trim(), s.substring(eq + 1).trim()));
+        selectors.add(
+            new SpotNodes.Selector(s.substring(0, eq).trim(), s.substring(eq + 1).trim()));
       }
     }
     if (raw.isEmpty()) {
-      r.problem("spot.nodeSelectors", "must name at least one label (an empty list would make no node spot)");
+      r.problem(
+          "spot.nodeSelectors",
+          "must name at least one label (an empty list would make no node spot)");
     }
     return new SpotNodes(selectors);
   }
 
-  private static List<String> readPoolLabels(YamlReader r, @Nullable JsonNode node, List<String> d) {
+  private static List<String> readPoolLabels(
+      YamlReader r, @Nullable JsonNode node, List<String> d) {
     if (node == null) {
       return d;
     }
@@ -126,7 +154,9 @@ public final class ConfigLoader {
       return d;
     }
     if (labels.isEmpty()) {
-      r.problem("spot.poolLabels", "must name at least one label (with none, every spot node would be one pool)");
+      r.problem(
+          "spot.poolLabels",
+          "must name at least one label (with none, every spot node would be one pool)");
       return d;
     }
     // the reader has already named each entry that is not a non-empty string
@@ -153,15 +183,28 @@ public final class ConfigLoader {
         if (!r.object(level, path)) {
           continue;
         }
-        r.onlyKeys(level, path + ".", Set.of("maxSpotFractionPerNode", "maxSpotShare", "maxSpotFractionPerPool"));
+        r.onlyKeys(
+            level,
+            path + ".",
+            Set.of("maxSpotFractionPerNode", "maxSpotShare", "maxSpotFractionPerPool"));
         Profile base = byName.get(name);
-        BigDecimal f = r.fraction(level.get("maxSpotFractionPerNode"), path + ".maxSpotFractionPerNode",
-            base == null ? null : base.maxSpotFractionPerNode());
-        BigDecimal s = r.fraction(level.get("maxSpotShare"), path + ".maxSpotShare",
-            base == null ? null : base.maxSpotShare());
-        // a new profile without it gets 1: no pool cap beyond the per-node cap, as before pools existed
-        BigDecimal p = r.fraction(level.get("maxSpotFractionPerPool"), path + ".maxSpotFractionPerPool",
-            base == null ? BigDecimal.ONE : base.maxSpotFractionPerPool());
+        BigDecimal f =
+            r.fraction(
+                level.get("maxSpotFractionPerNode"),
+                path + ".maxSpotFractionPerNode",
+                base == null ? null : base.maxSpotFractionPerNode());
+        BigDecimal s =
+            r.fraction(
+                level.get("maxSpotShare"),
+                path + ".maxSpotShare",
+                base == null ? null : base.maxSpotShare());
+        // a new profile without it gets 1: no pool cap beyond the per-node cap, as before pools
+        // existed
+        BigDecimal p =
+            r.fraction(
+                level.get("maxSpotFractionPerPool"),
+                path + ".maxSpotFractionPerPool",
+                base == null ? BigDecimal.ONE : base.maxSpotFractionPerPool());
         if (base == null && (f == null || s == null)) {
           r.problem(path, "a new profile must set both maxSpotFractionPerNode and maxSpotShare");
         } else if (f != null && s != null) {
@@ -171,14 +214,19 @@ public final class ConfigLoader {
     }
     String def = r.string(node.get("default"), "profiles.default", d.defaultProfile());
     if (!byName.containsKey(def)) {
-      r.problem("profiles.default", "\"" + def + "\" is not a defined profile; defined: "
-          + String.join(", ", byName.keySet().stream().sorted().toList()));
+      r.problem(
+          "profiles.default",
+          "\""
+              + def
+              + "\" is not a defined profile; defined: "
+              + String.join(", ", byName.keySet().stream().sorted().toList()));
       return d;
     }
     return new Profiles(def, byName);
   }
 
-  private static ResourceWeights readWeights(YamlReader r, @Nullable JsonNode scoring, ResourceWeights d) {
+  private static ResourceWeights readWeights(
+      YamlReader r, @Nullable JsonNode scoring, ResourceWeights d) {
     if (scoring == null || !r.object(scoring, "scoring")) {
       return d;
     }
@@ -217,9 +265,17 @@ public final class ConfigLoader {
     if (server == null || !r.object(server, "server")) {
       return ServerConfig.DEFAULT;
     }
-    r.onlyKeys(server, "server.", Set.of("maxRequestBodyBytes", "maxRequestBytesInFlight", "tls", "webhook"));
-    long max = r.integer(server.get("maxRequestBodyBytes"), "server.maxRequestBodyBytes",
-        ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES, 1024, 1L << 31);
+    r.onlyKeys(
+        server,
+        "server.",
+        Set.of("maxRequestBodyBytes", "maxRequestBytesInFlight", "tls", "webhook"));
+    long max =
+        r.integer(
+            server.get("maxRequestBodyBytes"),
+            "server.maxRequestBodyBytes",
+            ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES,
+            1024,
+            1L << 31);
     ServerConfig.Tls tls = null;
     JsonNode t = server.get("tls");
     if (t != null && r.object(t, "server.tls")) {
@@ -229,15 +285,26 @@ public final class ConfigLoader {
     ServerConfig.Webhook webhook = null;
     JsonNode w = server.get("webhook");
     if (w != null && r.object(w, "server.webhook")) {
-      r.onlyKeys(w, "server.webhook.", Set.of("port", "certFile", "keyFile", "clientCaFile", "placementGate"));
+      r.onlyKeys(
+          w,
+          "server.webhook.",
+          Set.of("port", "certFile", "keyFile", "clientCaFile", "placementGate"));
       if (w.get("port") == null) {
-        r.problem("server.webhook.port", "is required: the HTTPS port the API server calls the webhook on");
+        r.problem(
+            "server.webhook.port",
+            "is required: the HTTPS port the API server calls the webhook on");
       }
       long port = r.integer(w.get("port"), "server.webhook.port", 0, 0, 65535);
       boolean gate = r.bool(w.get("placementGate"), "server.webhook.placementGate", true);
       webhook = new ServerConfig.Webhook((int) port, readTls(r, w, "server.webhook"), gate);
     }
-    long inFlight = r.integer(server.get("maxRequestBytesInFlight"), "server.maxRequestBytesInFlight", 0, 0, 1L << 40);
+    long inFlight =
+        r.integer(
+            server.get("maxRequestBytesInFlight"),
+            "server.maxRequestBytesInFlight",
+            0,
+            0,
+            1L << 40);
     return new ServerConfig(max, tls, webhook, inFlight);
   }
 
@@ -247,8 +314,13 @@ public final class ConfigLoader {
     if (t.get("certFile") == null || t.get("keyFile") == null) {
       r.problem(path, "needs both certFile and keyFile");
     }
-    String ca = t.get("clientCaFile") == null ? null : r.string(t.get("clientCaFile"), path + ".clientCaFile", "");
-    return new ServerConfig.Tls(java.nio.file.Path.of(cert), java.nio.file.Path.of(key),
+    String ca =
+        t.get("clientCaFile") == null
+            ? null
+            : r.string(t.get("clientCaFile"), path + ".clientCaFile", "");
+    return new ServerConfig.Tls(
+        java.nio.file.Path.of(cert),
+        java.nio.file.Path.of(key),
         ca == null || ca.isEmpty() ? null : java.nio.file.Path.of(ca));
   }
 
@@ -257,16 +329,32 @@ public final class ConfigLoader {
     if (cluster == null || !r.object(cluster, "cluster")) {
       return d;
     }
-    r.onlyKeys(cluster, "cluster.",
+    r.onlyKeys(
+        cluster,
+        "cluster.",
         Set.of("assumedPlacementTtlSeconds", "bindTimeoutMillis", "bindThreads", "listPageSize"));
-    long ttl = r.integer(cluster.get("assumedPlacementTtlSeconds"), "cluster.assumedPlacementTtlSeconds",
-        d.assumedPlacementTtl().toSeconds(), 1, 3600);
-    long bindTimeout = r.integer(cluster.get("bindTimeoutMillis"), "cluster.bindTimeoutMillis",
-        d.bindTimeout().toMillis(), 100, 60_000);
-    long threads = r.integer(cluster.get("bindThreads"), "cluster.bindThreads", d.bindThreads(), 1, 256);
-    long page = r.integer(cluster.get("listPageSize"), "cluster.listPageSize", d.listPageSize(), 1, 10_000);
-    return new ClusterConfig(java.time.Duration.ofSeconds(ttl), java.time.Duration.ofMillis(bindTimeout),
-        (int) threads, (int) page);
+    long ttl =
+        r.integer(
+            cluster.get("assumedPlacementTtlSeconds"),
+            "cluster.assumedPlacementTtlSeconds",
+            d.assumedPlacementTtl().toSeconds(),
+            1,
+            3600);
+    long bindTimeout =
+        r.integer(
+            cluster.get("bindTimeoutMillis"),
+            "cluster.bindTimeoutMillis",
+            d.bindTimeout().toMillis(),
+            100,
+            60_000);
+    long threads =
+        r.integer(cluster.get("bindThreads"), "cluster.bindThreads", d.bindThreads(), 1, 256);
+    long page =
+        r.integer(cluster.get("listPageSize"), "cluster.listPageSize", d.listPageSize(), 1, 10_000);
+    return new ClusterConfig(
+        java.time.Duration.ofSeconds(ttl),
+        java.time.Duration.ofMillis(bindTimeout),
+        (int) threads,
+        (int) page);
   }
-
 }

@@ -1,6 +1,5 @@
 package dev.spotpack.config;
 
-
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
@@ -14,13 +13,16 @@ import org.jspecify.annotations.Nullable;
  * @param webhook the spread-hint admission webhook's own HTTPS listener, or null for none
  * @param maxRequestBytesInFlight the request bytes all listeners may hold at once (503 beyond, one
  *     request always admitted); 0: an eighth of the heap
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
-public record ServerConfig(long maxRequestBodyBytes, @Nullable Tls tls, @Nullable Webhook webhook,
+public record ServerConfig(
+    long maxRequestBodyBytes,
+    @Nullable Tls tls,
+    @Nullable Webhook webhook,
     long maxRequestBytesInFlight) {
   public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 64L * 1024 * 1024;
-  public static final ServerConfig DEFAULT = new ServerConfig(DEFAULT_MAX_REQUEST_BODY_BYTES, null, null, 0);
+  public static final ServerConfig DEFAULT =
+      new ServerConfig(DEFAULT_MAX_REQUEST_BODY_BYTES, null, null, 0);
 
   /**
    * The extender port's certificate and key (PEM), and optionally the CA whose client certificates

@@ -54,7 +54,11 @@ public final class YamlReader {
   public void onlyKeys(JsonNode node, String prefix, Set<String> known) {
     for (String key : node.propertyNames()) {
       if (!known.contains(key)) {
-        problem(prefix + key, "unknown key (known here: " + String.join(", ", known.stream().sorted().toList()) + ")");
+        problem(
+            prefix + key,
+            "unknown key (known here: "
+                + String.join(", ", known.stream().sorted().toList())
+                + ")");
       }
     }
   }
@@ -85,19 +89,23 @@ public final class YamlReader {
     if (node == null) {
       return fallback;
     }
-    if (!node.isIntegralNumber() || !node.canConvertToLong()
-        || node.longValue() < min || node.longValue() > max) {
+    if (!node.isIntegralNumber()
+        || !node.canConvertToLong()
+        || node.longValue() < min
+        || node.longValue() > max) {
       problem(path, node + " is invalid: expected a whole number from " + min + " to " + max);
       return fallback;
     }
     return node.longValue();
   }
 
-  public @Nullable BigDecimal fraction(@Nullable JsonNode node, String path, @Nullable BigDecimal fallback) {
+  public @Nullable BigDecimal fraction(
+      @Nullable JsonNode node, String path, @Nullable BigDecimal fallback) {
     if (node == null) {
       return fallback;
     }
-    if (!node.isNumber() || node.decimalValue().signum() < 0
+    if (!node.isNumber()
+        || node.decimalValue().signum() < 0
         || node.decimalValue().compareTo(BigDecimal.ONE) > 0) {
       problem(path, node + " is invalid: expected a decimal number from 0 to 1");
       return fallback;
@@ -122,7 +130,8 @@ public final class YamlReader {
     return out;
   }
 
-  public double number(@Nullable JsonNode node, String path, double fallback, double min, double max) {
+  public double number(
+      @Nullable JsonNode node, String path, double fallback, double min, double max) {
     if (node == null) {
       return fallback;
     }
@@ -134,6 +143,6 @@ public final class YamlReader {
   }
 
   public List<String> problems() {
-  return problems;
+    return problems;
   }
 }

@@ -31,11 +31,14 @@ public final class BindVerb {
     }
     BindRequest request =
         new BindRequest(args.podNamespace(), args.podName(), args.podUid(), args.node());
-    return binder.bind(request).thenApply(result -> {
-      if (result instanceof BindResult.Failed failed) {
-        return new Answer(new ExtenderBindingResult(failed.message()), Outcome.BIND_FAILED);
-      }
-      return new Answer(ExtenderBindingResult.BOUND, Outcome.OK);
-    });
+    return binder
+        .bind(request)
+        .thenApply(
+            result -> {
+              if (result instanceof BindResult.Failed failed) {
+                return new Answer(new ExtenderBindingResult(failed.message()), Outcome.BIND_FAILED);
+              }
+              return new Answer(ExtenderBindingResult.BOUND, Outcome.OK);
+            });
   }
 }

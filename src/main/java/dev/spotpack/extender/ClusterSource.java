@@ -4,9 +4,7 @@ import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.policy.model.PodInfo;
 import java.util.List;
 
-/**
- * Where the verbs get the cluster from: a snapshot file or live informers.
- */
+/** Where the verbs get the cluster from: a snapshot file or live informers. */
 public interface ClusterSource {
   /** False until the state is complete enough to decide on (informers synced). */
   boolean ready();
@@ -16,15 +14,15 @@ public interface ClusterSource {
 
   /**
    * Tells the source of a pod seen in a filter or prioritize call. A snapshot source adds it as a
-   * known pending pod (it then counts in its job's size and can be bound); a live source may
-   * ignore it, since its informers already know every pod.
+   * known pending pod (it then counts in its job's size and can be bound); a live source may ignore
+   * it, since its informers already know every pod.
    */
   void observe(PodInfo pod);
 
   /**
    * Tells the source that the filter let the pod onto these capped (spot) nodes: kube-scheduler
-   * will pick one and bind it asynchronously, after it has already asked about the next pod. A
-   * live source counts the pod on each of them until its bind arrives.
+   * will pick one and bind it asynchronously, after it has already asked about the next pod. A live
+   * source counts the pod on each of them until its bind arrives.
    */
   void inFlight(PodInfo pod, List<String> cappedNodes);
 }

@@ -15,13 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call of each verb, from the raw request body to the HTTP status and body to answer with.
- * This is where the error policy lives (see {@code extender-protocol.md} §2.3):
+ * One call of each verb, from the raw request body to the HTTP status and body to answer with. This
+ * is where the error policy lives (see {@code extender-protocol.md} §2.3):
  *
  * <ul>
- *   <li>filter and bind answer 200 even on a malformed body or before sync, with {@code Error}
- *       set: kube-scheduler treats any other status as a failed call, drops the body, and the
- *       user sees only "code 400"; with 200 + {@code Error} the message reaches the pod's events;
+ *   <li>filter and bind answer 200 even on a malformed body or before sync, with {@code Error} set:
+ *       kube-scheduler treats any other status as a failed call, drops the body, and the user sees
+ *       only "code 400"; with 200 + {@code Error} the message reaches the pod's events;
  *   <li>prioritize's answer is a bare array with no error field, so a malformed body gets 400 and
  *       {@code {"Error": "..."}} (503 before sync); kube-scheduler ignores this extender's scores
  *       for that pod, as it does for every prioritize failure.
@@ -42,8 +42,13 @@ public final class ExtenderCalls {
   private final VerbMetrics metrics;
   private final LongSupplier nanoTime;
 
-  public ExtenderCalls(FilterVerb filter, PrioritizeVerb prioritize, BindVerb bind, ExtenderJson json,
-      VerbMetrics metrics, LongSupplier nanoTime) {
+  public ExtenderCalls(
+      FilterVerb filter,
+      PrioritizeVerb prioritize,
+      BindVerb bind,
+      ExtenderJson json,
+      VerbMetrics metrics,
+      LongSupplier nanoTime) {
     this.filter = filter;
     this.prioritize = prioritize;
     this.bind = bind;
@@ -63,14 +68,24 @@ public final class ExtenderCalls {
     metrics.rejected(answer.decision().rejected().values());
     if (answer.capsRelaxed()) {
       metrics.capsRelaxed();
-      LOG.info("filter: {} pending past spot.relaxAfterSeconds, let past its caps (spot.onCapsExhausted: relax)",
+      LOG.info(
+          "filter: {} pending past spot.relaxAfterSeconds, let past its caps (spot.onCapsExhausted:"
+              + " relax)",
           logged(answer.podKey()));
     }
     if (LOG.isDebugEnabled() && answer.result().error().isEmpty()) {
       Map<String, Long> byRule = new java.util.TreeMap<>();
-      answer.decision().rejected().values().forEach(r -> byRule.merge(r.rule().label(), 1L, Long::sum));
-      LOG.debug("filter {}: pod={} feasible={} rejected={}", answer.outcome().label(), logged(answer.podKey()),
-          answer.decision().feasible().size(), byRule);
+      answer
+          .decision()
+          .rejected()
+          .values()
+          .forEach(r -> byRule.merge(r.rule().label(), 1L, Long::sum));
+      LOG.debug(
+          "filter {}: pod={} feasible={} rejected={}",
+          answer.outcome().label(),
+          logged(answer.podKey()),
+          answer.decision().feasible().size(),
+          byRule);
     } else {
       log("filter", answer.outcome(), logged(answer.podKey()), answer.result().error());
     }
@@ -91,7 +106,8 @@ public final class ExtenderCalls {
       return new Reply(200, answer.scores());
     }
     log("prioritize", answer.outcome(), "", answer.error());
-    return new Reply(answer.outcome() == Outcome.NOT_READY ? 503 : 400, Map.of("Error", answer.error()));
+    return new Reply(
+        answer.outcome() == Outcome.NOT_READY ? 503 : 400, Map.of("Error", answer.error()));
   }
 
   /** Never completes exceptionally. */
@@ -103,7 +119,8 @@ public final class ExtenderCalls {
     } catch (ProtocolException e) {
       log("bind", Outcome.BAD_REQUEST, "", e.getMessage());
       metrics.record("bind", Outcome.BAD_REQUEST, elapsed(start));
-      return CompletableFuture.completedFuture(new Reply(200, new ExtenderBindingResult(e.getMessage())));
+      return CompletableFuture.completedFuture(
+          new Reply(200, new ExtenderBindingResult(e.getMessage())));
     }
     String subject = logged(args.podNamespace() + "/" + args.podName() + " -> " + args.node());
     CompletionStage<BindVerb.Answer> answer;
@@ -112,23 +129,35 @@ public final class ExtenderCalls {
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
-    return answer.handle((a, failure) -> {
-      if (failure != null) {
-        LOG.error("bind {} threw", subject, failure);
-        a = new BindVerb.Answer(new ExtenderBindingResult(
-            "bind of " + args.podNamespace() + "/" + args.podName() + " failed inside spotpack; see its log"),
-            Outcome.INTERNAL);
-      }
-      log("bind", a.outcome(), subject, a.result().error());
-      metrics.record("bind", a.outcome(), elapsed(start));
-      return new Reply(200, a.result());
-    });
+    return answer.handle(
+        (a, failure) -> {
+          if (failure != null) {
+            LOG.error("bind {} threw", subject, failure);
+            a =
+                new BindVerb.Answer(
+                    new ExtenderBindingResult(
+                        "bind of "
+                            + args.podNamespace()
+                            + "/"
+                            + args.podName()
+                            + " failed inside spotpack; see its log"),
+                    Outcome.INTERNAL);
+          }
+          log("bind", a.outcome(), subject, a.result().error());
+          metrics.record("bind", a.outcome(), elapsed(start));
+          return new Reply(200, a.result());
+        });
   }
 
   /** A body that exceeded the size limit, refused before any verb ran. */
   public Reply tooLarge(long limitBytes) {
-    return new Reply(413, Map.of("Error",
-        "request body larger than " + limitBytes + " bytes (config server.maxRequestBodyBytes)"));
+    return new Reply(
+        413,
+        Map.of(
+            "Error",
+            "request body larger than "
+                + limitBytes
+                + " bytes (config server.maxRequestBodyBytes)"));
   }
 
   public byte[] write(Object body) {
@@ -139,7 +168,9 @@ public final class ExtenderCalls {
     return Duration.ofNanos(nanoTime.getAsLong() - start);
   }
 
-  /** @param subject already passed through {@link #logged} */
+  /**
+   * @param subject already passed through {@link #logged}
+   */
   private static void log(String verb, Outcome outcome, String subject, String error) {
     if (!error.isEmpty()) {
       LOG.warn("{} {}: {} {}", verb, outcome.label(), subject, logged(error));

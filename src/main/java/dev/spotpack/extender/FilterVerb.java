@@ -6,7 +6,6 @@ import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.Rejection;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.ClusterView;
-import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.protocol.ExtenderArgs;
 import dev.spotpack.protocol.ExtenderFilterResult;
 import java.util.ArrayList;
@@ -33,7 +32,8 @@ public final class FilterVerb {
   private final KubeModel model;
   private final java.time.Clock clock;
 
-  public FilterVerb(SpotPolicy policy, ClusterSource cluster, KubeModel model, java.time.Clock clock) {
+  public FilterVerb(
+      SpotPolicy policy, ClusterSource cluster, KubeModel model, java.time.Clock clock) {
     this.policy = policy;
     this.cluster = cluster;
     this.model = model;
@@ -47,7 +47,9 @@ public final class FilterVerb {
       return java.time.Duration.ZERO;
     }
     try {
-      java.time.Duration age = java.time.Duration.between(java.time.Instant.parse(created.stringValue()), clock.instant());
+      java.time.Duration age =
+          java.time.Duration.between(
+              java.time.Instant.parse(created.stringValue()), clock.instant());
       return age.isNegative() ? java.time.Duration.ZERO : age;
     } catch (java.time.format.DateTimeParseException e) {
       return java.time.Duration.ZERO;
@@ -55,7 +57,12 @@ public final class FilterVerb {
   }
 
   /** The result and how it ended, for metrics and logs. */
-  public record Answer(ExtenderFilterResult result, Outcome outcome, FilterDecision decision, String podKey, boolean capsRelaxed) {
+  public record Answer(
+      ExtenderFilterResult result,
+      Outcome outcome,
+      FilterDecision decision,
+      String podKey,
+      boolean capsRelaxed) {
     /** A body that is not a valid ExtenderArgs: answered with {@code Error}, nothing decided. */
     public static Answer badRequest(String message) {
       return new Answer(ExtenderFilterResult.error(message), Outcome.BAD_REQUEST, EMPTY, "", false);
@@ -90,7 +97,12 @@ public final class FilterVerb {
             : new ExtenderFilterResult(
                 nodeList(args.nodeItems(), decision.feasible()), null, Map.of(), unresolvable, "");
     Outcome outcome = decision.feasible().isEmpty() ? Outcome.NO_FIT : Outcome.OK;
-    return new Answer(result, outcome, decision, request.pod().key(), policy.capsRelaxed(request.pod(), pendingFor));
+    return new Answer(
+        result,
+        outcome,
+        decision,
+        request.pod().key(),
+        policy.capsRelaxed(request.pod(), pendingFor));
   }
 
   private static final FilterDecision EMPTY = new FilterDecision(List.of(), Map.of());

@@ -33,12 +33,16 @@ public final class JobReports {
   public JobReports(SpotPolicy policy, ClusterSource cluster, MeterRegistry registry) {
     this.policy = policy;
     this.cluster = cluster;
-    this.maxSpotNodeShare = MultiGauge.builder("spotpack.job.max.spot.node.share")
-        .description("Per job, the largest share of its executors on any single spot node")
-        .register(registry);
-    this.maxSpotPoolShare = MultiGauge.builder("spotpack.job.max.spot.pool.share")
-        .description("Per job, the largest share of its executors on the spot nodes of any one capacity pool")
-        .register(registry);
+    this.maxSpotNodeShare =
+        MultiGauge.builder("spotpack.job.max.spot.node.share")
+            .description("Per job, the largest share of its executors on any single spot node")
+            .register(registry);
+    this.maxSpotPoolShare =
+        MultiGauge.builder("spotpack.job.max.spot.pool.share")
+            .description(
+                "Per job, the largest share of its executors on the spot nodes of any one capacity"
+                    + " pool")
+            .register(registry);
     Gauge.builder("spotpack.spot.nodes.without.pool.labels", withoutPoolLabels, AtomicInteger::get)
         .description("Spot nodes without one of spot.poolLabels: each counts as a pool of its own")
         .register(registry);
@@ -50,14 +54,18 @@ public final class JobReports {
   public Overview overview() {
     ClusterSnapshot snapshot = cluster.snapshot();
     // jobIds() is sorted, so the reports come out by job
-    List<JobReport> jobs = snapshot.jobIds().stream()
-        .map(job -> policy.report(job, snapshot.jobAnnotations(job), snapshot))
-        .toList();
+    List<JobReport> jobs =
+        snapshot.jobIds().stream()
+            .map(job -> policy.report(job, snapshot.jobAnnotations(job), snapshot))
+            .toList();
     int without = policy.spotNodesWithoutPoolLabels(snapshot.allNodes());
     int before = withoutPoolLabels.getAndSet(without);
     if (without != before && without > 0) {
-      LOG.warn("{} spot nodes lack one of the pool labels {}: each is a pool of its own, so the per-pool cap "
-          + "cannot bound what a correlated reclaim takes from them", without, policy.config().spotNodes().poolLabels());
+      LOG.warn(
+          "{} spot nodes lack one of the pool labels {}: each is a pool of its own, so the per-pool"
+              + " cap cannot bound what a correlated reclaim takes from them",
+          without,
+          policy.config().spotNodes().poolLabels());
     }
     return new Overview(jobs, without);
   }
@@ -70,8 +78,14 @@ public final class JobReports {
   public void publish() {
     List<JobReport> reports = all();
     maxSpotNodeShare.register(
-        reports.stream().map(r -> MultiGauge.Row.of(Tags.of("job", r.job()), r.maxSpotNodeShare())).toList(), true);
+        reports.stream()
+            .map(r -> MultiGauge.Row.of(Tags.of("job", r.job()), r.maxSpotNodeShare()))
+            .toList(),
+        true);
     maxSpotPoolShare.register(
-        reports.stream().map(r -> MultiGauge.Row.of(Tags.of("job", r.job()), r.maxSpotPoolShare())).toList(), true);
+        reports.stream()
+            .map(r -> MultiGauge.Row.of(Tags.of("job", r.job()), r.maxSpotPoolShare()))
+            .toList(),
+        true);
   }
 }

@@ -45,7 +45,8 @@ record Request(PodInfo pod, List<String> candidates, Map<String, NodeInfo> reque
   static String nodeName(JsonNode item, int index) {
     JsonNode name = item.path("metadata").path("name");
     if (!name.isString() || name.stringValue().isEmpty()) {
-      throw new KubeModelException("Nodes.items[" + index + "].metadata.name must be a non-empty string");
+      throw new KubeModelException(
+          "Nodes.items[" + index + "].metadata.name must be a non-empty string");
     }
     return name.stringValue();
   }

@@ -35,8 +35,8 @@ public final class SnapshotClusterSource implements ClusterSource {
   }
 
   /**
-   * Not recorded: in snapshot mode the caller (a person with curl, a test) binds explicitly, and
-   * a filter call must not change the next one's answer.
+   * Not recorded: in snapshot mode the caller (a person with curl, a test) binds explicitly, and a
+   * filter call must not change the next one's answer.
    */
   @Override
   public void inFlight(PodInfo pod, List<String> cappedNodes) {}

@@ -21,10 +21,20 @@ import java.util.Collection;
 public final class VerbMetrics {
   /** From well under the 2 ms target to kube-scheduler's default 5 s httpTimeout. */
   private static final Duration[] BUCKETS = {
-    Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
-    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)
+    Duration.ofNanos(100_000),
+    Duration.ofNanos(250_000),
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(5)
   };
 
   private final MeterRegistry registry;
@@ -48,11 +58,16 @@ public final class VerbMetrics {
         .increment();
   }
 
-  /** {@code spotpack_caps_relaxed_total}: filter calls that let a long-waiting executor past its caps. */
+  /**
+   * {@code spotpack_caps_relaxed_total}: filter calls that let a long-waiting executor past its
+   * caps.
+   */
   public void capsRelaxed() {
     Counter.builder("spotpack.caps.relaxed")
-        .description("Filter calls that let an executor past its caps after spot.relaxAfterSeconds pending")
-        .register(registry).increment();
+        .description(
+            "Filter calls that let an executor past its caps after spot.relaxAfterSeconds pending")
+        .register(registry)
+        .increment();
   }
 
   public void rejected(Collection<Rejection> rejections) {

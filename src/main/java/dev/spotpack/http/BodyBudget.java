@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The request body limits: each body at most {@code maxBodyBytes}, and the bodies all listeners
- * hold at once together at most the budget, so that memory is bounded by design and not by the
- * heap limit: a body is buffered whole, then parsed into a tree several times its size, and
- * a handful of concurrent maximum-size bodies would otherwise exhaust the heap (measured: eight
- * concurrent 60 MiB filter calls against a 1,075 MiB heap ran out of memory).
+ * hold at once together at most the budget, so that memory is bounded by design and not by the heap
+ * limit: a body is buffered whole, then parsed into a tree several times its size, and a handful of
+ * concurrent maximum-size bodies would otherwise exhaust the heap (measured: eight concurrent 60
+ * MiB filter calls against a 1,075 MiB heap ran out of memory).
  *
  * <p>A request is admitted when its declared length (or, for a chunked body, the body limit) fits
  * in what is left of the budget, or when nothing else is in flight, so that one request of any
@@ -39,11 +39,16 @@ public final class BodyBudget {
   public BodyBudget(long budgetBytes, long maxBodyBytes, MeterRegistry registry) {
     this.budgetBytes = budgetBytes;
     this.maxBodyBytes = maxBodyBytes;
-    this.refused = Counter.builder("spotpack.requests.refused.busy")
-        .description("Requests refused with 503 because the bodies in flight were over the memory budget")
-        .register(registry);
-    io.micrometer.core.instrument.Gauge.builder("spotpack.request.bytes.in.flight", inFlight, AtomicLong::get)
-        .description("Request bytes admitted and not yet answered, against server.maxRequestBytesInFlight")
+    this.refused =
+        Counter.builder("spotpack.requests.refused.busy")
+            .description(
+                "Requests refused with 503 because the bodies in flight were over the memory"
+                    + " budget")
+            .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "spotpack.request.bytes.in.flight", inFlight, AtomicLong::get)
+        .description(
+            "Request bytes admitted and not yet answered, against server.maxRequestBytesInFlight")
         .baseUnit("bytes")
         .register(registry);
   }
@@ -61,7 +66,9 @@ public final class BodyBudget {
     return BodyHandler.create(false).setBodyLimit(maxBodyBytes).setPreallocateBodyBuffer(true);
   }
 
-  /** The default budget: an eighth of the heap, since a parsed body takes several times its size. */
+  /**
+   * The default budget: an eighth of the heap, since a parsed body takes several times its size.
+   */
   public static long defaultBudget(long maxHeapBytes) {
     return maxHeapBytes / 8;
   }
@@ -71,13 +78,21 @@ public final class BodyBudget {
     long bytes = declaredLength(ctx);
     if (!tryAcquire(bytes)) {
       refused.increment();
-      LOG.debug("refused a request of {} bytes: {} bytes in flight, budget {}", bytes, inFlight.get(), budgetBytes);
-      ctx.response().setStatusCode(503)
+      LOG.debug(
+          "refused a request of {} bytes: {} bytes in flight, budget {}",
+          bytes,
+          inFlight.get(),
+          budgetBytes);
+      ctx.response()
+          .setStatusCode(503)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.CONNECTION, "close")
           .putHeader("Retry-After", "1")
-          .end("{\"Error\":\"spotpack is busy: request bodies in progress are over its memory budget of "
-              + size(budgetBytes) + "; retry\"}");
+          .end(
+              "{\"Error\":\"spotpack is busy: request bodies in progress are over its memory budget"
+                  + " of "
+                  + size(budgetBytes)
+                  + "; retry\"}");
       return;
     }
     ctx.addEndHandler(done -> release(bytes));

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * A connection past either deadline is closed; nothing else is done to it.
  *
  * <p>Needs cleartext HTTP/2 off on the server: with it on, the connection first handed to the
- * connection handler is the one that sniffs for HTTP/2's preface, and it reports itself closed
- * when it hands over to HTTP/1.1 (seen with Vert.x 5.0), cancelling the deadline.
+ * connection handler is the one that sniffs for HTTP/2's preface, and it reports itself closed when
+ * it hands over to HTTP/1.1 (seen with Vert.x 5.0), cancelling the deadline.
  *
  * <p>Thread-safe.
  */
@@ -38,6 +38,7 @@ public final class ConnectionDeadlines {
   private final long headersMillis;
   private final long requestMillis;
   private final String what;
+
   /** The pending deadline timer of each open connection. */
   private final Map<HttpConnection, Long> timers = new ConcurrentHashMap<>();
 
@@ -51,12 +52,13 @@ public final class ConnectionDeadlines {
   /** For {@code HttpServer.connectionHandler}: the headers deadline starts. */
   public void onConnection(HttpConnection connection) {
     arm(connection, headersMillis, "its request headers", null);
-    connection.closeHandler(v -> {
-      Long timer = timers.remove(connection);
-      if (timer != null) {
-        vertx.cancelTimer(timer);
-      }
-    });
+    connection.closeHandler(
+        v -> {
+          Long timer = timers.remove(connection);
+          if (timer != null) {
+            vertx.cancelTimer(timer);
+          }
+        });
   }
 
   /**
@@ -72,19 +74,30 @@ public final class ConnectionDeadlines {
     };
   }
 
-  private void arm(HttpConnection connection, long millis, String waitingFor, @Nullable HttpServerRequest request) {
-    long timer = vertx.setTimer(millis, id -> {
-      if (!timers.remove(connection, id)) {
-        return;
-      }
-      if (request != null && request.response().ended()) {
-        arm(connection, headersMillis, "its next request headers", null);
-        return;
-      }
-      LOG.debug("{} port: closed a connection from {} that took over {} ms for {}", what,
-          connection.remoteAddress(), millis, waitingFor);
-      connection.close();
-    });
+  private void arm(
+      HttpConnection connection,
+      long millis,
+      String waitingFor,
+      @Nullable HttpServerRequest request) {
+    long timer =
+        vertx.setTimer(
+            millis,
+            id -> {
+              if (!timers.remove(connection, id)) {
+                return;
+              }
+              if (request != null && request.response().ended()) {
+                arm(connection, headersMillis, "its next request headers", null);
+                return;
+              }
+              LOG.debug(
+                  "{} port: closed a connection from {} that took over {} ms for {}",
+                  what,
+                  connection.remoteAddress(),
+                  millis,
+                  waitingFor);
+              connection.close();
+            });
     Long previous = timers.put(connection, timer);
     if (previous != null) {
       vertx.cancelTimer(previous);

@@ -10,8 +10,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * {@code POST /scheduler/filter|prioritize|bind}, a thin adapter around {@link ExtenderCalls}
  * (which holds the error policy). Bodies above the budget's body limit get 413. Filter and
- * prioritize parse and decide on a worker thread, so a large full-Node body never blocks the
- * event loop. Unknown paths get 404 and other methods 405, from the router.
+ * prioritize parse and decide on a worker thread, so a large full-Node body never blocks the event
+ * loop. Unknown paths get 404 and other methods 405, from the router.
  */
 public final class ExtenderRoutes {
   public static final String PREFIX = "/scheduler";
@@ -30,11 +30,17 @@ public final class ExtenderRoutes {
     router.route().failureHandler(Failures::handle);
     router.post(PREFIX + "/*").handler(JsonBody::asJson);
     router.post(PREFIX + "/*").handler(budget::admit);
-    router.post(PREFIX + "/filter").handler(body)
+    router
+        .post(PREFIX + "/filter")
+        .handler(body)
         .blockingHandler(ctx -> reply(ctx, calls.filter(bytes(ctx))), false);
-    router.post(PREFIX + "/prioritize").handler(body)
+    router
+        .post(PREFIX + "/prioritize")
+        .handler(body)
         .blockingHandler(ctx -> reply(ctx, calls.prioritize(bytes(ctx))), false);
-    router.post(PREFIX + "/bind").handler(body)
+    router
+        .post(PREFIX + "/bind")
+        .handler(body)
         .handler(ctx -> calls.bind(bytes(ctx)).thenAccept(r -> reply(ctx, r)));
     router.errorHandler(413, ctx -> reply(ctx, calls.tooLarge(budget.maxBodyBytes())));
     return router;

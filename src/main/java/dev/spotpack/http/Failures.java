@@ -7,9 +7,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last word on a failed request. A failure while the request was still being read (a malformed
- * chunk, a connection reset, an unreadable body) is the client's: one log line, no stack trace,
- * and a 400 with a JSON {@code Error} when an answer can still be written. Anything else is a bug
- * in spotpack: its stack trace in the log and a 500.
+ * chunk, a connection reset, an unreadable body) is the client's: one log line, no stack trace, and
+ * a 400 with a JSON {@code Error} when an answer can still be written. Anything else is a bug in
+ * spotpack: its stack trace in the log and a 500.
  */
 final class Failures {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
@@ -26,8 +26,11 @@ final class Failures {
     boolean clientSide = !ctx.request().isEnded() || status < 500;
     String what = failure == null ? "status " + status : failure.toString();
     if (clientSide) {
-      LOG.info("{} {}: request failed while it was read, answered 400: {}", ctx.request().method(),
-          ctx.request().path(), what.replace('\n', ' '));
+      LOG.info(
+          "{} {}: request failed while it was read, answered 400: {}",
+          ctx.request().method(),
+          ctx.request().path(),
+          what.replace('\n', ' '));
       // the client's request, not spotpack's internals: no exception type in the answer
       answer(ctx, 400, "malformed HTTP request");
     } else {
@@ -41,6 +44,9 @@ final class Failures {
       return;
     }
     String json = "{\"Error\":\"" + error.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(json));
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(Buffer.buffer(json));
   }
 }

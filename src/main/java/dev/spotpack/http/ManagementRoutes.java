@@ -9,11 +9,11 @@ import io.vertx.ext.web.Router;
 import java.util.function.BooleanSupplier;
 
 /**
- * The management port: {@code GET /healthz} (the process serves), {@code GET /readyz} (the
- * cluster state is synced; 503 until then), {@code GET /metrics} (Prometheus text format) and
- * {@code GET /debug/jobs} (per job: size, caps, executors per node with the spot flag). Kept off
- * the extender port so that probes and scrapes never queue behind scheduling calls and can be
- * exposed differently.
+ * The management port: {@code GET /healthz} (the process serves), {@code GET /readyz} (the cluster
+ * state is synced; 503 until then), {@code GET /metrics} (Prometheus text format) and {@code GET
+ * /debug/jobs} (per job: size, caps, executors per node with the spot flag). Kept off the extender
+ * port so that probes and scrapes never queue behind scheduling calls and can be exposed
+ * differently.
  */
 public final class ManagementRoutes {
   private final BooleanSupplier ready;
@@ -21,7 +21,8 @@ public final class ManagementRoutes {
   private final JobReports jobs;
   private final ExtenderJson json;
 
-  public ManagementRoutes(BooleanSupplier ready, PrometheusMeterRegistry registry, JobReports jobs, ExtenderJson json) {
+  public ManagementRoutes(
+      BooleanSupplier ready, PrometheusMeterRegistry registry, JobReports jobs, ExtenderJson json) {
     this.ready = ready;
     this.registry = registry;
     this.jobs = jobs;
@@ -31,23 +32,37 @@ public final class ManagementRoutes {
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.route().failureHandler(Failures::handle);
-    router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok\n"));
+    router
+        .get("/healthz")
+        .handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain").end("ok\n"));
     // Readiness is computed when asked: the probe polling it is also what notices a watch that
     // stayed down (ClusterFeed.WATCH_GRACE) when no scheduling call comes.
-    router.get("/readyz").handler(ctx -> {
-      boolean isReady = ready.getAsBoolean();
-      ctx.response()
-          .setStatusCode(isReady ? 200 : 503)
-          .putHeader("Content-Type", "text/plain")
-          .end(isReady ? "ready\n" : "not ready: cluster state not synced\n");
-    });
-    router.get("/metrics").blockingHandler(ctx -> {
-      jobs.publish();
-      ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
-    });
-    router.get("/debug/jobs").blockingHandler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .end(Buffer.buffer(json.write(jobs.overview()))));
+    router
+        .get("/readyz")
+        .handler(
+            ctx -> {
+              boolean isReady = ready.getAsBoolean();
+              ctx.response()
+                  .setStatusCode(isReady ? 200 : 503)
+                  .putHeader("Content-Type", "text/plain")
+                  .end(isReady ? "ready\n" : "not ready: cluster state not synced\n");
+            });
+    router
+        .get("/metrics")
+        .blockingHandler(
+            ctx -> {
+              jobs.publish();
+              ctx.response()
+                  .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                  .end(registry.scrape());
+            });
+    router
+        .get("/debug/jobs")
+        .blockingHandler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(Buffer.buffer(json.write(jobs.overview()))));
     return router;
   }
 }

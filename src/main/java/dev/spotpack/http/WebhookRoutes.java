@@ -26,14 +26,22 @@ public final class WebhookRoutes {
     router.route().failureHandler(Failures::handle);
     router.post(PATH).handler(JsonBody::asJson);
     router.post(PATH).handler(budget::admit);
-    router.post(PATH).handler(budget.bodyHandler()).blockingHandler(ctx -> {
-      Buffer b = ctx.body().buffer();
-      SpreadHintWebhook.Reply reply = webhook.review(b == null ? new byte[0] : b.getBytes());
-      if (!ctx.response().ended() && !ctx.response().closed()) {
-        ctx.response().setStatusCode(reply.status()).putHeader("Content-Type", "application/json")
-            .end(Buffer.buffer(webhook.write(reply.body())));
-      }
-    }, false);
+    router
+        .post(PATH)
+        .handler(budget.bodyHandler())
+        .blockingHandler(
+            ctx -> {
+              Buffer b = ctx.body().buffer();
+              SpreadHintWebhook.Reply reply =
+                  webhook.review(b == null ? new byte[0] : b.getBytes());
+              if (!ctx.response().ended() && !ctx.response().closed()) {
+                ctx.response()
+                    .setStatusCode(reply.status())
+                    .putHeader("Content-Type", "application/json")
+                    .end(Buffer.buffer(webhook.write(reply.body())));
+              }
+            },
+            false);
     return router;
   }
 }

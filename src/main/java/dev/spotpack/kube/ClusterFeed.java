@@ -56,20 +56,22 @@ public final class ClusterFeed implements AutoCloseable {
   public static final Duration WATCH_GRACE = Duration.ofSeconds(3);
 
   private final java.util.function.LongSupplier nanoTime;
-  private final java.util.Map<SharedIndexInformer<?>, Long> notWatchingSince = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<SharedIndexInformer<?>, Long> notWatchingSince =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile List<SharedIndexInformer<? extends HasMetadata>> informers = List.of();
   private volatile boolean stopped;
   private volatile boolean closing;
 
   /** What else follows pod events besides {@link ClusterState}; called on the informer's thread. */
   public interface PodListener {
-    PodListener NONE = new PodListener() {
-      @Override
-      public void upserted(Pod pod) {}
+    PodListener NONE =
+        new PodListener() {
+          @Override
+          public void upserted(Pod pod) {}
 
-      @Override
-      public void deleted(Pod pod) {}
-    };
+          @Override
+          public void deleted(Pod pod) {}
+        };
 
     /** The pod was added or changed, and is not finished. */
     void upserted(Pod pod);
@@ -85,8 +87,13 @@ public final class ClusterFeed implements AutoCloseable {
     this.podListener = listener;
   }
 
-  public ClusterFeed(KubernetesClient client, KubeModel model, ClusterState state, FeedMetrics metrics,
-      long listPageSize, java.util.function.LongSupplier nanoTime) {
+  public ClusterFeed(
+      KubernetesClient client,
+      KubeModel model,
+      ClusterState state,
+      FeedMetrics metrics,
+      long listPageSize,
+      java.util.function.LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
     this.client = client;
     this.model = model;
@@ -98,11 +105,14 @@ public final class ClusterFeed implements AutoCloseable {
   /** Starts both informers; the returned stage completes when both have synced. */
   public CompletionStage<Void> start() {
     SharedIndexInformer<Node> nodes = client.nodes().withLimit(listPageSize).runnableInformer(0);
-    SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace()
-        .withoutField("status.phase", "Succeeded")
-        .withoutField("status.phase", "Failed")
-        .withLimit(listPageSize)
-        .runnableInformer(0);
+    SharedIndexInformer<Pod> pods =
+        client
+            .pods()
+            .inAnyNamespace()
+            .withoutField("status.phase", "Succeeded")
+            .withoutField("status.phase", "Failed")
+            .withLimit(listPageSize)
+            .runnableInformer(0);
     nodes.itemStore(KeyOnlyStores.nodes());
     pods.itemStore(KeyOnlyStores.pods());
     nodes.addEventHandler(handler("nodes", this::applyNode, this::deleteNode));
@@ -112,18 +122,29 @@ public final class ClusterFeed implements AutoCloseable {
     int i = 0;
     for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
       String resource = i == 0 ? "nodes" : "pods";
-      informer.exceptionHandler((isStarted, t) -> {
-        LOG.warn("{} informer: {} (retrying{})", resource, t.toString(), isStarted ? "" : ", not yet synced");
-        metrics.error(resource, "watch");
-        return true;
-      });
-      informer.stopped().whenComplete((v, t) -> {
-        if (!closing) {
-          stopped = true;
-          LOG.error("{} informer STOPPED{}: spotpack is no longer ready and answers every call with an error "
-              + "until it is restarted", resource, t == null ? "" : " (" + t + ")");
-        }
-      });
+      informer.exceptionHandler(
+          (isStarted, t) -> {
+            LOG.warn(
+                "{} informer: {} (retrying{})",
+                resource,
+                t.toString(),
+                isStarted ? "" : ", not yet synced");
+            metrics.error(resource, "watch");
+            return true;
+          });
+      informer
+          .stopped()
+          .whenComplete(
+              (v, t) -> {
+                if (!closing) {
+                  stopped = true;
+                  LOG.error(
+                      "{} informer STOPPED{}: spotpack is no longer ready and answers every call"
+                          + " with an error until it is restarted",
+                      resource,
+                      t == null ? "" : " (" + t + ")");
+                }
+              });
       synced[i++] = informer.start().toCompletableFuture();
     }
     return CompletableFuture.allOf(synced);
@@ -199,8 +220,8 @@ public final class ClusterFeed implements AutoCloseable {
     }
   }
 
-  private <T extends HasMetadata> ResourceEventHandler<T> handler(String resource, Consumer<T> apply,
-      Consumer<T> delete) {
+  private <T extends HasMetadata> ResourceEventHandler<T> handler(
+      String resource, Consumer<T> apply, Consumer<T> delete) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T obj) {
@@ -217,13 +238,17 @@ public final class ClusterFeed implements AutoCloseable {
         run("delete", obj, delete);
       }
 
-      private final java.util.concurrent.atomic.AtomicBoolean listedBefore = new java.util.concurrent.atomic.AtomicBoolean();
+      private final java.util.concurrent.atomic.AtomicBoolean listedBefore =
+          new java.util.concurrent.atomic.AtomicBoolean();
 
       @Override
       public void onList(String resourceVersion, boolean remainedEmpty) {
         metrics.listed(resource);
         if (listedBefore.getAndSet(true)) {
-          LOG.info("{} informer relisted (its watch expired or failed) at resourceVersion {}", resource, resourceVersion);
+          LOG.info(
+              "{} informer relisted (its watch expired or failed) at resourceVersion {}",
+              resource,
+              resourceVersion);
         }
         ResourceEventHandler.super.onList(resourceVersion, remainedEmpty);
       }
@@ -234,8 +259,13 @@ public final class ClusterFeed implements AutoCloseable {
           metrics.event(resource, type);
         } catch (RuntimeException e) {
           metrics.error(resource, "convert");
-          LOG.warn("{} {} {}/{} ignored: {}", resource, type, obj.getMetadata().getNamespace(),
-              obj.getMetadata().getName(), e.getMessage());
+          LOG.warn(
+              "{} {} {}/{} ignored: {}",
+              resource,
+              type,
+              obj.getMetadata().getNamespace(),
+              obj.getMetadata().getName(),
+              e.getMessage());
         }
       }
     };

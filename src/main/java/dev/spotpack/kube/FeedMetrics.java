@@ -19,17 +19,28 @@ public final class FeedMetrics {
   }
 
   void event(String resource, String type) {
-    Counter.builder("spotpack.informer.events").description("Informer events applied to spotpack's state")
-        .tag("resource", resource).tag("type", type).register(registry).increment();
+    Counter.builder("spotpack.informer.events")
+        .description("Informer events applied to spotpack's state")
+        .tag("resource", resource)
+        .tag("type", type)
+        .register(registry)
+        .increment();
   }
 
   void listed(String resource) {
-    Counter.builder("spotpack.informer.lists").description("Full lists (initial sync and relists) per informer")
-        .tag("resource", resource).register(registry).increment();
+    Counter.builder("spotpack.informer.lists")
+        .description("Full lists (initial sync and relists) per informer")
+        .tag("resource", resource)
+        .register(registry)
+        .increment();
   }
 
   void error(String resource, String kind) {
-    Counter.builder("spotpack.informer.errors").description("Informer failures")
-        .tag("resource", resource).tag("kind", kind).register(registry).increment();
+    Counter.builder("spotpack.informer.errors")
+        .description("Informer failures")
+        .tag("resource", resource)
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
   }
 }

@@ -66,8 +66,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class GateController implements ClusterFeed.PodListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GateController.class);
+
   /** The annotation that explains a release, for {@code kubectl describe}. */
   public static final String HINT_ANNOTATION = "spotpack.dev/placement-hint";
+
   static final long PERIOD_MILLIS = 1000;
 
   /** A gated executor as last seen, with what a patch needs of it. */
@@ -82,16 +84,25 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
   private final ScheduledExecutorService executor;
   private final JsonMapper mapper = JsonMapper.builder().build();
   private final Map<String, Gated> gated = new ConcurrentHashMap<>();
+
   /** uid to how it was released; kept until the informer shows it bound or gone. */
   private final Map<String, PlacementGate.Release> released = new ConcurrentHashMap<>();
+
   private final AtomicBoolean passQueued = new AtomicBoolean();
   private final Counter releasedSpot;
   private final Counter releasedOffSpot;
   private final Counter patchErrors;
   private long order;
 
-  public GateController(KubernetesClient client, KubeModel model, ClusterState state, PlacementGate gate,
-      PodRoles roles, BooleanSupplier ready, ScheduledExecutorService executor, MeterRegistry registry) {
+  public GateController(
+      KubernetesClient client,
+      KubeModel model,
+      ClusterState state,
+      PlacementGate gate,
+      PodRoles roles,
+      BooleanSupplier ready,
+      ScheduledExecutorService executor,
+      MeterRegistry registry) {
     this.client = client;
     this.model = model;
     this.state = state;
@@ -101,9 +112,11 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
     this.executor = executor;
     this.releasedSpot = releases(registry, "spot");
     this.releasedOffSpot = releases(registry, "off_spot");
-    this.patchErrors = Counter.builder("spotpack.gate.patch.errors")
-        .description("Gate releases the API server refused for another reason than a conflict (retried)")
-        .register(registry);
+    this.patchErrors =
+        Counter.builder("spotpack.gate.patch.errors")
+            .description(
+                "Gate releases the API server refused for another reason than a conflict (retried)")
+            .register(registry);
     Gauge.builder("spotpack.gated.executors", gated, Map::size)
         .description("Executors held by spotpack's placement gate")
         .register(registry);
@@ -118,7 +131,8 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
 
   /** Starts the periodic pass. */
   public void start() {
-    executor.scheduleWithFixedDelay(this::passSafely, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        this::passSafely, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -128,8 +142,10 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
       return;
     }
     boolean hasGate = hasGate(pod);
-    boolean bound = pod.getSpec() != null && pod.getSpec().getNodeName() != null
-        && !pod.getSpec().getNodeName().isEmpty();
+    boolean bound =
+        pod.getSpec() != null
+            && pod.getSpec().getNodeName() != null
+            && !pod.getSpec().getNodeName().isEmpty();
     if (bound) {
       released.remove(uid);
     }
@@ -165,10 +181,11 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
 
   private void queuePass() {
     if (!gated.isEmpty() && passQueued.compareAndSet(false, true)) {
-      executor.execute(() -> {
-        passQueued.set(false);
-        passSafely();
-      });
+      executor.execute(
+          () -> {
+            passQueued.set(false);
+            passSafely();
+          });
     }
   }
 
@@ -198,7 +215,8 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
       }
       String job = roles.jobOf(g.info().labels()).orElse("");
       PlacementGate.InFlight flying =
-          inFlight.computeIfAbsent(job, j -> j.isEmpty() ? PlacementGate.InFlight.NONE : inFlight(view.job(j)));
+          inFlight.computeIfAbsent(
+              job, j -> j.isEmpty() ? PlacementGate.InFlight.NONE : inFlight(view.job(j)));
       PlacementGate.Decision d = gate.decide(g.info(), view, flying, hasOwnRequiredTerms(g.pod()));
       if (d instanceof PlacementGate.Release r) {
         if (release(uid, g, r)) {
@@ -228,7 +246,8 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
   }
 
   /** How a pending executor nobody gated counts: for spot, in every pool. */
-  private static final PlacementGate.Release UNKNOWN = new PlacementGate.Release(List.of(), true, "");
+  private static final PlacementGate.Release UNKNOWN =
+      new PlacementGate.Release(List.of(), true, "");
 
   /** Sends the release; true when the API server took it. */
   private boolean release(String uid, Gated g, PlacementGate.Release r) {
@@ -236,14 +255,18 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
     try {
-      client.pods().inNamespace(namespace).withName(name)
+      client
+          .pods()
+          .inNamespace(namespace)
+          .withName(name)
           .patch(PatchContext.of(PatchType.JSON_MERGE), mapper.writeValueAsString(patch(pod, r)));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         gated.remove(uid);
       } else if (e.getCode() != 409) {
         patchErrors.increment();
-        LOG.warn("could not lift the placement gate of {}/{}: {} (retried)", namespace, name, reason(e));
+        LOG.warn(
+            "could not lift the placement gate of {}/{}: {} (retried)", namespace, name, reason(e));
       }
       return false;
     }
@@ -254,7 +277,10 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
     return true;
   }
 
-  /** The API server's own message (fabric8's exception message names only the operation), or the cause. */
+  /**
+   * The API server's own message (fabric8's exception message names only the operation), or the
+   * cause.
+   */
   private static String reason(KubernetesClientException e) {
     if (e.getStatus() != null && e.getStatus().getMessage() != null) {
       return e.getCode() + " " + e.getStatus().getMessage();
@@ -282,14 +308,18 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
     if (r.terms().isEmpty()) {
       return root;
     }
-    ArrayNode terms = spec.putObject("affinity").putObject("nodeAffinity")
-        .putObject("requiredDuringSchedulingIgnoredDuringExecution").putArray("nodeSelectorTerms");
+    ArrayNode terms =
+        spec.putObject("affinity")
+            .putObject("nodeAffinity")
+            .putObject("requiredDuringSchedulingIgnoredDuringExecution")
+            .putArray("nodeSelectorTerms");
     List<NodeSelectorTerm> own = ownRequiredTerms(pod);
     if (own.isEmpty()) {
       r.terms().forEach(t -> terms.add(withExpressions(JsonNodeFactory.instance.objectNode(), t)));
     } else {
       for (NodeSelectorTerm t : own) {
-        ObjectNode existing = (ObjectNode) mapper.readTree(client.getKubernetesSerialization().asJson(t));
+        ObjectNode existing =
+            (ObjectNode) mapper.readTree(client.getKubernetesSerialization().asJson(t));
         terms.add(withExpressions(existing, r.terms().get(0)));
       }
     }
@@ -298,8 +328,10 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
 
   /** {@code term} (a node selector term's JSON, changed in place) with our requirements added. */
   private static ObjectNode withExpressions(ObjectNode term, PlacementGate.Term ours) {
-    ArrayNode expressions = term.has("matchExpressions") && term.get("matchExpressions").isArray()
-        ? (ArrayNode) term.get("matchExpressions") : term.putArray("matchExpressions");
+    ArrayNode expressions =
+        term.has("matchExpressions") && term.get("matchExpressions").isArray()
+            ? (ArrayNode) term.get("matchExpressions")
+            : term.putArray("matchExpressions");
     for (PlacementGate.Requirement req : ours.requirements()) {
       ObjectNode e = expressions.addObject();
       e.put("key", req.key());
@@ -328,9 +360,13 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
 
   private static List<NodeSelectorTerm> ownRequiredTerms(Pod pod) {
     Affinity affinity = pod.getSpec() == null ? null : pod.getSpec().getAffinity();
-    @Nullable NodeSelector required = affinity == null || affinity.getNodeAffinity() == null ? null
-        : affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
-    return required == null || required.getNodeSelectorTerms() == null ? List.of() : required.getNodeSelectorTerms();
+    @Nullable NodeSelector required =
+        affinity == null || affinity.getNodeAffinity() == null
+            ? null
+            : affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+    return required == null || required.getNodeSelectorTerms() == null
+        ? List.of()
+        : required.getNodeSelectorTerms();
   }
 
   @Override

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * and spotpack keeps its own compact state anyway. Because {@link #isFullState()} is false, the
  * informer still hands the handlers the full objects from the watch; only the "old" object of an
  * update and the objects of deletions found by a relist come from here, as stubs with namespace,
- * name and resourceVersion (fabric8's {@code ProcessorStore}). The handlers therefore key
- * deletions by namespace and name when the uid is missing.
+ * name and resourceVersion (fabric8's {@code ProcessorStore}). The handlers therefore key deletions
+ * by namespace and name when the uid is missing.
  *
  * <p>Thread-safe.
  */

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Binds through the API server exactly as kube-scheduler's DefaultBinder does: {@code POST
  * /api/v1/namespaces/{ns}/pods/{name}/binding} with the pod's UID as a precondition, so that a
  * newer pod with the same name is never bound. On success the placement is recorded in {@link
- * ClusterState} at once, before the informer reports it, so that the next filter call counts it.
- * On failure nothing is recorded and {@code Error} carries the API server's message.
+ * ClusterState} at once, before the informer reports it, so that the next filter call counts it. On
+ * failure nothing is recorded and {@code Error} carries the API server's message.
  *
  * <p>The blocking call runs on the injected bounded executor and is cut off after {@code timeout},
  * which must stay inside kube-scheduler's {@code httpTimeout}. Thread-safe.
@@ -49,13 +49,25 @@ public final class KubeBinder implements Binder {
   private final MeterRegistry registry;
   private final Timer apiCall;
 
-  /** @param threads the size of {@code executor}'s pool, for messages */
-  public KubeBinder(KubernetesClient client, ClusterState state, Executor executor, int threads, Duration timeout,
+  /**
+   * @param threads the size of {@code executor}'s pool, for messages
+   */
+  public KubeBinder(
+      KubernetesClient client,
+      ClusterState state,
+      Executor executor,
+      int threads,
+      Duration timeout,
       MeterRegistry registry) {
     this(bindingPost(client), state, executor, threads, timeout, registry);
   }
 
-  KubeBinder(BindingApi api, ClusterState state, Executor executor, int threads, Duration timeout,
+  KubeBinder(
+      BindingApi api,
+      ClusterState state,
+      Executor executor,
+      int threads,
+      Duration timeout,
       MeterRegistry registry) {
     this.api = api;
     this.state = state;
@@ -64,47 +76,60 @@ public final class KubeBinder implements Binder {
     this.timeout = timeout;
     this.registry = registry;
     // the API server's share of a bind; the verb's duration minus this is spotpack's own
-    this.apiCall = Timer.builder("spotpack.bind.api.duration")
-        .description("Time of the pods/binding POST to the API server, successful or not")
-        .register(registry);
+    this.apiCall =
+        Timer.builder("spotpack.bind.api.duration")
+            .description("Time of the pods/binding POST to the API server, successful or not")
+            .register(registry);
   }
 
   @Override
   public CompletionStage<BindResult> bind(BindRequest request) {
-    String uid = request.uid().isEmpty()
-        ? state.pod(request.namespace(), request.name()).map(p -> p.uid()).orElse("")
-        : request.uid();
+    String uid =
+        request.uid().isEmpty()
+            ? state.pod(request.namespace(), request.name()).map(p -> p.uid()).orElse("")
+            : request.uid();
     CompletableFuture<BindResult> result = new CompletableFuture<>();
     AtomicBoolean sent = new AtomicBoolean();
     try {
-      executor.execute(() -> {
-        // Answered as timed out while it waited for a thread: sending it now would bind a pod that
-        // kube-scheduler was told is unbound, so it would forget its choice and schedule the pod
-        // again. Not sending keeps the answer true.
-        if (result.isDone()) {
-          return;
-        }
-        sent.set(true);
-        try {
-          result.complete(post(request, uid));
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      });
+      executor.execute(
+          () -> {
+            // Answered as timed out while it waited for a thread: sending it now would bind a pod
+            // that
+            // kube-scheduler was told is unbound, so it would forget its choice and schedule the
+            // pod
+            // again. Not sending keeps the answer true.
+            if (result.isDone()) {
+              return;
+            }
+            sent.set(true);
+            try {
+              result.complete(post(request, uid));
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          });
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(failed(request, "overloaded", "too many binds in flight"));
+      return CompletableFuture.completedFuture(
+          failed(request, "overloaded", "too many binds in flight"));
     }
     return result
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(t -> describe(request, t instanceof CompletionException && t.getCause() != null ? t.getCause() : t,
-            sent.get()));
+        .exceptionally(
+            t ->
+                describe(
+                    request,
+                    t instanceof CompletionException && t.getCause() != null ? t.getCause() : t,
+                    sent.get()));
   }
 
   private BindResult post(BindRequest request, String uid) {
     apiCall.record(() -> api.post(request.namespace(), request.name(), uid, request.node()));
     if (!uid.isEmpty() && !state.assumeBound(uid, request.node())) {
-      LOG.warn("bound {} to {}, but spotpack had not seen the pod: it counts once the informer reports it",
-          request.podKey(), request.node());
+      LOG.warn(
+          "bound {} to {}, but spotpack had not seen the pod: it counts once the informer reports"
+              + " it",
+          request.podKey(),
+          request.node());
     }
     return BindResult.bound();
   }
@@ -112,30 +137,54 @@ public final class KubeBinder implements Binder {
   /** The POST kube-scheduler's DefaultBinder makes, through {@code client}. */
   private static BindingApi bindingPost(KubernetesClient client) {
     return (namespace, name, uid, node) -> {
-      Binding binding = new BindingBuilder()
-          .withNewMetadata().withName(name).withNamespace(namespace).withUid(uid.isEmpty() ? null : uid).endMetadata()
-          .withNewTarget().withApiVersion("v1").withKind("Node").withName(node).endTarget()
-          .build();
+      Binding binding =
+          new BindingBuilder()
+              .withNewMetadata()
+              .withName(name)
+              .withNamespace(namespace)
+              .withUid(uid.isEmpty() ? null : uid)
+              .endMetadata()
+              .withNewTarget()
+              .withApiVersion("v1")
+              .withKind("Node")
+              .withName(node)
+              .endTarget()
+              .build();
       client.raw("/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding", "POST", binding);
     };
   }
 
   private BindResult describe(BindRequest request, Throwable t, boolean sent) {
     if (t instanceof TimeoutException && !sent) {
-      return failed(request, "overloaded", "not sent: no bind thread was free within " + timeout.toMillis()
-          + " ms (config cluster.bindThreads: " + threads + ", cluster.bindTimeoutMillis)");
+      return failed(
+          request,
+          "overloaded",
+          "not sent: no bind thread was free within "
+              + timeout.toMillis()
+              + " ms (config cluster.bindThreads: "
+              + threads
+              + ", cluster.bindTimeoutMillis)");
     }
     if (t instanceof TimeoutException) {
-      return failed(request, "timeout", "no answer from the API server within " + timeout.toMillis()
-          + " ms (config cluster.bindTimeoutMillis); the pod may still be bound, which the informer will show");
+      return failed(
+          request,
+          "timeout",
+          "no answer from the API server within "
+              + timeout.toMillis()
+              + " ms (config cluster.bindTimeoutMillis); the pod may still be bound, which the"
+              + " informer will show");
     }
     if (t instanceof KubernetesClientException e) {
-      String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+      String message =
+          e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage()
+              : e.getMessage();
       return switch (e.getCode()) {
         case 404 -> failed(request, "not_found", "pod not found (404): " + message);
         case 409 -> failed(request, "conflict", "conflict (409): " + message);
         case 0 -> failed(request, "unreachable", "API server unreachable: " + message);
-        default -> failed(request, "api_error", "API server answered " + e.getCode() + ": " + message);
+        default ->
+            failed(request, "api_error", "API server answered " + e.getCode() + ": " + message);
       };
     }
     LOG.error("binding {} to {} failed unexpectedly", request.podKey(), request.node(), t);
@@ -143,8 +192,12 @@ public final class KubeBinder implements Binder {
   }
 
   private BindResult failed(BindRequest request, String reason, String detail) {
-    Counter.builder("spotpack.bind.errors").description("Binds that failed, by reason")
-        .tag("reason", reason).register(registry).increment();
-    return BindResult.failed("binding " + request.podKey() + " to node " + request.node() + " failed: " + detail);
+    Counter.builder("spotpack.bind.errors")
+        .description("Binds that failed, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+    return BindResult.failed(
+        "binding " + request.podKey() + " to node " + request.node() + " failed: " + detail);
   }
 }

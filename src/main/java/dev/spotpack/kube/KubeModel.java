@@ -46,13 +46,16 @@ import tools.jackson.databind.JsonNode;
 public final class KubeModel {
   static final int MAX_QUANTITY_LENGTH = 64;
   private static final Pattern QUANTITY =
-      Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]{1,3})?");
+      Pattern.compile(
+          "[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]{1,3})?");
   private static final String SPOTPACK_ANNOTATIONS = "spotpack.dev/";
 
   private final KubernetesSerialization serialization;
   private final Set<String> keptLabels;
 
-  /** @param keptLabels the label keys the policy reads (PodRoles.labelKeys()) */
+  /**
+   * @param keptLabels the label keys the policy reads (PodRoles.labelKeys())
+   */
   public KubeModel(KubernetesSerialization serialization, Set<String> keptLabels) {
     this.serialization = serialization;
     this.keptLabels = Set.copyOf(keptLabels);
@@ -98,14 +101,19 @@ public final class KubeModel {
 
   public PodInfo toPodInfo(Pod pod) {
     ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
-    String namespace = meta.getNamespace() == null || meta.getNamespace().isEmpty() ? "default" : meta.getNamespace();
+    String namespace =
+        meta.getNamespace() == null || meta.getNamespace().isEmpty()
+            ? "default"
+            : meta.getNamespace();
     String name = meta.getName() == null ? "" : meta.getName();
     // Objects from the API server always carry a UID; a hand-written snapshot may not.
-    String uid = meta.getUid() == null || meta.getUid().isEmpty() ? namespace + "/" + name : meta.getUid();
+    String uid =
+        meta.getUid() == null || meta.getUid().isEmpty() ? namespace + "/" + name : meta.getUid();
     String where = "pod " + namespace + "/" + name;
     PodSpec spec = pod.getSpec();
     String nodeName = spec == null ? null : spec.getNodeName();
-    PodResourceSpec resources = spec == null ? PodResourceSpec.ofContainers() : resourceSpec(spec, where);
+    PodResourceSpec resources =
+        spec == null ? PodResourceSpec.ofContainers() : resourceSpec(spec, where);
     return new PodInfo(
         uid,
         namespace,
@@ -146,19 +154,25 @@ public final class KubeModel {
     Resources podLevel = Resources.NONE;
     if (spec.getResources() != null && spec.getResources().getRequests() != null) {
       Map<String, Quantity> supported = new TreeMap<>();
-      spec.getResources().getRequests().forEach((k, v) -> {
-        // Upstream IsSupportedPodLevelResource: cpu, memory and hugepages.
-        if (k.equals(Resources.CPU) || k.equals(Resources.MEMORY) || k.startsWith("hugepages-")) {
-          supported.put(k, v);
-        }
-      });
+      spec.getResources()
+          .getRequests()
+          .forEach(
+              (k, v) -> {
+                // Upstream IsSupportedPodLevelResource: cpu, memory and hugepages.
+                if (k.equals(Resources.CPU)
+                    || k.equals(Resources.MEMORY)
+                    || k.startsWith("hugepages-")) {
+                  supported.put(k, v);
+                }
+              });
       podLevel = resources(supported, where + " spec.resources.requests");
     }
     return new PodResourceSpec(containers, inits, overhead, podLevel);
   }
 
   private static Resources requests(Container c, String where) {
-    Map<String, Quantity> requests = c.getResources() == null ? null : c.getResources().getRequests();
+    Map<String, Quantity> requests =
+        c.getResources() == null ? null : c.getResources().getRequests();
     return resources(requests, where + " container " + c.getName() + " resources.requests");
   }
 
@@ -176,15 +190,28 @@ public final class KubeModel {
     if (q == null) {
       return 0;
     }
-    String text = (q.getAmount() == null ? "" : q.getAmount()) + (q.getFormat() == null ? "" : q.getFormat());
+    String text =
+        (q.getAmount() == null ? "" : q.getAmount()) + (q.getFormat() == null ? "" : q.getFormat());
     if (text.length() > MAX_QUANTITY_LENGTH || !QUANTITY.matcher(text).matches()) {
-      throw new KubeModelException(where + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" is not a valid quantity");
+      throw new KubeModelException(
+          where
+              + ": "
+              + resource
+              + "=\""
+              + ClientText.quote(text, 40)
+              + "\" is not a valid quantity");
     }
     BigDecimal value;
     try {
       value = q.getNumericalAmount();
     } catch (RuntimeException e) {
-      throw new KubeModelException(where + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" is not a valid quantity");
+      throw new KubeModelException(
+          where
+              + ": "
+              + resource
+              + "=\""
+              + ClientText.quote(text, 40)
+              + "\" is not a valid quantity");
     }
     if (Resources.CPU.equals(resource)) {
       value = value.movePointRight(3);
@@ -192,7 +219,8 @@ public final class KubeModel {
     try {
       return value.setScale(0, RoundingMode.CEILING).longValueExact();
     } catch (ArithmeticException e) {
-      throw new KubeModelException(where + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" is out of range");
+      throw new KubeModelException(
+          where + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" is out of range");
     }
   }
 
@@ -202,11 +230,12 @@ public final class KubeModel {
       return Map.of();
     }
     Map<String, String> kept = new TreeMap<>();
-    m.forEach((k, v) -> {
-      if (k != null && keep.test(k)) {
-        kept.put(k, v == null ? "" : v);
-      }
-    });
+    m.forEach(
+        (k, v) -> {
+          if (k != null && keep.test(k)) {
+            kept.put(k, v == null ? "" : v);
+          }
+        });
     return kept;
   }
 
@@ -227,7 +256,8 @@ public final class KubeModel {
       StringBuilder path = new StringBuilder();
       for (JacksonException.Reference ref : je.getPath()) {
         if (ref.getPropertyName() != null) {
-          path.append(path.length() == 0 ? "" : ".").append(ClientText.quote(ref.getPropertyName(), 40));
+          path.append(path.length() == 0 ? "" : ".")
+              .append(ClientText.quote(ref.getPropertyName(), 40));
         } else if (ref.getIndex() >= 0) {
           path.append('[').append(ref.getIndex()).append(']');
         }

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  */
 public final class SnapshotFile {
   /** What was loaded, for the start-up log line. */
-  public record Summary(int nodes, int pods, int finishedPodsSkipped, Map<String, Integer> otherKindsSkipped) {}
+  public record Summary(
+      int nodes, int pods, int finishedPodsSkipped, Map<String, Integer> otherKindsSkipped) {}
 
   private final KubernetesSerialization serialization;
   private final KubeModel model;
@@ -41,7 +42,8 @@ public final class SnapshotFile {
     try {
       parsed = serialization.unmarshal(in);
     } catch (RuntimeException e) {
-      throw new KubeModelException(source + ": not a Kubernetes YAML or JSON document: " + e.getMessage());
+      throw new KubeModelException(
+          source + ": not a Kubernetes YAML or JSON document: " + e.getMessage());
     }
     List<? extends HasMetadata> items;
     if (parsed instanceof KubernetesList list) {
@@ -50,7 +52,9 @@ public final class SnapshotFile {
       items = List.of(single);
     } else {
       throw new KubeModelException(
-          source + ": expected a Kubernetes List of Nodes and Pods (kubectl get nodes,pods -A -o yaml)");
+          source
+              + ": expected a Kubernetes List of Nodes and Pods (kubectl get nodes,pods -A -o"
+              + " yaml)");
     }
     int nodes = 0;
     int pods = 0;

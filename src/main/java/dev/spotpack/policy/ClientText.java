@@ -2,9 +2,9 @@ package dev.spotpack.policy;
 
 /**
  * Text a client or pod author wrote, made fit to quote in a message or a log line: control
- * characters (and the Unicode line and paragraph separators) escaped as a backslash, u and four
- * hex digits, so that no value can start a line of its own; and at most {@code max} characters of
- * it, so that a megabyte of input makes a short line.
+ * characters (and the Unicode line and paragraph separators) escaped as a backslash, u and four hex
+ * digits, so that no value can start a line of its own; and at most {@code max} characters of it,
+ * so that a megabyte of input makes a short line.
  */
 public final class ClientText {
   private ClientText() {}

@@ -9,10 +9,10 @@ import java.util.Map;
  *
  * @param cappedFeasible the passing nodes on which a cap counted this pod (spot nodes, for an
  *     executor of a job): until the pod is bound, it may land on any of them
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
-public record FilterDecision(List<String> feasible, Map<String, Rejection> rejected, List<String> cappedFeasible) {
+public record FilterDecision(
+    List<String> feasible, Map<String, Rejection> rejected, List<String> cappedFeasible) {
   public FilterDecision {
     feasible = List.copyOf(feasible);
     // candidate order, so that answers and logs read the same on every run (Map.copyOf would not)

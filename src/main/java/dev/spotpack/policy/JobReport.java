@@ -16,8 +16,7 @@ import java.util.List;
  *     what one correlated reclaim could take
  * @param pools bound executors on spot nodes, per pool
  * @param problem the annotation problem that keeps the job's pods from scheduling, or ""
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
 public record JobReport(
     String job,

@@ -12,8 +12,7 @@ import dev.spotpack.policy.spot.SpotNodes;
  * @param driversOnSpot whether a Spark driver may be placed on a spot node (default false: losing
  *     the driver loses the whole job)
  * @param capsFallback what happens to an executor the caps keep waiting (default: it waits)
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
 public record PolicyConfig(
     PodRoles roles,
@@ -25,6 +24,10 @@ public record PolicyConfig(
 
   public static final PolicyConfig DEFAULT =
       new PolicyConfig(
-          PodRoles.SPARK, SpotNodes.DEFAULT, false, Profiles.DEFAULT, ResourceWeights.CPU_AND_MEMORY,
+          PodRoles.SPARK,
+          SpotNodes.DEFAULT,
+          false,
+          Profiles.DEFAULT,
+          ResourceWeights.CPU_AND_MEMORY,
           CapsFallback.WAIT);
 }

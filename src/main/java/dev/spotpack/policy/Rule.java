@@ -1,8 +1,6 @@
 package dev.spotpack.policy;
 
-/**
- * Why spotpack rejected a node: a closed vocabulary for messages, metrics and logs.
- */
+/** Why spotpack rejected a node: a closed vocabulary for messages, metrics and logs. */
 public enum Rule {
   /** A pod annotation could not be read; the pod goes nowhere until it is fixed. */
   INVALID_ANNOTATION("invalid_annotation"),

@@ -21,17 +21,16 @@ import java.util.Optional;
  * <p>Filter rules, in order, for a pod with a job label (a pod without one passes every node):
  *
  * <ol>
- *   <li>Bad {@code spotpack.dev/*} annotations (on any pod) reject every node with a message
- *       naming the annotation.
- *   <li>A node spotpack has never seen is rejected for drivers and executors: whether it is spot
- *       is unknown, and guessing would break the cap the pod relies on.
+ *   <li>Bad {@code spotpack.dev/*} annotations (on any pod) reject every node with a message naming
+ *       the annotation.
+ *   <li>A node spotpack has never seen is rejected for drivers and executors: whether it is spot is
+ *       unknown, and guessing would break the cap the pod relies on.
  *   <li>A driver is kept off spot nodes unless {@code driversOnSpot}.
  *   <li>An executor on a spot node n of capacity pool q needs, with N = max(expected-executors,
- *       active executors of the job including itself), share limit S = ceil(s × N), cap C =
- *       max(1, floor(f × N)) and pool cap P = max(C, floor(p × N)): (executors of the job on spot
- *       nodes, not counting itself) + 1 ≤ S unless s = 1, (executors of the job on n, not counting
- *       itself) + 1 ≤ C, and (executors of the job on spot nodes of q, not counting itself) + 1 ≤
- *       P.
+ *       active executors of the job including itself), share limit S = ceil(s × N), cap C = max(1,
+ *       floor(f × N)) and pool cap P = max(C, floor(p × N)): (executors of the job on spot nodes,
+ *       not counting itself) + 1 ≤ S unless s = 1, (executors of the job on n, not counting itself)
+ *       + 1 ≤ C, and (executors of the job on spot nodes of q, not counting itself) + 1 ≤ P.
  * </ol>
  *
  * <p>Immutable; safe to call from any thread.
@@ -65,7 +64,8 @@ public final class SpotPolicy {
    * @param pendingFor how long the pod has been pending; with {@code capsFallback} RELAX an
    *     executor pending for at least its {@code relaxAfter} is not held by the caps
    */
-  public FilterDecision filter(PodInfo pod, List<String> candidates, ClusterView view, java.time.Duration pendingFor) {
+  public FilterDecision filter(
+      PodInfo pod, List<String> candidates, ClusterView view, java.time.Duration pendingFor) {
     NodeRule rule = ruleFor(pod, view, pendingFor);
     List<String> feasible = new ArrayList<>(candidates.size());
     List<String> cappedFeasible = new ArrayList<>();
@@ -85,7 +85,8 @@ public final class SpotPolicy {
   }
 
   private boolean isCappedExecutor(PodInfo pod) {
-    return config.roles().jobOf(pod.labels()).isPresent() && config.roles().isActiveExecutor(pod.labels());
+    return config.roles().jobOf(pod.labels()).isPresent()
+        && config.roles().isActiveExecutor(pod.labels());
   }
 
   /**
@@ -100,7 +101,9 @@ public final class SpotPolicy {
           node == null
               ? 0
               : scorer.score(
-                  node.allocatable(), view.nonZeroRequestedOn(name), pod.demand().nonZeroRequested());
+                  node.allocatable(),
+                  view.nonZeroRequestedOn(name),
+                  pod.demand().nonZeroRequested());
       scores.add(new NodeScore(name, MostAllocatedScorer.toExtenderScore(nodeScore)));
     }
     return scores;
@@ -133,16 +136,31 @@ public final class SpotPolicy {
     int maxInOnePool = byPool.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     SpotAnnotations.Result read = annotations.read(jobAnnotations);
     String problem = read instanceof SpotAnnotations.Invalid invalid ? invalid.message() : "";
-    SpotLimits limits = read instanceof SpotAnnotations.Valid valid
-        ? valid.limits()
-        : ((SpotAnnotations.Valid) annotations.read(Map.of())).limits();
+    SpotLimits limits =
+        read instanceof SpotAnnotations.Valid valid
+            ? valid.limits()
+            : ((SpotAnnotations.Valid) annotations.read(Map.of())).limits();
     int jobSize = limits.jobSize(executors.count());
-    int shareLimit = Caps.limitsShare(limits.maxSpotShare()) ? Caps.spotShareLimit(limits.maxSpotShare(), jobSize) : -1;
+    int shareLimit =
+        Caps.limitsShare(limits.maxSpotShare())
+            ? Caps.spotShareLimit(limits.maxSpotShare(), jobSize)
+            : -1;
     int nodeCap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
-    return new JobReport(job, limits.profile(), executors.count(), executors.pendingExecutorUids().size(), jobSize,
-        nodeCap, Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap), shareLimit, onSpot,
-        jobSize == 0 ? 0 : (double) maxOnOneSpotNode / jobSize, jobSize == 0 ? 0 : (double) maxInOnePool / jobSize,
-        nodes, pools, problem);
+    return new JobReport(
+        job,
+        limits.profile(),
+        executors.count(),
+        executors.pendingExecutorUids().size(),
+        jobSize,
+        nodeCap,
+        Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap),
+        shareLimit,
+        onSpot,
+        jobSize == 0 ? 0 : (double) maxOnOneSpotNode / jobSize,
+        jobSize == 0 ? 0 : (double) maxInOnePool / jobSize,
+        nodes,
+        pools,
+        problem);
   }
 
   /** How many of these nodes are spot nodes without a pool label, each a pool of its own. */
@@ -167,8 +185,8 @@ public final class SpotPolicy {
   }
 
   /**
-   * A node's answer: rejected, or passing; {@code cappedSpot} when it passes a spot node on which the
-   * caps counted this executor (so that a live source can record it in flight there).
+   * A node's answer: rejected, or passing; {@code cappedSpot} when it passes a spot node on which
+   * the caps counted this executor (so that a live source can record it in flight there).
    */
   private record Check(@org.jspecify.annotations.Nullable Rejection rejection, boolean cappedSpot) {
     static final Check PASS = new Check(null, false);
@@ -218,10 +236,12 @@ public final class SpotPolicy {
     if (config.driversOnSpot()) {
       return node -> view.node(node) == null ? UNKNOWN : Check.PASS;
     }
-    Check onSpot = Check.reject(
-        new Rejection(
-            Rule.DRIVER_ON_SPOT,
-            "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers: false)"));
+    Check onSpot =
+        Check.reject(
+            new Rejection(
+                Rule.DRIVER_ON_SPOT,
+                "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers:"
+                    + " false)"));
     return node -> {
       NodeInfo info = view.node(node);
       if (info == null) {
@@ -237,7 +257,8 @@ public final class SpotPolicy {
     int jobSize = limits.jobSize(known);
     int cap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
     int poolCap = Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, cap);
-    Check shareRejection = shareRule(pod, job, limits, jobSize, executors, view).map(Check::reject).orElse(null);
+    Check shareRejection =
+        shareRule(pod, job, limits, jobSize, executors, view).map(Check::reject).orElse(null);
     // one pass over the job's executors, not one per candidate node
     Map<String, Integer> perNode = executors.countsByNode(pod.uid());
     Map<String, Integer> perPool = executors.countsByGroup(node -> spotPool(view, node), pod.uid());
@@ -261,9 +282,18 @@ public final class SpotPolicy {
         return Check.reject(
             new Rejection(
                 Rule.PER_NODE_CAP,
-                "spot node: job " + job + " already has " + here + " of its " + jobSize
-                    + " executors here (cap " + cap + " = "
-                    + Caps.percent(limits.maxSpotFractionPerNode()) + ")" + BY_SPOTPACK));
+                "spot node: job "
+                    + job
+                    + " already has "
+                    + here
+                    + " of its "
+                    + jobSize
+                    + " executors here (cap "
+                    + cap
+                    + " = "
+                    + Caps.percent(limits.maxSpotFractionPerNode())
+                    + ")"
+                    + BY_SPOTPACK));
       }
       String pool = poolCapReachable ? config.spotNodes().pool(info) : null;
       int inPool = pool == null ? 0 : perPool.getOrDefault(pool, 0);
@@ -271,9 +301,23 @@ public final class SpotPolicy {
         return Check.reject(
             new Rejection(
                 Rule.PER_POOL_CAP,
-                "spot pool " + pool + ": job " + job + " already has " + inPool + " of its " + jobSize
-                    + " executors on spot nodes of this pool (pool cap " + poolCap + " = max(node cap " + cap
-                    + ", " + Caps.percent(limits.maxSpotFractionPerPool()) + " of " + jobSize + "))"
+                "spot pool "
+                    + pool
+                    + ": job "
+                    + job
+                    + " already has "
+                    + inPool
+                    + " of its "
+                    + jobSize
+                    + " executors on spot nodes of this pool (pool cap "
+                    + poolCap
+                    + " = max(node cap "
+                    + cap
+                    + ", "
+                    + Caps.percent(limits.maxSpotFractionPerPool())
+                    + " of "
+                    + jobSize
+                    + "))"
                     + BY_SPOTPACK));
       }
       return Check.PASS_CAPPED_SPOT;
@@ -288,14 +332,22 @@ public final class SpotPolicy {
 
   /** The job-wide share rule; the same answer for every spot node, so computed once. */
   private Optional<Rejection> shareRule(
-      PodInfo pod, String job, SpotLimits limits, int jobSize, JobExecutors executors,
+      PodInfo pod,
+      String job,
+      SpotLimits limits,
+      int jobSize,
+      JobExecutors executors,
       ClusterView view) {
     if (limits.maxSpotShare().signum() == 0) {
       return Optional.of(
           new Rejection(
               Rule.NO_SPOT,
-              "spot node: job " + job + " may not use spot nodes (max-spot-share 0, profile "
-                  + limits.profile() + ")" + BY_SPOTPACK));
+              "spot node: job "
+                  + job
+                  + " may not use spot nodes (max-spot-share 0, profile "
+                  + limits.profile()
+                  + ")"
+                  + BY_SPOTPACK));
     }
     if (!Caps.limitsShare(limits.maxSpotShare())) {
       return Optional.empty();
@@ -312,9 +364,18 @@ public final class SpotPolicy {
       return Optional.of(
           new Rejection(
               Rule.SPOT_SHARE,
-              "spot node: job " + job + " already has " + onSpot + " of its " + jobSize
-                  + " executors on spot nodes (spot share limit " + limit + " = "
-                  + Caps.percent(limits.maxSpotShare()) + ")" + BY_SPOTPACK));
+              "spot node: job "
+                  + job
+                  + " already has "
+                  + onSpot
+                  + " of its "
+                  + jobSize
+                  + " executors on spot nodes (spot share limit "
+                  + limit
+                  + " = "
+                  + Caps.percent(limits.maxSpotShare())
+                  + ")"
+                  + BY_SPOTPACK));
     }
     return Optional.empty();
   }

@@ -11,10 +11,10 @@ import tools.jackson.databind.JsonNode;
  *
  * @param pod the pod as a JSON tree (Kubernetes camelCase API JSON, usually without kind)
  * @param nodeItems the NodeList's {@code items} as JSON trees, or null in NodeNames mode
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
-public record ExtenderArgs(JsonNode pod, @Nullable List<JsonNode> nodeItems, @Nullable List<String> nodeNames) {
+public record ExtenderArgs(
+    JsonNode pod, @Nullable List<JsonNode> nodeItems, @Nullable List<String> nodeNames) {
   public boolean nodeNamesMode() {
     return nodeNames != null;
   }

@@ -1,7 +1,8 @@
 package dev.spotpack.protocol;
 
 /**
- * Upstream {@code ExtenderBindingArgs}: bind pod {@code podNamespace/podName} with UID {@code podUid}
- * to {@code node}.
+ * Upstream {@code ExtenderBindingArgs}: bind pod {@code podNamespace/podName} with UID {@code
+ * podUid} to {@code node}.
  */
-public record ExtenderBindingArgs(String podName, String podNamespace, String podUid, String node) {}
+public record ExtenderBindingArgs(
+    String podName, String podNamespace, String podUid, String node) {}

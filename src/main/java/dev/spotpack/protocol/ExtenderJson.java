@@ -59,8 +59,8 @@ public final class ExtenderJson {
   /**
    * Reads a filter or prioritize body. Streams over the top level so that the node names (5,000 of
    * them in a large cluster) go straight into a list, without a tree node each; the pod and a
-   * NodeList are read as trees. Keys match case-insensitively, an exact match winning, as in
-   * {@link #field}.
+   * NodeList are read as trees. Keys match case-insensitively, an exact match winning, as in {@link
+   * #field}.
    */
   public ExtenderArgs readArgs(byte[] body) {
     if (body.length == 0) {
@@ -76,7 +76,8 @@ public final class ExtenderJson {
     try (JsonParser p = trees.parser(body, 0, body.length)) {
       JsonToken first = p.nextToken();
       if (first != JsonToken.START_OBJECT) {
-        throw new ProtocolException("request body must be a JSON ExtenderArgs object, got " + tokenKind(first));
+        throw new ProtocolException(
+            "request body must be a JSON ExtenderArgs object, got " + tokenKind(first));
       }
       while (p.nextToken() == JsonToken.PROPERTY_NAME) {
         String key = p.currentName();
@@ -97,7 +98,8 @@ public final class ExtenderJson {
           }
           case "pod" -> {
             exact = key.equals("Pod");
-            JsonNode read = value == JsonToken.VALUE_NULL ? null : boundedTree(p, body, "Pod", podFilter);
+            JsonNode read =
+                value == JsonToken.VALUE_NULL ? null : boundedTree(p, body, "Pod", podFilter);
             if (exact || !podExact) {
               pod = read;
               podExact = exact;
@@ -115,7 +117,8 @@ public final class ExtenderJson {
         }
       }
       if (!JsonTrees.atEnd(p)) {
-        throw new ProtocolException("request body is not valid JSON: trailing content after the ExtenderArgs object");
+        throw new ProtocolException(
+            "request body is not valid JSON: trailing content after the ExtenderArgs object");
       }
     } catch (JacksonException e) {
       throw new ProtocolException(JsonSyntax.describe(e));
@@ -129,7 +132,8 @@ public final class ExtenderJson {
     List<JsonNode> items = names != null ? null : readNodeList(nodes);
     if (names == null && items == null) {
       throw new ProtocolException(
-          "ExtenderArgs has neither NodeNames (nodeCacheCapable: true) nor Nodes (nodeCacheCapable: false)");
+          "ExtenderArgs has neither NodeNames (nodeCacheCapable: true) nor Nodes (nodeCacheCapable:"
+              + " false)");
     }
     return new ExtenderArgs(pod, items, names);
   }
@@ -158,20 +162,23 @@ public final class ExtenderJson {
       throw new ProtocolException(JsonSyntax.describe(e));
     }
     if (root == null || !root.isObject()) {
-      throw new ProtocolException("request body must be a JSON " + type + " object, got " + kind(root));
+      throw new ProtocolException(
+          "request body must be a JSON " + type + " object, got " + kind(root));
     }
     return root;
   }
 
   private static List<String> streamNames(JsonParser p, JsonToken start) {
     if (start != JsonToken.START_ARRAY) {
-      throw new ProtocolException("ExtenderArgs.NodeNames must be an array of strings, got " + tokenKind(start));
+      throw new ProtocolException(
+          "ExtenderArgs.NodeNames must be an array of strings, got " + tokenKind(start));
     }
     List<String> names = new ArrayList<>();
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t != JsonToken.VALUE_STRING) {
-        throw new ProtocolException("ExtenderArgs.NodeNames must be an array of strings, found " + tokenKind(t));
+        throw new ProtocolException(
+            "ExtenderArgs.NodeNames must be an array of strings, found " + tokenKind(t));
       }
       if (names.size() == MAX_NODES) {
         throw tooManyNodes("NodeNames");
@@ -182,8 +189,8 @@ public final class ExtenderJson {
   }
 
   /**
-   * The largest pod or node one call may carry: what kube-apiserver accepts in one request body
-   * (3 MiB, {@code MaxRequestBodyBytes} in kubernetes/kubernetes
+   * The largest pod or node one call may carry: what kube-apiserver accepts in one request body (3
+   * MiB, {@code MaxRequestBodyBytes} in kubernetes/kubernetes
    * staging/src/k8s.io/apiserver/pkg/server/options/server_run_options.go), so no object the API
    * server stores is refused. A larger one is refused before it is built into a tree: a 60 MiB pod
    * of labels took the heap past 1 GiB.
@@ -198,7 +205,8 @@ public final class ExtenderJson {
     return boundedTree(p, body, what, null);
   }
 
-  private JsonNode boundedTree(JsonParser p, byte[] body, String what, @Nullable TokenFilter filter) {
+  private JsonNode boundedTree(
+      JsonParser p, byte[] body, String what, @Nullable TokenFilter filter) {
     JsonToken start = p.currentToken();
     if (start != JsonToken.START_OBJECT && start != JsonToken.START_ARRAY) {
       return trees.tree(p, null);
@@ -208,12 +216,20 @@ public final class ExtenderJson {
     long from = p.currentLocation().getByteOffset() - 1;
     p.skipChildren();
     long to = p.currentLocation().getByteOffset();
-    if (from < 0 || to < from || body[(int) from] != (start == JsonToken.START_OBJECT ? '{' : '[')) {
+    if (from < 0
+        || to < from
+        || body[(int) from] != (start == JsonToken.START_OBJECT ? '{' : '[')) {
       throw new IllegalStateException("the JSON parser's byte offsets do not match the body");
     }
     if (to - from > MAX_OBJECT_BYTES) {
-      throw new ProtocolException("ExtenderArgs." + what + " is " + (to - from) + " bytes of JSON, more than the "
-          + MAX_OBJECT_BYTES + " any object kube-apiserver accepts");
+      throw new ProtocolException(
+          "ExtenderArgs."
+              + what
+              + " is "
+              + (to - from)
+              + " bytes of JSON, more than the "
+              + MAX_OBJECT_BYTES
+              + " any object kube-apiserver accepts");
     }
     try (JsonParser slice = trees.parser(body, (int) from, (int) (to - from))) {
       return trees.tree(slice, start == JsonToken.START_OBJECT ? filter : null);
@@ -223,8 +239,8 @@ public final class ExtenderJson {
   }
 
   /**
-   * A NodeList, streamed: each item a bounded tree, at most {@link #MAX_NODES} of them; of its other
-   * fields, only the kind is kept (nothing reads them).
+   * A NodeList, streamed: each item a bounded tree, at most {@link #MAX_NODES} of them; of its
+   * other fields, only the kind is kept (nothing reads them).
    */
   private JsonNode nodeList(JsonParser p, byte[] body) {
     if (p.currentToken() != JsonToken.START_OBJECT) {
@@ -259,20 +275,27 @@ public final class ExtenderJson {
   private static JsonNode skipped(JsonParser p) {
     boolean isNull = p.currentToken() == JsonToken.VALUE_NULL;
     p.skipChildren();
-    return isNull ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.booleanNode(true);
+    return isNull
+        ? JsonNodeFactory.instance.nullNode()
+        : JsonNodeFactory.instance.booleanNode(true);
   }
 
   /**
    * The most nodes one call may name: twenty times the 5,000 nodes per cluster Kubernetes supports
    * (kubernetes/community, sig-scalability/configs-and-limits/thresholds.md), six times the largest
-   * cluster spotpack is benchmarked at. It bounds the work of one call whatever its body size: a
-   * 16 MiB body of 1.4 million short names held a 500 MB live heap before this limit.
+   * cluster spotpack is benchmarked at. It bounds the work of one call whatever its body size: a 16
+   * MiB body of 1.4 million short names held a 500 MB live heap before this limit.
    */
   public static final int MAX_NODES = 100_000;
 
   private static ProtocolException tooManyNodes(String field) {
-    return new ProtocolException("ExtenderArgs." + field + " lists more than " + MAX_NODES
-        + " nodes, more than spotpack accepts in one call (Kubernetes supports up to 5,000 nodes per cluster)");
+    return new ProtocolException(
+        "ExtenderArgs."
+            + field
+            + " lists more than "
+            + MAX_NODES
+            + " nodes, more than spotpack accepts in one call (Kubernetes supports up to 5,000"
+            + " nodes per cluster)");
   }
 
   private static String tokenKind(@Nullable JsonToken t) {
@@ -295,7 +318,8 @@ public final class ExtenderJson {
       return null;
     }
     if (!node.isObject()) {
-      throw new ProtocolException("ExtenderArgs.Nodes must be a NodeList object, got " + kind(node));
+      throw new ProtocolException(
+          "ExtenderArgs.Nodes must be a NodeList object, got " + kind(node));
     }
     JsonNode items = field(node, "items");
     if (items == null) {
@@ -307,7 +331,8 @@ public final class ExtenderJson {
     List<JsonNode> list = new ArrayList<>(items.size());
     for (JsonNode item : items) {
       if (!item.isObject()) {
-        throw new ProtocolException("ExtenderArgs.Nodes.items must hold Node objects, found " + kind(item));
+        throw new ProtocolException(
+            "ExtenderArgs.Nodes.items must hold Node objects, found " + kind(item));
       }
       list.add(item);
     }
@@ -320,7 +345,8 @@ public final class ExtenderJson {
       throw new ProtocolException("ExtenderBindingArgs." + name + " is missing or empty");
     }
     if (!v.isString()) {
-      throw new ProtocolException("ExtenderBindingArgs." + name + " must be a string, got " + kind(v));
+      throw new ProtocolException(
+          "ExtenderBindingArgs." + name + " must be a string, got " + kind(v));
     }
     return v.stringValue();
   }
@@ -331,7 +357,8 @@ public final class ExtenderJson {
       return "";
     }
     if (!v.isString()) {
-      throw new ProtocolException("ExtenderBindingArgs." + name + " must be a string, got " + kind(v));
+      throw new ProtocolException(
+          "ExtenderBindingArgs." + name + " must be a string, got " + kind(v));
     }
     return v.stringValue();
   }

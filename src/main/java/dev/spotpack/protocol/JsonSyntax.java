@@ -33,7 +33,8 @@ public final class JsonSyntax {
       reason = "it nests arrays and objects deeper than 500 levels";
     } else if (original.contains("exceeds the maximum") || original.contains("exceeds the max")) {
       reason = "a number, string or name in it is longer than allowed";
-    } else if (original.startsWith("Unexpected character") || original.startsWith("Unrecognized token")
+    } else if (original.startsWith("Unexpected character")
+        || original.startsWith("Unrecognized token")
         || original.startsWith("Illegal")) {
       reason = "an unexpected character";
     } else if (original.startsWith("Unexpected close marker")) {
@@ -63,7 +64,9 @@ public final class JsonSyntax {
 
   /** What is said of a property that appears twice where spotpack reads it. */
   public static String duplicate(String name) {
-    return "request body is not valid JSON: a field appears twice: \"" + ClientText.quote(name, 60) + "\"";
+    return "request body is not valid JSON: a field appears twice: \""
+        + ClientText.quote(name, 60)
+        + "\"";
   }
 
   /**

@@ -31,11 +31,14 @@ import tools.jackson.databind.node.JsonNodeFactory;
 public final class JsonTrees {
   // The body-level trailing-content check is done by the callers that read a whole body, so it
   // must not apply to each part (Jackson 3 enables FAIL_ON_TRAILING_TOKENS by default).
-  private final JsonMapper mapper = JsonMapper.builder(
-          JsonFactory.builder().disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES).build())
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-      .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private final JsonMapper mapper =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   /** A parser over {@code length} bytes of {@code body} from {@code offset}. */
   public JsonParser parser(byte[] body, int offset, int length) {
@@ -55,8 +58,10 @@ public final class JsonTrees {
       return mapper.readTree(p);
     }
     // the whole input is fed at once, so the parser never reports NOT_AVAILABLE within a value
-    JsonNode tree = mapper.readTree(
-        new FilteringParserDelegate(p, filter, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true, true));
+    JsonNode tree =
+        mapper.readTree(
+            new FilteringParserDelegate(
+                p, filter, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true, true));
     return tree == null ? JsonNodeFactory.instance.objectNode() : tree;
   }
 
@@ -72,7 +77,8 @@ public final class JsonTrees {
     try (JsonParser p = parser(body, 0, body.length)) {
       JsonNode tree = tree(p, filter);
       if (!atEnd(p)) {
-        throw new ProtocolException("request body is not valid JSON: trailing content after the first value");
+        throw new ProtocolException(
+            "request body is not valid JSON: trailing content after the first value");
       }
       return tree;
     }

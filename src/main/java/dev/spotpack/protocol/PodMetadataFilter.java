@@ -17,16 +17,17 @@ public final class PodMetadataFilter extends TokenFilter {
   public PodMetadataFilter(Predicate<String> keptLabel, Predicate<String> keptAnnotation) {
     TokenFilter labels = new Keys(keptLabel);
     TokenFilter annotations = new Keys(keptAnnotation);
-    this.metadata = new TokenFilter() {
-      @Override
-      public TokenFilter includeProperty(String name) {
-        return switch (name) {
-          case "labels" -> labels;
-          case "annotations" -> annotations;
-          default -> TokenFilter.INCLUDE_ALL;
+    this.metadata =
+        new TokenFilter() {
+          @Override
+          public TokenFilter includeProperty(String name) {
+            return switch (name) {
+              case "labels" -> labels;
+              case "annotations" -> annotations;
+              default -> TokenFilter.INCLUDE_ALL;
+            };
+          }
         };
-      }
-    };
   }
 
   @Override

@@ -11,11 +11,12 @@ import org.jspecify.annotations.Nullable;
  * Karpenter-like provisioning and scale-down, the same model for every strategy.
  *
  * <p>Pods still pending after the pass are first packed into nodes already launching, the rest
- * bin-packed (first fit, in queue order) onto new nodes of the largest type; each new node then gets
- * the cheapest type that holds what was packed on it, in the zone with the fewest nodes of its
- * capacity type where the jobs on it stay within their pool caps. What a pod gets is what it can use: on-demand for a driver or a pod pinned to
- * on-demand; for an executor, what the strategy's rules allow ({@link SpotRules#launchFor}: with
- * spotpack, spot within the job's per-node cap, on-demand beyond its spot share).
+ * bin-packed (first fit, in queue order) onto new nodes of the largest type; each new node then
+ * gets the cheapest type that holds what was packed on it, in the zone with the fewest nodes of its
+ * capacity type where the jobs on it stay within their pool caps. What a pod gets is what it can
+ * use: on-demand for a driver or a pod pinned to on-demand; for an executor, what the strategy's
+ * rules allow ({@link SpotRules#launchFor}: with spotpack, spot within the job's per-node cap,
+ * on-demand beyond its spot share).
  *
  * <p>With {@code seesExtender} false (Karpenter and Cluster Autoscaler as they are) the autoscaler
  * knows only the pod's own constraints: it launches only for a pod that fits no ready node by them,
@@ -33,8 +34,10 @@ final class Autoscaler {
     this.cluster = cluster;
     this.rules = rules;
     this.ledger = ledger;
-    this.largest = workload.instanceTypes().stream()
-        .max(Comparator.comparingLong(Workload.InstanceType::cpuMillis)).orElseThrow();
+    this.largest =
+        workload.instanceTypes().stream()
+            .max(Comparator.comparingLong(Workload.InstanceType::cpuMillis))
+            .orElseThrow();
   }
 
   /**
@@ -50,12 +53,21 @@ final class Autoscaler {
     long memory;
     final Map<SimJob, Integer> executorsByJob = new HashMap<>();
     final Map<SimJob, Integer> poolCapByJob = new HashMap<>();
-    /** The pods planned here that carry a node affinity of spotpack's, which the launch must satisfy. */
+
+    /**
+     * The pods planned here that carry a node affinity of spotpack's, which the launch must
+     * satisfy.
+     */
     final List<SimPod> withAffinity = new ArrayList<>();
+
     /** The labels of a node already launching; null for one still planned. */
     final @Nullable Map<String, String> labels;
 
-    Planned(boolean spot, long cpuCapacity, long memoryCapacity, @Nullable String pool,
+    Planned(
+        boolean spot,
+        long cpuCapacity,
+        long memoryCapacity,
+        @Nullable String pool,
         @Nullable Map<String, String> labels) {
       this.spot = spot;
       this.cpuCapacity = cpuCapacity;
@@ -65,7 +77,9 @@ final class Autoscaler {
     }
 
     boolean fits(SimPod pod, SpotRules.Launch launch) {
-      return spot == launch.spot() && cpu + pod.cpu <= cpuCapacity && memory + pod.memory <= memoryCapacity
+      return spot == launch.spot()
+          && cpu + pod.cpu <= cpuCapacity
+          && memory + pod.memory <= memoryCapacity
           && (pod.driver || executorsByJob.getOrDefault(pod.job, 0) + 1 <= launch.perNodeCap())
           && (labels == null || pod.affinityAllows(labels));
     }
@@ -83,9 +97,12 @@ final class Autoscaler {
     }
   }
 
-  /** What one provisioning pass has planned per job and pool, so that pool caps hold across nodes. */
+  /**
+   * What one provisioning pass has planned per job and pool, so that pool caps hold across nodes.
+   */
   private static final class PoolPlan {
     private final Map<SimJob, Map<String, Integer>> byJob = new HashMap<>();
+
     /** Executors planned on fresh spot nodes, whose pool is chosen at launch. */
     private final Map<SimJob, Integer> unassigned = new HashMap<>();
 
@@ -123,7 +140,13 @@ final class Autoscaler {
     List<Planned> launching = new ArrayList<>();
     for (SimNode n : cluster.nodes) {
       if (!n.ready(minute)) {
-        Planned p = new Planned(n.spot, n.type.cpuMillis(), n.type.memoryBytes(), n.spot ? n.pool() : null, n.labels());
+        Planned p =
+            new Planned(
+                n.spot,
+                n.type.cpuMillis(),
+                n.type.memoryBytes(),
+                n.spot ? n.pool() : null,
+                n.labels());
         p.cpu = n.cpuRequested;
         p.memory = n.memoryRequested;
         launching.add(p);
@@ -146,10 +169,12 @@ final class Autoscaler {
       }
       if (!packIntoLaunching(launching, pod, launch, pools)) {
         if (!packInto(fresh, pod, launch)) {
-          Planned p = new Planned(launch.spot(), largest.cpuMillis(), largest.memoryBytes(), null, null);
+          Planned p =
+              new Planned(launch.spot(), largest.cpuMillis(), largest.memoryBytes(), null, null);
           fresh.add(p);
           if (!p.fits(pod, launch)) {
-            throw new IllegalArgumentException("no instance type fits a pod of job " + pod.job.spec.name());
+            throw new IllegalArgumentException(
+                "no instance type fits a pod of job " + pod.job.spec.name());
           }
           p.add(pod, launch);
         }
@@ -166,7 +191,8 @@ final class Autoscaler {
     }
   }
 
-  private SpotRules.Launch launchFor(SimPod pod, boolean knowsRules, Map<SimJob, Integer> plannedOnSpot) {
+  private SpotRules.Launch launchFor(
+      SimPod pod, boolean knowsRules, Map<SimJob, Integer> plannedOnSpot) {
     if (pod.driver || pod.onDemandOnly || pod.pinnedOffSpot()) {
       return SpotRules.Launch.ON_DEMAND;
     }
@@ -184,8 +210,10 @@ final class Autoscaler {
    */
   private boolean fitsAReadyNode(SimPod pod, int minute) {
     for (SimNode n : cluster.nodes) {
-      if (n.ready(minute) && n.fits(pod)
-          && (pod.hostnameSpreadCap == Integer.MAX_VALUE || n.executorsOf(pod.job) + 1 <= pod.hostnameSpreadCap)) {
+      if (n.ready(minute)
+          && n.fits(pod)
+          && (pod.hostnameSpreadCap == Integer.MAX_VALUE
+              || n.executorsOf(pod.job) + 1 <= pod.hostnameSpreadCap)) {
         return true;
       }
     }
@@ -207,16 +235,21 @@ final class Autoscaler {
       }
       for (String zone : workload.zones()) {
         String pool = type.name() + "/" + zone;
-        room += Math.max(0, launch.perPoolCap() - pod.job.executorsInPool(pool) - pools.planned(pod.job, pool));
+        room +=
+            Math.max(
+                0,
+                launch.perPoolCap() - pod.job.executorsInPool(pool) - pools.planned(pod.job, pool));
       }
     }
     return room >= pools.unassigned(pod.job) + 1;
   }
 
   /** Into a node already launching, whose pool is known: only where the job's pool has room. */
-  private static boolean packIntoLaunching(List<Planned> planned, SimPod pod, SpotRules.Launch launch, PoolPlan pools) {
+  private static boolean packIntoLaunching(
+      List<Planned> planned, SimPod pod, SpotRules.Launch launch, PoolPlan pools) {
     for (Planned p : planned) {
-      boolean poolRoom = pod.driver || p.pool == null || pools.room(pod.job, p.pool, 1, launch.perPoolCap());
+      boolean poolRoom =
+          pod.driver || p.pool == null || pools.room(pod.job, p.pool, 1, launch.perPoolCap());
       if (poolRoom && p.fits(pod, launch)) {
         p.add(pod, launch);
         if (!pod.driver && p.pool != null) {
@@ -239,14 +272,18 @@ final class Autoscaler {
   }
 
   private void launch(Planned p, int minute, PoolPlan pools) {
-    List<Workload.InstanceType> byPrice = workload.instanceTypes().stream()
-        .filter(t -> t.cpuMillis() >= p.cpu && t.memoryBytes() >= p.memory)
-        .sorted(Comparator.comparingDouble((Workload.InstanceType t) -> p.spot ? t.spotPerHour() : t.onDemandPerHour()))
-        .toList();
+    List<Workload.InstanceType> byPrice =
+        workload.instanceTypes().stream()
+            .filter(t -> t.cpuMillis() >= p.cpu && t.memoryBytes() >= p.memory)
+            .sorted(
+                Comparator.comparingDouble(
+                    (Workload.InstanceType t) -> p.spot ? t.spotPerHour() : t.onDemandPerHour()))
+            .toList();
     Workload.InstanceType type = byPrice.isEmpty() ? largest : byPrice.get(0);
     String zone = zoneFor(p, type, pools);
     if (!p.withAffinity.isEmpty() && !allowed(p, type, zone)) {
-      // the cheapest type and zone whose labels every pod's node affinity allows, as Karpenter picks
+      // the cheapest type and zone whose labels every pod's node affinity allows, as Karpenter
+      // picks
       search:
       for (Workload.InstanceType t : byPrice) {
         for (String z : workload.zones()) {
@@ -258,7 +295,9 @@ final class Autoscaler {
         }
       }
     }
-    SimNode n = cluster.launch(type, zone, p.spot, minute + workload.autoscaler().provisioningDelayMinutes());
+    SimNode n =
+        cluster.launch(
+            type, zone, p.spot, minute + workload.autoscaler().provisioningDelayMinutes());
     if (p.spot) {
       p.executorsByJob.forEach((job, count) -> pools.assign(job, n.pool(), count));
     }

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * A job's limits as the simulator's own checks read them: the annotations and the profile's values
- * read again, and the cap arithmetic written out again in whole numbers. It shares no code with
- * the policy's {@code Caps}, {@code SpotLimits} or {@code SpotAnnotations}, so that a bug in either
+ * read again, and the cap arithmetic written out again in whole numbers. It shares no code with the
+ * policy's {@code Caps}, {@code SpotLimits} or {@code SpotAnnotations}, so that a bug in either
  * shows up as a difference (cap violations for spotpack) instead of agreeing with itself.
  *
  * @param perNodeFraction f: at most max(1, floor(f x N)) executors on one spot node
@@ -17,17 +17,24 @@ import java.util.Map;
  * @param perPoolFraction p: at most max(C, floor(p x N)) executors on the spot nodes of one pool
  * @param profile the profile's name, for reports per profile
  * @param declaredSize the declared job size, 0 when none is declared
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
-record JobLimits(BigDecimal perNodeFraction, BigDecimal spotShare, BigDecimal perPoolFraction, int declaredSize,
+record JobLimits(
+    BigDecimal perNodeFraction,
+    BigDecimal spotShare,
+    BigDecimal perPoolFraction,
+    int declaredSize,
     String profile) {
 
   /** Reads a job's annotations; the workload loader has already refused bad values. */
   static JobLimits read(Map<String, String> annotations, Profiles profiles) {
     String name = annotations.get("spotpack.dev/profile");
-    Profile profile = name == null ? profiles.defaults() : profiles.named(name.trim()).orElseThrow(
-        () -> new IllegalArgumentException("unknown profile " + name));
+    Profile profile =
+        name == null
+            ? profiles.defaults()
+            : profiles
+                .named(name.trim())
+                .orElseThrow(() -> new IllegalArgumentException("unknown profile " + name));
     String f = annotations.get("spotpack.dev/max-spot-fraction-per-node");
     String s = annotations.get("spotpack.dev/max-spot-share");
     String p = annotations.get("spotpack.dev/max-spot-fraction-per-pool");

@@ -16,8 +16,10 @@ final class Jobs {
   private final SpotRules rules;
   private final Ledger ledger;
   private final Profiles profiles;
+
   /** Attempts that arrived and have not ended, in arrival order. */
   final Map<String, SimJob> active = new LinkedHashMap<>();
+
   private final List<Resubmission> resubmissions = new ArrayList<>();
   private int nextArrival;
   private int completed;
@@ -69,7 +71,9 @@ final class Jobs {
     return created;
   }
 
-  /** Each running job advances by (running executors / wanted executors) of a minute of its work. */
+  /**
+   * Each running job advances by (running executors / wanted executors) of a minute of its work.
+   */
   void progress() {
     for (SimJob job : List.copyOf(active.values())) {
       if (!job.running) {
@@ -140,7 +144,10 @@ final class Jobs {
     return abandoned;
   }
 
-  /** Jobs neither completed nor abandoned when time ran out (running, waiting, or not yet resubmitted). */
+  /**
+   * Jobs neither completed nor abandoned when time ran out (running, waiting, or not yet
+   * resubmitted).
+   */
   int unfinished() {
     return workload.jobs().size() - completed - abandoned;
   }

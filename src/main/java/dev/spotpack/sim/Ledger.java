@@ -87,8 +87,15 @@ final class Ledger {
       poolEvents.add(hit.event().id);
     }
     executorsLost += total;
-    interruptions.add(new StrategyResult.Interruption(minute, hit.node().name, hit.node().pool(), hit.event().id,
-        hit.event().isPoolEvent(), total, worstJobShare));
+    interruptions.add(
+        new StrategyResult.Interruption(
+            minute,
+            hit.node().name,
+            hit.node().pool(),
+            hit.event().id,
+            hit.event().isPoolEvent(),
+            total,
+            worstJobShare));
   }
 
   void jobFailed() {
@@ -155,13 +162,34 @@ final class Ledger {
   }
 
   StrategyResult result(String name, Jobs jobs) {
-    return new StrategyResult(name,
-        (spotNodeMinutes + onDemandNodeMinutes) / 60.0, spotNodeMinutes / 60.0, onDemandNodeMinutes / 60.0,
-        (spotCpuMinutes + onDemandCpuMinutes) / 60.0, spotCpuMinutes / 60.0, onDemandCpuMinutes / 60.0,
-        cost, peakNodes, utilisationSamples == 0 ? 0 : utilisationSum / utilisationSamples,
-        interruptions.size(), poolEvents.size(), executorsLost, worstNodeShare, worstPoolShare,
-        worstPoolShareByProfile, capViolations, poolCapViolations,
-        jobsFailed, jobsRetried, jobs.abandoned(), jobs.completed(), jobs.unfinished(),
-        executorPendingMinutes / 60.0, nodesLaunched, nodesNeverUsed, timeline, interruptions);
+    return new StrategyResult(
+        name,
+        (spotNodeMinutes + onDemandNodeMinutes) / 60.0,
+        spotNodeMinutes / 60.0,
+        onDemandNodeMinutes / 60.0,
+        (spotCpuMinutes + onDemandCpuMinutes) / 60.0,
+        spotCpuMinutes / 60.0,
+        onDemandCpuMinutes / 60.0,
+        cost,
+        peakNodes,
+        utilisationSamples == 0 ? 0 : utilisationSum / utilisationSamples,
+        interruptions.size(),
+        poolEvents.size(),
+        executorsLost,
+        worstNodeShare,
+        worstPoolShare,
+        worstPoolShareByProfile,
+        capViolations,
+        poolCapViolations,
+        jobsFailed,
+        jobsRetried,
+        jobs.abandoned(),
+        jobs.completed(),
+        jobs.unfinished(),
+        executorPendingMinutes / 60.0,
+        nodesLaunched,
+        nodesNeverUsed,
+        timeline,
+        interruptions);
   }
 }

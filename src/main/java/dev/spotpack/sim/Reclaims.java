@@ -83,13 +83,17 @@ final class Reclaims {
     openPoolEvents.values().removeIf(e -> e.lastMinute < minute);
     double poolChance = params.poolEventsPerPoolHour() / 60.0;
     for (Map.Entry<String, List<SimNode>> pool : pools.entrySet()) {
-      if (poolChance > 0 && rng.nextDouble() < poolChance && !openPoolEvents.containsKey(pool.getKey())) {
+      if (poolChance > 0
+          && rng.nextDouble() < poolChance
+          && !openPoolEvents.containsKey(pool.getKey())) {
         startPoolEvent(pool.getKey(), pool.getValue(), minute);
       }
     }
     for (Workload.PlannedPoolEvent planned : params.planned()) {
       String pool = planned.instanceType() + "/" + planned.zone();
-      if (planned.minute() == minute && pools.containsKey(pool) && !openPoolEvents.containsKey(pool)) {
+      if (planned.minute() == minute
+          && pools.containsKey(pool)
+          && !openPoolEvents.containsKey(pool)) {
         startPoolEvent(pool, pools.get(pool), minute);
       }
     }
@@ -124,7 +128,8 @@ final class Reclaims {
     }
     int take = Math.max(1, (int) Math.ceil(params.poolEventNodeShare() * order.size()));
     for (int i = 0; i < take; i++) {
-      scheduled.add(new Scheduled(order.get(i), event, minute + rng.nextInt(params.poolEventMinutes())));
+      scheduled.add(
+          new Scheduled(order.get(i), event, minute + rng.nextInt(params.poolEventMinutes())));
     }
   }
 }

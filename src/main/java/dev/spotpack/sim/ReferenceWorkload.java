@@ -54,13 +54,28 @@ public final class ReferenceWorkload {
       }
       int cores = 2 + rng.nextInt(3);
       double p = rng.nextDouble();
-      String profile = p < 0.3 ? "COST_OVER_RELIABILITY" : p < 0.8 ? "BALANCED" : "RELIABILITY_OVER_COST";
-      Workload.DynamicAllocation da = rng.nextDouble() < 0.4 ? new Workload.DynamicAllocation(Math.max(1, executors / 4)) : null;
-      jobs.add(new Workload.JobSpec(
-          "spark-" + String.format("%03d", i), arrival, work, executors,
-          cores * 1000L, cores * 4L * GI, 1000, 4 * GI,
-          Map.of("spotpack.dev/profile", profile, "spotpack.dev/expected-executors", Integer.toString(executors)),
-          da));
+      String profile =
+          p < 0.3 ? "COST_OVER_RELIABILITY" : p < 0.8 ? "BALANCED" : "RELIABILITY_OVER_COST";
+      Workload.DynamicAllocation da =
+          rng.nextDouble() < 0.4
+              ? new Workload.DynamicAllocation(Math.max(1, executors / 4))
+              : null;
+      jobs.add(
+          new Workload.JobSpec(
+              "spark-" + String.format("%03d", i),
+              arrival,
+              work,
+              executors,
+              cores * 1000L,
+              cores * 4L * GI,
+              1000,
+              4 * GI,
+              Map.of(
+                  "spotpack.dev/profile",
+                  profile,
+                  "spotpack.dev/expected-executors",
+                  Integer.toString(executors)),
+              da));
     }
     jobs.sort((a, b) -> Integer.compare(a.arrivalMinute(), b.arrivalMinute()));
     return new Workload(

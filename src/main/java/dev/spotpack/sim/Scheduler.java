@@ -24,7 +24,8 @@ final class Scheduler {
   private final Jobs jobs;
   private final Ledger ledger;
 
-  Scheduler(SimCluster cluster, SpotRules rules, Strategy.ResourceScore score, Jobs jobs, Ledger ledger) {
+  Scheduler(
+      SimCluster cluster, SpotRules rules, Strategy.ResourceScore score, Jobs jobs, Ledger ledger) {
     this.cluster = cluster;
     this.rules = rules;
     this.score = score;
@@ -76,8 +77,11 @@ final class Scheduler {
     long bestScore = Long.MIN_VALUE;
     Resources request = Resources.cpuMemory(pod.cpu, pod.memory);
     for (SimNode n : candidates.nodes()) {
-      long s = score.score(Resources.cpuMemory(n.type.cpuMillis(), n.type.memoryBytes()),
-          Resources.cpuMemory(n.cpuRequested, n.memoryRequested), request);
+      long s =
+          score.score(
+              Resources.cpuMemory(n.type.cpuMillis(), n.type.memoryBytes()),
+              Resources.cpuMemory(n.cpuRequested, n.memoryRequested),
+              request);
       if (!pod.driver && !pod.onDemandOnly && n.spot) {
         s += SPOT_PREFERENCE;
       }

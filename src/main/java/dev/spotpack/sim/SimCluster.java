@@ -37,17 +37,22 @@ final class SimCluster {
 
   /** The node is ready: kube-scheduler and spotpack see it from now on. */
   void ready(SimNode n) {
-    state.upsertNode(new NodeInfo(n.name, n.labels(),
-        Resources.cpuMemory(n.type.cpuMillis(), n.type.memoryBytes())));
+    state.upsertNode(
+        new NodeInfo(
+            n.name, n.labels(), Resources.cpuMemory(n.type.cpuMillis(), n.type.memoryBytes())));
   }
 
   SimPod create(SimJob job, boolean driver, boolean onDemandOnly, int minute) {
     String uid = job.id + (driver ? "-driver-" : "-exec-") + (nextPodId++);
     long cpu = driver ? job.spec.driverCpuMillis() : job.spec.executorCpuMillis();
     long memory = driver ? job.spec.driverMemoryBytes() : job.spec.executorMemoryBytes();
-    Map<String, String> labels = Map.of("spark-app-selector", job.id, "spark-role", driver ? "driver" : "executor");
-    PodDemand demand = new PodDemand(Resources.cpuMemory(cpu, memory), Resources.cpuMemory(cpu, memory));
-    PodInfo info = new PodInfo(uid, "spark", uid, labels, driver ? Map.of() : job.spec.annotations(), null, demand);
+    Map<String, String> labels =
+        Map.of("spark-app-selector", job.id, "spark-role", driver ? "driver" : "executor");
+    PodDemand demand =
+        new PodDemand(Resources.cpuMemory(cpu, memory), Resources.cpuMemory(cpu, memory));
+    PodInfo info =
+        new PodInfo(
+            uid, "spark", uid, labels, driver ? Map.of() : job.spec.annotations(), null, demand);
     SimPod pod = new SimPod(uid, job, driver, onDemandOnly, cpu, memory, info, minute);
     if (driver) {
       job.driver = pod;
@@ -88,7 +93,9 @@ final class SimCluster {
     state.removePod(pod.uid);
   }
 
-  /** Removes an empty node (scale-down) or one whose pods the caller has already removed (reclaim). */
+  /**
+   * Removes an empty node (scale-down) or one whose pods the caller has already removed (reclaim).
+   */
   void removeNode(SimNode n) {
     nodes.remove(n);
     state.removeNode(n.name);

@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One attempt at running a job: a resubmitted job is a new Spark application with an id of its
- * own ({@code name-retryK}), as the Spark Operator's restarts are.
+ * One attempt at running a job: a resubmitted job is a new Spark application with an id of its own
+ * ({@code name-retryK}), as the Spark Operator's restarts are.
  */
 final class SimJob {
   final Workload.JobSpec spec;

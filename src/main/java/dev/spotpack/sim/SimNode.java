@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A node of the simulated cluster, from launch to removal. Mutable; one simulation's thread only. */
+/**
+ * A node of the simulated cluster, from launch to removal. Mutable; one simulation's thread only.
+ */
 final class SimNode {
   static final int MAX_PODS = 110;
 
@@ -18,6 +20,7 @@ final class SimNode {
   final List<SimPod> pods = new ArrayList<>();
   int emptySince;
   boolean everHeldAPod;
+
   /** The labels kube-scheduler, spotpack and an autoscaler see on the node; fixed at launch. */
   private final Map<String, String> labels;
 
@@ -33,8 +36,13 @@ final class SimNode {
 
   /** The labels a node of this capacity type, instance type and zone carries. */
   static Map<String, String> labelsOf(boolean spot, Workload.InstanceType type, String zone) {
-    return Map.of(SimCluster.CAPACITY_TYPE, spot ? "spot" : "on-demand", SimCluster.INSTANCE_TYPE, type.name(),
-        SimCluster.ZONE, zone);
+    return Map.of(
+        SimCluster.CAPACITY_TYPE,
+        spot ? "spot" : "on-demand",
+        SimCluster.INSTANCE_TYPE,
+        type.name(),
+        SimCluster.ZONE,
+        zone);
   }
 
   int executorsOf(SimJob job) {
@@ -62,8 +70,11 @@ final class SimNode {
 
   /** kube-scheduler's resource fit and its own node affinity (drivers and pinned executors). */
   boolean fits(SimPod p) {
-    return !((p.onDemandOnly || p.pinnedOffSpot()) && spot) && p.affinityAllows(labels) && pods.size() < MAX_PODS
-        && cpuRequested + p.cpu <= type.cpuMillis() && memoryRequested + p.memory <= type.memoryBytes();
+    return !((p.onDemandOnly || p.pinnedOffSpot()) && spot)
+        && p.affinityAllows(labels)
+        && pods.size() < MAX_PODS
+        && cpuRequested + p.cpu <= type.cpuMillis()
+        && memoryRequested + p.memory <= type.memoryBytes();
   }
 
   double pricePerMinute() {

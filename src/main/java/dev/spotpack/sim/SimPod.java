@@ -21,17 +21,27 @@ final class SimPod {
   final int createdMinute;
   @Nullable SimNode node;
   PodInfo info;
+
   /** Held by spotpack's placement gate: neither kube-scheduler nor an autoscaler considers it. */
   boolean gated;
+
   /**
-   * How spotpack lifted its gate, or null (never gated, or still gated): the required node
-   * affinity terms it added, and whether they keep the pod off spot nodes.
+   * How spotpack lifted its gate, or null (never gated, or still gated): the required node affinity
+   * terms it added, and whether they keep the pod off spot nodes.
    */
   PlacementGate.@Nullable Release release;
+
   /** The maxSkew of spotpack's hostname spread hint, or MAX_VALUE without one. */
   int hostnameSpreadCap = Integer.MAX_VALUE;
 
-  SimPod(String uid, SimJob job, boolean driver, boolean onDemandOnly, long cpu, long memory, PodInfo info,
+  SimPod(
+      String uid,
+      SimJob job,
+      boolean driver,
+      boolean onDemandOnly,
+      long cpu,
+      long memory,
+      PodInfo info,
       int createdMinute) {
     this.uid = uid;
     this.job = job;

@@ -33,9 +33,13 @@ final class Simulation {
     this.workload = workload;
     this.strategy = strategy;
     this.cluster = new SimCluster(new ClusterState(policyConfig.roles()));
-    SpotRules rules = strategy.rules(new SpotPolicy(policyConfig), cluster.state, workload.autoscaler().spotpackHints());
+    SpotRules rules =
+        strategy.rules(
+            new SpotPolicy(policyConfig), cluster.state, workload.autoscaler().spotpackHints());
     this.jobs = new Jobs(workload, cluster, rules, ledger, policyConfig.profiles());
-    this.scheduler = new Scheduler(cluster, rules, strategy.scoring.scorer(policyConfig.scoringWeights()), jobs, ledger);
+    this.scheduler =
+        new Scheduler(
+            cluster, rules, strategy.scoring.scorer(policyConfig.scoringWeights()), jobs, ledger);
     this.autoscaler = new Autoscaler(workload, cluster, rules, ledger);
     this.reclaims = new Reclaims(workload.reclaims(), new SplittableRandom(seed));
   }
@@ -71,8 +75,9 @@ final class Simulation {
       for (SimPod pod : n.pods) {
         if (!pod.driver) {
           lostByJob.merge(pod.job, 1, Integer::sum);
-          hit.event().losses.computeIfAbsent(pod.job,
-              j -> new Reclaims.Loss(j.executors.size(), j.size()));
+          hit.event()
+              .losses
+              .computeIfAbsent(pod.job, j -> new Reclaims.Loss(j.executors.size(), j.size()));
         }
       }
       lostByJob.forEach((job, lost) -> hit.event().losses.get(job).lost += lost);

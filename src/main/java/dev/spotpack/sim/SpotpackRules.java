@@ -32,14 +32,17 @@ final class SpotpackRules implements SpotRules {
   private final @Nullable SpreadHints spreadHints;
   private final @Nullable PlacementGate gate;
 
-  /** @param hints whether the admission webhook runs: its spread hint and placement gate */
+  /**
+   * @param hints whether the admission webhook runs: its spread hint and placement gate
+   */
   SpotpackRules(SpotPolicy policy, ClusterState state, boolean hints) {
     this.policy = policy;
     this.annotations = new SpotAnnotations(policy.config().profiles());
     this.state = state;
     PolicyConfig config = policy.config();
     this.spreadHints = hints ? new SpreadHints(config.roles(), config.profiles()) : null;
-    this.gate = hints ? new PlacementGate(config.roles(), config.spotNodes(), config.profiles()) : null;
+    this.gate =
+        hints ? new PlacementGate(config.roles(), config.spotNodes(), config.profiles()) : null;
   }
 
   @Override
@@ -47,7 +50,8 @@ final class SpotpackRules implements SpotRules {
     if (spreadHints == null) {
       return;
     }
-    if (spreadHints.forPod(executor.info.labels(), executor.info.annotations(), false) instanceof SpreadHints.Add add) {
+    if (spreadHints.forPod(executor.info.labels(), executor.info.annotations(), false)
+        instanceof SpreadHints.Add add) {
       executor.hostnameSpreadCap = add.maxSkew();
     }
     executor.gated = true;
@@ -68,7 +72,8 @@ final class SpotpackRules implements SpotRules {
       if (!pod.gated) {
         continue;
       }
-      PlacementGate.InFlight flying = inFlight.computeIfAbsent(pod.job, SpotpackRules::releasedForSpot);
+      PlacementGate.InFlight flying =
+          inFlight.computeIfAbsent(pod.job, SpotpackRules::releasedForSpot);
       PlacementGate.Decision d = gate.decide(pod.info, view, flying, false);
       if (d instanceof PlacementGate.Release r) {
         pod.gated = false;
@@ -98,7 +103,8 @@ final class SpotpackRules implements SpotRules {
     ClusterView view = state.snapshot();
     List<String> names = new ArrayList<>(fit.size());
     fit.forEach(n -> names.add(n.name));
-    FilterDecision decision = policy.filter(pod.info, names, view, Duration.ofMinutes(minute - pod.createdMinute));
+    FilterDecision decision =
+        policy.filter(pod.info, names, view, Duration.ofMinutes(minute - pod.createdMinute));
     Set<String> feasible = Set.copyOf(decision.feasible());
     List<SimNode> nodes = new ArrayList<>(feasible.size());
     for (SimNode n : fit) {
@@ -117,17 +123,20 @@ final class SpotpackRules implements SpotRules {
 
   @Override
   public Launch launchFor(SimPod executor, int plannedOnSpotForJob) {
-    SpotLimits limits = ((SpotAnnotations.Valid) annotations.read(executor.info.annotations())).limits();
+    SpotLimits limits =
+        ((SpotAnnotations.Valid) annotations.read(executor.info.annotations())).limits();
     SimJob job = executor.job;
     int jobSize = limits.jobSize(job.executors.size());
     if (limits.maxSpotShare().signum() == 0) {
       return Launch.ON_DEMAND;
     }
     if (Caps.limitsShare(limits.maxSpotShare())
-        && job.executorsOnSpot() + plannedOnSpotForJob + 1 > Caps.spotShareLimit(limits.maxSpotShare(), jobSize)) {
+        && job.executorsOnSpot() + plannedOnSpotForJob + 1
+            > Caps.spotShareLimit(limits.maxSpotShare(), jobSize)) {
       return Launch.ON_DEMAND;
     }
     int nodeCap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
-    return new Launch(true, nodeCap, Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap));
+    return new Launch(
+        true, nodeCap, Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap));
   }
 }

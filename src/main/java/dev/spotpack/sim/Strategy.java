@@ -8,14 +8,18 @@ import dev.spotpack.policy.score.MostAllocatedScorer;
 import dev.spotpack.policy.score.ResourceWeights;
 
 /**
- * The scheduling strategies compared, under the names the output uses: each is a resource score
- * and a set of {@link SpotRules}.
+ * The scheduling strategies compared, under the names the output uses: each is a resource score and
+ * a set of {@link SpotRules}.
  */
 public enum Strategy {
-  /** The default scheduler's resource scoring: spreads pods; the team pins beyond the spot share. */
-  LEAST_ALLOCATED("LeastAllocated", Scoring.LEAST_ALLOCATED, (policy, state, hints) -> new TeamPinning()),
+  /**
+   * The default scheduler's resource scoring: spreads pods; the team pins beyond the spot share.
+   */
+  LEAST_ALLOCATED(
+      "LeastAllocated", Scoring.LEAST_ALLOCATED, (policy, state, hints) -> new TeamPinning()),
   /** Bin-packing without caps; the team pins beyond the spot share. */
-  MOST_ALLOCATED("MostAllocated", Scoring.MOST_ALLOCATED, (policy, state, hints) -> new TeamPinning()),
+  MOST_ALLOCATED(
+      "MostAllocated", Scoring.MOST_ALLOCATED, (policy, state, hints) -> new TeamPinning()),
   /** Bin-packing with spotpack's filter and prioritize. */
   SPOTPACK("spotpack", Scoring.MOST_ALLOCATED, SpotpackRules::new);
 

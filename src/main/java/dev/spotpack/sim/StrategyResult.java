@@ -21,10 +21,10 @@ import java.util.TreeMap;
  *     caps: the most one single-node reclaim could have taken from a job
  * @param worstSpotPoolLossFraction the largest share of one job's executors (of its N when first
  *     hit) that one pool event took
- * @param worstSpotPoolLossFractionByProfile the same per profile (profiles with a job a pool
- *     event hit)
- * @param capViolations placements that put more of a job's executors on one spot node than its
- *     cap max(1, floor(f x N)) at that moment (checked independently of spotpack's code)
+ * @param worstSpotPoolLossFractionByProfile the same per profile (profiles with a job a pool event
+ *     hit)
+ * @param capViolations placements that put more of a job's executors on one spot node than its cap
+ *     max(1, floor(f x N)) at that moment (checked independently of spotpack's code)
  * @param poolCapViolations placements that put more of a job's executors on the spot nodes of one
  *     pool than its pool cap max(C, floor(p x N)) at that moment (checked the same way)
  * @param jobsFailed failed attempts: a job that lost more than the workload's failure share in one
@@ -38,8 +38,7 @@ import java.util.TreeMap;
  *     pods that could not use it
  * @param timeline one sample per simulated minute, for the report's charts
  * @param interruptions each reclaimed node, with the executors it took
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
 public record StrategyResult(
     String name,
@@ -72,18 +71,26 @@ public record StrategyResult(
     List<Interruption> interruptions) {
 
   public StrategyResult {
-    worstSpotPoolLossFractionByProfile = Collections.unmodifiableMap(new TreeMap<>(worstSpotPoolLossFractionByProfile));
+    worstSpotPoolLossFractionByProfile =
+        Collections.unmodifiableMap(new TreeMap<>(worstSpotPoolLossFractionByProfile));
     timeline = List.copyOf(timeline);
     interruptions = List.copyOf(interruptions);
   }
 
   /** The cluster at one minute. */
-  public record Sample(int minute, int spotNodes, int onDemandNodes, double cpuUtilization, int pendingPods) {}
+  public record Sample(
+      int minute, int spotNodes, int onDemandNodes, double cpuUtilization, int pendingPods) {}
 
   /**
    * One reclaimed node: when, which node and pool, the event it belongs to (a pool event's nodes
    * share one), how many executors it took, and the worst share of one job.
    */
   public record Interruption(
-      int minute, String node, String pool, int event, boolean poolEvent, int executorsLost, double worstJobShareLost) {}
+      int minute,
+      String node,
+      String pool,
+      int event,
+      boolean poolEvent,
+      int executorsLost,
+      double worstJobShareLost) {}
 }

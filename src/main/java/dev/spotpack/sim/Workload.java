@@ -14,8 +14,7 @@ import org.jspecify.annotations.Nullable;
  *     executors (Spark gives up after repeated fetch failures of lost shuffle data)
  * @param jobRetries how many times a failed job is submitted again (the Spark Operator's restart
  *     policy, an Airflow retry); its node time counts like any other
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
 public record Workload(
     int durationMinutes,
@@ -42,7 +41,8 @@ public record Workload(
   }
 
   /** A node type and its hourly prices. */
-  public record InstanceType(String name, long cpuMillis, long memoryBytes, double onDemandPerHour, double spotPerHour) {}
+  public record InstanceType(
+      String name, long cpuMillis, long memoryBytes, double onDemandPerHour, double spotPerHour) {}
 
   /**
    * Karpenter-like provisioning: a pod the scheduler could not place gets a new node of the
@@ -58,7 +58,10 @@ public record Workload(
    *     spread hint and wait behind its placement gate until spotpack releases them with a node
    *     affinity an autoscaler simulates (what {@code manifests/webhook} deploys)
    */
-  public record Autoscaler(int provisioningDelayMinutes, int emptyNodeTtlMinutes, boolean seesExtender,
+  public record Autoscaler(
+      int provisioningDelayMinutes,
+      int emptyNodeTtlMinutes,
+      boolean seesExtender,
       boolean spotpackHints) {
     public Autoscaler(int provisioningDelayMinutes, int emptyNodeTtlMinutes) {
       this(provisioningDelayMinutes, emptyNodeTtlMinutes, true, false);
@@ -74,11 +77,11 @@ public record Workload(
   }
 
   /**
-   * How spot capacity goes away. Two kinds of event: a single node reclaimed on its own, and a
-   * pool event that takes a share of one capacity pool's nodes (one instance type in one zone)
-   * within a few minutes, as most multi-node interruptions do (docs/simulate.md has the sources).
-   * Pool events come at random, and also at the minutes {@code planned} names (what-if scenarios
-   * and hand-worked tests).
+   * How spot capacity goes away. Two kinds of event: a single node reclaimed on its own, and a pool
+   * event that takes a share of one capacity pool's nodes (one instance type in one zone) within a
+   * few minutes, as most multi-node interruptions do (docs/simulate.md has the sources). Pool
+   * events come at random, and also at the minutes {@code planned} names (what-if scenarios and
+   * hand-worked tests).
    *
    * @param nodeReclaimsPerNodeHour single-node reclaims per spot node-hour
    * @param poolEventsPerPoolHour pool events per hour for each pool that has spot nodes
@@ -104,7 +107,8 @@ public record Workload(
 
     /** Independent single-node reclaims only, at {@code perNodeHour}. */
     public static SpotReclaims independent(double perNodeHour) {
-      return new SpotReclaims(perNodeHour, 0, DEFAULT.poolEventNodeShare(), DEFAULT.poolEventMinutes(), List.of());
+      return new SpotReclaims(
+          perNodeHour, 0, DEFAULT.poolEventNodeShare(), DEFAULT.poolEventMinutes(), List.of());
     }
   }
 
@@ -112,15 +116,32 @@ public record Workload(
   public record PlannedPoolEvent(int minute, String instanceType, String zone) {}
 
   public Workload withAutoscaler(Autoscaler a) {
-    return new Workload(durationMinutes, instanceTypes, zones, a, reclaims, jobFailureLostShare, jobRetries, jobs);
+    return new Workload(
+        durationMinutes, instanceTypes, zones, a, reclaims, jobFailureLostShare, jobRetries, jobs);
   }
 
   public Workload withReclaims(SpotReclaims r) {
-    return new Workload(durationMinutes, instanceTypes, zones, autoscaler, r, jobFailureLostShare, jobRetries, jobs);
+    return new Workload(
+        durationMinutes,
+        instanceTypes,
+        zones,
+        autoscaler,
+        r,
+        jobFailureLostShare,
+        jobRetries,
+        jobs);
   }
 
   public Workload withJobRetries(int retries) {
-    return new Workload(durationMinutes, instanceTypes, zones, autoscaler, reclaims, jobFailureLostShare, retries, jobs);
+    return new Workload(
+        durationMinutes,
+        instanceTypes,
+        zones,
+        autoscaler,
+        reclaims,
+        jobFailureLostShare,
+        retries,
+        jobs);
   }
 
   /**

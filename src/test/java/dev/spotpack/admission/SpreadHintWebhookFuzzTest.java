@@ -27,7 +27,8 @@ class SpreadHintWebhookFuzzTest {
   void noBodyCrashesTheWebhookOrDeniesAPod() throws Exception {
     List<byte[]> seeds = new ArrayList<>();
     try (var dirs = Files.walk(Path.of("src/test/resources/golden/webhook"))) {
-      for (Path p : dirs.filter(f -> f.getFileName().toString().equals("request.json")).sorted().toList()) {
+      for (Path p :
+          dirs.filter(f -> f.getFileName().toString().equals("request.json")).sorted().toList()) {
         seeds.add(Files.readAllBytes(p));
       }
     }
@@ -48,7 +49,10 @@ class SpreadHintWebhookFuzzTest {
         assertThat(response.path("allowed").asBoolean(false)).as(what).isTrue();
         assertThat(response.path("uid").isString()).as(what).isTrue();
         if (response.has("patch")) {
-          assertThat(JSON.readTree(Base64.getDecoder().decode(response.path("patch").stringValue())).isArray()).isTrue();
+          assertThat(
+                  JSON.readTree(Base64.getDecoder().decode(response.path("patch").stringValue()))
+                      .isArray())
+              .isTrue();
           patched++;
         }
       }

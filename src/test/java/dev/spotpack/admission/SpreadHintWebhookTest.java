@@ -35,26 +35,39 @@ class SpreadHintWebhookTest {
 
   static Stream<Named<Path>> cases() throws IOException {
     try (Stream<Path> dirs = Files.list(ROOT)) {
-      return dirs.filter(Files::isDirectory).sorted()
-          .map(d -> Named.of(d.getFileName().toString(), d)).toList().stream();
+      return dirs
+          .filter(Files::isDirectory)
+          .sorted()
+          .map(d -> Named.of(d.getFileName().toString(), d))
+          .toList()
+          .stream();
     }
   }
 
   static SpreadHintWebhook webhook() {
-    return new SpreadHintWebhook(new SpreadHints(PodRoles.SPARK, Profiles.DEFAULT), new SimpleMeterRegistry());
+    return new SpreadHintWebhook(
+        new SpreadHints(PodRoles.SPARK, Profiles.DEFAULT), new SimpleMeterRegistry());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void golden(Path dir) throws IOException {
-    SpreadHintWebhook.Reply reply = webhook().review(Files.readAllBytes(dir.resolve("request.json")));
-    JsonNode patch = reply.body().path("response").has("patch")
-        ? MAPPER.readTree(Base64.getDecoder().decode(reply.body().path("response").path("patch").stringValue()))
-        : null;
+    SpreadHintWebhook.Reply reply =
+        webhook().review(Files.readAllBytes(dir.resolve("request.json")));
+    JsonNode patch =
+        reply.body().path("response").has("patch")
+            ? MAPPER.readTree(
+                Base64.getDecoder()
+                    .decode(reply.body().path("response").path("patch").stringValue()))
+            : null;
     if (Boolean.getBoolean("golden.update")) {
-      Files.writeString(dir.resolve("response.json"), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(reply.body()) + "\n");
+      Files.writeString(
+          dir.resolve("response.json"),
+          MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(reply.body()) + "\n");
       if (patch != null) {
-        Files.writeString(dir.resolve("patch.json"), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(patch) + "\n");
+        Files.writeString(
+            dir.resolve("patch.json"),
+            MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(patch) + "\n");
       }
       if (reply.status() != 200) {
         Files.writeString(dir.resolve("status"), reply.status() + "\n");
@@ -73,8 +86,10 @@ class SpreadHintWebhookTest {
   }
 
   static SpreadHintWebhook gatedWebhook() {
-    return new SpreadHintWebhook(new SpreadHints(PodRoles.SPARK, Profiles.DEFAULT),
-        new PlacementGate(PodRoles.SPARK, SpotNodes.DEFAULT, Profiles.DEFAULT), new SimpleMeterRegistry());
+    return new SpreadHintWebhook(
+        new SpreadHints(PodRoles.SPARK, Profiles.DEFAULT),
+        new PlacementGate(PodRoles.SPARK, SpotNodes.DEFAULT, Profiles.DEFAULT),
+        new SimpleMeterRegistry());
   }
 
   /**
@@ -83,7 +98,8 @@ class SpreadHintWebhookTest {
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("gateCases")
-  void theGateGoesOnExecutorsWithValidAnnotations(String dir, String wantLastOp) throws IOException {
+  void theGateGoesOnExecutorsWithValidAnnotations(String dir, String wantLastOp)
+      throws IOException {
     byte[] request = Files.readAllBytes(ROOT.resolve(dir).resolve("request.json"));
     JsonNode response = gatedWebhook().review(request).body().path("response");
     JsonNode plain = webhook().review(request).body().path("response");
@@ -91,14 +107,16 @@ class SpreadHintWebhookTest {
       assertThat(response).isEqualTo(plain);
       return;
     }
-    JsonNode patch = MAPPER.readTree(Base64.getDecoder().decode(response.path("patch").stringValue()));
+    JsonNode patch =
+        MAPPER.readTree(Base64.getDecoder().decode(response.path("patch").stringValue()));
     JsonNode last = patch.get(patch.size() - 1);
     assertThat(MAPPER.writeValueAsString(last)).isEqualTo(wantLastOp);
     assertThat(response.path("warnings")).isEqualTo(plain.path("warnings"));
   }
 
   static Stream<org.junit.jupiter.params.provider.Arguments> gateCases() {
-    String newList = "{\"op\":\"add\",\"path\":\"/spec/schedulingGates\",\"value\":[{\"name\":\"spotpack.dev/placement\"}]}";
+    String newList =
+        "{\"op\":\"add\",\"path\":\"/spec/schedulingGates\",\"value\":[{\"name\":\"spotpack.dev/placement\"}]}";
     return Stream.of(
         org.junit.jupiter.params.provider.Arguments.of("executor-with-size", newList),
         org.junit.jupiter.params.provider.Arguments.of("executor-with-zone-spread", newList),
@@ -111,23 +129,49 @@ class SpreadHintWebhookTest {
 
   @Test
   void theGateIsAppendedToOtherGatesAndNeverPutOnABoundPodOrTwice() throws IOException {
-    ObjectNode review = (ObjectNode) MAPPER.readTree(ROOT.resolve("executor-without-size/request.json").toFile());
+    ObjectNode review =
+        (ObjectNode) MAPPER.readTree(ROOT.resolve("executor-without-size/request.json").toFile());
     ObjectNode spec = (ObjectNode) review.path("request").path("object").path("spec");
     spec.putArray("schedulingGates").addObject().put("name", "example.com/quota");
-    JsonNode patch = MAPPER.readTree(Base64.getDecoder().decode(
-        gatedWebhook().review(MAPPER.writeValueAsBytes(review)).body().path("response").path("patch").stringValue()));
-    assertThat(MAPPER.writeValueAsString(patch)).isEqualTo(
-        "[{\"op\":\"add\",\"path\":\"/spec/schedulingGates/-\",\"value\":{\"name\":\"spotpack.dev/placement\"}}]");
+    JsonNode patch =
+        MAPPER.readTree(
+            Base64.getDecoder()
+                .decode(
+                    gatedWebhook()
+                        .review(MAPPER.writeValueAsBytes(review))
+                        .body()
+                        .path("response")
+                        .path("patch")
+                        .stringValue()));
+    assertThat(MAPPER.writeValueAsString(patch))
+        .isEqualTo(
+            "[{\"op\":\"add\",\"path\":\"/spec/schedulingGates/-\",\"value\":{\"name\":\"spotpack.dev/placement\"}}]");
 
-    ((tools.jackson.databind.node.ArrayNode) spec.get("schedulingGates")).addObject().put("name", "spotpack.dev/placement");
-    assertThat(gatedWebhook().review(MAPPER.writeValueAsBytes(review)).body().path("response").has("patch")).isFalse();
+    ((tools.jackson.databind.node.ArrayNode) spec.get("schedulingGates"))
+        .addObject()
+        .put("name", "spotpack.dev/placement");
+    assertThat(
+            gatedWebhook()
+                .review(MAPPER.writeValueAsBytes(review))
+                .body()
+                .path("response")
+                .has("patch"))
+        .isFalse();
 
     spec.remove("schedulingGates");
     spec.put("nodeName", "node-1");
-    assertThat(gatedWebhook().review(MAPPER.writeValueAsBytes(review)).body().path("response").has("patch")).isFalse();
+    assertThat(
+            gatedWebhook()
+                .review(MAPPER.writeValueAsBytes(review))
+                .body()
+                .path("response")
+                .has("patch"))
+        .isFalse();
   }
 
-  /** The response always echoes the request's uid; the API server rejects an answer that does not. */
+  /**
+   * The response always echoes the request's uid; the API server rejects an answer that does not.
+   */
   @Test
   void answersEveryRequestWithItsOwnUid() throws IOException {
     ObjectNode review = (ObjectNode) MAPPER.readTree(ROOT.resolve("driver/request.json").toFile());
@@ -144,18 +188,28 @@ class SpreadHintWebhookTest {
   @Test
   void readsOnlyTheLabelsAndAnnotationsItDecidesOn() throws IOException {
     String request = Files.readString(ROOT.resolve("executor-with-size/request.json"));
-    String unread = request.replaceFirst("\"labels\"\\s*:\\s*\\{", "\"labels\":{\"team\":\"a\",\"team\":\"b\",");
+    String unread =
+        request.replaceFirst(
+            "\"labels\"\\s*:\\s*\\{", "\"labels\":{\"team\":\"a\",\"team\":\"b\",");
     assertThat(unread).isNotEqualTo(request);
     SpreadHintWebhook.Reply reply = webhook().review(unread.getBytes(StandardCharsets.UTF_8));
     assertThat(reply.body().path("response").path("patch").stringValue())
-        .isEqualTo(webhook().review(request.getBytes(StandardCharsets.UTF_8)).body().path("response").path("patch").stringValue())
+        .isEqualTo(
+            webhook()
+                .review(request.getBytes(StandardCharsets.UTF_8))
+                .body()
+                .path("response")
+                .path("patch")
+                .stringValue())
         .isNotEmpty();
 
-    String read = request.replaceFirst("\"labels\"\\s*:\\s*\\{", "\"labels\":{\"spark-role\":\"driver\",");
+    String read =
+        request.replaceFirst("\"labels\"\\s*:\\s*\\{", "\"labels\":{\"spark-role\":\"driver\",");
     SpreadHintWebhook.Reply refused = webhook().review(read.getBytes(StandardCharsets.UTF_8));
     assertThat(refused.status()).isEqualTo(400);
-    assertThat(refused.body().path("error").stringValue()).startsWith(
-        "request body is not valid JSON: a field appears twice: \"spark-role\" at line ");
+    assertThat(refused.body().path("error").stringValue())
+        .startsWith(
+            "request body is not valid JSON: a field appears twice: \"spark-role\" at line ");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -171,11 +225,13 @@ class SpreadHintWebhookTest {
         org.junit.jupiter.params.provider.Arguments.of("", "must be an AdmissionReview object"),
         org.junit.jupiter.params.provider.Arguments.of("{\"apiVersion\":", "not valid JSON"),
         org.junit.jupiter.params.provider.Arguments.of("[1]", "must be an AdmissionReview object"),
-        org.junit.jupiter.params.provider.Arguments.of("{\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{}}",
-            "request.uid is missing"),
         org.junit.jupiter.params.provider.Arguments.of(
-            "{\"apiVersion\":\"admission.k8s.io/v1\",\"apiVersion\":\"admission.k8s.io/v1\"}", "not valid JSON"),
-        org.junit.jupiter.params.provider.Arguments.of("{\"apiVersion\":\"admission.k8s.io/v1\"} {}",
+            "{\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{}}", "request.uid is missing"),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "{\"apiVersion\":\"admission.k8s.io/v1\",\"apiVersion\":\"admission.k8s.io/v1\"}",
+            "not valid JSON"),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "{\"apiVersion\":\"admission.k8s.io/v1\"} {}",
             "request body is not valid JSON: trailing content after the first value"));
   }
 }

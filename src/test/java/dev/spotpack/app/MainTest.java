@@ -34,14 +34,24 @@ class MainTest {
   void serveHelpExplainsEveryFlag() {
     Run r = run("serve", "--help");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("--config", "--snapshot", "--example", "--port", "--management-port", "--host");
+    assertThat(r.out())
+        .contains("--config", "--snapshot", "--example", "--port", "--management-port", "--host");
   }
 
   @Test
   void aBadConfigStopsStartupNamingTheKey(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("spotpack.yaml");
     Files.writeString(config, "spot:\n  allowDriver: true\nprofiles:\n  default: NOPE\n");
-    Run r = run("serve", "--example", "--config", config.toString(), "--port", "0", "--management-port", "0");
+    Run r =
+        run(
+            "serve",
+            "--example",
+            "--config",
+            config.toString(),
+            "--port",
+            "0",
+            "--management-port",
+            "0");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
         .contains("invalid config " + config)

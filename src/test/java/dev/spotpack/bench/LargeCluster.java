@@ -24,18 +24,35 @@ final class LargeCluster {
     for (int i = 0; i < nodes; i++) {
       String name = "ip-10-0-" + (i / 250) + "-" + (i % 250) + ".ec2.internal";
       nodeNames.add(name);
-      state.upsertNode(new NodeInfo(name, Map.of("karpenter.sh/capacity-type", i % 3 == 0 ? "on-demand" : "spot",
-          "node.kubernetes.io/instance-type", "m6i.4xlarge", "kubernetes.io/hostname", name),
-          Resources.cpuMemory(15_890, 62_310_964L * 1024)));
+      state.upsertNode(
+          new NodeInfo(
+              name,
+              Map.of(
+                  "karpenter.sh/capacity-type",
+                  i % 3 == 0 ? "on-demand" : "spot",
+                  "node.kubernetes.io/instance-type",
+                  "m6i.4xlarge",
+                  "kubernetes.io/hostname",
+                  name),
+              Resources.cpuMemory(15_890, 62_310_964L * 1024)));
     }
     for (int i = 0; i < pods; i++) {
       boolean executor = i % 3 != 2;
-      Map<String, String> labels = executor
-          ? Map.of("spark-app-selector", "spark-" + (i / 150), "spark-role", "executor")
-          : Map.of("app", "web-" + (i % 50));
-      Resources req = executor ? Resources.cpuMemory(3000, 11 * GI) : Resources.cpuMemory(250, GI / 2);
-      state.upsertPod(new PodInfo("uid-" + i, "ns-" + (i % 40), "pod-" + i, labels, Map.of(),
-          i % 20 == 0 ? null : nodeNames.get(i % nodes), new PodDemand(req, req)));
+      Map<String, String> labels =
+          executor
+              ? Map.of("spark-app-selector", "spark-" + (i / 150), "spark-role", "executor")
+              : Map.of("app", "web-" + (i % 50));
+      Resources req =
+          executor ? Resources.cpuMemory(3000, 11 * GI) : Resources.cpuMemory(250, GI / 2);
+      state.upsertPod(
+          new PodInfo(
+              "uid-" + i,
+              "ns-" + (i % 40),
+              "pod-" + i,
+              labels,
+              Map.of(),
+              i % 20 == 0 ? null : nodeNames.get(i % nodes),
+              new PodDemand(req, req)));
     }
   }
 
@@ -48,30 +65,59 @@ final class LargeCluster {
     StringBuilder items = new StringBuilder();
     for (int i = 0; i < count; i++) {
       String n = nodeNames.get(i);
-      items.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"").append(n)
-          .append("\",\"uid\":\"00000000-0000-0000-0000-").append(String.format("%012d", i))
-          .append("\",\"resourceVersion\":\"47001\",\"creationTimestamp\":\"2026-11-20T08:00:00Z\",\"labels\":{")
-          .append("\"karpenter.sh/capacity-type\":\"").append(i % 3 == 0 ? "on-demand" : "spot")
-          .append("\",\"kubernetes.io/hostname\":\"").append(n).append("\",\"node.kubernetes.io/instance-type\":\"m6i.4xlarge\"}},")
+      items
+          .append(i == 0 ? "" : ",")
+          .append("{\"metadata\":{\"name\":\"")
+          .append(n)
+          .append("\",\"uid\":\"00000000-0000-0000-0000-")
+          .append(String.format("%012d", i))
+          .append(
+              "\",\"resourceVersion\":\"47001\",\"creationTimestamp\":\"2026-11-20T08:00:00Z\",\"labels\":{")
+          .append("\"karpenter.sh/capacity-type\":\"")
+          .append(i % 3 == 0 ? "on-demand" : "spot")
+          .append("\",\"kubernetes.io/hostname\":\"")
+          .append(n)
+          .append("\",\"node.kubernetes.io/instance-type\":\"m6i.4xlarge\"}},")
           .append("\"spec\":{\"providerID\":\"aws:///us-east-1a/i-0123456789abcdef\"},\"status\":{")
-          .append("\"capacity\":{\"cpu\":\"16\",\"ephemeral-storage\":\"104845292Ki\",\"memory\":\"64393252Ki\",\"pods\":\"110\"},")
-          .append("\"allocatable\":{\"cpu\":\"15890m\",\"ephemeral-storage\":\"95551679124\",\"memory\":\"62310964Ki\",\"pods\":\"110\"},")
-          .append("\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastHeartbeatTime\":\"2026-11-20T09:00:00Z\",")
-          .append("\"lastTransitionTime\":\"2026-11-20T08:01:00Z\",\"reason\":\"KubeletReady\",\"message\":\"kubelet is posting ready status\"}],")
-          .append("\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"10.0.1.1\"},{\"type\":\"Hostname\",\"address\":\"").append(n).append("\"}],")
-          .append("\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":10250}},\"nodeInfo\":{\"machineID\":\"ec2abc\",\"systemUUID\":\"ec2def\",")
-          .append("\"bootID\":\"b\",\"kernelVersion\":\"6.1.112\",\"osImage\":\"Amazon Linux 2023\",\"containerRuntimeVersion\":\"containerd://1.7.23\",")
-          .append("\"kubeletVersion\":\"v1.36.3\",\"kubeProxyVersion\":\"\",\"operatingSystem\":\"linux\",\"architecture\":\"amd64\"},")
+          .append(
+              "\"capacity\":{\"cpu\":\"16\",\"ephemeral-storage\":\"104845292Ki\",\"memory\":\"64393252Ki\",\"pods\":\"110\"},")
+          .append(
+              "\"allocatable\":{\"cpu\":\"15890m\",\"ephemeral-storage\":\"95551679124\",\"memory\":\"62310964Ki\",\"pods\":\"110\"},")
+          .append(
+              "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastHeartbeatTime\":\"2026-11-20T09:00:00Z\",")
+          .append(
+              "\"lastTransitionTime\":\"2026-11-20T08:01:00Z\",\"reason\":\"KubeletReady\",\"message\":\"kubelet"
+                  + " is posting ready status\"}],")
+          .append(
+              "\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"10.0.1.1\"},{\"type\":\"Hostname\",\"address\":\"")
+          .append(n)
+          .append("\"}],")
+          .append(
+              "\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":10250}},\"nodeInfo\":{\"machineID\":\"ec2abc\",\"systemUUID\":\"ec2def\",")
+          .append(
+              "\"bootID\":\"b\",\"kernelVersion\":\"6.1.112\",\"osImage\":\"Amazon Linux"
+                  + " 2023\",\"containerRuntimeVersion\":\"containerd://1.7.23\",")
+          .append(
+              "\"kubeletVersion\":\"v1.36.3\",\"kubeProxyVersion\":\"\",\"operatingSystem\":\"linux\",\"architecture\":\"amd64\"},")
           .append("\"images\":[");
       for (int k = 0; k < 8; k++) {
-        items.append(k == 0 ? "" : ",").append("{\"names\":[\"registry.example/team/image-").append(k)
-            .append("@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\"registry.example/team/image-")
-            .append(k).append(":v1.2.3\"],\"sizeBytes\":").append(100_000_000 + k).append('}');
+        items
+            .append(k == 0 ? "" : ",")
+            .append("{\"names\":[\"registry.example/team/image-")
+            .append(k)
+            .append(
+                "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\"registry.example/team/image-")
+            .append(k)
+            .append(":v1.2.3\"],\"sizeBytes\":")
+            .append(100_000_000 + k)
+            .append('}');
       }
       items.append("]}}");
     }
     String withNames = args(List.of());
-    return withNames.replace("\"Nodes\":null,\"NodeNames\":[]", "\"Nodes\":{\"metadata\":{},\"items\":[" + items + "]},\"NodeNames\":null");
+    return withNames.replace(
+        "\"Nodes\":null,\"NodeNames\":[]",
+        "\"Nodes\":{\"metadata\":{},\"items\":[" + items + "]},\"NodeNames\":null");
   }
 
   /** An ExtenderArgs body in Go's form for a new executor of job spark-7 (100 executors). */
@@ -81,10 +127,12 @@ final class LargeCluster {
       names.append(names.isEmpty() ? "" : ",").append('"').append(n).append('"');
     }
     return "{\"Pod\":{\"metadata\":{\"name\":\"spark-7-exec-new\",\"namespace\":\"spark\",\"uid\":\"uid-new\","
-        + "\"creationTimestamp\":null,\"labels\":{\"spark-app-selector\":\"spark-7\",\"spark-role\":\"executor\"},"
-        + "\"annotations\":{\"spotpack.dev/profile\":\"BALANCED\"}},\"spec\":{\"containers\":[{\"name\":\"executor\","
-        + "\"image\":\"apache/spark:4.1.2\",\"resources\":{\"limits\":{\"memory\":\"11Gi\"},\"requests\":{\"cpu\":\"3\","
-        + "\"memory\":\"11Gi\"}}}],\"schedulerName\":\"spotpack-scheduler\"},\"status\":{\"phase\":\"Pending\"}},"
-        + "\"Nodes\":null,\"NodeNames\":[" + names + "]}";
+               + "\"creationTimestamp\":null,\"labels\":{\"spark-app-selector\":\"spark-7\",\"spark-role\":\"executor\"},"
+               + "\"annotations\":{\"spotpack.dev/profile\":\"BALANCED\"}},\"spec\":{\"containers\":[{\"name\":\"executor\","
+               + "\"image\":\"apache/spark:4.1.2\",\"resources\":{\"limits\":{\"memory\":\"11Gi\"},\"requests\":{\"cpu\":\"3\","
+               + "\"memory\":\"11Gi\"}}}],\"schedulerName\":\"spotpack-scheduler\"},\"status\":{\"phase\":\"Pending\"}},"
+               + "\"Nodes\":null,\"NodeNames\":["
+        + names
+        + "]}";
   }
 }

@@ -22,31 +22,58 @@ public final class SnapshotGenerator {
     int pods = Integer.parseInt(args[1]);
     Path dir = Path.of(args[2]);
     Files.createDirectories(dir);
-    try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("cluster.json"), StandardCharsets.UTF_8)) {
-      w.write("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"metadata\":{\"resourceVersion\":\"\"},\"items\":[");
+    try (BufferedWriter w =
+        Files.newBufferedWriter(dir.resolve("cluster.json"), StandardCharsets.UTF_8)) {
+      w.write(
+          "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"metadata\":{\"resourceVersion\":\"\"},\"items\":[");
       for (int i = 0; i < nodes; i++) {
         w.write(i == 0 ? "" : ",");
-        w.write("{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"" + node(i) + "\",\"uid\":\"n-" + i
-            + "\",\"labels\":{\"karpenter.sh/capacity-type\":\"" + (i % 3 == 0 ? "on-demand" : "spot")
-            + "\",\"kubernetes.io/hostname\":\"" + node(i) + "\",\"node.kubernetes.io/instance-type\":\"m6i.4xlarge\"}},"
-            + "\"status\":{\"allocatable\":{\"cpu\":\"15890m\",\"memory\":\"62310964Ki\",\"pods\":\"110\"}}}");
+        w.write(
+            "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\""
+                + node(i)
+                + "\",\"uid\":\"n-"
+                + i
+                + "\",\"labels\":{\"karpenter.sh/capacity-type\":\""
+                + (i % 3 == 0 ? "on-demand" : "spot")
+                + "\",\"kubernetes.io/hostname\":\""
+                + node(i)
+                + "\",\"node.kubernetes.io/instance-type\":\"m6i.4xlarge\"}},"
+                + "\"status\":{\"allocatable\":{\"cpu\":\"15890m\",\"memory\":\"62310964Ki\",\"pods\":\"110\"}}}");
       }
       for (int i = 0; i < pods; i++) {
         boolean executor = i % 3 != 2;
-        String labels = executor
-            ? "\"spark-app-selector\":\"spark-" + (i / 150) + "\",\"spark-role\":\"executor\""
-            : "\"app\":\"web-" + (i % 50) + "\"";
+        String labels =
+            executor
+                ? "\"spark-app-selector\":\"spark-" + (i / 150) + "\",\"spark-role\":\"executor\""
+                : "\"app\":\"web-" + (i % 50) + "\"";
         String nodeName = i % 20 == 0 ? "" : ",\"nodeName\":\"" + node(i % nodes) + "\"";
-        w.write(",{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"pod-" + i + "\",\"namespace\":\"ns-" + (i % 40)
-            + "\",\"uid\":\"p-" + i + "\",\"labels\":{" + labels + "}},\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":"
-            + "{\"requests\":{\"cpu\":\"" + (executor ? "3" : "250m") + "\",\"memory\":\"" + (executor ? "11Gi" : "512Mi")
-            + "\"}}}]" + nodeName + "},\"status\":{\"phase\":\"" + (i % 20 == 0 ? "Pending" : "Running") + "\"}}");
+        w.write(
+            ",{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"pod-"
+                + i
+                + "\",\"namespace\":\"ns-"
+                + (i % 40)
+                + "\",\"uid\":\"p-"
+                + i
+                + "\",\"labels\":{"
+                + labels
+                + "}},\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":"
+                + "{\"requests\":{\"cpu\":\""
+                + (executor ? "3" : "250m")
+                + "\",\"memory\":\""
+                + (executor ? "11Gi" : "512Mi")
+                + "\"}}}]"
+                + nodeName
+                + "},\"status\":{\"phase\":\""
+                + (i % 20 == 0 ? "Pending" : "Running")
+                + "\"}}");
       }
       w.write("]}\n");
     }
     LargeCluster names = new LargeCluster(nodes, 0);
-    Files.writeString(dir.resolve("filter.json"), names.args(names.nodeNames), StandardCharsets.UTF_8);
-    System.out.println("wrote " + dir.resolve("cluster.json") + " and " + dir.resolve("filter.json"));
+    Files.writeString(
+        dir.resolve("filter.json"), names.args(names.nodeNames), StandardCharsets.UTF_8);
+    System.out.println(
+        "wrote " + dir.resolve("cluster.json") + " and " + dir.resolve("filter.json"));
   }
 
   static String node(int i) {

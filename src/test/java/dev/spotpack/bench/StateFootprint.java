@@ -56,9 +56,14 @@ public final class StateFootprint {
     long snapshotMicros = (System.nanoTime() - t0) / 1000;
     long after = usedAfterGc();
 
-    System.out.printf("nodes=%d pods=%d jobs=%d retained=%.1f MiB (%.0f bytes/pod) snapshotBuild=%d us%n",
-        nodes, state.podCount(), snapshot.jobIds().size(), (after - before) / 1048576.0,
-        (after - before) / (double) pods, snapshotMicros);
+    System.out.printf(
+        "nodes=%d pods=%d jobs=%d retained=%.1f MiB (%.0f bytes/pod) snapshotBuild=%d us%n",
+        nodes,
+        state.podCount(),
+        snapshot.jobIds().size(),
+        (after - before) / 1048576.0,
+        (after - before) / (double) pods,
+        snapshotMicros);
     // keep everything reachable until measured
     if (nodeKeys.size() + podKeys.size() < 0) {
       System.out.println(state);
@@ -73,14 +78,39 @@ public final class StateFootprint {
   }
 
   static Node node(int i) {
-    return new NodeBuilder().withNewMetadata().withName("ip-10-0-" + (i / 250) + "-" + (i % 250) + ".ec2.internal")
-        .withUid(UUID.randomUUID().toString()).withResourceVersion(Integer.toString(1000 + i))
-        .withLabels(Map.of("karpenter.sh/capacity-type", i % 3 == 0 ? "on-demand" : "spot",
-            "node.kubernetes.io/instance-type", "m6i.4xlarge", "topology.kubernetes.io/zone", "us-east-1a",
-            "kubernetes.io/hostname", "ip-" + i, "kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64"))
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName("ip-10-0-" + (i / 250) + "-" + (i % 250) + ".ec2.internal")
+        .withUid(UUID.randomUUID().toString())
+        .withResourceVersion(Integer.toString(1000 + i))
+        .withLabels(
+            Map.of(
+                "karpenter.sh/capacity-type",
+                i % 3 == 0 ? "on-demand" : "spot",
+                "node.kubernetes.io/instance-type",
+                "m6i.4xlarge",
+                "topology.kubernetes.io/zone",
+                "us-east-1a",
+                "kubernetes.io/hostname",
+                "ip-" + i,
+                "kubernetes.io/os",
+                "linux",
+                "kubernetes.io/arch",
+                "amd64"))
         .endMetadata()
-        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("15890m"), "memory", new Quantity("62310964Ki"),
-            "pods", new Quantity("110"), "ephemeral-storage", new Quantity("95551679124"))).endStatus().build();
+        .withNewStatus()
+        .withAllocatable(
+            Map.of(
+                "cpu",
+                new Quantity("15890m"),
+                "memory",
+                new Quantity("62310964Ki"),
+                "pods",
+                new Quantity("110"),
+                "ephemeral-storage",
+                new Quantity("95551679124")))
+        .endStatus()
+        .build();
   }
 
   static Pod pod(int i, int nodes) {
@@ -96,14 +126,44 @@ public final class StateFootprint {
       labels.put("spark-exec-id", Integer.toString(i % 150));
       labels.put("spark-version", "4.1.2");
     }
-    Map<String, String> annotations = Map.of("kubectl.kubernetes.io/restartedAt", "2026-11-20T08:00:00Z",
-        "prometheus.io/scrape", "true", "spotpack.dev/profile", "BALANCED");
-    return new PodBuilder().withNewMetadata().withName((executor ? "exec-" : "web-") + i).withNamespace("ns-" + (i % 40))
-        .withUid(UUID.randomUUID().toString()).withResourceVersion(Integer.toString(100_000 + i))
-        .withLabels(labels).withAnnotations(annotations).endMetadata()
-        .withNewSpec().withNodeName(i % 20 == 0 ? null : "ip-10-0-" + ((i % nodes) / 250) + "-" + ((i % nodes) % 250) + ".ec2.internal")
-        .addNewContainer().withName("main").withImage("example/app:1").withNewResources()
-        .withRequests(Map.of("cpu", new Quantity(executor ? "3" : "250m"), "memory", new Quantity(executor ? "11Gi" : "512Mi")))
-        .endResources().endContainer().endSpec().withNewStatus().withPhase("Running").endStatus().build();
+    Map<String, String> annotations =
+        Map.of(
+            "kubectl.kubernetes.io/restartedAt",
+            "2026-11-20T08:00:00Z",
+            "prometheus.io/scrape",
+            "true",
+            "spotpack.dev/profile",
+            "BALANCED");
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName((executor ? "exec-" : "web-") + i)
+        .withNamespace("ns-" + (i % 40))
+        .withUid(UUID.randomUUID().toString())
+        .withResourceVersion(Integer.toString(100_000 + i))
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(
+            i % 20 == 0
+                ? null
+                : "ip-10-0-" + ((i % nodes) / 250) + "-" + ((i % nodes) % 250) + ".ec2.internal")
+        .addNewContainer()
+        .withName("main")
+        .withImage("example/app:1")
+        .withNewResources()
+        .withRequests(
+            Map.of(
+                "cpu",
+                new Quantity(executor ? "3" : "250m"),
+                "memory",
+                new Quantity(executor ? "11Gi" : "512Mi")))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPhase("Running")
+        .endStatus()
+        .build();
   }
 }

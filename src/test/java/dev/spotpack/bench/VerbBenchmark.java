@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx4g"})
 public class VerbBenchmark {
   @Param({"5000"})
   public int nodes;
@@ -60,14 +62,27 @@ public class VerbBenchmark {
   public void setUp() {
     cluster = new LargeCluster(nodes, pods);
     KubeModel model = new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys());
-    calls = ExtenderApp.snapshotCalls(SpotpackConfig.DEFAULT, cluster.state, model, new SimpleMeterRegistry(), System::nanoTime);
+    calls =
+        ExtenderApp.snapshotCalls(
+            SpotpackConfig.DEFAULT,
+            cluster.state,
+            model,
+            new SimpleMeterRegistry(),
+            System::nanoTime);
     policy = new SpotPolicy(PolicyConfig.DEFAULT);
     String args = cluster.args(cluster.nodeNames);
     body = args.getBytes(StandardCharsets.UTF_8);
-    pod = new PodInfo("uid-new", "spark", "spark-7-exec-new",
-        Map.of("spark-app-selector", "spark-7", "spark-role", "executor"), Map.of(), null,
-        new dev.spotpack.policy.model.PodDemand(dev.spotpack.policy.model.Resources.cpuMemory(3000, 11 * LargeCluster.GI),
-            dev.spotpack.policy.model.Resources.cpuMemory(3000, 11 * LargeCluster.GI)));
+    pod =
+        new PodInfo(
+            "uid-new",
+            "spark",
+            "spark-7-exec-new",
+            Map.of("spark-app-selector", "spark-7", "spark-role", "executor"),
+            Map.of(),
+            null,
+            new dev.spotpack.policy.model.PodDemand(
+                dev.spotpack.policy.model.Resources.cpuMemory(3000, 11 * LargeCluster.GI),
+                dev.spotpack.policy.model.Resources.cpuMemory(3000, 11 * LargeCluster.GI)));
     fullNodeBody = cluster.fullNodeArgs(Math.min(1000, nodes)).getBytes(StandardCharsets.UTF_8);
     // the pod is seen once, as kube-scheduler's first call would make it known
     calls.filter(body);
@@ -99,8 +114,15 @@ public class VerbBenchmark {
   public Object snapshotAfterPodChange() {
     churn++;
     String node = cluster.nodeNames.get((int) (churn % 2));
-    cluster.state.upsertPod(new PodInfo("uid-churn", "spark", "spark-7-exec-churn",
-        Map.of("spark-app-selector", "spark-7", "spark-role", "executor"), Map.of(), node, pod.demand()));
+    cluster.state.upsertPod(
+        new PodInfo(
+            "uid-churn",
+            "spark",
+            "spark-7-exec-churn",
+            Map.of("spark-app-selector", "spark-7", "spark-role", "executor"),
+            Map.of(),
+            node,
+            pod.demand()));
     return cluster.state.snapshot();
   }
 

@@ -22,17 +22,23 @@ class AssumptionsTest {
 
   @BeforeEach
   void setUp() {
-    state = new ClusterState(PodRoles.SPARK, nanos::get, TTL, true, new AssumptionListener() {
-      @Override
-      public void confirmed(PodInfo pod, Duration lag) {
-        events.add("confirmed " + pod.name() + " after " + lag.toMillis() + "ms");
-      }
+    state =
+        new ClusterState(
+            PodRoles.SPARK,
+            nanos::get,
+            TTL,
+            true,
+            new AssumptionListener() {
+              @Override
+              public void confirmed(PodInfo pod, Duration lag) {
+                events.add("confirmed " + pod.name() + " after " + lag.toMillis() + "ms");
+              }
 
-      @Override
-      public void expired(PodInfo pod, String node) {
-        events.add("expired " + pod.name() + " on " + node);
-      }
-    });
+              @Override
+              public void expired(PodInfo pod, String node) {
+                events.add("expired " + pod.name() + " on " + node);
+              }
+            });
     state.upsertNode(spotNode("n1"));
     state.upsertNode(spotNode("n2"));
   }
@@ -55,7 +61,8 @@ class AssumptionsTest {
     // a status update written before the binding arrives late: still pending in the informer
     state.upsertPod(pending);
     assertThat(onN1()).isEqualTo(1);
-    assertThat(state.snapshot().nonZeroRequestedOn("n1")).isEqualTo(pending.demand().nonZeroRequested());
+    assertThat(state.snapshot().nonZeroRequestedOn("n1"))
+        .isEqualTo(pending.demand().nonZeroRequested());
   }
 
   @Test
@@ -187,7 +194,8 @@ class AssumptionsTest {
 
   @Test
   void withoutRecordingThePlacementWaitsForTheInformer() {
-    ClusterState blind = new ClusterState(PodRoles.SPARK, nanos::get, TTL, false, AssumptionListener.NONE);
+    ClusterState blind =
+        new ClusterState(PodRoles.SPARK, nanos::get, TTL, false, AssumptionListener.NONE);
     PodInfo pending = executor("j", "a").build();
     blind.upsertPod(pending);
     assertThat(blind.assumeBound(pending.uid(), "n1")).isTrue();
@@ -196,11 +204,17 @@ class AssumptionsTest {
 
   @Test
   void cachedPodsKeepOnlyTheLabelsAndAnnotationsThePolicyReads() {
-    state.upsertPod(executor("j", "a").on("n1").label("team", "x").annotate("other/a", "1")
-        .annotate("spotpack.dev/profile", "BALANCED").build());
+    state.upsertPod(
+        executor("j", "a")
+            .on("n1")
+            .label("team", "x")
+            .annotate("other/a", "1")
+            .annotate("spotpack.dev/profile", "BALANCED")
+            .build());
     PodInfo cached = state.pod("spark", "a").orElseThrow();
     assertThat(cached.labels()).containsOnlyKeys("spark-app-selector", "spark-role");
     assertThat(cached.annotations()).containsOnlyKeys("spotpack.dev/profile");
-    assertThat(state.snapshot().jobAnnotations().get("j")).containsEntry("spotpack.dev/profile", "BALANCED");
+    assertThat(state.snapshot().jobAnnotations().get("j"))
+        .containsEntry("spotpack.dev/profile", "BALANCED");
   }
 }

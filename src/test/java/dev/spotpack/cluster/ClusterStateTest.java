@@ -52,7 +52,12 @@ class ClusterStateTest {
   void anExecutorMarkedInactiveStopsCountingButKeepsItsResources() {
     PodInfo a = executor("j", "a").on("n1").requests(1000, 100).build();
     state.upsertPod(a);
-    state.upsertPod(executor("j", "a").on("n1").requests(1000, 100).label("spark-exec-inactive", "true").build());
+    state.upsertPod(
+        executor("j", "a")
+            .on("n1")
+            .requests(1000, 100)
+            .label("spark-exec-inactive", "true")
+            .build());
 
     assertThat(state.snapshot().job("j").count()).isZero();
     assertThat(state.snapshot().nonZeroRequestedOn("n1")).isEqualTo(Resources.cpuMemory(1000, 100));
@@ -92,9 +97,11 @@ class ClusterStateTest {
     assertThat(state.snapshot().job("j").countOn("n1", "")).isEqualTo(1);
     assertThat(state.snapshot().nonZeroRequestedOn("n1")).isEqualTo(p.demand().nonZeroRequested());
 
-    assertThat(binder.bind(new BindRequest("spark", "a", p.uid(), "n2")).toCompletableFuture().join())
+    assertThat(
+            binder.bind(new BindRequest("spark", "a", p.uid(), "n2")).toCompletableFuture().join())
         .isEqualTo(BindResult.failed("pod spark/a is already bound to node n1"));
-    assertThat(binder.bind(new BindRequest("spark", "a", p.uid(), "n9")).toCompletableFuture().join())
+    assertThat(
+            binder.bind(new BindRequest("spark", "a", p.uid(), "n9")).toCompletableFuture().join())
         .isEqualTo(BindResult.failed("node n9 is not in the snapshot"));
   }
 }

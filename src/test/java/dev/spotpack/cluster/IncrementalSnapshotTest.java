@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Snapshots are published incrementally (only what changed since the last one is copied). For
  * random histories of node, pod, assumption and bind changes, a state that publishes after every
- * few changes must end with exactly the snapshot of a state that saw the same changes and
- * published once, from nothing.
+ * few changes must end with exactly the snapshot of a state that saw the same changes and published
+ * once, from nothing.
  */
 class IncrementalSnapshotTest {
   private static final int NODES = 40;
@@ -54,7 +54,11 @@ class IncrementalSnapshotTest {
 
   private static ClusterState newState() {
     // a ticker that never moves: assumptions never expire, so both states see the same history
-    return new ClusterState(PodRoles.SPARK, Ticker.disabledTicker(), Duration.ofMinutes(2), true,
+    return new ClusterState(
+        PodRoles.SPARK,
+        Ticker.disabledTicker(),
+        Duration.ofMinutes(2),
+        true,
         AssumptionListener.NONE);
   }
 
@@ -62,13 +66,19 @@ class IncrementalSnapshotTest {
     String nodeName = "n" + random.nextInt(NODES);
     int p = random.nextInt(PODS);
     String job = "job-" + (p % JOBS);
-    PodInfo pending = executor(job, "exec-" + p).requests(100 + 10L * (p % 7), 1_000_000L * (1 + p % 5)).build();
+    PodInfo pending =
+        executor(job, "exec-" + p).requests(100 + 10L * (p % 7), 1_000_000L * (1 + p % 5)).build();
     int kind = random.nextInt(100);
     if (kind < 5) {
       boolean spot = random.nextBoolean();
       long cpu = 4_000L * (1 + random.nextInt(4));
-      return s -> s.upsertNode(node(nodeName, cpu, 16_000_000_000L,
-          Map.of("karpenter.sh/capacity-type", spot ? "spot" : "on-demand")));
+      return s ->
+          s.upsertNode(
+              node(
+                  nodeName,
+                  cpu,
+                  16_000_000_000L,
+                  Map.of("karpenter.sh/capacity-type", spot ? "spot" : "on-demand")));
     }
     if (kind < 7) {
       return s -> s.removeNode(nodeName);
@@ -80,8 +90,12 @@ class IncrementalSnapshotTest {
       return s -> s.upsertPod(pending.boundTo(nodeName));
     }
     if (kind < 65) {
-      PodInfo inactive = executor(job, "exec-" + p).label("spark-exec-inactive", "true").on(nodeName)
-          .requests(100 + 10L * (p % 7), 1_000_000L * (1 + p % 5)).build();
+      PodInfo inactive =
+          executor(job, "exec-" + p)
+              .label("spark-exec-inactive", "true")
+              .on(nodeName)
+              .requests(100 + 10L * (p % 7), 1_000_000L * (1 + p % 5))
+              .build();
       return s -> s.upsertPod(inactive);
     }
     if (kind < 75) {
@@ -101,12 +115,16 @@ class IncrementalSnapshotTest {
     for (int n = 0; n < NODES; n++) {
       String name = "n" + n;
       assertThat(got.node(name)).as(name).isEqualTo(want.node(name));
-      assertThat(got.nonZeroRequestedOn(name)).as("requested on %s", name).isEqualTo(want.nonZeroRequestedOn(name));
+      assertThat(got.nonZeroRequestedOn(name))
+          .as("requested on %s", name)
+          .isEqualTo(want.nonZeroRequestedOn(name));
     }
     assertThat(got.jobIds()).isEqualTo(want.jobIds()).isNotEmpty();
     for (String job : want.jobIds()) {
       assertThat(got.job(job)).as(job).isEqualTo(want.job(job));
-      assertThat(got.jobAnnotations(job)).as("annotations of %s", job).isEqualTo(want.jobAnnotations(job));
+      assertThat(got.jobAnnotations(job))
+          .as("annotations of %s", job)
+          .isEqualTo(want.jobAnnotations(job));
     }
   }
 }

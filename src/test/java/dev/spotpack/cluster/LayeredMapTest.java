@@ -18,11 +18,11 @@ class LayeredMapTest {
 
   static Stream<Arguments> foldThresholds() {
     return Stream.of(
-        Arguments.of(0, 16),          // never below 16
-        Arguments.of(100, 16),        // sqrt(200) = 14.1 -> 16
-        Arguments.of(500, 31),        // sqrt(1,000) = 31.6
-        Arguments.of(5_000, 100),     // sqrt(10,000) = 100
-        Arguments.of(15_000, 173));   // sqrt(30,000) = 173.2
+        Arguments.of(0, 16), // never below 16
+        Arguments.of(100, 16), // sqrt(200) = 14.1 -> 16
+        Arguments.of(500, 31), // sqrt(1,000) = 31.6
+        Arguments.of(5_000, 100), // sqrt(10,000) = 100
+        Arguments.of(15_000, 173)); // sqrt(30,000) = 173.2
   }
 
   @ParameterizedTest(name = "base of {0} keys folds above {1} changed keys")
@@ -48,7 +48,8 @@ class LayeredMapTest {
    */
   @ParameterizedTest(name = "seed {0}: {1} keys, {2} changes per publish")
   @MethodSource("histories")
-  void everyVersionReadsAsThePlainMapDidWhenItWasPublished(long seed, int keys, int changesPerPublish) {
+  void everyVersionReadsAsThePlainMapDidWhenItWasPublished(
+      long seed, int keys, int changesPerPublish) {
     Random random = new Random(seed);
     Map<String, Integer> current = new HashMap<>();
     LayeredMap<String, Integer> published = LayeredMap.empty();
@@ -79,7 +80,9 @@ class LayeredMapTest {
       LayeredMap<String, Integer> version = versions.get(v);
       Map<String, Integer> want = expected.get(v);
       for (int k = 0; k < keys; k++) {
-        assertThat(version.get("k" + k)).as("version %d, key k%d", v, k).isEqualTo(want.get("k" + k));
+        assertThat(version.get("k" + k))
+            .as("version %d, key k%d", v, k)
+            .isEqualTo(want.get("k" + k));
       }
       assertThat(entries(version)).as("version %d", v).isEqualTo(want);
     }

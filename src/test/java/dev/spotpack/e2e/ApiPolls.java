@@ -15,7 +15,9 @@ final class ApiPolls {
   private ApiPolls() {}
 
   static ConditionFactory apiPoll(Duration atMost, Duration interval) {
-    return Awaitility.await().atMost(atMost).pollInterval(interval)
+    return Awaitility.await()
+        .atMost(atMost)
+        .pollInterval(interval)
         .ignoreExceptionsInstanceOf(KubernetesClientException.class);
   }
 }

@@ -42,7 +42,9 @@ class ApiServerRestartE2EIT {
     ApiServerRestartE2EIT.bin = bin.dir().get();
     dir = Path.of("target/e2e/restart-" + System.currentTimeMillis()).toAbsolutePath();
     api = LocalControlPlane.startApiServer(bin.dir().get(), dir);
-    spotpack = SpotpackAndScheduler.start(bin.dir().get(), dir, api.kubeconfig(), api.processes(), api.insecure());
+    spotpack =
+        SpotpackAndScheduler.start(
+            bin.dir().get(), dir, api.kubeconfig(), api.processes(), api.insecure());
   }
 
   @AfterAll
@@ -56,15 +58,27 @@ class ApiServerRestartE2EIT {
   }
 
   static int readyz() throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + spotpack.managementPort() + "/readyz")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode();
+    return HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + spotpack.managementPort() + "/readyz"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 
   static String filterError() throws Exception {
-    String body = "{\"Pod\":{\"metadata\":{\"name\":\"p\",\"namespace\":\"x\",\"uid\":\"u\",\"labels\":{\"spark-app-selector\":\"j\","
-        + "\"spark-role\":\"executor\"}},\"spec\":{\"containers\":[]},\"status\":{}},\"Nodes\":null,\"NodeNames\":[\"n\"]}";
-    String reply = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + spotpack.extenderPort() + "/scheduler/filter"))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    String body =
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\",\"namespace\":\"x\",\"uid\":\"u\",\"labels\":{\"spark-app-selector\":\"j\","
+            + "\"spark-role\":\"executor\"}},\"spec\":{\"containers\":[]},\"status\":{}},\"Nodes\":null,\"NodeNames\":[\"n\"]}";
+    String reply =
+        HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + spotpack.extenderPort() + "/scheduler/filter"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     return new tools.jackson.databind.json.JsonMapper().readTree(reply).get("Error").stringValue();
   }
 
@@ -72,42 +86,94 @@ class ApiServerRestartE2EIT {
   void answersNotReadyWhileTheApiServerIsDownAndRecoversByItself() throws Exception {
     assertThat(readyz()).isEqualTo(200);
     api.stopApiServer();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> readyz() == 503);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> readyz() == 503);
     assertThat(filterError()).isEqualTo("not ready: cluster state not synced");
 
     api.startApiServer();
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> readyz() == 200);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> readyz() == 200);
     assertThat(filterError()).isEmpty();
 
     // kube-scheduler cannot renew its lease while the API server is down and exits ("Leaderelection
     // lost"), by design; in a cluster the kubelet restarts its container. Do the same here.
     if (!api.processes().isAlive("kube-scheduler")) {
-      SpotpackAndScheduler.startScheduler(bin, dir.resolve("scheduler.yaml"), "kube-scheduler", api.processes(), api.insecure());
+      SpotpackAndScheduler.startScheduler(
+          bin, dir.resolve("scheduler.yaml"), "kube-scheduler", api.processes(), api.insecure());
     }
 
-    // scheduling works again, within the caps: 8 executors, cap max(1, floor(0.25 x 8)) = 2 per spot node
+    // scheduling works again, within the caps: 8 executors, cap max(1, floor(0.25 x 8)) = 2 per
+    // spot node
     KubernetesClient client = api.client();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("after").endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("after").endMetadata().build())
+        .create();
     for (int i = 1; i <= 4; i++) {
-      client.nodes().resource(new NodeBuilder().withNewMetadata().withName("after-spot-" + i)
-          .withLabels(Map.of("karpenter.sh/capacity-type", "spot", "e2e-scenario", "after")).endMetadata()
-          .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("8"), "memory", new Quantity("32Gi"), "pods", new Quantity("110")))
-          .endStatus().build()).create();
+      client
+          .nodes()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName("after-spot-" + i)
+                  .withLabels(Map.of("karpenter.sh/capacity-type", "spot", "e2e-scenario", "after"))
+                  .endMetadata()
+                  .withNewStatus()
+                  .withAllocatable(
+                      Map.of(
+                          "cpu",
+                          new Quantity("8"),
+                          "memory",
+                          new Quantity("32Gi"),
+                          "pods",
+                          new Quantity("110")))
+                  .endStatus()
+                  .build())
+          .create();
     }
     for (int i = 1; i <= 8; i++) {
-      client.pods().inNamespace("after").resource(new PodBuilder().withNewMetadata().withName("e" + i)
-          .withLabels(Map.of("spark-app-selector", "job-after", "spark-role", "executor"))
-          .withAnnotations(Map.of("spotpack.dev/expected-executors", "8")).endMetadata()
-          .withNewSpec().withSchedulerName("spotpack-scheduler").withNodeSelector(Map.of("e2e-scenario", "after"))
-          .addNewContainer().withName("c").withImage("x").withNewResources()
-          .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"))).endResources().endContainer()
-          .endSpec().build()).create();
+      client
+          .pods()
+          .inNamespace("after")
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName("e" + i)
+                  .withLabels(Map.of("spark-app-selector", "job-after", "spark-role", "executor"))
+                  .withAnnotations(Map.of("spotpack.dev/expected-executors", "8"))
+                  .endMetadata()
+                  .withNewSpec()
+                  .withSchedulerName("spotpack-scheduler")
+                  .withNodeSelector(Map.of("e2e-scenario", "after"))
+                  .addNewContainer()
+                  .withName("c")
+                  .withImage("x")
+                  .withNewResources()
+                  .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")))
+                  .endResources()
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
     }
-    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250)).until(() ->
-        client.pods().inNamespace("after").list().getItems().stream().allMatch(p -> p.getSpec().getNodeName() != null));
+    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250))
+        .until(
+            () ->
+                client.pods().inNamespace("after").list().getItems().stream()
+                    .allMatch(p -> p.getSpec().getNodeName() != null));
     Map<String, Long> perNode = new java.util.HashMap<>();
-    client.pods().inNamespace("after").list().getItems().forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1L, Long::sum));
+    client
+        .pods()
+        .inNamespace("after")
+        .list()
+        .getItems()
+        .forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1L, Long::sum));
     assertThat(perNode.values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(2));
-    assertThat(List.copyOf(perNode.values()).stream().mapToLong(Long::longValue).sum()).isEqualTo(8);
+    assertThat(List.copyOf(perNode.values()).stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(8);
   }
 }

@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * An API server with spotpack and the secondary kube-scheduler attached; closing stops spotpack,
  * the client and every process the backend started (in reverse order).
  */
-record AttachedCluster(Path logDir, Processes processes, KubernetesClient client, ExtenderApp spotpack)
+record AttachedCluster(
+    Path logDir, Processes processes, KubernetesClient client, ExtenderApp spotpack)
     implements ClusterUnderTest {
   @Override
   public int spotpackManagementPort() {

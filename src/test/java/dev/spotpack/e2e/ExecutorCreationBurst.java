@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -34,26 +33,44 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Spark-sized creation burst against a running spotpack and kube-scheduler: {@code pods}
- * executors (jobs of 100) created as fast as {@code creatorThreads} client threads can, while the scheduler binds
- * them through spotpack. What it reports is what a user would see go wrong: bind calls that failed
- * (spotpack's {@code spotpack_bind_errors_total}), pods bound more than once or not at all, and
- * bindings the API server received beyond one per pod.
+ * executors (jobs of 100) created as fast as {@code creatorThreads} client threads can, while the
+ * scheduler binds them through spotpack. What it reports is what a user would see go wrong: bind
+ * calls that failed (spotpack's {@code spotpack_bind_errors_total}), pods bound more than once or
+ * not at all, and bindings the API server received beyond one per pod.
  *
  * <p>Run alone (docs/benchmarks.md): {@code java -cp target/test-classes:target/classes:$(cat
- * target/cp.txt) dev.spotpack.e2e.ExecutorCreationBurst [nodes [pods [creatorThreads [schedulerQps]]]]}
+ * target/cp.txt) dev.spotpack.e2e.ExecutorCreationBurst [nodes [pods [creatorThreads
+ * [schedulerQps]]]]}
  */
 final class ExecutorCreationBurst {
   /** What one burst came to. */
-  record Result(int pods, int bound, double seconds, Map<String, Double> bindErrors, double bindCalls,
-      double bindingPosts, double bindApiMeanMillis, int boundTwice) {
+  record Result(
+      int pods,
+      int bound,
+      double seconds,
+      Map<String, Double> bindErrors,
+      double bindCalls,
+      double bindingPosts,
+      double bindApiMeanMillis,
+      int boundTwice) {
     double errors() {
       return bindErrors.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     String summary() {
-      return String.format(Locale.ROOT, "%d executors: %d bound in %.1f s (%.0f pods/s); bind calls %.0f, "
-          + "binding POSTs seen by the API server %.0f, bind errors %s, bound twice %d; binding POST mean %.1f ms",
-          pods, bound, seconds, bound / seconds, bindCalls, bindingPosts, bindErrors, boundTwice, bindApiMeanMillis);
+      return String.format(
+          Locale.ROOT,
+          "%d executors: %d bound in %.1f s (%.0f pods/s); bind calls %.0f, binding POSTs seen by"
+              + " the API server %.0f, bind errors %s, bound twice %d; binding POST mean %.1f ms",
+          pods,
+          bound,
+          seconds,
+          bound / seconds,
+          bindCalls,
+          bindingPosts,
+          bindErrors,
+          boundTwice,
+          bindApiMeanMillis);
     }
   }
 
@@ -67,11 +84,37 @@ final class ExecutorCreationBurst {
       for (int i = 0; i < nodes; i++) {
         String name = "burst-node-" + i;
         String capacity = i % 2 == 0 ? "spot" : "on-demand";
-        done.add(pool.submit(() -> client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-            .withLabels(Map.of("karpenter.sh/capacity-type", capacity)).endMetadata().withNewStatus()
-            .withAllocatable(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110")))
-            .withCapacity(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110")))
-            .endStatus().build()).create()));
+        done.add(
+            pool.submit(
+                () ->
+                    client
+                        .nodes()
+                        .resource(
+                            new NodeBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withLabels(Map.of("karpenter.sh/capacity-type", capacity))
+                                .endMetadata()
+                                .withNewStatus()
+                                .withAllocatable(
+                                    Map.of(
+                                        "cpu",
+                                        new Quantity("16"),
+                                        "memory",
+                                        new Quantity("64Gi"),
+                                        "pods",
+                                        new Quantity("110")))
+                                .withCapacity(
+                                    Map.of(
+                                        "cpu",
+                                        new Quantity("16"),
+                                        "memory",
+                                        new Quantity("64Gi"),
+                                        "pods",
+                                        new Quantity("110")))
+                                .endStatus()
+                                .build())
+                        .create()));
       }
       for (Future<?> f : done) {
         f.get();
@@ -86,31 +129,48 @@ final class ExecutorCreationBurst {
    *
    * @param apiMetrics kube-apiserver's /metrics text, read before and after
    */
-  static Result run(KubernetesClient client, int managementPort, MetricsSource apiMetrics, String namespace,
-      int pods, int creatorThreads, Duration limit) throws Exception {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+  static Result run(
+      KubernetesClient client,
+      int managementPort,
+      MetricsSource apiMetrics,
+      String namespace,
+      int pods,
+      int creatorThreads,
+      Duration limit)
+      throws Exception {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
         .create();
     Map<String, String> boundTo = new ConcurrentHashMap<>();
     AtomicInteger boundTwice = new AtomicInteger();
     CountDownLatch allBound = new CountDownLatch(pods);
-    Watch watch = client.pods().inNamespace(namespace).watch(new Watcher<Pod>() {
-      @Override
-      public void eventReceived(Action action, Pod pod) {
-        String node = pod.getSpec().getNodeName();
-        if (node == null || node.isEmpty()) {
-          return;
-        }
-        String before = boundTo.putIfAbsent(pod.getMetadata().getName(), node);
-        if (before == null) {
-          allBound.countDown();
-        } else if (!before.equals(node)) {
-          boundTwice.incrementAndGet(); // a bound pod's nodeName never changes: this is a second pod
-        }
-      }
+    Watch watch =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .watch(
+                new Watcher<Pod>() {
+                  @Override
+                  public void eventReceived(Action action, Pod pod) {
+                    String node = pod.getSpec().getNodeName();
+                    if (node == null || node.isEmpty()) {
+                      return;
+                    }
+                    String before = boundTo.putIfAbsent(pod.getMetadata().getName(), node);
+                    if (before == null) {
+                      allBound.countDown();
+                    } else if (!before.equals(node)) {
+                      boundTwice
+                          .incrementAndGet(); // a bound pod's nodeName never changes: this is a
+                      // second pod
+                    }
+                  }
 
-      @Override
-      public void onClose(WatcherException cause) {}
-    });
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
     String spotpack0 = metrics(managementPort);
     double posts0 = bindingPosts(apiMetrics.read());
     ExecutorService creators = Executors.newFixedThreadPool(creatorThreads);
@@ -119,7 +179,14 @@ final class ExecutorCreationBurst {
       List<Future<?>> created = new ArrayList<>();
       for (int i = 0; i < pods; i++) {
         int n = i;
-        created.add(creators.submit(() -> client.pods().inNamespace(namespace).resource(executor(namespace, n)).create()));
+        created.add(
+            creators.submit(
+                () ->
+                    client
+                        .pods()
+                        .inNamespace(namespace)
+                        .resource(executor(namespace, n))
+                        .create()));
       }
       for (Future<?> f : created) {
         f.get();
@@ -134,20 +201,33 @@ final class ExecutorCreationBurst {
     Thread.sleep(1_000);
     String spotpack1 = metrics(managementPort);
     Map<String, Double> errors = new TreeMap<>();
-    counters(spotpack1, "spotpack_bind_errors_total").forEach((reason, v) -> {
-      double d = v - counters(spotpack0, "spotpack_bind_errors_total").getOrDefault(reason, 0.0);
-      if (d > 0) {
-        errors.put(reason, d);
-      }
-    });
-    double calls = value(spotpack1, "spotpack_verb_duration_seconds_count{verb=\"bind\"}")
-        - value(spotpack0, "spotpack_verb_duration_seconds_count{verb=\"bind\"}");
-    double apiCount = value(spotpack1, "spotpack_bind_api_duration_seconds_count")
-        - value(spotpack0, "spotpack_bind_api_duration_seconds_count");
-    double apiSum = value(spotpack1, "spotpack_bind_api_duration_seconds_sum")
-        - value(spotpack0, "spotpack_bind_api_duration_seconds_sum");
-    return new Result(pods, boundTo.size(), seconds, errors, calls, bindingPosts(apiMetrics.read()) - posts0,
-        apiCount == 0 ? 0 : 1000 * apiSum / apiCount, boundTwice.get());
+    counters(spotpack1, "spotpack_bind_errors_total")
+        .forEach(
+            (reason, v) -> {
+              double d =
+                  v - counters(spotpack0, "spotpack_bind_errors_total").getOrDefault(reason, 0.0);
+              if (d > 0) {
+                errors.put(reason, d);
+              }
+            });
+    double calls =
+        value(spotpack1, "spotpack_verb_duration_seconds_count{verb=\"bind\"}")
+            - value(spotpack0, "spotpack_verb_duration_seconds_count{verb=\"bind\"}");
+    double apiCount =
+        value(spotpack1, "spotpack_bind_api_duration_seconds_count")
+            - value(spotpack0, "spotpack_bind_api_duration_seconds_count");
+    double apiSum =
+        value(spotpack1, "spotpack_bind_api_duration_seconds_sum")
+            - value(spotpack0, "spotpack_bind_api_duration_seconds_sum");
+    return new Result(
+        pods,
+        boundTo.size(),
+        seconds,
+        errors,
+        calls,
+        bindingPosts(apiMetrics.read()) - posts0,
+        apiCount == 0 ? 0 : 1000 * apiSum / apiCount,
+        boundTwice.get());
   }
 
   /** kube-apiserver's metrics text. */
@@ -156,26 +236,43 @@ final class ExecutorCreationBurst {
   }
 
   private static Pod executor(String namespace, int n) {
-    return new PodBuilder().withNewMetadata().withName("exec-" + n)
-        .withLabels(Map.of("spark-app-selector", namespace + "-job-" + (n / 100), "spark-role", "executor"))
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("exec-" + n)
+        .withLabels(
+            Map.of("spark-app-selector", namespace + "-job-" + (n / 100), "spark-role", "executor"))
         .endMetadata()
-        .withNewSpec().withSchedulerName("spotpack-scheduler").withTerminationGracePeriodSeconds(0L)
-        .addNewContainer().withName("e").withImage("example/executor:1").withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi"))).endResources().endContainer()
-        .endSpec().build();
+        .withNewSpec()
+        .withSchedulerName("spotpack-scheduler")
+        .withTerminationGracePeriodSeconds(0L)
+        .addNewContainer()
+        .withName("e")
+        .withImage("example/executor:1")
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   private static String metrics(int managementPort) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /** The bindings kube-apiserver answered, whoever sent them. */
   private static double bindingPosts(String apiMetrics) {
     double sum = 0;
     for (String line : apiMetrics.split("\n")) {
-      if (line.startsWith("apiserver_request_total{") && line.contains("resource=\"pods\"")
-          && line.contains("subresource=\"binding\"") && line.contains("verb=\"POST\"")) {
+      if (line.startsWith("apiserver_request_total{")
+          && line.contains("resource=\"pods\"")
+          && line.contains("subresource=\"binding\"")
+          && line.contains("verb=\"POST\"")) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
@@ -218,11 +315,22 @@ final class ExecutorCreationBurst {
     Files.createDirectories(dir);
     try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir)) {
       createNodes(api.client(), nodes);
-      await().atMost(Duration.ofMinutes(5)).until(() -> api.client().nodes().list().getItems().size() == nodes);
-      var spotpack = SpotpackAndScheduler.start(bin.dir().get(), dir, api.kubeconfig(), api.processes(), api.insecure(),
-          qps);
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .until(() -> api.client().nodes().list().getItems().size() == nodes);
+      var spotpack =
+          SpotpackAndScheduler.start(
+              bin.dir().get(), dir, api.kubeconfig(), api.processes(), api.insecure(), qps);
       try {
-        Result r = run(api.client(), spotpack.managementPort(), api::metrics, "burst", pods, creators, Duration.ofMinutes(10));
+        Result r =
+            run(
+                api.client(),
+                spotpack.managementPort(),
+                api::metrics,
+                "burst",
+                pods,
+                creators,
+                Duration.ofMinutes(10));
         System.out.println(r.summary());
       } finally {
         spotpack.stop();

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A Spark job asking for its executors at once is the everyday case: 2,000 executors created while
- * kube-scheduler and spotpack run, on 500 nodes of the local control plane. Every pod must be
- * bound exactly once, by exactly one bind call and one binding POST: a bind answered as failed
- * although its binding landed makes kube-scheduler forget the pod and schedule it again.
+ * kube-scheduler and spotpack run, on 500 nodes of the local control plane. Every pod must be bound
+ * exactly once, by exactly one bind call and one binding POST: a bind answered as failed although
+ * its binding landed makes kube-scheduler forget the pod and schedule it again.
  */
 class ExecutorCreationBurstE2EIT {
   private static final int NODES = 500;
@@ -26,11 +26,22 @@ class ExecutorCreationBurstE2EIT {
     Path dir = Path.of("target/e2e/burst-" + System.currentTimeMillis()).toAbsolutePath();
     try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir)) {
       ExecutorCreationBurst.createNodes(api.client(), NODES);
-      await().atMost(Duration.ofMinutes(2)).until(() -> api.client().nodes().list().getItems().size() == NODES);
-      ExtenderApp spotpack = SpotpackAndScheduler.start(bin.dir().get(), dir, api.kubeconfig(), api.processes(), api.insecure());
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> api.client().nodes().list().getItems().size() == NODES);
+      ExtenderApp spotpack =
+          SpotpackAndScheduler.start(
+              bin.dir().get(), dir, api.kubeconfig(), api.processes(), api.insecure());
       try {
-        ExecutorCreationBurst.Result r = ExecutorCreationBurst.run(
-            api.client(), spotpack.managementPort(), api::metrics, "burst", PODS, 8, Duration.ofMinutes(5));
+        ExecutorCreationBurst.Result r =
+            ExecutorCreationBurst.run(
+                api.client(),
+                spotpack.managementPort(),
+                api::metrics,
+                "burst",
+                PODS,
+                8,
+                Duration.ofMinutes(5));
         System.out.println("burst: " + r.summary());
         assertThat(r.bindErrors()).as("bind errors by reason (logs in %s)", dir).isEmpty();
         assertThat(r.bound()).as("pods bound").isEqualTo(PODS);

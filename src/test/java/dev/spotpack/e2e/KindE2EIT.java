@@ -39,14 +39,31 @@ class KindE2EIT extends SchedulingScenarios {
     Files.createDirectories(dir);
     Path kubeconfig = dir.resolve("kind.kubeconfig");
     Files.writeString(kubeconfig, KIND.getKubeconfig(), StandardCharsets.UTF_8);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(KIND.getKubeconfig())).build();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("spotpack-system").endMetadata()
-        .build()).serverSideApply();
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(KIND.getKubeconfig()))
+            .build();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName("spotpack-system")
+                .endMetadata()
+                .build())
+        .serverSideApply();
     Processes processes = new Processes(dir);
-    HttpClient insecure = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .sslContext(LocalControlPlane.trustAll()).build();
-    backend = new AttachedCluster(dir, processes, client,
-        SpotpackAndScheduler.start(bin.dir().get(), dir, kubeconfig, processes, insecure));
+    HttpClient insecure =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(LocalControlPlane.trustAll())
+            .build();
+    backend =
+        new AttachedCluster(
+            dir,
+            processes,
+            client,
+            SpotpackAndScheduler.start(bin.dir().get(), dir, kubeconfig, processes, insecure));
   }
 
   @AfterAll

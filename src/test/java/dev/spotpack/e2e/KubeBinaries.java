@@ -21,8 +21,11 @@ final class KubeBinaries {
     String env = System.getenv("SPOTPACK_E2E_BIN");
     if (env != null && !env.isBlank()) {
       Path dir = Path.of(env);
-      return complete(dir) ? new Found(Optional.of(dir), "")
-          : new Found(Optional.empty(), "SPOTPACK_E2E_BIN=" + env + " lacks etcd, kube-apiserver or kube-scheduler");
+      return complete(dir)
+          ? new Found(Optional.of(dir), "")
+          : new Found(
+              Optional.empty(),
+              "SPOTPACK_E2E_BIN=" + env + " lacks etcd, kube-apiserver or kube-scheduler");
     }
     Path script = Path.of("e2e/build-k8s.sh").toAbsolutePath();
     Path log = Files.createTempFile("spotpack-build-k8s", ".log");
@@ -33,21 +36,27 @@ final class KubeBinaries {
       return new Found(Optional.empty(), "e2e/build-k8s.sh did not finish in 40 minutes");
     }
     if (p.exitValue() == 3) {
-      return new Found(Optional.empty(), "Go is not installed, so the Kubernetes binaries cannot be built");
+      return new Found(
+          Optional.empty(), "Go is not installed, so the Kubernetes binaries cannot be built");
     }
     if (p.exitValue() != 0) {
-      throw new IllegalStateException("e2e/build-k8s.sh failed (exit " + p.exitValue() + "): "
-          + Files.readString(log, StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "e2e/build-k8s.sh failed (exit "
+              + p.exitValue()
+              + "): "
+              + Files.readString(log, StandardCharsets.UTF_8));
     }
     Path dir = Path.of(out.lines().reduce((a, b) -> b).orElse(""));
     if (!complete(dir)) {
-      throw new IllegalStateException("e2e/build-k8s.sh printed " + dir + ", which lacks the binaries");
+      throw new IllegalStateException(
+          "e2e/build-k8s.sh printed " + dir + ", which lacks the binaries");
     }
     return new Found(Optional.of(dir), "");
   }
 
   private static boolean complete(Path dir) {
-    return Files.isExecutable(dir.resolve("etcd")) && Files.isExecutable(dir.resolve("kube-apiserver"))
+    return Files.isExecutable(dir.resolve("etcd"))
+        && Files.isExecutable(dir.resolve("kube-apiserver"))
         && Files.isExecutable(dir.resolve("kube-scheduler"));
   }
 }

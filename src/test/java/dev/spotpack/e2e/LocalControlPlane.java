@@ -42,8 +42,16 @@ final class LocalControlPlane {
   private LocalControlPlane() {}
 
   /** The API server alone (etcd, kube-apiserver), with the spotpack-system namespace created. */
-  record ApiServer(Path dir, Processes processes, KubernetesClient client, Path kubeconfig, HttpClient insecure,
-      List<String> apiServerCommand, String token, int apiPort) implements AutoCloseable {
+  record ApiServer(
+      Path dir,
+      Processes processes,
+      KubernetesClient client,
+      Path kubeconfig,
+      HttpClient insecure,
+      List<String> apiServerCommand,
+      String token,
+      int apiPort)
+      implements AutoCloseable {
     /** Closes the client, then stops kube-apiserver, etcd and every process started beside them. */
     @Override
     public void close() {
@@ -53,8 +61,13 @@ final class LocalControlPlane {
 
     /** kube-apiserver's /metrics text. */
     String metrics() throws Exception {
-      return insecure.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + apiPort + "/metrics"))
-          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return insecure
+          .send(
+              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + apiPort + "/metrics"))
+                  .header("Authorization", "Bearer " + token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     }
 
     /** Stops kube-apiserver (etcd keeps the data) and waits for it to be gone. */
@@ -62,19 +75,30 @@ final class LocalControlPlane {
       processes.stop("kube-apiserver");
     }
 
-    /** Starts kube-apiserver again with the same flags, port and certificates; returns once ready. */
+    /**
+     * Starts kube-apiserver again with the same flags, port and certificates; returns once ready.
+     */
     void startApiServer() throws Exception {
       processes.start("kube-apiserver", apiServerCommand);
-      awaitOk(() -> insecure.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + apiPort + "/readyz"))
-          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
-          "kube-apiserver", processes);
+      awaitOk(
+          () ->
+              insecure
+                  .send(
+                      HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + apiPort + "/readyz"))
+                          .header("Authorization", "Bearer " + token)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode(),
+          "kube-apiserver",
+          processes);
     }
   }
 
   static AttachedCluster start(Path bin, Path dir) throws Exception {
     ApiServer api = startApiServer(bin, dir);
     try {
-      ExtenderApp spotpack = SpotpackAndScheduler.start(bin, dir, api.kubeconfig(), api.processes(), api.insecure());
+      ExtenderApp spotpack =
+          SpotpackAndScheduler.start(bin, dir, api.kubeconfig(), api.processes(), api.insecure());
       return new AttachedCluster(dir, api.processes(), api.client(), spotpack);
     } catch (Exception | AssertionError e) {
       api.close();
@@ -88,44 +112,75 @@ final class LocalControlPlane {
     try {
       int etcdPort = Processes.freePort();
       int etcdPeerPort = Processes.freePort();
-      processes.start("etcd", List.of(bin.resolve("etcd").toString(),
-          "--data-dir=" + dir.resolve("etcd-data"),
-          "--listen-client-urls=http://127.0.0.1:" + etcdPort,
-          "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
-          "--listen-peer-urls=http://127.0.0.1:" + etcdPeerPort,
-          "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeerPort,
-          "--initial-cluster=default=http://127.0.0.1:" + etcdPeerPort,
-          "--unsafe-no-fsync=true"));
+      processes.start(
+          "etcd",
+          List.of(
+              bin.resolve("etcd").toString(),
+              "--data-dir=" + dir.resolve("etcd-data"),
+              "--listen-client-urls=http://127.0.0.1:" + etcdPort,
+              "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
+              "--listen-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+              "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeerPort,
+              "--initial-cluster=default=http://127.0.0.1:" + etcdPeerPort,
+              "--unsafe-no-fsync=true"));
       HttpClient plain = HttpClient.newHttpClient();
-      awaitOk(() -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + etcdPort + "/health")).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode(), "etcd", processes);
+      awaitOk(
+          () ->
+              plain
+                  .send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + etcdPort + "/health"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode(),
+          "etcd",
+          processes);
 
       String token = UUID.randomUUID().toString();
-      Files.writeString(dir.resolve("tokens.csv"), token + ",spotpack-e2e-admin,1,system:masters\n");
+      Files.writeString(
+          dir.resolve("tokens.csv"), token + ",spotpack-e2e-admin,1,system:masters\n");
       writeServiceAccountKey(dir.resolve("sa.key"));
       int apiPort = Processes.freePort();
-      List<String> apiServerCommand = List.of(bin.resolve("kube-apiserver").toString(),
-          "--etcd-servers=http://127.0.0.1:" + etcdPort,
-          "--bind-address=127.0.0.1", "--secure-port=" + apiPort, "--advertise-address=127.0.0.1",
-          "--cert-dir=" + dir.resolve("pki"),
-          "--token-auth-file=" + dir.resolve("tokens.csv"),
-          "--authorization-mode=RBAC",
-          "--service-account-issuer=https://kubernetes.default.svc",
-          "--service-account-signing-key-file=" + dir.resolve("sa.key"),
-          "--service-account-key-file=" + dir.resolve("sa.key"),
-          "--service-cluster-ip-range=10.0.0.0/24",
-          "--disable-admission-plugins=ServiceAccount,TaintNodesByCondition",
-          "--endpoint-reconciler-type=none", "--allow-privileged=true");
+      List<String> apiServerCommand =
+          List.of(
+              bin.resolve("kube-apiserver").toString(),
+              "--etcd-servers=http://127.0.0.1:" + etcdPort,
+              "--bind-address=127.0.0.1",
+              "--secure-port=" + apiPort,
+              "--advertise-address=127.0.0.1",
+              "--cert-dir=" + dir.resolve("pki"),
+              "--token-auth-file=" + dir.resolve("tokens.csv"),
+              "--authorization-mode=RBAC",
+              "--service-account-issuer=https://kubernetes.default.svc",
+              "--service-account-signing-key-file=" + dir.resolve("sa.key"),
+              "--service-account-key-file=" + dir.resolve("sa.key"),
+              "--service-cluster-ip-range=10.0.0.0/24",
+              "--disable-admission-plugins=ServiceAccount,TaintNodesByCondition",
+              "--endpoint-reconciler-type=none",
+              "--allow-privileged=true");
       processes.start("kube-apiserver", apiServerCommand);
       // HTTP/1.1: kube-scheduler's server answers the JDK client's HTTP/2 with GOAWAY.
-      HttpClient insecure = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustAll()).build();
+      HttpClient insecure =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .sslContext(trustAll())
+              .build();
       String api = "https://127.0.0.1:" + apiPort;
-      awaitOk(() -> insecure.send(HttpRequest.newBuilder(URI.create(api + "/readyz"))
-          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
-          "kube-apiserver", processes);
+      awaitOk(
+          () ->
+              insecure
+                  .send(
+                      HttpRequest.newBuilder(URI.create(api + "/readyz"))
+                          .header("Authorization", "Bearer " + token)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode(),
+          "kube-apiserver",
+          processes);
 
       Path kubeconfig = dir.resolve("admin.kubeconfig");
-      Files.writeString(kubeconfig, """
+      Files.writeString(
+          kubeconfig,
+          """
           apiVersion: v1
           kind: Config
           clusters:
@@ -138,15 +193,29 @@ final class LocalControlPlane {
           - name: local
             context: {cluster: local, user: admin}
           current-context: local
-          """.formatted(api, token), StandardCharsets.UTF_8);
-      KubernetesClient client = new KubernetesClientBuilder()
-          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
-      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          """
+              .formatted(api, token),
+          StandardCharsets.UTF_8);
+      KubernetesClient client =
+          new KubernetesClientBuilder()
+              .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+              .build();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
           .until(() -> client.namespaces().withName("default").get() != null);
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("spotpack-system").endMetadata()
-          .build()).create();
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("spotpack-system")
+                  .endMetadata()
+                  .build())
+          .create();
 
-      return new ApiServer(dir, processes, client, kubeconfig, insecure, apiServerCommand, token, apiPort);
+      return new ApiServer(
+          dir, processes, client, kubeconfig, insecure, apiServerCommand, token, apiPort);
     } catch (Exception | AssertionError e) {
       processes.close();
       throw e;
@@ -160,10 +229,14 @@ final class LocalControlPlane {
 
   static void awaitOk(StatusCall call, String name, Processes processes) {
     try {
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(250))
+          .ignoreExceptions()
           .until(() -> call.status() == 200);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError(name + " did not become ready; its log ends:\n" + processes.tail(name, 30), e);
+      throw new AssertionError(
+          name + " did not become ready; its log ends:\n" + processes.tail(name, 30), e);
     }
   }
 
@@ -171,28 +244,34 @@ final class LocalControlPlane {
   private static void writeServiceAccountKey(Path file) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
-    String pem = "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(g.generateKeyPair().getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
     Files.writeString(file, pem, StandardCharsets.US_ASCII);
   }
 
   /** Loopback only: the API server's self-signed certificate. */
   static SSLContext trustAll() throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, new TrustManager[] {new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+    ctx.init(
+        null,
+        new TrustManager[] {
+          new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, new SecureRandom());
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[0];
+            }
+          }
+        },
+        new SecureRandom());
     return ctx;
   }
-
 }

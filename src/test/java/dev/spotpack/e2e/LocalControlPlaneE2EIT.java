@@ -18,7 +18,10 @@ class LocalControlPlaneE2EIT extends SchedulingScenarios {
   static void startPlane() throws Exception {
     KubeBinaries.Found bin = KubeBinaries.locate();
     assumeTrue(bin.dir().isPresent(), () -> "local control plane unavailable: " + bin.reason());
-    plane = LocalControlPlane.start(bin.dir().get(), Path.of("target/e2e/local-" + System.currentTimeMillis()).toAbsolutePath());
+    plane =
+        LocalControlPlane.start(
+            bin.dir().get(),
+            Path.of("target/e2e/local-" + System.currentTimeMillis()).toAbsolutePath());
   }
 
   @AfterAll

@@ -21,8 +21,11 @@ final class Processes implements AutoCloseable {
 
   Process start(String name, List<String> command) throws IOException {
     Path log = logDir.resolve(name + ".log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     started.add(p);
     byName.put(name, p);
     return p;
@@ -45,7 +48,9 @@ final class Processes implements AutoCloseable {
     }
   }
 
-  /** CPU time used so far by each running child process, by name (Linux reports it; else absent). */
+  /**
+   * CPU time used so far by each running child process, by name (Linux reports it; else absent).
+   */
   java.util.Map<String, java.time.Duration> cpu() {
     java.util.Map<String, java.time.Duration> out = new java.util.TreeMap<>();
     byName.forEach((name, p) -> p.info().totalCpuDuration().ifPresent(d -> out.put(name, d)));

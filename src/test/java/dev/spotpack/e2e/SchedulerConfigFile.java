@@ -20,15 +20,17 @@ final class SchedulerConfigFile {
    * The same configuration without the extender, under another scheduler name and lease: the
    * baseline for measuring what spotpack costs kube-scheduler.
    */
-  static Path writeWithoutExtender(Path dir, Path kubeconfig, String schedulerName) throws IOException {
+  static Path writeWithoutExtender(Path dir, Path kubeconfig, String schedulerName)
+      throws IOException {
     String text = substituted("127.0.0.1:1", kubeconfig);
     int extenders = text.indexOf("\nextenders:");
     if (extenders < 0) {
       throw new IllegalStateException(SHIPPED + " has no top-level extenders block");
     }
-    String plain = text.substring(0, extenders + 1)
-        .replace("schedulerName: spotpack-scheduler", "schedulerName: " + schedulerName)
-        .replace("resourceName: spotpack-scheduler", "resourceName: " + schedulerName);
+    String plain =
+        text.substring(0, extenders + 1)
+            .replace("schedulerName: spotpack-scheduler", "schedulerName: " + schedulerName)
+            .replace("resourceName: spotpack-scheduler", "resourceName: " + schedulerName);
     Path file = dir.resolve(schedulerName + ".yaml");
     Files.writeString(file, plain, StandardCharsets.UTF_8);
     return file;
@@ -40,7 +42,9 @@ final class SchedulerConfigFile {
     return file;
   }
 
-  /** {@code config} with kube-scheduler's client rate limit set (burst twice that); 0: unchanged. */
+  /**
+   * {@code config} with kube-scheduler's client rate limit set (burst twice that); 0: unchanged.
+   */
   static Path withQps(Path config, int qps) throws IOException {
     if (qps <= 0) {
       return config;
@@ -50,18 +54,23 @@ final class SchedulerConfigFile {
     if (!text.contains(marker)) {
       throw new IllegalStateException(config + " has no clientConnection block");
     }
-    Files.writeString(config, text.replace(marker, marker + "  qps: " + qps + "\n  burst: " + (2 * qps) + "\n"));
+    Files.writeString(
+        config, text.replace(marker, marker + "  qps: " + qps + "\n  burst: " + (2 * qps) + "\n"));
     return config;
   }
 
   private static String substituted(String extenderHostPort, Path kubeconfig) throws IOException {
     String text = Files.readString(SHIPPED, StandardCharsets.UTF_8);
     if (!text.contains(SHIPPED_URL) || !text.contains(SHIPPED_KUBECONFIG)) {
-      throw new IllegalStateException(SHIPPED + " no longer contains '" + SHIPPED_URL + "' and '"
-          + SHIPPED_KUBECONFIG + "': update the e2e substitution with it");
+      throw new IllegalStateException(
+          SHIPPED
+              + " no longer contains '"
+              + SHIPPED_URL
+              + "' and '"
+              + SHIPPED_KUBECONFIG
+              + "': update the e2e substitution with it");
     }
-    return text
-        .replace(SHIPPED_URL, "urlPrefix: http://" + extenderHostPort + "/scheduler")
+    return text.replace(SHIPPED_URL, "urlPrefix: http://" + extenderHostPort + "/scheduler")
         .replace(SHIPPED_KUBECONFIG, "kubeconfig: \"" + kubeconfig + "\"");
   }
 }

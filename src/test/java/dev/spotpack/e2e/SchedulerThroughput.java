@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * kube-scheduler's throughput with spotpack in the loop against the same scheduler and profile
  * without the extender, in one run on one local control plane: {@code nodes} fake nodes (half
  * spot), then for each scheduler a batch of {@code pods} Spark executors (jobs of 100) created
- * before that scheduler starts, and the time from its readiness until every pod is bound.
- * The plain scheduler runs first and again last, so a drift within the run shows. Each round
- * prints the CPU each process spent per pod and kube-apiserver's requests per pod.
+ * before that scheduler starts, and the time from its readiness until every pod is bound. The plain
+ * scheduler runs first and again last, so a drift within the run shows. Each round prints the CPU
+ * each process spent per pod and kube-apiserver's requests per pod.
  *
  * <p>Run (docs/benchmarks.md): {@code ./mvnw -q test-compile dependency:build-classpath
  * -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
@@ -39,10 +39,12 @@ public final class SchedulerThroughput {
     // --no-prioritize: spotpack's rounds use the shipped config without prioritizeVerb (filter and
     // bind only; the profile's own NodeResourcesFit MostAllocated still packs)
     boolean noPrioritize = java.util.Arrays.asList(allArgs).contains("--no-prioritize");
-    String[] args = java.util.Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
+    String[] args =
+        java.util.Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-    // optional: raise kube-scheduler's client rate limit (default qps 50, burst 100) in both configs,
+    // optional: raise kube-scheduler's client rate limit (default qps 50, burst 100) in both
+    // configs,
     // to separate spotpack's cost from the scheduler's own binding budget
     int qps = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     // optional: spotpack's cluster.bindThreads (default 8)
@@ -62,25 +64,66 @@ public final class SchedulerThroughput {
     try {
       for (int i = 0; i < nodes; i++) {
         String name = "node-" + i;
-        pool.submit(() -> client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-            .withLabels(Map.of("karpenter.sh/capacity-type", Integer.parseInt(name.substring(5)) % 2 == 0 ? "spot" : "on-demand"))
-            .endMetadata().withNewStatus()
-            .withAllocatable(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110")))
-            .withCapacity(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110")))
-            .endStatus().build()).create());
+        pool.submit(
+            () ->
+                client
+                    .nodes()
+                    .resource(
+                        new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withLabels(
+                                Map.of(
+                                    "karpenter.sh/capacity-type",
+                                    Integer.parseInt(name.substring(5)) % 2 == 0
+                                        ? "spot"
+                                        : "on-demand"))
+                            .endMetadata()
+                            .withNewStatus()
+                            .withAllocatable(
+                                Map.of(
+                                    "cpu",
+                                    new Quantity("16"),
+                                    "memory",
+                                    new Quantity("64Gi"),
+                                    "pods",
+                                    new Quantity("110")))
+                            .withCapacity(
+                                Map.of(
+                                    "cpu",
+                                    new Quantity("16"),
+                                    "memory",
+                                    new Quantity("64Gi"),
+                                    "pods",
+                                    new Quantity("110")))
+                            .endStatus()
+                            .build())
+                    .create());
       }
-      await().atMost(Duration.ofMinutes(5)).until(() -> client.nodes().list().getItems().size() == nodes);
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .until(() -> client.nodes().list().getItems().size() == nodes);
 
-      Path plainConfig = SchedulerConfigFile.withQps(SchedulerConfigFile.writeWithoutExtender(dir, api.kubeconfig(), "plain-scheduler"), qps);
-      double plain1 = round(bin.dir().get(), api, pool, "plain-1", "plain-scheduler", plainConfig, pods);
+      Path plainConfig =
+          SchedulerConfigFile.withQps(
+              SchedulerConfigFile.writeWithoutExtender(dir, api.kubeconfig(), "plain-scheduler"),
+              qps);
+      double plain1 =
+          round(bin.dir().get(), api, pool, "plain-1", "plain-scheduler", plainConfig, pods);
 
       Path spotpackYaml = dir.resolve("spotpack.yaml");
       Files.writeString(spotpackYaml, "cluster:\n  bindThreads: " + bindThreads + "\n");
-      spotpack = ExtenderApp.create(new ExtenderApp.Options(spotpackYaml, new ExtenderApp.Source.Live(api.kubeconfig()),
-          "127.0.0.1", 0, 0));
+      spotpack =
+          ExtenderApp.create(
+              new ExtenderApp.Options(
+                  spotpackYaml, new ExtenderApp.Source.Live(api.kubeconfig()), "127.0.0.1", 0, 0));
       spotpack.start();
       await().atMost(Duration.ofMinutes(2)).until(spotpack::ready);
-      Path spotpackConfig = SchedulerConfigFile.withQps(SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()), qps);
+      Path spotpackConfig =
+          SchedulerConfigFile.withQps(
+              SchedulerConfigFile.write(
+                  dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()),
+              qps);
       if (noPrioritize) {
         String text = Files.readString(spotpackConfig);
         if (!text.contains("  prioritizeVerb: prioritize\n")) {
@@ -90,16 +133,36 @@ public final class SchedulerThroughput {
       }
       double withSpotpack = 0;
       for (int r = 1; r <= spotpackRounds; r++) {
-        withSpotpack = round(bin.dir().get(), api, pool, "spotpack-" + r, "spotpack-scheduler", spotpackConfig, pods);
+        withSpotpack =
+            round(
+                bin.dir().get(),
+                api,
+                pool,
+                "spotpack-" + r,
+                "spotpack-scheduler",
+                spotpackConfig,
+                pods);
       }
       printVerbTimes(spotpack.managementPort());
       spotpack.stop();
       spotpack = null;
 
-      double plain2 = round(bin.dir().get(), api, pool, "plain-2", "plain-scheduler", plainConfig, pods);
+      double plain2 =
+          round(bin.dir().get(), api, pool, "plain-2", "plain-scheduler", plainConfig, pods);
       double plain = (plain1 + plain2) / 2;
-      System.out.printf(Locale.ROOT, (noPrioritize ? "no prioritize " : "") + "bindThreads=%d nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s  with spotpack: %.0f pods/s"
-          + "  ratio %.2f (target >= 0.70)%n", bindThreads, nodes, pods, qps == 0 ? "default" : Integer.toString(qps), plain1, plain2, withSpotpack, withSpotpack / plain);
+      System.out.printf(
+          Locale.ROOT,
+          (noPrioritize ? "no prioritize " : "")
+              + "bindThreads=%d nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s "
+              + " with spotpack: %.0f pods/s  ratio %.2f (target >= 0.70)%n",
+          bindThreads,
+          nodes,
+          pods,
+          qps == 0 ? "default" : Integer.toString(qps),
+          plain1,
+          plain2,
+          withSpotpack,
+          withSpotpack / plain);
     } finally {
       if (spotpack != null) {
         spotpack.stop();
@@ -111,20 +174,35 @@ public final class SchedulerThroughput {
   }
 
   /**
-   * Mean server-side time and count per verb, from spotpack's own histograms; for bind also the
-   * API server's part (the binding POST) and what is left: spotpack's own.
+   * Mean server-side time and count per verb, from spotpack's own histograms; for bind also the API
+   * server's part (the binding POST) and what is left: spotpack's own.
    */
   private static void printVerbTimes(int managementPort) throws Exception {
-    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
     for (String verb : new String[] {"filter", "prioritize", "bind"}) {
-      double[] verbTime = meanAndCount(metrics, "spotpack_verb_duration_seconds", "{verb=\"" + verb + "\"}");
-      System.err.printf(Locale.ROOT, "spotpack %s: %.0f calls, mean %.2f ms server-side%n", verb, verbTime[1], verbTime[0]);
+      double[] verbTime =
+          meanAndCount(metrics, "spotpack_verb_duration_seconds", "{verb=\"" + verb + "\"}");
+      System.err.printf(
+          Locale.ROOT,
+          "spotpack %s: %.0f calls, mean %.2f ms server-side%n",
+          verb,
+          verbTime[1],
+          verbTime[0]);
       if (verb.equals("bind")) {
         double[] api = meanAndCount(metrics, "spotpack_bind_api_duration_seconds", "");
-        System.err.printf(Locale.ROOT, "spotpack bind: API call mean %.2f ms over %.0f calls; spotpack's own %.2f ms%n",
-            api[0], api[1], verbTime[0] - api[0]);
+        System.err.printf(
+            Locale.ROOT,
+            "spotpack bind: API call mean %.2f ms over %.0f calls; spotpack's own %.2f ms%n",
+            api[0],
+            api[1],
+            verbTime[0] - api[0]);
       }
     }
   }
@@ -145,11 +223,18 @@ public final class SchedulerThroughput {
 
   /** kube-apiserver's request counters, summed by verb, resource and subresource. */
   private static Map<String, Double> apiRequests(LocalControlPlane.ApiServer api) throws Exception {
-    String text = api.insecure().send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("https://127.0.0.1:" + api.apiPort() + "/metrics"))
-        .header("Authorization", "Bearer " + api.token()).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String text =
+        api.insecure()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://127.0.0.1:" + api.apiPort() + "/metrics"))
+                    .header("Authorization", "Bearer " + api.token())
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
     Map<String, Double> out = new java.util.TreeMap<>();
-    java.util.regex.Pattern label = java.util.regex.Pattern.compile("(verb|resource|subresource)=\"([^\"]*)\"");
+    java.util.regex.Pattern label =
+        java.util.regex.Pattern.compile("(verb|resource|subresource)=\"([^\"]*)\"");
     for (String line : text.split("\n")) {
       if (!line.startsWith("apiserver_request_total{")) {
         continue;
@@ -159,8 +244,13 @@ public final class SchedulerThroughput {
       while (m.find()) {
         labels.put(m.group(1), m.group(2));
       }
-      String key = labels.getOrDefault("verb", "") + " " + labels.getOrDefault("resource", "")
-          + (labels.getOrDefault("subresource", "").isEmpty() ? "" : "/" + labels.get("subresource"));
+      String key =
+          labels.getOrDefault("verb", "")
+              + " "
+              + labels.getOrDefault("resource", "")
+              + (labels.getOrDefault("subresource", "").isEmpty()
+                  ? ""
+                  : "/" + labels.get("subresource"));
       out.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
     }
     return out;
@@ -204,45 +294,90 @@ public final class SchedulerThroughput {
   }
 
   /** Creates the batch, starts the scheduler, times it until every pod is bound; cleans up. */
-  private static double round(Path bin, LocalControlPlane.ApiServer api, ExecutorService pool, String round,
-      String schedulerName, Path config, int pods) throws Exception {
+  private static double round(
+      Path bin,
+      LocalControlPlane.ApiServer api,
+      ExecutorService pool,
+      String round,
+      String schedulerName,
+      Path config,
+      int pods)
+      throws Exception {
     KubernetesClient client = api.client();
     String ns = "tp-" + round;
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
     for (int i = 0; i < pods; i++) {
       int n = i;
-      pool.submit(() -> client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("exec-" + n)
-          .withLabels(Map.of("spark-app-selector", ns + "-job-" + (n / 100), "spark-role", "executor")).endMetadata()
-          .withNewSpec().withSchedulerName(schedulerName).withTerminationGracePeriodSeconds(0L)
-          .addNewContainer().withName("e").withImage("example/executor:1").withNewResources()
-          .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi"))).endResources().endContainer()
-          .endSpec().build()).create());
+      pool.submit(
+          () ->
+              client
+                  .pods()
+                  .inNamespace(ns)
+                  .resource(
+                      new PodBuilder()
+                          .withNewMetadata()
+                          .withName("exec-" + n)
+                          .withLabels(
+                              Map.of(
+                                  "spark-app-selector",
+                                  ns + "-job-" + (n / 100),
+                                  "spark-role",
+                                  "executor"))
+                          .endMetadata()
+                          .withNewSpec()
+                          .withSchedulerName(schedulerName)
+                          .withTerminationGracePeriodSeconds(0L)
+                          .addNewContainer()
+                          .withName("e")
+                          .withImage("example/executor:1")
+                          .withNewResources()
+                          .withRequests(
+                              Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
+                          .endResources()
+                          .endContainer()
+                          .endSpec()
+                          .build())
+                  .create());
     }
-    await().atMost(Duration.ofMinutes(5)).until(() -> client.pods().inNamespace(ns).list().getItems().size() == pods);
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .until(() -> client.pods().inNamespace(ns).list().getItems().size() == pods);
     // a watch, not polling: the API server pushes each binding once from its watch cache, while a
     // poll would read from etcd every time and load the control plane more the longer a round lasts
     java.util.Set<String> boundPods = java.util.concurrent.ConcurrentHashMap.newKeySet();
     java.util.concurrent.CountDownLatch allBound = new java.util.concurrent.CountDownLatch(1);
-    io.fabric8.kubernetes.client.Watch watch = client.pods().inNamespace(ns).watch(
-        new io.fabric8.kubernetes.client.Watcher<io.fabric8.kubernetes.api.model.Pod>() {
-          @Override
-          public void eventReceived(Action action, io.fabric8.kubernetes.api.model.Pod pod) {
-            if (pod.getSpec().getNodeName() != null && boundPods.add(pod.getMetadata().getName())
-                && boundPods.size() == pods) {
-              allBound.countDown();
-            }
-          }
+    io.fabric8.kubernetes.client.Watch watch =
+        client
+            .pods()
+            .inNamespace(ns)
+            .watch(
+                new io.fabric8.kubernetes.client.Watcher<io.fabric8.kubernetes.api.model.Pod>() {
+                  @Override
+                  public void eventReceived(
+                      Action action, io.fabric8.kubernetes.api.model.Pod pod) {
+                    if (pod.getSpec().getNodeName() != null
+                        && boundPods.add(pod.getMetadata().getName())
+                        && boundPods.size() == pods) {
+                      allBound.countDown();
+                    }
+                  }
 
-          @Override
-          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
-        });
-    Process scheduler = SpotpackAndScheduler.startScheduler(bin, config, "kube-scheduler-" + round, api.processes(), api.insecure());
+                  @Override
+                  public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                });
+    Process scheduler =
+        SpotpackAndScheduler.startScheduler(
+            bin, config, "kube-scheduler-" + round, api.processes(), api.insecure());
     Map<String, Double> requests0 = apiRequests(api);
     Map<String, Duration> cpu0 = cpu(api);
     Map<String, Long> threads0 = threadCpuByGroup();
     long t0 = System.nanoTime();
     if (!allBound.await(10, TimeUnit.MINUTES)) {
-      throw new IllegalStateException(round + ": only " + boundPods.size() + " of " + pods + " pods bound in 10 minutes");
+      throw new IllegalStateException(
+          round + ": only " + boundPods.size() + " of " + pods + " pods bound in 10 minutes");
     }
     watch.close();
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -250,31 +385,52 @@ public final class SchedulerThroughput {
     Map<String, Long> threads1 = threadCpuByGroup();
     Map<String, Double> requests1 = apiRequests(api);
     StringBuilder calls = new StringBuilder();
-    requests1.forEach((k, v) -> {
-      double d = v - requests0.getOrDefault(k, 0.0);
-      if (d >= pods / 10.0) {
-        calls.append(String.format(Locale.ROOT, "  %s %.2f", k, d / pods));
-      }
-    });
+    requests1.forEach(
+        (k, v) -> {
+          double d = v - requests0.getOrDefault(k, 0.0);
+          if (d >= pods / 10.0) {
+            calls.append(String.format(Locale.ROOT, "  %s %.2f", k, d / pods));
+          }
+        });
     System.err.printf(Locale.ROOT, "%s: API requests per pod:%s%n", round, calls);
     StringBuilder line = new StringBuilder();
-    cpu1.forEach((name, d) -> {
-      Duration before = cpu0.getOrDefault(name, Duration.ZERO);
-      line.append(String.format(Locale.ROOT, "  %s %.2f ms", name, (d.toNanos() - before.toNanos()) / 1e6 / pods));
-    });
-    System.err.printf(Locale.ROOT, "%s: CPU per pod:%s (of %.2f ms wall per pod x 2 cores)%n", round, line,
+    cpu1.forEach(
+        (name, d) -> {
+          Duration before = cpu0.getOrDefault(name, Duration.ZERO);
+          line.append(
+              String.format(
+                  Locale.ROOT,
+                  "  %s %.2f ms",
+                  name,
+                  (d.toNanos() - before.toNanos()) / 1e6 / pods));
+        });
+    System.err.printf(
+        Locale.ROOT,
+        "%s: CPU per pod:%s (of %.2f ms wall per pod x 2 cores)%n",
+        round,
+        line,
         seconds * 1000 / pods);
     StringBuilder byThread = new StringBuilder();
     threads1.entrySet().stream()
         .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
         .filter(e -> e.getValue() >= pods * 10_000L) // at least 0.01 ms per pod
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .forEach(e -> byThread.append(String.format(Locale.ROOT, "  %s %.2f ms", e.getKey(), e.getValue() / 1e6 / pods)));
-    long javaThreads = threads1.entrySet().stream()
-        .mapToLong(e -> e.getValue() - threads0.getOrDefault(e.getKey(), 0L)).sum();
+        .forEach(
+            e ->
+                byThread.append(
+                    String.format(
+                        Locale.ROOT, "  %s %.2f ms", e.getKey(), e.getValue() / 1e6 / pods)));
+    long javaThreads =
+        threads1.entrySet().stream()
+            .mapToLong(e -> e.getValue() - threads0.getOrDefault(e.getKey(), 0L))
+            .sum();
     long jvm = cpu1.get("this-jvm").toNanos() - cpu0.get("this-jvm").toNanos();
-    System.err.printf(Locale.ROOT, "%s: this JVM's CPU per pod by thread group:%s  (threads ended during the round %.2f ms)%n",
-        round, byThread, (jvm - javaThreads) / 1e6 / pods);
+    System.err.printf(
+        Locale.ROOT,
+        "%s: this JVM's CPU per pod by thread group:%s  (threads ended during the round %.2f ms)%n",
+        round,
+        byThread,
+        (jvm - javaThreads) / 1e6 / pods);
     // the same processes with nothing to schedule: what each burns per second regardless of pods,
     // which a longer round spreads over its pods (a benchmark driver may sleep)
     Thread.sleep(2_000);
@@ -282,13 +438,23 @@ public final class SchedulerThroughput {
     Thread.sleep(IDLE_MILLIS);
     Map<String, Duration> idle1 = cpu(api);
     StringBuilder idle = new StringBuilder();
-    idle1.forEach((name, d) -> idle.append(String.format(Locale.ROOT, "  %s %.1f%%", name,
-        100.0 * (d.toNanos() - idle0.getOrDefault(name, Duration.ZERO).toNanos()) / (IDLE_MILLIS * 1e6))));
+    idle1.forEach(
+        (name, d) ->
+            idle.append(
+                String.format(
+                    Locale.ROOT,
+                    "  %s %.1f%%",
+                    name,
+                    100.0
+                        * (d.toNanos() - idle0.getOrDefault(name, Duration.ZERO).toNanos())
+                        / (IDLE_MILLIS * 1e6))));
     System.err.printf(Locale.ROOT, "%s: idle afterwards, share of one core:%s%n", round, idle);
     scheduler.destroy();
     scheduler.waitFor(10, TimeUnit.SECONDS);
     client.pods().inNamespace(ns).withGracePeriod(0).delete();
-    await().atMost(Duration.ofMinutes(5)).until(() -> client.pods().inNamespace(ns).list().getItems().isEmpty());
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .until(() -> client.pods().inNamespace(ns).list().getItems().isEmpty());
     System.err.printf(Locale.ROOT, "%s: %d pods bound in %.2f s%n", round, pods, seconds);
     Files.writeString(api.dir().resolve(round + ".seconds"), Double.toString(seconds));
     return pods / seconds;

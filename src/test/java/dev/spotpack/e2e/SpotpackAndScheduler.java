@@ -20,35 +20,60 @@ import java.util.List;
 final class SpotpackAndScheduler {
   private SpotpackAndScheduler() {}
 
-  /** A kube-scheduler process with {@code config}, logging to {@code name}.log; returns once ready. */
-  static Process startScheduler(Path bin, Path config, String name, Processes processes, HttpClient insecure)
+  /**
+   * A kube-scheduler process with {@code config}, logging to {@code name}.log; returns once ready.
+   */
+  static Process startScheduler(
+      Path bin, Path config, String name, Processes processes, HttpClient insecure)
       throws Exception {
     int port = Processes.freePort();
-    Process p = processes.start(name, List.of(bin.resolve("kube-scheduler").toString(),
-        "--config=" + config, "--bind-address=127.0.0.1", "--secure-port=" + port, "--v=2"));
-    LocalControlPlane.awaitOk(() -> insecure.send(
-        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode(), name, processes);
+    Process p =
+        processes.start(
+            name,
+            List.of(
+                bin.resolve("kube-scheduler").toString(),
+                "--config=" + config,
+                "--bind-address=127.0.0.1",
+                "--secure-port=" + port,
+                "--v=2"));
+    LocalControlPlane.awaitOk(
+        () ->
+            insecure
+                .send(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode(),
+        name,
+        processes);
     return p;
   }
 
-  static ExtenderApp start(Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure)
+  static ExtenderApp start(
+      Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure)
       throws Exception {
     return start(bin, dir, kubeconfig, processes, insecure, 0);
   }
 
-  /** @param qps kube-scheduler's client rate limit (burst twice that); 0 keeps the shipped config's */
-  static ExtenderApp start(Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure, int qps)
+  /**
+   * @param qps kube-scheduler's client rate limit (burst twice that); 0 keeps the shipped config's
+   */
+  static ExtenderApp start(
+      Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure, int qps)
       throws Exception {
     Path spotpackConfig = dir.resolve("spotpack.yaml");
     Files.writeString(spotpackConfig, "cluster:\n  bindTimeoutMillis: 3000\n");
-    ExtenderApp spotpack = ExtenderApp.create(new ExtenderApp.Options(spotpackConfig,
-        new ExtenderApp.Source.Live(kubeconfig), "127.0.0.1", 0, 0));
+    ExtenderApp spotpack =
+        ExtenderApp.create(
+            new ExtenderApp.Options(
+                spotpackConfig, new ExtenderApp.Source.Live(kubeconfig), "127.0.0.1", 0, 0));
     spotpack.start();
     try {
       await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
-      Path schedulerConfig = SchedulerConfigFile.withQps(
-          SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig), qps);
+      Path schedulerConfig =
+          SchedulerConfigFile.withQps(
+              SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig),
+              qps);
       startScheduler(bin, schedulerConfig, "kube-scheduler", processes, insecure);
       return spotpack;
     } catch (Exception | AssertionError e) {

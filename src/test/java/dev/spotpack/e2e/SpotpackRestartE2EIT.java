@@ -35,17 +35,21 @@ class SpotpackRestartE2EIT {
   static void start() throws Exception {
     KubeBinaries.Found bin = KubeBinaries.locate();
     assumeTrue(bin.dir().isPresent(), () -> "local control plane unavailable: " + bin.reason());
-    Path dir = Path.of("target/e2e/spotpack-restart-" + System.currentTimeMillis()).toAbsolutePath();
+    Path dir =
+        Path.of("target/e2e/spotpack-restart-" + System.currentTimeMillis()).toAbsolutePath();
     api = LocalControlPlane.startApiServer(bin.dir().get(), dir);
     extenderPort = Processes.freePort();
     spotpack = startSpotpack();
     Path config = SchedulerConfigFile.write(dir, "127.0.0.1:" + extenderPort, api.kubeconfig());
-    SpotpackAndScheduler.startScheduler(bin.dir().get(), config, "kube-scheduler", api.processes(), api.insecure());
+    SpotpackAndScheduler.startScheduler(
+        bin.dir().get(), config, "kube-scheduler", api.processes(), api.insecure());
   }
 
   static ExtenderApp startSpotpack() throws Exception {
-    ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(null, new ExtenderApp.Source.Live(api.kubeconfig()),
-        "127.0.0.1", extenderPort, 0));
+    ExtenderApp app =
+        ExtenderApp.create(
+            new ExtenderApp.Options(
+                null, new ExtenderApp.Source.Live(api.kubeconfig()), "127.0.0.1", extenderPort, 0));
     app.start();
     await().atMost(Duration.ofSeconds(60)).until(app::ready);
     return app;
@@ -64,12 +68,16 @@ class SpotpackRestartE2EIT {
   @Test
   void capsHoldAcrossARestartInTheMiddleOfABurst() throws Exception {
     KubernetesClient client = api.client();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("burst").endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("burst").endMetadata().build())
+        .create();
     for (int i = 1; i <= 4; i++) {
       node(client, "burst-spot-" + i, "spot", "16");
     }
     node(client, "burst-od-1", "on-demand", "32");
-    // 40 executors, cap max(1, floor(0.25 x 40)) = 10 per spot node; bin-packing alone would put 16 on one.
+    // 40 executors, cap max(1, floor(0.25 x 40)) = 10 per spot node; bin-packing alone would put 16
+    // on one.
     // The first 20 are created, spotpack is stopped once 8 are bound, and the other 20 are created
     // while it is down: the restart falls inside the burst however fast the scheduler binds.
     for (int i = 1; i <= 20; i++) {
@@ -85,35 +93,72 @@ class SpotpackRestartE2EIT {
     }
     spotpack = startSpotpack();
 
-    apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250)).until(() -> bound(client).size() == 40);
+    apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250))
+        .until(() -> bound(client).size() == 40);
     Map<String, Integer> perNode = new HashMap<>();
     bound(client).forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1, Integer::sum));
-    perNode.forEach((node, count) -> {
-      if (node.contains("-spot-")) {
-        assertThat(count).as("executors on %s", node).isLessThanOrEqualTo(10);
-      }
-    });
+    perNode.forEach(
+        (node, count) -> {
+          if (node.contains("-spot-")) {
+            assertThat(count).as("executors on %s", node).isLessThanOrEqualTo(10);
+          }
+        });
   }
 
   static void executor(KubernetesClient client, int i) {
-    client.pods().inNamespace("burst").resource(new PodBuilder().withNewMetadata().withName("e" + i)
-        .withLabels(Map.of("spark-app-selector", "job-burst", "spark-role", "executor"))
-        .withAnnotations(Map.of("spotpack.dev/expected-executors", "40")).endMetadata()
-        .withNewSpec().withSchedulerName("spotpack-scheduler").withTerminationGracePeriodSeconds(0L)
-        .withNodeSelector(Map.of("e2e-scenario", "burst"))
-        .addNewContainer().withName("c").withImage("x").withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"))).endResources().endContainer()
-        .endSpec().build()).create();
+    client
+        .pods()
+        .inNamespace("burst")
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("e" + i)
+                .withLabels(Map.of("spark-app-selector", "job-burst", "spark-role", "executor"))
+                .withAnnotations(Map.of("spotpack.dev/expected-executors", "40"))
+                .endMetadata()
+                .withNewSpec()
+                .withSchedulerName("spotpack-scheduler")
+                .withTerminationGracePeriodSeconds(0L)
+                .withNodeSelector(Map.of("e2e-scenario", "burst"))
+                .addNewContainer()
+                .withName("c")
+                .withImage("x")
+                .withNewResources()
+                .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")))
+                .endResources()
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
   }
 
   static List<Pod> bound(KubernetesClient client) {
-    return client.pods().inNamespace("burst").list().getItems().stream().filter(p -> p.getSpec().getNodeName() != null).toList();
+    return client.pods().inNamespace("burst").list().getItems().stream()
+        .filter(p -> p.getSpec().getNodeName() != null)
+        .toList();
   }
 
   static void node(KubernetesClient client, String name, String capacityType, String cpu) {
-    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-        .withLabels(Map.of("karpenter.sh/capacity-type", capacityType, "e2e-scenario", "burst")).endMetadata()
-        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("64Gi"), "pods", new Quantity("110")))
-        .endStatus().build()).create();
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(
+                    Map.of("karpenter.sh/capacity-type", capacityType, "e2e-scenario", "burst"))
+                .endMetadata()
+                .withNewStatus()
+                .withAllocatable(
+                    Map.of(
+                        "cpu",
+                        new Quantity(cpu),
+                        "memory",
+                        new Quantity("64Gi"),
+                        "pods",
+                        new Quantity("110")))
+                .endStatus()
+                .build())
+        .create();
   }
 }

@@ -46,34 +46,59 @@ class SpreadHintWebhookE2EIT {
     assumeTrue(bin.dir().isPresent(), () -> "local control plane unavailable: " + bin.reason());
     Path dir = Path.of("target/e2e/spread-hint-" + System.currentTimeMillis()).toAbsolutePath();
     Files.createDirectories(dir);
-    assumeTrue(TestCertificates.opensslAvailable(dir), "openssl is not installed: cannot make the webhook's certificate");
+    assumeTrue(
+        TestCertificates.opensslAvailable(dir),
+        "openssl is not installed: cannot make the webhook's certificate");
     TestCertificates.make(dir);
     api = LocalControlPlane.startApiServer(bin.dir().get(), dir);
     Path config = dir.resolve("spotpack-webhook.yaml");
-    Files.writeString(config, "server:\n  webhook:\n    port: 0\n    certFile: " + dir.resolve("server.crt")
-        + "\n    keyFile: " + dir.resolve("server.key") + "\n");
-    spotpack = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Live(api.kubeconfig()),
-        "127.0.0.1", 0, 0));
+    Files.writeString(
+        config,
+        "server:\n  webhook:\n    port: 0\n    certFile: "
+            + dir.resolve("server.crt")
+            + "\n    keyFile: "
+            + dir.resolve("server.key")
+            + "\n");
+    spotpack =
+        ExtenderApp.create(
+            new ExtenderApp.Options(
+                config, new ExtenderApp.Source.Live(api.kubeconfig()), "127.0.0.1", 0, 0));
     spotpack.start();
     await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
-    SpotpackAndScheduler.startScheduler(bin.dir().get(),
+    SpotpackAndScheduler.startScheduler(
+        bin.dir().get(),
         SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()),
-        "kube-scheduler", api.processes(), api.insecure());
-    registerShippedWebhook(api.client(), "https://127.0.0.1:" + spotpack.webhookPort() + "/webhook/spread-hint",
+        "kube-scheduler",
+        api.processes(),
+        api.insecure());
+    registerShippedWebhook(
+        api.client(),
+        "https://127.0.0.1:" + spotpack.webhookPort() + "/webhook/spread-hint",
         Files.readAllBytes(dir.resolve("ca.crt")));
   }
 
   /** The shipped configuration, with the in-cluster Service replaced by this test's URL and CA. */
-  static void registerShippedWebhook(KubernetesClient client, String url, byte[] caPem) throws Exception {
+  static void registerShippedWebhook(KubernetesClient client, String url, byte[] caPem)
+      throws Exception {
     List<MutatingWebhookConfiguration> shipped;
     try (var in = Files.newInputStream(Path.of("manifests/webhook/webhook.yaml"))) {
-      shipped = client.load(in).items().stream().filter(MutatingWebhookConfiguration.class::isInstance)
-          .map(MutatingWebhookConfiguration.class::cast).toList();
+      shipped =
+          client.load(in).items().stream()
+              .filter(MutatingWebhookConfiguration.class::isInstance)
+              .map(MutatingWebhookConfiguration.class::cast)
+              .toList();
     }
     assertThat(shipped).hasSize(1);
     MutatingWebhookConfiguration config = shipped.get(0);
-    config.getWebhooks().forEach(w -> w.setClientConfig(new WebhookClientConfigBuilder()
-        .withUrl(url).withCaBundle(Base64.getEncoder().encodeToString(caPem)).build()));
+    config
+        .getWebhooks()
+        .forEach(
+            w ->
+                w.setClientConfig(
+                    new WebhookClientConfigBuilder()
+                        .withUrl(url)
+                        .withCaBundle(Base64.getEncoder().encodeToString(caPem))
+                        .build()));
     // a failed call must fail the test, not be ignored as in production
     config.getWebhooks().forEach(w -> w.setFailurePolicy("Fail"));
     client.resource(config).create();
@@ -92,22 +117,43 @@ class SpreadHintWebhookE2EIT {
   @Test
   void executorsCarryTheirCapAsAHostnameSpreadAndTheCapsHold() {
     KubernetesClient client = api.client();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("hint").endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("hint").endMetadata().build())
+        .create();
     for (int i = 1; i <= 3; i++) {
       node(client, "hint-spot-" + i);
     }
     // the API server may take a moment to pick up the new webhook configuration
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-      Pod probe = client.pods().inNamespace("hint").resource(executor("probe", Map.of("spotpack.dev/expected-executors", "40"),
-          "not-scheduled")).create();
-      client.pods().inNamespace("hint").withName("probe").withGracePeriod(0).delete();
-      return !probe.getSpec().getTopologySpreadConstraints().isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              Pod probe =
+                  client
+                      .pods()
+                      .inNamespace("hint")
+                      .resource(
+                          executor(
+                              "probe",
+                              Map.of("spotpack.dev/expected-executors", "40"),
+                              "not-scheduled"))
+                      .create();
+              client.pods().inNamespace("hint").withName("probe").withGracePeriod(0).delete();
+              return !probe.getSpec().getTopologySpreadConstraints().isEmpty();
+            });
 
     // 40 executors, cap max(1, floor(0.25 x 40)) = 10 per spot node; 3 spot nodes of 16 cpu hold 30
     for (int i = 1; i <= 40; i++) {
-      client.pods().inNamespace("hint").resource(executor("e" + i, Map.of("spotpack.dev/expected-executors", "40"),
-          "spotpack-scheduler")).create();
+      client
+          .pods()
+          .inNamespace("hint")
+          .resource(
+              executor(
+                  "e" + i, Map.of("spotpack.dev/expected-executors", "40"), "spotpack-scheduler"))
+          .create();
     }
     Pod e1 = client.pods().inNamespace("hint").withName("e1").get();
     TopologySpreadConstraint hint = e1.getSpec().getTopologySpreadConstraints().get(0);
@@ -116,95 +162,175 @@ class SpreadHintWebhookE2EIT {
     assertThat(hint.getWhenUnsatisfiable()).isEqualTo("DoNotSchedule");
     assertThat(hint.getLabelSelector().getMatchLabels())
         .isEqualTo(Map.of("spark-app-selector", "job-hint", "spark-role", "executor"));
-    assertThat(e1.getMetadata().getAnnotations()).containsEntry("spotpack.dev/spread-hint",
-        "maxSkew 10 = max(1, floor(0.25 x 40)) executors of job job-hint per node (profile BALANCED)");
+    assertThat(e1.getMetadata().getAnnotations())
+        .containsEntry(
+            "spotpack.dev/spread-hint",
+            "maxSkew 10 = max(1, floor(0.25 x 40)) executors of job job-hint per node (profile"
+                + " BALANCED)");
 
     apiPoll(Duration.ofSeconds(60), Duration.ofMillis(250)).until(() -> bound(client).size() == 30);
-    assertThat(perNode(client)).allSatisfy((node, count) -> assertThat(count).as(node).isEqualTo(10));
-    Pod waiting = client.pods().inNamespace("hint").list().getItems().stream()
-        .filter(p -> p.getSpec().getNodeName() == null).findFirst().orElseThrow();
-    apiPoll(Duration.ofSeconds(30), Duration.ofMillis(100)).untilAsserted(() -> assertThat(
-        client.pods().inNamespace("hint").withName(waiting.getMetadata().getName()).get().getStatus().getConditions())
-        .anySatisfy(c -> assertThat(c.getMessage()).contains("spotpack")));
+    assertThat(perNode(client))
+        .allSatisfy((node, count) -> assertThat(count).as(node).isEqualTo(10));
+    Pod waiting =
+        client.pods().inNamespace("hint").list().getItems().stream()
+            .filter(p -> p.getSpec().getNodeName() == null)
+            .findFirst()
+            .orElseThrow();
+    apiPoll(Duration.ofSeconds(30), Duration.ofMillis(100))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .pods()
+                            .inNamespace("hint")
+                            .withName(waiting.getMetadata().getName())
+                            .get()
+                            .getStatus()
+                            .getConditions())
+                    .anySatisfy(c -> assertThat(c.getMessage()).contains("spotpack")));
 
     // what an autoscaler does once its simulation sees the spread: one more spot node
     node(client, "hint-spot-4");
-    apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250)).until(() -> bound(client).size() == 40);
-    assertThat(perNode(client)).hasSize(4).allSatisfy((node, count) -> assertThat(count).as(node).isEqualTo(10));
+    apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250))
+        .until(() -> bound(client).size() == 40);
+    assertThat(perNode(client))
+        .hasSize(4)
+        .allSatisfy((node, count) -> assertThat(count).as(node).isEqualTo(10));
   }
 
   @Test
   void anExecutorWithoutADeclaredSizeIsAdmittedUnchanged() {
     KubernetesClient client = api.client();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("hint-nosize").endMetadata().build())
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName("hint-nosize").endMetadata().build())
         .create();
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-        client.pods().inNamespace("hint-nosize").resource(executor("x", Map.of(), "not-scheduled")).create() != null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                client
+                        .pods()
+                        .inNamespace("hint-nosize")
+                        .resource(executor("x", Map.of(), "not-scheduled"))
+                        .create()
+                    != null);
     Pod x = client.pods().inNamespace("hint-nosize").withName("x").get();
     assertThat(x.getSpec().getTopologySpreadConstraints()).isEmpty();
     assertThat(x.getMetadata().getAnnotations()).doesNotContainKey("spotpack.dev/spread-hint");
   }
 
   /**
-   * A spot pool of {@code type} in {@code zone} fills to the job's pool cap; the executors beyond it
-   * are released from spotpack's gate with a node affinity that excludes that pool (what an
-   * autoscaler simulates), wait, and are placed once a node of another pool is added. BALANCED,
-   * N = 40: node cap C = max(1, floor(0.25 x 40)) = 10, pool cap P = max(10, floor(0.5 x 40)) = 20.
+   * A spot pool of {@code type} in {@code zone} fills to the job's pool cap; the executors beyond
+   * it are released from spotpack's gate with a node affinity that excludes that pool (what an
+   * autoscaler simulates), wait, and are placed once a node of another pool is added. BALANCED, N =
+   * 40: node cap C = max(1, floor(0.25 x 40)) = 10, pool cap P = max(10, floor(0.5 x 40)) = 20.
    * Pool m/z1 has three 16-cpu nodes (room for 30 by the node cap), so the pool cap binds first.
    */
   @Test
   void executorsBeyondThePoolCapAreReleasedExcludingThePoolAndLandInANewOne() {
     KubernetesClient client = api.client();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("pool").endMetadata().build())
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("pool").endMetadata().build())
         .create();
     for (int i = 1; i <= 3; i++) {
-      node(client, "pool-a-" + i, "pool", Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "spot"));
+      node(
+          client,
+          "pool-a-" + i,
+          "pool",
+          Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "spot"));
     }
     awaitWebhook(client, "pool");
     for (int i = 1; i <= 40; i++) {
-      client.pods().inNamespace("pool").resource(executor("p" + i, "job-pool", "pool",
-          Map.of("spotpack.dev/expected-executors", "40"), Map.of("karpenter.sh/capacity-type", "spot"),
-          "spotpack-scheduler")).create();
+      client
+          .pods()
+          .inNamespace("pool")
+          .resource(
+              executor(
+                  "p" + i,
+                  "job-pool",
+                  "pool",
+                  Map.of("spotpack.dev/expected-executors", "40"),
+                  Map.of("karpenter.sh/capacity-type", "spot"),
+                  "spotpack-scheduler"))
+          .create();
     }
     // Steady once every released executor still waiting has pool m/z1 excluded: those released
     // without the exclusion always find room in it (spotpack counts everything in flight against
     // the pool), so they are bound. The gate may exclude the pool before it is full (it counts
     // executors in flight as if all could land there), so fewer than 20 may be bound in it; and at
     // most P = 20 are in flight at once, so the rest stay gated.
-    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250)).until(() -> {
-      List<Pod> pods = client.pods().inNamespace("pool").list().getItems();
-      List<Pod> waiting = pods.stream().filter(p -> !gated(p) && p.getSpec().getNodeName() == null).toList();
-      int bound = (int) pods.stream().filter(p -> p.getSpec().getNodeName() != null).count();
-      return bound > 0 && waiting.size() == Math.min(20, 40 - bound)
-          && waiting.stream().allMatch(SpreadHintWebhookE2EIT::excludesPoolA);
-    });
+    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250))
+        .until(
+            () -> {
+              List<Pod> pods = client.pods().inNamespace("pool").list().getItems();
+              List<Pod> waiting =
+                  pods.stream()
+                      .filter(p -> !gated(p) && p.getSpec().getNodeName() == null)
+                      .toList();
+              int bound =
+                  (int) pods.stream().filter(p -> p.getSpec().getNodeName() != null).count();
+              return bound > 0
+                  && waiting.size() == Math.min(20, 40 - bound)
+                  && waiting.stream().allMatch(SpreadHintWebhookE2EIT::excludesPoolA);
+            });
     int inPoolA = bound(client, "pool").size();
     assertThat(inPoolA).isBetween(1, 20);
-    assertThat(perNode(client, "pool").keySet()).allSatisfy(node -> assertThat(node).startsWith("pool-a"));
-    assertThat(perNode(client, "pool").values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(10));
-    List<Pod> waiting = client.pods().inNamespace("pool").list().getItems().stream()
-        .filter(p -> !gated(p) && p.getSpec().getNodeName() == null).toList();
-    assertThat(waiting).isNotEmpty().allSatisfy(p -> {
-      // what an autoscaler reads: no node of pool m/z1 (and no non-spot node, by the pod's own selector)
-      List<NodeSelectorTerm> terms = p.getSpec().getAffinity().getNodeAffinity()
-          .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
-      assertThat(terms.get(0).getMatchExpressions()).extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
-          .containsExactly(TYPE + " In [m]", ZONE + " NotIn [z1]");
-      assertThat(terms.get(1).getMatchExpressions()).extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
-          .containsExactly(TYPE + " NotIn [m]");
-    });
+    assertThat(perNode(client, "pool").keySet())
+        .allSatisfy(node -> assertThat(node).startsWith("pool-a"));
+    assertThat(perNode(client, "pool").values())
+        .allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(10));
+    List<Pod> waiting =
+        client.pods().inNamespace("pool").list().getItems().stream()
+            .filter(p -> !gated(p) && p.getSpec().getNodeName() == null)
+            .toList();
+    assertThat(waiting)
+        .isNotEmpty()
+        .allSatisfy(
+            p -> {
+              // what an autoscaler reads: no node of pool m/z1 (and no non-spot node, by the pod's
+              // own selector)
+              List<NodeSelectorTerm> terms =
+                  p.getSpec()
+                      .getAffinity()
+                      .getNodeAffinity()
+                      .getRequiredDuringSchedulingIgnoredDuringExecution()
+                      .getNodeSelectorTerms();
+              assertThat(terms.get(0).getMatchExpressions())
+                  .extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
+                  .containsExactly(TYPE + " In [m]", ZONE + " NotIn [z1]");
+              assertThat(terms.get(1).getMatchExpressions())
+                  .extracting(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
+                  .containsExactly(TYPE + " NotIn [m]");
+            });
 
     // what an autoscaler does for them: nodes of another pool (the same type in another zone)
-    node(client, "pool-b-1", "pool", Map.of(TYPE, "m", ZONE, "z2", "karpenter.sh/capacity-type", "spot"));
-    node(client, "pool-b-2", "pool", Map.of(TYPE, "m", ZONE, "z2", "karpenter.sh/capacity-type", "spot"));
-    apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250)).until(() -> bound(client, "pool").size() == 40);
+    node(
+        client,
+        "pool-b-1",
+        "pool",
+        Map.of(TYPE, "m", ZONE, "z2", "karpenter.sh/capacity-type", "spot"));
+    node(
+        client,
+        "pool-b-2",
+        "pool",
+        Map.of(TYPE, "m", ZONE, "z2", "karpenter.sh/capacity-type", "spot"));
+    apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250))
+        .until(() -> bound(client, "pool").size() == 40);
     Map<String, Integer> perPool = new HashMap<>();
-    perNode(client, "pool").forEach((node, count) -> perPool.merge(node.startsWith("pool-a") ? "m/z1" : "m/z2", count,
-        Integer::sum));
-    // 40 executors, at most 20 per pool: exactly 20 in each; those still gated when m/z2 filled were
+    perNode(client, "pool")
+        .forEach(
+            (node, count) ->
+                perPool.merge(node.startsWith("pool-a") ? "m/z1" : "m/z2", count, Integer::sum));
+    // 40 executors, at most 20 per pool: exactly 20 in each; those still gated when m/z2 filled
+    // were
     // released to m/z1 once it had room again
     assertThat(perPool).isEqualTo(Map.of("m/z1", 20, "m/z2", 20));
-    assertThat(perNode(client, "pool").values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(10));
+    assertThat(perNode(client, "pool").values())
+        .allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(10));
   }
 
   /**
@@ -215,41 +341,83 @@ class SpreadHintWebhookE2EIT {
   @Test
   void executorsBeyondTheSpotShareArePinnedOffSpot() {
     KubernetesClient client = api.client();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("share").endMetadata().build())
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("share").endMetadata().build())
         .create();
-    node(client, "share-spot-1", "share", Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "spot"));
-    node(client, "share-spot-2", "share", Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "spot"));
-    node(client, "share-od-1", "share", Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "on-demand"));
+    node(
+        client,
+        "share-spot-1",
+        "share",
+        Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "spot"));
+    node(
+        client,
+        "share-spot-2",
+        "share",
+        Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "spot"));
+    node(
+        client,
+        "share-od-1",
+        "share",
+        Map.of(TYPE, "m", ZONE, "z1", "karpenter.sh/capacity-type", "on-demand"));
     awaitWebhook(client, "share");
     for (int i = 1; i <= 8; i++) {
       // as docs/karpenter.md's executor template: spot preferred, not required
-      Pod p = executor("s" + i, "job-share", "share",
-          Map.of("spotpack.dev/expected-executors", "8", "spotpack.dev/max-spot-share", "0.5"), Map.of(),
-          "spotpack-scheduler");
-      p.getSpec().setAffinity(new AffinityBuilder().withNewNodeAffinity()
-          .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(100).withNewPreference()
-          .addNewMatchExpression().withKey("karpenter.sh/capacity-type").withOperator("In").withValues("spot")
-          .endMatchExpression().endPreference().endPreferredDuringSchedulingIgnoredDuringExecution()
-          .endNodeAffinity().build());
+      Pod p =
+          executor(
+              "s" + i,
+              "job-share",
+              "share",
+              Map.of("spotpack.dev/expected-executors", "8", "spotpack.dev/max-spot-share", "0.5"),
+              Map.of(),
+              "spotpack-scheduler");
+      p.getSpec()
+          .setAffinity(
+              new AffinityBuilder()
+                  .withNewNodeAffinity()
+                  .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                  .withWeight(100)
+                  .withNewPreference()
+                  .addNewMatchExpression()
+                  .withKey("karpenter.sh/capacity-type")
+                  .withOperator("In")
+                  .withValues("spot")
+                  .endMatchExpression()
+                  .endPreference()
+                  .endPreferredDuringSchedulingIgnoredDuringExecution()
+                  .endNodeAffinity()
+                  .build());
       client.pods().inNamespace("share").resource(p).create();
     }
-    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250)).until(() -> bound(client, "share").size() == 8);
+    apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250))
+        .until(() -> bound(client, "share").size() == 8);
     Map<String, Integer> perNode = perNode(client, "share");
-    // at most 4 on spot; usually exactly 4, but a burst can send an executor released for spot to the
+    // at most 4 on spot; usually exactly 4, but a burst can send an executor released for spot to
+    // the
     // on-demand node (spotpack's filter counts binds in flight on every node they may land on)
-    assertThat(perNode.getOrDefault("share-spot-1", 0) + perNode.getOrDefault("share-spot-2", 0)).isBetween(1, 4);
+    assertThat(perNode.getOrDefault("share-spot-1", 0) + perNode.getOrDefault("share-spot-2", 0))
+        .isBetween(1, 4);
     int pinned = 0;
     for (Pod p : bound(client, "share")) {
-      boolean isPinned = p.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-          != null;
+      boolean isPinned =
+          p.getSpec()
+                  .getAffinity()
+                  .getNodeAffinity()
+                  .getRequiredDuringSchedulingIgnoredDuringExecution()
+              != null;
       if (isPinned) {
         pinned++;
         assertThat(p.getSpec().getNodeName()).as(p.getMetadata().getName()).isEqualTo("share-od-1");
         assertThat(p.getMetadata().getAnnotations().get("spotpack.dev/placement-hint"))
             .contains("spot share limit 4 = ceil(0.5 x 8): pinned off spot nodes");
       }
-      assertThat(p.getSpec().getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
-          .as("the pod's own preference is kept").hasSize(1);
+      assertThat(
+              p.getSpec()
+                  .getAffinity()
+                  .getNodeAffinity()
+                  .getPreferredDuringSchedulingIgnoredDuringExecution())
+          .as("the pod's own preference is kept")
+          .hasSize(1);
     }
     assertThat(pinned).isBetween(1, 4);
   }
@@ -265,68 +433,131 @@ class SpreadHintWebhookE2EIT {
 
   /** The API server may take a moment to pick up the new webhook configuration. */
   static void awaitWebhook(KubernetesClient client, String namespace) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-      Pod probe = client.pods().inNamespace(namespace).resource(executor("probe", "job-probe", namespace,
-          Map.of("spotpack.dev/expected-executors", "40"), Map.of(), "not-scheduled")).create();
-      client.pods().inNamespace(namespace).withName("probe").withGracePeriod(0).delete();
-      return !probe.getSpec().getTopologySpreadConstraints().isEmpty();
-    });
-    apiPoll(Duration.ofSeconds(30), Duration.ofMillis(200)).until(() ->
-        client.pods().inNamespace(namespace).withName("probe").get() == null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              Pod probe =
+                  client
+                      .pods()
+                      .inNamespace(namespace)
+                      .resource(
+                          executor(
+                              "probe",
+                              "job-probe",
+                              namespace,
+                              Map.of("spotpack.dev/expected-executors", "40"),
+                              Map.of(),
+                              "not-scheduled"))
+                      .create();
+              client.pods().inNamespace(namespace).withName("probe").withGracePeriod(0).delete();
+              return !probe.getSpec().getTopologySpreadConstraints().isEmpty();
+            });
+    apiPoll(Duration.ofSeconds(30), Duration.ofMillis(200))
+        .until(() -> client.pods().inNamespace(namespace).withName("probe").get() == null);
   }
 
   static final String TYPE = "node.kubernetes.io/instance-type";
   static final String ZONE = "topology.kubernetes.io/zone";
 
-  static Pod executor(String name, String job, String scenario, Map<String, String> annotations,
-      Map<String, String> selector, String scheduler) {
+  static Pod executor(
+      String name,
+      String job,
+      String scenario,
+      Map<String, String> annotations,
+      Map<String, String> selector,
+      String scheduler) {
     Map<String, String> nodeSelector = new HashMap<>(selector);
     nodeSelector.put("e2e-scenario", scenario);
-    return new PodBuilder().withNewMetadata().withName(name)
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
         .withLabels(Map.of("spark-app-selector", job, "spark-role", "executor"))
-        .withAnnotations(annotations).endMetadata()
-        .withNewSpec().withSchedulerName(scheduler).withTerminationGracePeriodSeconds(0L)
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withNewSpec()
+        .withSchedulerName(scheduler)
+        .withTerminationGracePeriodSeconds(0L)
         .withNodeSelector(nodeSelector)
-        .addNewContainer().withName("c").withImage("x").withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"))).endResources().endContainer()
-        .endSpec().build();
+        .addNewContainer()
+        .withName("c")
+        .withImage("x")
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   static List<Pod> bound(KubernetesClient client, String namespace) {
     return client.pods().inNamespace(namespace).list().getItems().stream()
-        .filter(p -> p.getSpec().getNodeName() != null).toList();
+        .filter(p -> p.getSpec().getNodeName() != null)
+        .toList();
   }
 
   static Map<String, Integer> perNode(KubernetesClient client, String namespace) {
     Map<String, Integer> perNode = new HashMap<>();
-    bound(client, namespace).forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1, Integer::sum));
+    bound(client, namespace)
+        .forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1, Integer::sum));
     return perNode;
   }
 
-  static void node(KubernetesClient client, String name, String scenario, Map<String, String> extraLabels) {
+  static void node(
+      KubernetesClient client, String name, String scenario, Map<String, String> extraLabels) {
     Map<String, String> labels = new HashMap<>(extraLabels);
     labels.put("e2e-scenario", scenario);
     labels.put("kubernetes.io/hostname", name);
-    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
-        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"),
-            "pods", new Quantity("110")))
-        .endStatus().build()).create();
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewStatus()
+                .withAllocatable(
+                    Map.of(
+                        "cpu",
+                        new Quantity("16"),
+                        "memory",
+                        new Quantity("64Gi"),
+                        "pods",
+                        new Quantity("110")))
+                .endStatus()
+                .build())
+        .create();
   }
 
   static Pod executor(String name, Map<String, String> annotations, String scheduler) {
-    return new PodBuilder().withNewMetadata().withName(name)
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
         .withLabels(Map.of("spark-app-selector", "job-hint", "spark-role", "executor"))
-        .withAnnotations(annotations).endMetadata()
-        .withNewSpec().withSchedulerName(scheduler).withTerminationGracePeriodSeconds(0L)
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withNewSpec()
+        .withSchedulerName(scheduler)
+        .withTerminationGracePeriodSeconds(0L)
         .withNodeSelector(Map.of("karpenter.sh/capacity-type", "spot", "e2e-scenario", "hint"))
-        .addNewContainer().withName("c").withImage("x").withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi"))).endResources().endContainer()
-        .endSpec().build();
+        .addNewContainer()
+        .withName("c")
+        .withImage("x")
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   static List<Pod> bound(KubernetesClient client) {
     return client.pods().inNamespace("hint").list().getItems().stream()
-        .filter(p -> p.getSpec().getNodeName() != null).toList();
+        .filter(p -> p.getSpec().getNodeName() != null)
+        .toList();
   }
 
   static Map<String, Integer> perNode(KubernetesClient client) {
@@ -336,11 +567,32 @@ class SpreadHintWebhookE2EIT {
   }
 
   static void node(KubernetesClient client, String name) {
-    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-        .withLabels(Map.of("karpenter.sh/capacity-type", "spot", "e2e-scenario", "hint", "kubernetes.io/hostname", name))
-        .endMetadata()
-        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"),
-            "pods", new Quantity("110")))
-        .endStatus().build()).create();
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(
+                    Map.of(
+                        "karpenter.sh/capacity-type",
+                        "spot",
+                        "e2e-scenario",
+                        "hint",
+                        "kubernetes.io/hostname",
+                        name))
+                .endMetadata()
+                .withNewStatus()
+                .withAllocatable(
+                    Map.of(
+                        "cpu",
+                        new Quantity("16"),
+                        "memory",
+                        new Quantity("64Gi"),
+                        "pods",
+                        new Quantity("110")))
+                .endStatus()
+                .build())
+        .create();
   }
 }

@@ -14,8 +14,8 @@ import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.score.MostAllocatedScorer;
 import dev.spotpack.policy.score.ResourceWeights;
-import dev.spotpack.testing.Build;
 import dev.spotpack.policy.spot.PodRoles;
+import dev.spotpack.testing.Build;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * feasible nodes with its in-tree MostAllocated plus the extender's prioritize × weight 1 × 10,
  * takes the best, and binds <em>asynchronously</em>: spotpack's bind for a pod arrives only after
  * the filter calls of the next {@value #BIND_LAG_PODS} pods (what the e2e run against a real
- * kube-scheduler showed). The informer reports each binding only after {@value
- * #INFORMER_LAG_PODS} further pods.
+ * kube-scheduler showed). The informer reports each binding only after {@value #INFORMER_LAG_PODS}
+ * further pods.
  *
  * <p>Cluster: 4 spot nodes of 96 cpu, 2 on-demand of 64 cpu; executors of 1 cpu and 2 GiB. Without
  * caps, MostAllocated would put 96 executors on the first spot node. With the default BALANCED
@@ -68,8 +68,11 @@ class ExecutorBurstTest {
     report.publishEntry("with placement record", outcome.toString());
     assertThat(outcome.placed()).isEqualTo(EXECUTORS);
     assertThat(outcome.worstCountSeen()).isLessThanOrEqualTo(CAP);
-    assertThat(outcome.finalCount()).containsEntry("spot-1", 50).containsEntry("spot-2", 50)
-        .containsEntry("spot-3", 50).containsEntry("spot-4", 50);
+    assertThat(outcome.finalCount())
+        .containsEntry("spot-1", 50)
+        .containsEntry("spot-2", 50)
+        .containsEntry("spot-3", 50)
+        .containsEntry("spot-4", 50);
   }
 
   @Test
@@ -83,14 +86,22 @@ class ExecutorBurstTest {
   private Outcome burst(boolean recordPlacements) {
     AtomicLong nanos = new AtomicLong();
     PolicyConfig config = PolicyConfig.DEFAULT;
-    ClusterState state = new ClusterState(config.roles(), nanos::get, Duration.ofMinutes(2), recordPlacements,
-        AssumptionListener.NONE);
+    ClusterState state =
+        new ClusterState(
+            config.roles(),
+            nanos::get,
+            Duration.ofMinutes(2),
+            recordPlacements,
+            AssumptionListener.NONE);
     List<NodeInfo> nodes = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
-      nodes.add(Build.node("spot-" + i, 96_000, 384 * GI, Map.of("karpenter.sh/capacity-type", "spot")));
+      nodes.add(
+          Build.node("spot-" + i, 96_000, 384 * GI, Map.of("karpenter.sh/capacity-type", "spot")));
     }
     for (int i = 1; i <= 2; i++) {
-      nodes.add(Build.node("od-" + i, 64_000, 256 * GI, Map.of("karpenter.sh/capacity-type", "on-demand")));
+      nodes.add(
+          Build.node(
+              "od-" + i, 64_000, 256 * GI, Map.of("karpenter.sh/capacity-type", "on-demand")));
     }
     nodes.forEach(state::upsertNode);
     List<PodInfo> pods = new ArrayList<>();
@@ -103,21 +114,33 @@ class ExecutorBurstTest {
     // the API server's truth, and the informer events it has not delivered yet
     Map<String, String> boundTo = new HashMap<>();
     Queue<PodInfo> undelivered = new ArrayDeque<>();
-    Binder binder = request -> {
-      PodInfo pod = state.pod(request.namespace(), request.name()).orElseThrow();
-      boundTo.put(pod.uid(), request.node());
-      undelivered.add(pod.boundTo(request.node()));
-      state.assumeBound(pod.uid(), request.node()); // what KubeBinder does after a successful POST
-      return CompletableFuture.completedFuture(BindResult.bound());
-    };
+    Binder binder =
+        request -> {
+          PodInfo pod = state.pod(request.namespace(), request.name()).orElseThrow();
+          boundTo.put(pod.uid(), request.node());
+          undelivered.add(pod.boundTo(request.node()));
+          state.assumeBound(
+              pod.uid(), request.node()); // what KubeBinder does after a successful POST
+          return CompletableFuture.completedFuture(BindResult.bound());
+        };
     ClusterSource source = new LiveClusterSource(state, () -> true);
     SpotPolicy policy = new SpotPolicy(config);
-    ExtenderCalls calls = new ExtenderCalls(
-        new FilterVerb(policy, source, new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys()),
-            java.time.Clock.fixed(java.time.Instant.parse("2026-11-22T00:00:00Z"), java.time.ZoneOffset.UTC)),
-        new PrioritizeVerb(policy, source, new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys())),
-        new BindVerb(binder, source), new dev.spotpack.protocol.ExtenderJson(),
-        new VerbMetrics(new SimpleMeterRegistry()), nanos::get);
+    ExtenderCalls calls =
+        new ExtenderCalls(
+            new FilterVerb(
+                policy,
+                source,
+                new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys()),
+                java.time.Clock.fixed(
+                    java.time.Instant.parse("2026-11-22T00:00:00Z"), java.time.ZoneOffset.UTC)),
+            new PrioritizeVerb(
+                policy,
+                source,
+                new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys())),
+            new BindVerb(binder, source),
+            new dev.spotpack.protocol.ExtenderJson(),
+            new VerbMetrics(new SimpleMeterRegistry()),
+            nanos::get);
 
     // kube-scheduler's own cache: exact, updated at assume time
     Map<String, Resources> schedulerRequested = new LinkedHashMap<>();
@@ -132,7 +155,8 @@ class ExecutorBurstTest {
       List<String> fits = new ArrayList<>();
       for (NodeInfo n : nodes) {
         Resources after = schedulerRequested.get(n.name()).plus(pod.demand().requested());
-        if (after.cpuMillis() <= n.allocatable().cpuMillis() && after.memoryBytes() <= n.allocatable().memoryBytes()) {
+        if (after.cpuMillis() <= n.allocatable().cpuMillis()
+            && after.memoryBytes() <= n.allocatable().memoryBytes()) {
           fits.add(n.name());
         }
       }
@@ -150,8 +174,12 @@ class ExecutorBurstTest {
         for (JsonNode s : scores) {
           String name = s.get("Host").stringValue();
           NodeInfo n = nodes.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
-          long total = inTree.score(n.allocatable(), schedulerRequested.get(name), pod.demand().nonZeroRequested())
-              + s.get("Score").longValue() * 10;
+          long total =
+              inTree.score(
+                      n.allocatable(),
+                      schedulerRequested.get(name),
+                      pod.demand().nonZeroRequested())
+                  + s.get("Score").longValue() * 10;
           if (total > bestScore) {
             bestScore = total;
             best = name;
@@ -159,8 +187,16 @@ class ExecutorBurstTest {
         }
       }
       schedulerRequested.merge(best, pod.demand().requested(), Resources::plus);
-      bindsInFlight.add("{\"PodName\":\"" + pod.name() + "\",\"PodNamespace\":\"" + pod.namespace()
-          + "\",\"PodUID\":\"" + pod.uid() + "\",\"Node\":\"" + best + "\"}");
+      bindsInFlight.add(
+          "{\"PodName\":\""
+              + pod.name()
+              + "\",\"PodNamespace\":\""
+              + pod.namespace()
+              + "\",\"PodUID\":\""
+              + pod.uid()
+              + "\",\"Node\":\""
+              + best
+              + "\"}");
       while (bindsInFlight.size() > BIND_LAG_PODS) {
         bind(calls, bindsInFlight.remove());
       }
@@ -180,7 +216,8 @@ class ExecutorBurstTest {
   }
 
   private static void bind(ExtenderCalls calls, String body) {
-    JsonNode bound = JSON.readTree(json(calls.bind(bytes(body)).toCompletableFuture().join().body()));
+    JsonNode bound =
+        JSON.readTree(json(calls.bind(bytes(body)).toCompletableFuture().join().body()));
     assertThat(bound.get("Error").stringValue()).isEmpty();
   }
 
@@ -189,10 +226,17 @@ class ExecutorBurstTest {
     for (String n : nodeNames) {
       names.append(names.isEmpty() ? "" : ",").append('"').append(n).append('"');
     }
-    return "{\"Pod\":{\"metadata\":{\"name\":\"" + pod.name() + "\",\"namespace\":\"" + pod.namespace()
-        + "\",\"uid\":\"" + pod.uid() + "\",\"creationTimestamp\":null,\"labels\":{\"spark-app-selector\":\"spark-burst\","
+    return "{\"Pod\":{\"metadata\":{\"name\":\""
+        + pod.name()
+        + "\",\"namespace\":\""
+        + pod.namespace()
+        + "\",\"uid\":\""
+        + pod.uid()
+        + "\",\"creationTimestamp\":null,\"labels\":{\"spark-app-selector\":\"spark-burst\","
         + "\"spark-role\":\"executor\"}},\"spec\":{\"containers\":[{\"name\":\"executor\",\"resources\":{\"requests\":"
-        + "{\"cpu\":\"1\",\"memory\":\"2Gi\"}}}]},\"status\":{}},\"Nodes\":null,\"NodeNames\":[" + names + "]}";
+        + "{\"cpu\":\"1\",\"memory\":\"2Gi\"}}}]},\"status\":{}},\"Nodes\":null,\"NodeNames\":["
+        + names
+        + "]}";
   }
 
   private static byte[] bytes(String s) {

@@ -8,8 +8,8 @@ import dev.spotpack.config.ConfigLoader;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.SnapshotFile;
-import dev.spotpack.protocol.ExtenderJson;
 import dev.spotpack.policy.spot.PodRoles;
+import dev.spotpack.protocol.ExtenderJson;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Golden cases: {@code src/test/resources/golden/<verb>/<case>/} holds {@code request.json} (the
  * body as kube-scheduler's Go encoder writes it), {@code response.json} (what spotpack must
  * answer), optionally {@code status} (the HTTP status, when not 200), {@code cluster.yaml} (else
- * the shared {@code golden/cluster.yaml}) and {@code config.yaml}, and a README saying what the case
- * shows. Run with {@code -Dgolden.update=true} to rewrite the responses, then review the diff.
+ * the shared {@code golden/cluster.yaml}) and {@code config.yaml}, and a README saying what the
+ * case shows. Run with {@code -Dgolden.update=true} to rewrite the responses, then review the diff.
  */
 class GoldenTest {
   static final Path ROOT = Path.of("src/test/resources/golden");
@@ -49,8 +49,12 @@ class GoldenTest {
 
   private static Stream<Named<Path>> cases(String verb) throws IOException {
     try (Stream<Path> dirs = Files.list(ROOT.resolve(verb))) {
-      return dirs.filter(Files::isDirectory).sorted()
-          .map(d -> Named.of(d.getFileName().toString(), d)).toList().stream();
+      return dirs
+          .filter(Files::isDirectory)
+          .sorted()
+          .map(d -> Named.of(d.getFileName().toString(), d))
+          .toList()
+          .stream();
     }
   }
 
@@ -74,33 +78,48 @@ class GoldenTest {
     if (Files.exists(before)) {
       calls.filter(Files.readAllBytes(before));
     }
-    check(dir, calls.bind(Files.readAllBytes(dir.resolve("request.json"))).toCompletableFuture().get());
+    check(
+        dir,
+        calls.bind(Files.readAllBytes(dir.resolve("request.json"))).toCompletableFuture().get());
   }
 
   private static ExtenderCalls calls(Path dir) throws IOException {
     Path configFile = dir.resolve("config.yaml");
-    SpotpackConfig config = Files.exists(configFile)
-        ? new ConfigLoader().parse(Files.readString(configFile), configFile.toString())
-        : SpotpackConfig.DEFAULT;
+    SpotpackConfig config =
+        Files.exists(configFile)
+            ? new ConfigLoader().parse(Files.readString(configFile), configFile.toString())
+            : SpotpackConfig.DEFAULT;
     KubernetesSerialization serialization = new KubernetesSerialization();
     KubeModel model = new KubeModel(serialization, PodRoles.SPARK.labelKeys());
     ClusterState state = new ClusterState(config.policy().roles());
-    Path cluster = Files.exists(dir.resolve("cluster.yaml")) ? dir.resolve("cluster.yaml") : ROOT.resolve("cluster.yaml");
+    Path cluster =
+        Files.exists(dir.resolve("cluster.yaml"))
+            ? dir.resolve("cluster.yaml")
+            : ROOT.resolve("cluster.yaml");
     try (InputStream in = Files.newInputStream(cluster)) {
       new SnapshotFile(serialization, model).load(in, cluster.toString(), state);
     }
     // the request pods were created at 2026-11-20T08:05:00Z; the cases see them 10 minutes later
-    return ExtenderApp.snapshotCalls(config, state, model, new SimpleMeterRegistry(), () -> 0L,
-        java.time.Clock.fixed(java.time.Instant.parse("2026-11-20T08:15:00Z"), java.time.ZoneOffset.UTC));
+    return ExtenderApp.snapshotCalls(
+        config,
+        state,
+        model,
+        new SimpleMeterRegistry(),
+        () -> 0L,
+        java.time.Clock.fixed(
+            java.time.Instant.parse("2026-11-20T08:15:00Z"), java.time.ZoneOffset.UTC));
   }
 
   private static void check(Path dir, ExtenderCalls.Reply reply) throws IOException {
     Path statusFile = dir.resolve("status");
-    int wantStatus = Files.exists(statusFile) ? Integer.parseInt(Files.readString(statusFile).trim()) : 200;
+    int wantStatus =
+        Files.exists(statusFile) ? Integer.parseInt(Files.readString(statusFile).trim()) : 200;
     JsonNode got = MAPPER.readTree(new ExtenderJson().write(reply.body()));
     Path responseFile = dir.resolve("response.json");
     if (Boolean.getBoolean("golden.update")) {
-      Files.writeString(responseFile, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(got) + "\n",
+      Files.writeString(
+          responseFile,
+          MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(got) + "\n",
           StandardCharsets.UTF_8);
     }
     JsonNode want = MAPPER.readTree(Files.readString(responseFile));
@@ -110,8 +129,10 @@ class GoldenTest {
 
   /** Sorted, pretty JSON so that a mismatch prints a readable diff. */
   private static String pretty(JsonNode node) {
-    JsonMapper sorted = JsonMapper.builder()
-        .enable(tools.jackson.databind.cfg.JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
+    JsonMapper sorted =
+        JsonMapper.builder()
+            .enable(tools.jackson.databind.cfg.JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+            .build();
     return sorted.writerWithDefaultPrettyPrinter().writeValueAsString(node);
   }
 }

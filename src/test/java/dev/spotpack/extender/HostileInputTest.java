@@ -45,7 +45,9 @@ class HostileInputTest {
     try (InputStream in = Files.newInputStream(GOLDEN.resolve("cluster.yaml"))) {
       new SnapshotFile(serialization, model).load(in, "golden", state);
     }
-    calls = ExtenderApp.snapshotCalls(SpotpackConfig.DEFAULT, state, model, new SimpleMeterRegistry(), () -> 0L);
+    calls =
+        ExtenderApp.snapshotCalls(
+            SpotpackConfig.DEFAULT, state, model, new SimpleMeterRegistry(), () -> 0L);
     request = Files.readString(GOLDEN.resolve("filter/node-names-per-node-cap/request.json"));
   }
 
@@ -60,7 +62,9 @@ class HostileInputTest {
   }
 
   String withLabels(String labels) {
-    return request.replace("\"labels\":{\"spark-app-name\":\"nightly-etl\",", "\"labels\":{" + labels + ",\"spark-app-name\":\"nightly-etl\",");
+    return request.replace(
+        "\"labels\":{\"spark-app-name\":\"nightly-etl\",",
+        "\"labels\":{" + labels + ",\"spark-app-name\":\"nightly-etl\",");
   }
 
   String withCpu(String cpu) {
@@ -68,7 +72,8 @@ class HostileInputTest {
   }
 
   String withAnnotation(String key, String value) {
-    return request.replace("\"labels\":{", "\"annotations\":{\"" + key + "\":\"" + value + "\"},\"labels\":{");
+    return request.replace(
+        "\"labels\":{", "\"annotations\":{\"" + key + "\":\"" + value + "\"},\"labels\":{");
   }
 
   // item 1: a null label value, a null container, a non-string node name
@@ -92,10 +97,14 @@ class HostileInputTest {
 
   @Test
   void aQuantityWithAnExtremeExponentIsRefusedNamingIt() {
-    for (String cpu : new String[] {"1e999999999", "1e20000000", "1e-999999999", "9".repeat(5000)}) {
+    for (String cpu :
+        new String[] {"1e999999999", "1e20000000", "1e-999999999", "9".repeat(5000)}) {
       JsonNode reply = filter(withCpu(cpu));
-      assertThat(reply.get("Error").stringValue()).as(cpu)
-          .startsWith("pod spark/spark-7f3-exec-12 container spark-kubernetes-executor resources.requests: cpu=\"")
+      assertThat(reply.get("Error").stringValue())
+          .as(cpu)
+          .startsWith(
+              "pod spark/spark-7f3-exec-12 container spark-kubernetes-executor resources.requests:"
+                  + " cpu=\"")
           .contains("is not a valid quantity");
       assertThat(reply.get("Error").stringValue().length()).as(cpu).isLessThan(400);
       assertThat(prioritize(withCpu(cpu)).status()).as(cpu).isEqualTo(400);
@@ -113,11 +122,14 @@ class HostileInputTest {
 
   @Test
   void anAnnotationDecimalWithAnExtremeExponentIsInvalidNotArithmetic() {
-    for (String value : new String[] {"1e-999999999", "1e-20000000", "0." + "0".repeat(100) + "1"}) {
+    for (String value :
+        new String[] {"1e-999999999", "1e-20000000", "0." + "0".repeat(100) + "1"}) {
       JsonNode reply = filter(withAnnotation("spotpack.dev/max-spot-fraction-per-node", value));
       assertThat(reply.get("Error").stringValue()).isEmpty();
       String message = reply.get("FailedAndUnresolvableNodes").get("spot-a").stringValue();
-      assertThat(message).as(value).startsWith("spotpack: annotation spotpack.dev/max-spot-fraction-per-node=\"")
+      assertThat(message)
+          .as(value)
+          .startsWith("spotpack: annotation spotpack.dev/max-spot-fraction-per-node=\"")
           .endsWith("is invalid: expected a decimal number from 0 to 1, such as 0.25");
       assertThat(message.length()).as(value).isLessThan(300);
     }
@@ -125,7 +137,10 @@ class HostileInputTest {
 
   // item 4: colliding label keys
 
-  /** Still answers: the keys are dropped as the pod is read (see aPodKeepsOnlyTheLabelsSpotpackReads). */
+  /**
+   * Still answers: the keys are dropped as the pod is read (see
+   * aPodKeepsOnlyTheLabelsSpotpackReads).
+   */
   @Test
   void sixteenThousandLabelKeysWithOneHashCodeStillAnswer() {
     // "Aa" and "BB" share a hashCode, so every string of n such pairs does: 2^n keys, one hash
@@ -146,7 +161,8 @@ class HostileInputTest {
   void aPodKeepsOnlyTheLabelsSpotpackReads() throws Exception {
     String labels = "\"team\":\"x\",\"AaAa\":\"1\",\"BBBB\":\"2\"";
     JsonNode pod = JSON.readTree(withLabels(labels)).get("Pod");
-    var info = new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys()).podFromJson(pod);
+    var info =
+        new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys()).podFromJson(pod);
     assertThat(info.labels()).containsOnlyKeys("spark-app-selector", "spark-role");
   }
 
@@ -155,7 +171,8 @@ class HostileInputTest {
     String full = Files.readString(GOLDEN.resolve("filter/full-node-mode/request.json"));
     String body = full.replaceFirst("\"name\":\"spot-a\"", "\"name\":42");
     assertThat(body).isNotEqualTo(full);
-    assertThat(filter(body).get("Error").stringValue()).isEqualTo("Nodes.items[0].metadata.name must be a non-empty string");
+    assertThat(filter(body).get("Error").stringValue())
+        .isEqualTo("Nodes.items[0].metadata.name must be a non-empty string");
     assertThat(prioritize(body).status()).isEqualTo(400);
   }
 
@@ -163,25 +180,38 @@ class HostileInputTest {
   @Test
   void aJobReportSurvivesAnExtremeAnnotation() {
     SpotPolicy policy = new SpotPolicy(SpotpackConfig.DEFAULT.policy());
-    JobReport report = policy.report("spark-7f3",
-        Map.of("spotpack.dev/max-spot-share", "1e-999999999"), ClusterSnapshot.EMPTY);
-    assertThat(report.problem()).startsWith("spotpack: annotation spotpack.dev/max-spot-share=\"1e-999999999\" is invalid");
+    JobReport report =
+        policy.report(
+            "spark-7f3",
+            Map.of("spotpack.dev/max-spot-share", "1e-999999999"),
+            ClusterSnapshot.EMPTY);
+    assertThat(report.problem())
+        .startsWith("spotpack: annotation spotpack.dev/max-spot-share=\"1e-999999999\" is invalid");
   }
 
-  /** The webhook admits the pod with a short warning and no patch: it never makes a pod uncreatable. */
+  /**
+   * The webhook admits the pod with a short warning and no patch: it never makes a pod uncreatable.
+   */
   @Test
   void theWebhookWarnsBrieflyAboutAnExtremeAnnotation() throws Exception {
-    String review = Files.readString(GOLDEN.resolve("webhook/executor-with-size/request.json"))
-        .replace("\"annotations\":{", "\"annotations\":{\"spotpack.dev/max-spot-fraction-per-node\":\"1e-20000000\",");
-    SpreadHintWebhook webhook = new SpreadHintWebhook(
-        new SpreadHints(PodRoles.SPARK, SpotpackConfig.DEFAULT.policy().profiles()), new SimpleMeterRegistry());
+    String review =
+        Files.readString(GOLDEN.resolve("webhook/executor-with-size/request.json"))
+            .replace(
+                "\"annotations\":{",
+                "\"annotations\":{\"spotpack.dev/max-spot-fraction-per-node\":\"1e-20000000\",");
+    SpreadHintWebhook webhook =
+        new SpreadHintWebhook(
+            new SpreadHints(PodRoles.SPARK, SpotpackConfig.DEFAULT.policy().profiles()),
+            new SimpleMeterRegistry());
     SpreadHintWebhook.Reply reply = webhook.review(review.getBytes(StandardCharsets.UTF_8));
     assertThat(reply.status()).isEqualTo(200);
     JsonNode response = reply.body().get("response");
     assertThat(response.get("allowed").booleanValue()).isTrue();
     assertThat(response.has("patch")).isFalse();
     assertThat(response.get("warnings").get(0).stringValue())
-        .startsWith("spotpack: annotation spotpack.dev/max-spot-fraction-per-node=\"1e-20000000\" is invalid");
+        .startsWith(
+            "spotpack: annotation spotpack.dev/max-spot-fraction-per-node=\"1e-20000000\" is"
+                + " invalid");
   }
 
   /** Item 7: errors speak of the request, never of Java types or the JSON library's switches. */
@@ -198,11 +228,20 @@ class HostileInputTest {
     };
     for (String body : bodies) {
       String error = filter(body).get("Error").stringValue();
-      assertThat(error).as(body.length() > 80 ? body.substring(0, 80) : body).isNotEmpty()
-          .doesNotContain("java.", "JsonToken", "JsonReadFeature", "StreamReadConstraints", "tools.jackson", "`");
+      assertThat(error)
+          .as(body.length() > 80 ? body.substring(0, 80) : body)
+          .isNotEmpty()
+          .doesNotContain(
+              "java.",
+              "JsonToken",
+              "JsonReadFeature",
+              "StreamReadConstraints",
+              "tools.jackson",
+              "`");
     }
     assertThat(filter(bodies[1]).get("Error").stringValue())
-        .isEqualTo("Pod is not a valid Kubernetes Pod: field metadata.labels has the wrong type or value");
+        .isEqualTo(
+            "Pod is not a valid Kubernetes Pod: field metadata.labels has the wrong type or value");
   }
 
   /** Item 6: a newline in a bind's PodName does not start a log line of its own. */
@@ -215,12 +254,21 @@ class HostileInputTest {
     appender.start();
     logger.addAppender(appender);
     try {
-      calls.bind(("{\"PodName\":\"x\\n2026-12-02 ERROR forged\",\"PodNamespace\":\"spark\",\"PodUID\":\"u\","
-          + "\"Node\":\"spot-a\"}").getBytes(StandardCharsets.UTF_8)).toCompletableFuture().join();
+      calls
+          .bind(
+              ("{\"PodName\":\"x\\n"
+                      + "2026-12-02 ERROR forged\",\"PodNamespace\":\"spark\",\"PodUID\":\"u\","
+                      + "\"Node\":\"spot-a\"}")
+                  .getBytes(StandardCharsets.UTF_8))
+          .toCompletableFuture()
+          .join();
     } finally {
       logger.detachAppender(appender);
     }
-    assertThat(appender.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n"));
-    assertThat(appender.list.get(0).getFormattedMessage()).contains("x\\u000a2026-12-02 ERROR forged");
+    assertThat(appender.list)
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n"));
+    assertThat(appender.list.get(0).getFormattedMessage())
+        .contains("x\\u000a2026-12-02 ERROR forged");
   }
 }

@@ -8,7 +8,6 @@ import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.SnapshotFile;
-import dev.spotpack.protocol.ExtenderJson;
 import dev.spotpack.policy.spot.PodRoles;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,19 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Random and mutated bodies through all three verbs (seeded, so a failure reproduces): no
- * exception escapes, the status is one the protocol allows, the body is JSON, and a valid call
- * still answers afterwards. Seeds: the golden requests (the pool cases' annotations and nodes
- * included, over a state that holds both golden clusters), mutated by byte flips, truncation,
- * duplication, splicing, type swaps, huge and negative numbers, deep nesting and non-UTF-8 bytes.
+ * Random and mutated bodies through all three verbs (seeded, so a failure reproduces): no exception
+ * escapes, the status is one the protocol allows, the body is JSON, and a valid call still answers
+ * afterwards. Seeds: the golden requests (the pool cases' annotations and nodes included, over a
+ * state that holds both golden clusters), mutated by byte flips, truncation, duplication, splicing,
+ * type swaps, huge and negative numbers, deep nesting and non-UTF-8 bytes.
  */
 public class VerbFuzzTest {
   static final int CASES_PER_VERB = 4000;
@@ -45,16 +44,21 @@ public class VerbFuzzTest {
     KubernetesSerialization serialization = new KubernetesSerialization();
     KubeModel model = new KubeModel(serialization, PodRoles.SPARK.labelKeys());
     ClusterState state = new ClusterState(SpotpackConfig.DEFAULT.policy().roles());
-    // the shared cluster and the pool cases' one (nodes in pools, and spot nodes without pool labels)
+    // the shared cluster and the pool cases' one (nodes in pools, and spot nodes without pool
+    // labels)
     for (String cluster : List.of("cluster.yaml", "filter/pool-at-its-cap/cluster.yaml")) {
-      try (InputStream in = Files.newInputStream(Path.of("src/test/resources/golden").resolve(cluster))) {
+      try (InputStream in =
+          Files.newInputStream(Path.of("src/test/resources/golden").resolve(cluster))) {
         new SnapshotFile(serialization, model).load(in, cluster, state);
       }
     }
-    calls = ExtenderApp.snapshotCalls(SpotpackConfig.DEFAULT, state, model, new SimpleMeterRegistry(), () -> 0L);
+    calls =
+        ExtenderApp.snapshotCalls(
+            SpotpackConfig.DEFAULT, state, model, new SimpleMeterRegistry(), () -> 0L);
     seeds = new ArrayList<>();
     try (var dirs = Files.walk(Path.of("src/test/resources/golden"))) {
-      for (Path p : dirs.filter(f -> f.getFileName().toString().equals("request.json")).sorted().toList()) {
+      for (Path p :
+          dirs.filter(f -> f.getFileName().toString().equals("request.json")).sorted().toList()) {
         seeds.add(Files.readAllBytes(p));
       }
     }
@@ -73,7 +77,10 @@ public class VerbFuzzTest {
     }
     assertThat(ran).isEqualTo(3 * CASES_PER_VERB);
     // and the verbs still answer a real call correctly afterwards
-    ExtenderCalls.Reply ok = calls.filter(Files.readAllBytes(Path.of("src/test/resources/golden/filter/node-names-per-node-cap/request.json")));
+    ExtenderCalls.Reply ok =
+        calls.filter(
+            Files.readAllBytes(
+                Path.of("src/test/resources/golden/filter/node-names-per-node-cap/request.json")));
     assertThat(JSON.readTree(calls.write(ok.body())).get("Error").stringValue()).isEmpty();
   }
 
@@ -85,7 +92,8 @@ public class VerbFuzzTest {
   private void check(String verb, byte[] body, Call call) {
     ExtenderCalls.Reply[] reply = new ExtenderCalls.Reply[1];
     assertThatCode(() -> reply[0] = call.run())
-        .as("%s with body %s", verb, preview(body)).doesNotThrowAnyException();
+        .as("%s with body %s", verb, preview(body))
+        .doesNotThrowAnyException();
     assertThat(reply[0].status()).as("%s status for %s", verb, preview(body)).isIn(ALLOWED);
     byte[] out = calls.write(reply[0].body());
     JsonNode parsed = JSON.readTree(out);
@@ -106,23 +114,46 @@ public class VerbFuzzTest {
         return java.util.Arrays.copyOf(seed, rng.nextInt(seed.length + 1));
       }
       case 2 -> { // type swaps of a value
-        String[] values = {"null", "true", "-1", "1e309", "99999999999999999999999", "\"x\"", "[]", "{}", "[1,2]", "-0.5"};
-        return s.replaceFirst(":(\"[^\"]*\"|\\[[^\\]]*\\]|[0-9]+|null)", ":" + values[rng.nextInt(values.length)])
+        String[] values = {
+          "null",
+          "true",
+          "-1",
+          "1e309",
+          "99999999999999999999999",
+          "\"x\"",
+          "[]",
+          "{}",
+          "[1,2]",
+          "-0.5"
+        };
+        return s.replaceFirst(
+                ":(\"[^\"]*\"|\\[[^\\]]*\\]|[0-9]+|null)", ":" + values[rng.nextInt(values.length)])
             .getBytes(StandardCharsets.UTF_8);
       }
       case 3 -> { // huge and negative quantities
-        String[] q = {"\"-4\"", "\"1e100\"", "\"99999999999999999999Ei\"", "\"0.0000001m\"", "\"abc\"", "-7", "\"\""};
-        return s.replaceAll("\"cpu\":\"[^\"]*\"", "\"cpu\":" + q[rng.nextInt(q.length)]).getBytes(StandardCharsets.UTF_8);
+        String[] q = {
+          "\"-4\"",
+          "\"1e100\"",
+          "\"99999999999999999999Ei\"",
+          "\"0.0000001m\"",
+          "\"abc\"",
+          "-7",
+          "\"\""
+        };
+        return s.replaceAll("\"cpu\":\"[^\"]*\"", "\"cpu\":" + q[rng.nextInt(q.length)])
+            .getBytes(StandardCharsets.UTF_8);
       }
       case 4 -> { // deep nesting
         int depth = 200 + rng.nextInt(2000);
-        return ("{\"Pod\":" + "[".repeat(depth) + "]".repeat(depth) + ",\"NodeNames\":[]}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"Pod\":" + "[".repeat(depth) + "]".repeat(depth) + ",\"NodeNames\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
       }
       case 5 -> { // duplicate keys
         return s.replaceFirst("\\{", "{\"Pod\":{},").getBytes(StandardCharsets.UTF_8);
       }
       case 6 -> { // unknown fields everywhere
-        return s.replace("{", "{\"zz" + rng.nextInt(100) + "\":[1,{\"a\":null}],").getBytes(StandardCharsets.UTF_8);
+        return s.replace("{", "{\"zz" + rng.nextInt(100) + "\":[1,{\"a\":null}],")
+            .getBytes(StandardCharsets.UTF_8);
       }
       case 7 -> { // non-UTF-8
         byte[] b = seed.clone();
@@ -133,7 +164,8 @@ public class VerbFuzzTest {
         return b;
       }
       case 8 -> { // splice two seeds' halves
-        return (s.substring(0, s.length() / 2) + s.substring(rng.nextInt(Math.max(1, s.length())))).getBytes(StandardCharsets.UTF_8);
+        return (s.substring(0, s.length() / 2) + s.substring(rng.nextInt(Math.max(1, s.length()))))
+            .getBytes(StandardCharsets.UTF_8);
       }
       case 9 -> { // lower-case everything
         return s.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8);
@@ -143,7 +175,8 @@ public class VerbFuzzTest {
         for (int k = 0; k < 500; k++) {
           names.append(k == 0 ? "" : ",").append(rng.nextInt(10) == 0 ? "\"\"" : "\"n-" + k + "\"");
         }
-        return s.replaceFirst("\"NodeNames\":\\[[^\\]]*\\]", "\"NodeNames\":[" + names + "]").getBytes(StandardCharsets.UTF_8);
+        return s.replaceFirst("\"NodeNames\":\\[[^\\]]*\\]", "\"NodeNames\":[" + names + "]")
+            .getBytes(StandardCharsets.UTF_8);
       }
       default -> { // random bytes
         byte[] b = new byte[rng.nextInt(64)];

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionDeadlinesTest {
   static final Duration HEADERS = Duration.ofMillis(1000);
   static final Duration REQUEST = Duration.ofMillis(300);
+
   /** Far past the deadline: a connection still open by then was not cut off. */
   static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -38,10 +39,15 @@ class ConnectionDeadlinesTest {
     vertx = Vertx.vertx();
     ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, HEADERS, REQUEST, "test");
     // as spotpack's listeners: HTTP/1.1 only (see ConnectionDeadlines)
-    server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
-        .connectionHandler(deadlines::onConnection)
-        .requestHandler(deadlines.wrap(router()))
-        .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server =
+        vertx
+            .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+            .connectionHandler(deadlines::onConnection)
+            .requestHandler(deadlines.wrap(router()))
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   /**
@@ -50,10 +56,13 @@ class ConnectionDeadlinesTest {
    */
   Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      ctx.addEndHandler(done -> {});
-      ctx.next();
-    });
+    router
+        .route()
+        .handler(
+            ctx -> {
+              ctx.addEndHandler(done -> {});
+              ctx.next();
+            });
     router.route().handler(BodyHandler.create(false)).handler(ctx -> ctx.response().end("ok"));
     return router;
   }
@@ -74,18 +83,23 @@ class ConnectionDeadlinesTest {
   @Test
   void aBodySentOneByteAtATimeIsCutOff() throws IOException {
     try (Socket s = connect()) {
-      s.getOutputStream().write(("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       assertThat(trickleUntilClosed(s)).isTrue();
     }
   }
 
-  /** A keep-alive client that pauses less than the deadline between requests keeps its connection. */
+  /**
+   * A keep-alive client that pauses less than the deadline between requests keeps its connection.
+   */
   @Test
   void promptRequestsOnOneConnectionAreNotCutOff() throws IOException {
     try (Socket s = connect()) {
       for (int i = 0; i < 4; i++) {
-        s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+            .write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(readResponse(s)).startsWith("HTTP/1.1 200").endsWith("ok");
         pause(s, 150); // well within the headers deadline
       }
@@ -99,10 +113,12 @@ class ConnectionDeadlinesTest {
   @Test
   void anIdleKeepAliveConnectionIsKeptForTheHeadersDeadlineThenClosed() throws IOException {
     try (Socket s = connect()) {
-      s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(readResponse(s)).startsWith("HTTP/1.1 200").endsWith("ok");
       pause(s, 650); // past the request deadline, well before the headers one
-      s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(readResponse(s)).startsWith("HTTP/1.1 200").endsWith("ok");
       assertThat(closedWithin(s, 5_000)).isTrue();
     }
@@ -177,7 +193,9 @@ class ConnectionDeadlinesTest {
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (System.nanoTime() < until) {
       try {
-        assertThat(s.getInputStream().read()).as("the server closed the connection").isNotEqualTo(-1);
+        assertThat(s.getInputStream().read())
+            .as("the server closed the connection")
+            .isNotEqualTo(-1);
       } catch (SocketTimeoutException e) {
         // still open
       }

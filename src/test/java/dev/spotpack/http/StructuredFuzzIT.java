@@ -42,9 +42,15 @@ class StructuredFuzzIT {
   static final int CASES = 1500;
   static final long SEED = 20261202;
   // answers echo what was sent (a 65,536-character node name comes back as a map key)
-  static final JsonMapper JSON = JsonMapper.builder(tools.jackson.core.json.JsonFactory.builder()
-      .streamReadConstraints(tools.jackson.core.StreamReadConstraints.builder().maxNameLength(10_000_000).build())
-      .build()).build();
+  static final JsonMapper JSON =
+      JsonMapper.builder(
+              tools.jackson.core.json.JsonFactory.builder()
+                  .streamReadConstraints(
+                      tools.jackson.core.StreamReadConstraints.builder()
+                          .maxNameLength(10_000_000)
+                          .build())
+                  .build())
+          .build();
   static final JsonNodeFactory F = JsonNodeFactory.instance;
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static ExtenderApp app;
@@ -56,15 +62,22 @@ class StructuredFuzzIT {
   static void start(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("spotpack.yaml");
     Files.writeString(config, "server:\n  maxRequestBodyBytes: 4194304\n");
-    app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    app =
+        ExtenderApp.create(
+            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
     app.start();
     Path golden = Path.of("src/test/resources/golden");
     filterSeeds = new ArrayList<>();
-    for (String c : List.of("node-names-per-node-cap", "full-node-mode", "pool-at-its-cap", "spot-share")) {
-      filterSeeds.add(JSON.readTree(Files.readString(golden.resolve("filter/" + c + "/request.json"))));
+    for (String c :
+        List.of("node-names-per-node-cap", "full-node-mode", "pool-at-its-cap", "spot-share")) {
+      filterSeeds.add(
+          JSON.readTree(Files.readString(golden.resolve("filter/" + c + "/request.json"))));
     }
-    bindSeed = JSON.readTree("{\"PodName\":\"spark-7f3-exec-7\",\"PodNamespace\":\"spark\",\"PodUID\":\"u\",\"Node\":\"spot-b\"}");
-    reviewSeed = JSON.readTree(Files.readString(golden.resolve("webhook/executor-with-size/request.json")));
+    bindSeed =
+        JSON.readTree(
+            "{\"PodName\":\"spark-7f3-exec-7\",\"PodNamespace\":\"spark\",\"PodUID\":\"u\",\"Node\":\"spot-b\"}");
+    reviewSeed =
+        JSON.readTree(Files.readString(golden.resolve("webhook/executor-with-size/request.json")));
   }
 
   @AfterAll
@@ -75,16 +88,19 @@ class StructuredFuzzIT {
   @Test
   void noGeneratedRequestGetsA5xxAndTheServerStillAnswers() throws Exception {
     SplittableRandom rng = new SplittableRandom(SEED);
-    SpreadHintWebhook webhook = new SpreadHintWebhook(
-        new SpreadHints(PodRoles.SPARK, SpotpackConfig.DEFAULT.policy().profiles()), new SimpleMeterRegistry());
+    SpreadHintWebhook webhook =
+        new SpreadHintWebhook(
+            new SpreadHints(PodRoles.SPARK, SpotpackConfig.DEFAULT.policy().profiles()),
+            new SimpleMeterRegistry());
     Map<Integer, Integer> statuses = new java.util.TreeMap<>();
     for (int i = 0; i < CASES; i++) {
       int kind = rng.nextInt(4);
-      JsonNode seed = switch (kind) {
-        case 0, 1 -> filterSeeds.get(rng.nextInt(filterSeeds.size()));
-        case 2 -> bindSeed;
-        default -> reviewSeed;
-      };
+      JsonNode seed =
+          switch (kind) {
+            case 0, 1 -> filterSeeds.get(rng.nextInt(filterSeeds.size()));
+            case 2 -> bindSeed;
+            default -> reviewSeed;
+          };
       JsonNode body = seed.deepCopy();
       for (int k = 1 + rng.nextInt(4); k > 0; k--) {
         body = mutate(body, rng);
@@ -95,7 +111,9 @@ class StructuredFuzzIT {
         SpreadHintWebhook.Reply reply = webhook.review(bytes);
         assertThat(reply.status()).as(what).isIn(200, 400);
         if (reply.status() == 200) {
-          assertThat(reply.body().path("response").path("allowed").booleanValue()).as(what).isTrue();
+          assertThat(reply.body().path("response").path("allowed").booleanValue())
+              .as(what)
+              .isTrue();
         }
         continue;
       }
@@ -116,28 +134,61 @@ class StructuredFuzzIT {
       assertThat(get(path).statusCode()).as(path).isEqualTo(200);
     }
     String valid = Files.readString(Path.of("src/main/resources/examples/filter-request.json"));
-    assertThat(JSON.readTree(post("filter", valid.getBytes(StandardCharsets.UTF_8)).body()).get("Error").stringValue()).isEmpty();
+    assertThat(
+            JSON.readTree(post("filter", valid.getBytes(StandardCharsets.UTF_8)).body())
+                .get("Error")
+                .stringValue())
+        .isEmpty();
   }
 
-  static final String[] ANNOTATIONS = {"spotpack.dev/max-spot-fraction-per-node", "spotpack.dev/max-spot-share",
-      "spotpack.dev/max-spot-fraction-per-pool", "spotpack.dev/expected-executors", "spotpack.dev/profile"};
-  static final String[] DECIMALS = {"1e-999999999", "1e-20000000", "0." + "0".repeat(5000) + "1", "-0", "1.0000000001",
-      "NaN", "0x1p-3", "", " 0.5 ", "\u00000.5", "9".repeat(3000)};
+  static final String[] ANNOTATIONS = {
+    "spotpack.dev/max-spot-fraction-per-node",
+    "spotpack.dev/max-spot-share",
+    "spotpack.dev/max-spot-fraction-per-pool",
+    "spotpack.dev/expected-executors",
+    "spotpack.dev/profile"
+  };
+  static final String[] DECIMALS = {
+    "1e-999999999",
+    "1e-20000000",
+    "0." + "0".repeat(5000) + "1",
+    "-0",
+    "1.0000000001",
+    "NaN",
+    "0x1p-3",
+    "",
+    " 0.5 ",
+    "\u00000.5",
+    "9".repeat(3000)
+  };
 
-  /** One change: half the time where spotpack reads (quantities, its annotations, labels), else anywhere. */
+  /**
+   * One change: half the time where spotpack reads (quantities, its annotations, labels), else
+   * anywhere.
+   */
   static JsonNode mutate(JsonNode root, SplittableRandom rng) {
     if (rng.nextBoolean()) {
       List<ObjectNode> targets = new ArrayList<>();
-      collectNamed(root, Set.of("requests", "limits", "allocatable", "overhead", "metadata"), targets);
+      collectNamed(
+          root, Set.of("requests", "limits", "allocatable", "overhead", "metadata"), targets);
       if (!targets.isEmpty()) {
         ObjectNode target = targets.get(rng.nextInt(targets.size()));
-        if (target.has("name") || target.has("labels") || target.has("namespace") || target.has("uid")) {
+        if (target.has("name")
+            || target.has("labels")
+            || target.has("namespace")
+            || target.has("uid")) {
           // metadata: a spotpack annotation with a hostile value, or a label map made hostile
           if (rng.nextBoolean()) {
-            ObjectNode annotations = target.get("annotations") instanceof ObjectNode a ? a : target.putObject("annotations");
-            annotations.put(ANNOTATIONS[rng.nextInt(ANNOTATIONS.length)], DECIMALS[rng.nextInt(DECIMALS.length)]);
+            ObjectNode annotations =
+                target.get("annotations") instanceof ObjectNode a
+                    ? a
+                    : target.putObject("annotations");
+            annotations.put(
+                ANNOTATIONS[rng.nextInt(ANNOTATIONS.length)],
+                DECIMALS[rng.nextInt(DECIMALS.length)]);
           } else {
-            ObjectNode labels = target.get("labels") instanceof ObjectNode l ? l : target.putObject("labels");
+            ObjectNode labels =
+                target.get("labels") instanceof ObjectNode l ? l : target.putObject("labels");
             if (rng.nextBoolean()) {
               labels.set(controlString(rng), F.nullNode());
             } else {
@@ -145,7 +196,8 @@ class StructuredFuzzIT {
             }
           }
         } else {
-          target.put(rng.nextBoolean() ? "cpu" : "memory", QUANTITIES[rng.nextInt(QUANTITIES.length)]);
+          target.put(
+              rng.nextBoolean() ? "cpu" : "memory", QUANTITIES[rng.nextInt(QUANTITIES.length)]);
         }
         return root;
       }
@@ -218,11 +270,12 @@ class StructuredFuzzIT {
     int mode = rng.nextInt(3);
     int count = 2000 + rng.nextInt(6000);
     for (int n = 0; n < count; n++) {
-      String key = switch (mode) {
-        case 0 -> "k" + n;
-        case 1 -> colliding(n);
-        default -> "spotpack.dev/x" + n;
-      };
+      String key =
+          switch (mode) {
+            case 0 -> "k" + n;
+            case 1 -> colliding(n);
+            default -> "spotpack.dev/x" + n;
+          };
       object.set(key, mode == 2 && n % 2 == 0 ? F.nullNode() : F.stringNode("v"));
     }
   }
@@ -236,8 +289,21 @@ class StructuredFuzzIT {
     return s.toString();
   }
 
-  static final String[] QUANTITIES = {"1e999999999", "1e20000000", "-1", "1e-999999999", "99999999999999999999Ei",
-      "0.0000001m", "1Ki", "abc", "", "1e308", "NaN", "+Inf", "9".repeat(200)};
+  static final String[] QUANTITIES = {
+    "1e999999999",
+    "1e20000000",
+    "-1",
+    "1e-999999999",
+    "99999999999999999999Ei",
+    "0.0000001m",
+    "1Ki",
+    "abc",
+    "",
+    "1e308",
+    "NaN",
+    "+Inf",
+    "9".repeat(200)
+  };
 
   static JsonNode hostileValue(SplittableRandom rng) {
     return switch (rng.nextInt(12)) {
@@ -257,7 +323,9 @@ class StructuredFuzzIT {
   }
 
   static String controlString(SplittableRandom rng) {
-    String[] parts = {"\u0000", "\n", "\r\n2026-12-02 ERROR forged", "\u2028", "\u001b[31m", "\ud800", "é", "spot-a"};
+    String[] parts = {
+      "\u0000", "\n", "\r\n2026-12-02 ERROR forged", "\u2028", "\u001b[31m", "\ud800", "é", "spot-a"
+    };
     StringBuilder s = new StringBuilder();
     for (int n = 1 + rng.nextInt(4); n > 0; n--) {
       s.append(parts[rng.nextInt(parts.length)]);
@@ -266,12 +334,19 @@ class StructuredFuzzIT {
   }
 
   static HttpResponse<String> post(String verb, byte[] body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path)).GET().build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -279,5 +354,4 @@ class StructuredFuzzIT {
     String s = new String(body, StandardCharsets.UTF_8);
     return s.length() > 400 ? s.substring(0, 400) + "…(" + s.length() + " chars)" : s;
   }
-
 }

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The extender port over TLS, as kube-scheduler's {@code tlsConfig} uses it: server certificate
- * only, and mutual TLS with a client CA. Certificates are made with openssl; skipped with the reason
- * where openssl is missing.
+ * only, and mutual TLS with a client CA. Certificates are made with openssl; skipped with the
+ * reason where openssl is missing.
  */
 class TlsIT {
   @TempDir static Path dir;
@@ -34,7 +34,9 @@ class TlsIT {
 
   @BeforeAll
   static void certificates() throws Exception {
-    assumeTrue(TestCertificates.opensslAvailable(dir), "openssl is not installed: cannot make test certificates");
+    assumeTrue(
+        TestCertificates.opensslAvailable(dir),
+        "openssl is not installed: cannot make test certificates");
     TestCertificates.make(dir);
     body = Files.readString(Path.of("src/main/resources/examples/filter-request.json"));
   }
@@ -42,7 +44,9 @@ class TlsIT {
   static ExtenderApp start(String tlsYaml) throws Exception {
     Path config = dir.resolve("spotpack-" + System.nanoTime() + ".yaml");
     Files.writeString(config, "server:\n  tls:\n" + tlsYaml);
-    ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    ExtenderApp app =
+        ExtenderApp.create(
+            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
     app.start();
     return app;
   }
@@ -51,9 +55,11 @@ class TlsIT {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
-      trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      trust.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     KeyManagerFactory kmf = null;
     if (withClientCertificate) {
@@ -70,21 +76,37 @@ class TlsIT {
   }
 
   static HttpResponse<String> filter(SSLContext ctx, String scheme, int port) throws Exception {
-    HttpClient client = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
-    return client.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + "/scheduler/filter"))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpClient client =
+        HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
+    return client.send(
+        HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + "/scheduler/filter"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void servesTheExtenderOverHttpsAndKeepsManagementPlain() throws Exception {
-    ExtenderApp app = start("    certFile: " + dir.resolve("server.crt") + "\n    keyFile: " + dir.resolve("server.key") + "\n");
+    ExtenderApp app =
+        start(
+            "    certFile: "
+                + dir.resolve("server.crt")
+                + "\n    keyFile: "
+                + dir.resolve("server.key")
+                + "\n");
     try {
       HttpResponse<String> https = filter(context(false), "https", app.extenderPort());
       assertThat(https.statusCode()).isEqualTo(200);
       assertThat(https.body()).contains("already has 3 of its 12 executors here");
-      assertThatThrownBy(() -> filter(context(false), "http", app.extenderPort())).isInstanceOf(IOException.class);
-      HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + app.managementPort() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThatThrownBy(() -> filter(context(false), "http", app.extenderPort()))
+          .isInstanceOf(IOException.class);
+      HttpResponse<String> ready =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + app.managementPort() + "/readyz"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(200);
     } finally {
       app.stop();
@@ -93,10 +115,18 @@ class TlsIT {
 
   @Test
   void requiresAClientCertificateSignedByTheClientCa() throws Exception {
-    ExtenderApp app = start("    certFile: " + dir.resolve("server.crt") + "\n    keyFile: " + dir.resolve("server.key")
-        + "\n    clientCaFile: " + dir.resolve("ca.crt") + "\n");
+    ExtenderApp app =
+        start(
+            "    certFile: "
+                + dir.resolve("server.crt")
+                + "\n    keyFile: "
+                + dir.resolve("server.key")
+                + "\n    clientCaFile: "
+                + dir.resolve("ca.crt")
+                + "\n");
     try {
-      assertThatThrownBy(() -> filter(context(false), "https", app.extenderPort())).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> filter(context(false), "https", app.extenderPort()))
+          .isInstanceOf(IOException.class);
       assertThat(filter(context(true), "https", app.extenderPort()).statusCode()).isEqualTo(200);
     } finally {
       app.stop();
@@ -106,33 +136,61 @@ class TlsIT {
   @Test
   void aMissingCertificateFileStopsStartupNamingIt() throws Exception {
     Path config = dir.resolve("missing.yaml");
-    Files.writeString(config, "server:\n  tls:\n    certFile: /nonexistent/tls.crt\n    keyFile: /nonexistent/tls.key\n");
-    ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
-    assertThatThrownBy(app::start).hasMessage(
-        "TLS file /nonexistent/tls.crt (config server.tls) does not exist or cannot be read");
+    Files.writeString(
+        config,
+        "server:\n  tls:\n    certFile: /nonexistent/tls.crt\n    keyFile: /nonexistent/tls.key\n");
+    ExtenderApp app =
+        ExtenderApp.create(
+            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    assertThatThrownBy(app::start)
+        .hasMessage(
+            "TLS file /nonexistent/tls.crt (config server.tls) does not exist or cannot be read");
     app.stop();
   }
 
   @Test
   void servesTheWebhookOnItsOwnHttpsPort() throws Exception {
     Path config = dir.resolve("webhook.yaml");
-    Files.writeString(config, "server:\n  webhook:\n    port: 0\n    certFile: " + dir.resolve("server.crt")
-        + "\n    keyFile: " + dir.resolve("server.key") + "\n");
-    ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    Files.writeString(
+        config,
+        "server:\n  webhook:\n    port: 0\n    certFile: "
+            + dir.resolve("server.crt")
+            + "\n    keyFile: "
+            + dir.resolve("server.key")
+            + "\n");
+    ExtenderApp app =
+        ExtenderApp.create(
+            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
     app.start();
     try {
       assertThat(app.webhookPort()).isPositive().isNotEqualTo(app.extenderPort());
-      HttpClient client = HttpClient.newBuilder().sslContext(context(false)).version(HttpClient.Version.HTTP_1_1).build();
-      HttpResponse<String> reply = client.send(HttpRequest.newBuilder(
-              URI.create("https://127.0.0.1:" + app.webhookPort() + "/webhook/spread-hint"))
-          .POST(HttpRequest.BodyPublishers.ofFile(Path.of("src/test/resources/golden/webhook/executor-with-size/request.json")))
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpClient client =
+          HttpClient.newBuilder()
+              .sslContext(context(false))
+              .version(HttpClient.Version.HTTP_1_1)
+              .build();
+      HttpResponse<String> reply =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("https://127.0.0.1:" + app.webhookPort() + "/webhook/spread-hint"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofFile(
+                          Path.of(
+                              "src/test/resources/golden/webhook/executor-with-size/request.json")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(reply.statusCode()).isEqualTo(200);
       assertThat(reply.body()).contains("\"patchType\":\"JSONPatch\"");
       // the extender port does not serve the webhook
-      HttpResponse<String> extender = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + app.extenderPort() + "/webhook/spread-hint"))
-          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> extender =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:" + app.extenderPort() + "/webhook/spread-hint"))
+                      .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(extender.statusCode()).isEqualTo(404);
     } finally {
       app.stop();
@@ -142,10 +200,19 @@ class TlsIT {
   @Test
   void aWebhookWithoutItsCertificateStopsStartupNamingTheKey() throws Exception {
     Path config = dir.resolve("webhook-missing.yaml");
-    Files.writeString(config, "server:\n  webhook:\n    port: 0\n    certFile: /nonexistent/w.crt\n    keyFile: /nonexistent/w.key\n");
-    ExtenderApp app = ExtenderApp.create(new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
-    assertThatThrownBy(app::start).hasMessage(
-        "TLS file /nonexistent/w.crt (config server.webhook) does not exist or cannot be read");
+    Files.writeString(
+        config,
+        "server:\n"
+            + "  webhook:\n"
+            + "    port: 0\n"
+            + "    certFile: /nonexistent/w.crt\n"
+            + "    keyFile: /nonexistent/w.key\n");
+    ExtenderApp app =
+        ExtenderApp.create(
+            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    assertThatThrownBy(app::start)
+        .hasMessage(
+            "TLS file /nonexistent/w.crt (config server.webhook) does not exist or cannot be read");
     app.stop();
   }
 }

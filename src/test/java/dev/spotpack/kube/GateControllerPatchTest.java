@@ -27,13 +27,27 @@ class GateControllerPatchTest {
   static final JsonMapper MAPPER = JsonMapper.builder().build();
   final KubernetesClient client = new KubernetesClientBuilder().build(); // never connects here
   final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  final GateController controller = new GateController(client, new KubeModel(SERIALIZATION, PodRoles.SPARK.labelKeys()),
-      new ClusterState(PodRoles.SPARK), new PlacementGate(PodRoles.SPARK, SpotNodes.DEFAULT, Profiles.DEFAULT),
-      PodRoles.SPARK, () -> true, executor, new SimpleMeterRegistry());
+  final GateController controller =
+      new GateController(
+          client,
+          new KubeModel(SERIALIZATION, PodRoles.SPARK.labelKeys()),
+          new ClusterState(PodRoles.SPARK),
+          new PlacementGate(PodRoles.SPARK, SpotNodes.DEFAULT, Profiles.DEFAULT),
+          PodRoles.SPARK,
+          () -> true,
+          executor,
+          new SimpleMeterRegistry());
 
-  static final PlacementGate.Release EXCLUDE = new PlacementGate.Release(List.of(
-      new Term(List.of(new Requirement("t", "In", List.of("m")), new Requirement("z", "NotIn", List.of("z1")))),
-      new Term(List.of(new Requirement("t", "NotIn", List.of("m"))))), true, "why");
+  static final PlacementGate.Release EXCLUDE =
+      new PlacementGate.Release(
+          List.of(
+              new Term(
+                  List.of(
+                      new Requirement("t", "In", List.of("m")),
+                      new Requirement("z", "NotIn", List.of("z1")))),
+              new Term(List.of(new Requirement("t", "NotIn", List.of("m"))))),
+          true,
+          "why");
 
   @AfterEach
   void close() {
@@ -42,42 +56,57 @@ class GateControllerPatchTest {
   }
 
   static Pod pod(String spec) {
-    return SERIALIZATION.unmarshal("{\"metadata\":{\"name\":\"e\",\"namespace\":\"ns\",\"resourceVersion\":\"42\"},"
-        + "\"spec\":" + spec + "}", Pod.class);
+    return SERIALIZATION.unmarshal(
+        "{\"metadata\":{\"name\":\"e\",\"namespace\":\"ns\",\"resourceVersion\":\"42\"},"
+            + "\"spec\":"
+            + spec
+            + "}",
+        Pod.class);
   }
 
   @Test
   void withoutAffinityItSetsTheTermsAndKeepsOtherGates() {
-    Pod pod = pod("{\"schedulingGates\":[{\"name\":\"a/b\"},{\"name\":\"spotpack.dev/placement\"}]}");
-    assertThat(MAPPER.writeValueAsString(controller.patch(pod, EXCLUDE))).isEqualTo(
-        "{\"metadata\":{\"resourceVersion\":\"42\",\"annotations\":{\"spotpack.dev/placement-hint\":\"why\"}},"
-            + "\"spec\":{\"schedulingGates\":[{\"name\":\"a/b\"}],\"affinity\":{\"nodeAffinity\":"
-            + "{\"requiredDuringSchedulingIgnoredDuringExecution\":{\"nodeSelectorTerms\":["
-            + "{\"matchExpressions\":[{\"key\":\"t\",\"operator\":\"In\",\"values\":[\"m\"]},"
-            + "{\"key\":\"z\",\"operator\":\"NotIn\",\"values\":[\"z1\"]}]},"
-            + "{\"matchExpressions\":[{\"key\":\"t\",\"operator\":\"NotIn\",\"values\":[\"m\"]}]}]}}}}}");
+    Pod pod =
+        pod("{\"schedulingGates\":[{\"name\":\"a/b\"},{\"name\":\"spotpack.dev/placement\"}]}");
+    assertThat(MAPPER.writeValueAsString(controller.patch(pod, EXCLUDE)))
+        .isEqualTo(
+            "{\"metadata\":{\"resourceVersion\":\"42\",\"annotations\":{\"spotpack.dev/placement-hint\":\"why\"}},"
+                + "\"spec\":{\"schedulingGates\":[{\"name\":\"a/b\"}],\"affinity\":{\"nodeAffinity\":"
+                + "{\"requiredDuringSchedulingIgnoredDuringExecution\":{\"nodeSelectorTerms\":["
+                + "{\"matchExpressions\":[{\"key\":\"t\",\"operator\":\"In\",\"values\":[\"m\"]},"
+                + "{\"key\":\"z\",\"operator\":\"NotIn\",\"values\":[\"z1\"]}]},"
+                + "{\"matchExpressions\":[{\"key\":\"t\",\"operator\":\"NotIn\",\"values\":[\"m\"]}]}]}}}}}");
   }
 
   @Test
   void ownTermsGetTheSingleTermsExpressionsAddedAndKeepTheirOwn() {
-    Pod pod = pod("{\"schedulingGates\":[{\"name\":\"spotpack.dev/placement\"}],\"affinity\":{\"nodeAffinity\":"
-        + "{\"requiredDuringSchedulingIgnoredDuringExecution\":{\"nodeSelectorTerms\":["
-        + "{\"matchExpressions\":[{\"key\":\"pool\",\"operator\":\"In\",\"values\":[\"spark\"]}]},"
-        + "{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"n1\"]}]}]}}}}");
-    PlacementGate.Release single = new PlacementGate.Release(
-        List.of(new Term(List.of(new Requirement("t", "NotIn", List.of("m"))))), true, "why");
-    assertThat(MAPPER.writeValueAsString(controller.patch(pod, single).path("spec").path("affinity"))).isEqualTo(
-        "{\"nodeAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":{\"nodeSelectorTerms\":["
-            + "{\"matchExpressions\":[{\"key\":\"pool\",\"operator\":\"In\",\"values\":[\"spark\"]},"
-            + "{\"key\":\"t\",\"operator\":\"NotIn\",\"values\":[\"m\"]}]},"
-            + "{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"n1\"]}],"
-            + "\"matchExpressions\":[{\"key\":\"t\",\"operator\":\"NotIn\",\"values\":[\"m\"]}]}]}}}");
+    Pod pod =
+        pod(
+            "{\"schedulingGates\":[{\"name\":\"spotpack.dev/placement\"}],\"affinity\":{\"nodeAffinity\":"
+                + "{\"requiredDuringSchedulingIgnoredDuringExecution\":{\"nodeSelectorTerms\":["
+                + "{\"matchExpressions\":[{\"key\":\"pool\",\"operator\":\"In\",\"values\":[\"spark\"]}]},"
+                + "{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"n1\"]}]}]}}}}");
+    PlacementGate.Release single =
+        new PlacementGate.Release(
+            List.of(new Term(List.of(new Requirement("t", "NotIn", List.of("m"))))), true, "why");
+    assertThat(
+            MAPPER.writeValueAsString(controller.patch(pod, single).path("spec").path("affinity")))
+        .isEqualTo(
+            "{\"nodeAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":{\"nodeSelectorTerms\":["
+                + "{\"matchExpressions\":[{\"key\":\"pool\",\"operator\":\"In\",\"values\":[\"spark\"]},"
+                + "{\"key\":\"t\",\"operator\":\"NotIn\",\"values\":[\"m\"]}]},"
+                + "{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"n1\"]}],"
+                + "\"matchExpressions\":[{\"key\":\"t\",\"operator\":\"NotIn\",\"values\":[\"m\"]}]}]}}}");
   }
 
   @Test
   void noTermsTouchesNoAffinity() {
     Pod pod = pod("{\"schedulingGates\":[{\"name\":\"spotpack.dev/placement\"}]}");
-    assertThat(controller.patch(pod, new PlacementGate.Release(List.of(), true, "why")).path("spec").has("affinity"))
+    assertThat(
+            controller
+                .patch(pod, new PlacementGate.Release(List.of(), true, "why"))
+                .path("spec")
+                .has("affinity"))
         .isFalse();
     assertThat(GateController.hasGate(pod)).isTrue();
     assertThat(GateController.hasGate(pod("{}"))).isFalse();

@@ -26,12 +26,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * spotpack behind an API server whose every answer and watch event arrives 2 s late (through
- * {@link LaggingProxy}): the informer lag of a loaded machine, on every run. The filter keeps
- * passing a deleted node until the deletion arrives, and the test must wait for it: the CI failure
- * of issue 18 was a poll that gave up on the first answer that still listed the node. Its own class:
- * the only app here is the one behind the proxy, never stopped mid-test (stopping an app whose
- * watches have just opened can block fabric8's mock for a minute; see {@link NotSyncedIT}).
+ * spotpack behind an API server whose every answer and watch event arrives 2 s late (through {@link
+ * LaggingProxy}): the informer lag of a loaded machine, on every run. The filter keeps passing a
+ * deleted node until the deletion arrives, and the test must wait for it: the CI failure of issue
+ * 18 was a poll that gave up on the first answer that still listed the node. Its own class: the
+ * only app here is the one behind the proxy, never stopped mid-test (stopping an app whose watches
+ * have just opened can block fabric8's mock for a minute; see {@link NotSyncedIT}).
  */
 @EnableKubernetesMockClient(crud = true)
 class LaggingInformerIT {
@@ -60,21 +60,37 @@ class LaggingInformerIT {
     client.nodes().resource(node("od-1", "on-demand")).create();
     URI master = URI.create(client.getConfiguration().getMasterUrl());
     proxy = new LaggingProxy(master.getHost(), master.getPort(), Duration.ofSeconds(2));
-    app = startApp(dir, kubeconfig(dir, master.getScheme() + "://" + master.getHost() + ":" + proxy.port()), "");
+    app =
+        startApp(
+            dir,
+            kubeconfig(dir, master.getScheme() + "://" + master.getHost() + ":" + proxy.port()),
+            "");
     await().atMost(Duration.ofSeconds(60)).until(app::ready);
 
     Pod e7 = client.pods().inNamespace("spark").resource(executor("e7", null, "Pending")).create();
     client.nodes().withName("spot-b").delete();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(text(filter(e7).path("FailedAndUnresolvableNodes").path("spot-b")))
-            .isEqualTo("node not yet known to spotpack, which needs its labels to apply the spot rules"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(text(filter(e7).path("FailedAndUnresolvableNodes").path("spot-b")))
+                    .isEqualTo(
+                        "node not yet known to spotpack, which needs its labels to apply the spot"
+                            + " rules"));
   }
 
   JsonNode filter(Pod pod) throws Exception {
-    String body = "{\"Pod\":" + client.getKubernetesSerialization().asJson(pod)
-        + ",\"Nodes\":null,\"NodeNames\":[\"spot-a\",\"spot-b\",\"od-1\"]}";
-    return JSON.readTree(HTTP.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter"))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body());
+    String body =
+        "{\"Pod\":"
+            + client.getKubernetesSerialization().asJson(pod)
+            + ",\"Nodes\":null,\"NodeNames\":[\"spot-a\",\"spot-b\",\"od-1\"]}";
+    return JSON.readTree(
+        HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
   }
 }

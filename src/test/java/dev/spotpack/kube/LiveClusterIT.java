@@ -73,15 +73,19 @@ class LiveClusterIT {
   static ExtenderApp startApp(Path dir, Path kubeconfig, String extraConfig) throws Exception {
     Path config = dir.resolve("spotpack-" + System.nanoTime() + ".yaml");
     Files.writeString(config, "cluster:\n  bindTimeoutMillis: 500\n" + extraConfig);
-    ExtenderApp a = ExtenderApp.create(
-        new ExtenderApp.Options(config, new ExtenderApp.Source.Live(kubeconfig), "127.0.0.1", 0, 0));
+    ExtenderApp a =
+        ExtenderApp.create(
+            new ExtenderApp.Options(
+                config, new ExtenderApp.Source.Live(kubeconfig), "127.0.0.1", 0, 0));
     a.start();
     return a;
   }
 
   static Path kubeconfig(Path dir, String masterUrl) throws Exception {
     Path file = dir.resolve("kubeconfig-" + System.nanoTime());
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -96,40 +100,73 @@ class LiveClusterIT {
         users:
         - name: test
           user: {token: test-token}
-        """.formatted(masterUrl));
+        """
+            .formatted(masterUrl));
     return file;
   }
 
   static Node node(String name, String capacityType) {
-    return new NodeBuilder().withNewMetadata().withName(name)
-        .withLabels(Map.of("karpenter.sh/capacity-type", capacityType)).endMetadata()
-        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"))).endStatus()
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(Map.of("karpenter.sh/capacity-type", capacityType))
+        .endMetadata()
+        .withNewStatus()
+        .withAllocatable(Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi")))
+        .endStatus()
         .build();
   }
 
   static Pod executor(String name, String nodeName, String phase) {
-    return new PodBuilder().withNewMetadata().withName(name).withNamespace("spark")
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("spark")
         .withLabels(Map.of("spark-app-selector", JOB, "spark-role", "executor"))
-        .withAnnotations(Map.of("spotpack.dev/expected-executors", "12")).endMetadata()
-        .withNewSpec().withNodeName(nodeName).withSchedulerName("spotpack-scheduler")
-        .addNewContainer().withName("executor").withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("2"), "memory", new Quantity("8Gi"))).endResources().endContainer()
-        .endSpec().withNewStatus().withPhase(phase).endStatus().build();
+        .withAnnotations(Map.of("spotpack.dev/expected-executors", "12"))
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(nodeName)
+        .withSchedulerName("spotpack-scheduler")
+        .addNewContainer()
+        .withName("executor")
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("2"), "memory", new Quantity("8Gi")))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPhase(phase)
+        .endStatus()
+        .build();
   }
 
   HttpResponse<String> post(String verb, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path)).GET().build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   JsonNode filter(Pod pod) throws Exception {
     String podJson = client.getKubernetesSerialization().asJson(pod);
-    return JSON.readTree(post("filter", "{\"Pod\":" + podJson + ",\"Nodes\":null,\"NodeNames\":[\"spot-a\",\"spot-b\",\"od-1\"]}").body());
+    return JSON.readTree(
+        post(
+                "filter",
+                "{\"Pod\":"
+                    + podJson
+                    + ",\"Nodes\":null,\"NodeNames\":[\"spot-a\",\"spot-b\",\"od-1\"]}")
+            .body());
   }
 
   JsonNode job() throws Exception {
@@ -152,17 +189,25 @@ class LiveClusterIT {
     return value.isNumber() ? value.intValue() : -1;
   }
 
-  /** The string at a node, or null where there is none (a missing field is not an error mid-poll). */
+  /**
+   * The string at a node, or null where there is none (a missing field is not an error mid-poll).
+   */
   static String text(JsonNode node) {
     return node.isString() ? node.stringValue() : null;
   }
 
   void answerBinding(String pod, int status, Object body) {
-    server.expect().post().withPath("/api/v1/namespaces/spark/pods/" + pod + "/binding")
-        .andReply(status, request -> {
-          bindingBodies.add(request.getBody().readUtf8());
-          return body;
-        }).always();
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/spark/pods/" + pod + "/binding")
+        .andReply(
+            status,
+            request -> {
+              bindingBodies.add(request.getBody().readUtf8());
+              return body;
+            })
+        .always();
   }
 
   Pod createPending(String name) {
@@ -184,9 +229,12 @@ class LiveClusterIT {
     // BALANCED: P = max(3, floor(0.5 x 12)) = 6; the nodes here carry no instance-type or zone
     // label, so spot-a is a pool of its own, and /debug/jobs and the metrics say so
     assertThat(job.get("perPoolCap").intValue()).isEqualTo(6);
-    assertThat(job.get("pools").toString()).isEqualTo("[{\"pool\":\"node spot-a (no pool labels)\",\"executors\":3}]");
+    assertThat(job.get("pools").toString())
+        .isEqualTo("[{\"pool\":\"node spot-a (no pool labels)\",\"executors\":3}]");
     assertThat(job.get("maxSpotPoolShare").doubleValue()).isEqualTo(0.25);
-    assertThat(JSON.readTree(get("/debug/jobs").body()).get("spotNodesWithoutPoolLabels").intValue()).isEqualTo(2);
+    assertThat(
+            JSON.readTree(get("/debug/jobs").body()).get("spotNodesWithoutPoolLabels").intValue())
+        .isEqualTo(2);
     assertThat(get("/metrics").body())
         .contains("spotpack_job_max_spot_pool_share{job=\"spark-abc\"} 0.25")
         .contains("spotpack_spot_nodes_without_pool_labels 2.0");
@@ -195,7 +243,9 @@ class LiveClusterIT {
     JsonNode result = filter(pending);
     assertThat(result.get("Error").stringValue()).isEmpty();
     assertThat(result.get("FailedAndUnresolvableNodes").get("spot-a").stringValue())
-        .isEqualTo("spot node: job spark-abc already has 3 of its 12 executors here (cap 3 = 25%); limit set by spotpack");
+        .isEqualTo(
+            "spot node: job spark-abc already has 3 of its 12 executors here (cap 3 = 25%); limit"
+                + " set by spotpack");
     assertThat(result.get("NodeNames").toString()).isEqualTo("[\"spot-b\",\"od-1\"]");
   }
 
@@ -205,8 +255,12 @@ class LiveClusterIT {
     answerBinding("e4", 201, e4);
     await().until(() -> jobCount("pending") == 1);
 
-    HttpResponse<String> bind = post("bind", "{\"PodName\":\"e4\",\"PodNamespace\":\"spark\",\"PodUID\":\""
-        + e4.getMetadata().getUid() + "\",\"Node\":\"spot-b\"}");
+    HttpResponse<String> bind =
+        post(
+            "bind",
+            "{\"PodName\":\"e4\",\"PodNamespace\":\"spark\",\"PodUID\":\""
+                + e4.getMetadata().getUid()
+                + "\",\"Node\":\"spot-b\"}");
     assertThat(bind.body()).isEqualTo("{\"Error\":\"\"}");
 
     JsonNode binding = JSON.readTree(bindingBodies.get(0));
@@ -222,13 +276,19 @@ class LiveClusterIT {
     assertThat(get("/metrics").body()).contains("spotpack_assumed_placements 1.0");
 
     // the API server's effect arrives through the informer: the record ends, nothing counts twice
-    client.pods().inNamespace("spark").withName("e4").edit(p -> {
-      p.getSpec().setNodeName("spot-b");
-      return p;
-    });
+    client
+        .pods()
+        .inNamespace("spark")
+        .withName("e4")
+        .edit(
+            p -> {
+              p.getSpec().setNodeName("spot-b");
+              return p;
+            });
     await().until(() -> get("/metrics").body().contains("spotpack_assumed_placements 0.0"));
     assertThat(job().get("executorsOnSpot").intValue()).isEqualTo(4);
-    assertThat(get("/metrics").body()).contains("spotpack_bind_confirmation_seconds_count 1")
+    assertThat(get("/metrics").body())
+        .contains("spotpack_bind_confirmation_seconds_count 1")
         // the binding POST is timed on its own: the API server's part of the verb's time
         .contains("spotpack_bind_api_duration_seconds_count 1");
   }
@@ -237,18 +297,45 @@ class LiveClusterIT {
   void apiErrorsComeBackInErrorAndLeaveNoPhantomPlacement() throws Exception {
     Pod e5 = createPending("e5");
     await().until(() -> jobCount("pending") == 1);
-    answerBinding("e5", 409, new StatusBuilder().withCode(409).withReason("Conflict")
-        .withMessage("pod e5 is already assigned to node \"od-1\"").build());
-    answerBinding("ghost", 404, new StatusBuilder().withCode(404).withReason("NotFound")
-        .withMessage("pods \"ghost\" not found").build());
+    answerBinding(
+        "e5",
+        409,
+        new StatusBuilder()
+            .withCode(409)
+            .withReason("Conflict")
+            .withMessage("pod e5 is already assigned to node \"od-1\"")
+            .build());
+    answerBinding(
+        "ghost",
+        404,
+        new StatusBuilder()
+            .withCode(404)
+            .withReason("NotFound")
+            .withMessage("pods \"ghost\" not found")
+            .build());
 
-    JsonNode conflict = JSON.readTree(post("bind", "{\"PodName\":\"e5\",\"PodNamespace\":\"spark\",\"PodUID\":\""
-        + e5.getMetadata().getUid() + "\",\"Node\":\"spot-b\"}").body());
-    assertThat(conflict.get("Error").stringValue()).isEqualTo(
-        "binding spark/e5 to node spot-b failed: conflict (409): pod e5 is already assigned to node \"od-1\"");
-    JsonNode notFound = JSON.readTree(post("bind", "{\"PodName\":\"ghost\",\"PodNamespace\":\"spark\",\"PodUID\":\"x\",\"Node\":\"spot-b\"}").body());
+    JsonNode conflict =
+        JSON.readTree(
+            post(
+                    "bind",
+                    "{\"PodName\":\"e5\",\"PodNamespace\":\"spark\",\"PodUID\":\""
+                        + e5.getMetadata().getUid()
+                        + "\",\"Node\":\"spot-b\"}")
+                .body());
+    assertThat(conflict.get("Error").stringValue())
+        .isEqualTo(
+            "binding spark/e5 to node spot-b failed: conflict (409): pod e5 is already assigned to"
+                + " node \"od-1\"");
+    JsonNode notFound =
+        JSON.readTree(
+            post(
+                    "bind",
+                    "{\"PodName\":\"ghost\",\"PodNamespace\":\"spark\",\"PodUID\":\"x\",\"Node\":\"spot-b\"}")
+                .body());
     assertThat(notFound.get("Error").stringValue())
-        .isEqualTo("binding spark/ghost to node spot-b failed: pod not found (404): pods \"ghost\" not found");
+        .isEqualTo(
+            "binding spark/ghost to node spot-b failed: pod not found (404): pods \"ghost\" not"
+                + " found");
 
     assertThat(job().get("executorsOnSpot").intValue()).isEqualTo(3);
     assertThat(get("/metrics").body())
@@ -261,14 +348,27 @@ class LiveClusterIT {
   void aSlowApiServerTimesOutInsideTheSchedulersTimeout() throws Exception {
     Pod e6 = createPending("e6");
     await().until(() -> jobCount("pending") == 1);
-    server.expect().post().delay(3000).withPath("/api/v1/namespaces/spark/pods/e6/binding").andReturn(201, e6).always();
+    server
+        .expect()
+        .post()
+        .delay(3000)
+        .withPath("/api/v1/namespaces/spark/pods/e6/binding")
+        .andReturn(201, e6)
+        .always();
 
     long t0 = System.nanoTime();
-    JsonNode slow = JSON.readTree(post("bind", "{\"PodName\":\"e6\",\"PodNamespace\":\"spark\",\"PodUID\":\""
-        + e6.getMetadata().getUid() + "\",\"Node\":\"spot-b\"}").body());
+    JsonNode slow =
+        JSON.readTree(
+            post(
+                    "bind",
+                    "{\"PodName\":\"e6\",\"PodNamespace\":\"spark\",\"PodUID\":\""
+                        + e6.getMetadata().getUid()
+                        + "\",\"Node\":\"spot-b\"}")
+                .body());
     long tookMillis = (System.nanoTime() - t0) / 1_000_000;
-    assertThat(slow.get("Error").stringValue()).startsWith(
-        "binding spark/e6 to node spot-b failed: no answer from the API server within 500 ms");
+    assertThat(slow.get("Error").stringValue())
+        .startsWith(
+            "binding spark/e6 to node spot-b failed: no answer from the API server within 500 ms");
     assertThat(tookMillis).isLessThan(2500);
     assertThat(job().get("executorsOnSpot").intValue()).isEqualTo(3);
   }
@@ -278,16 +378,26 @@ class LiveClusterIT {
     client.pods().inNamespace("spark").withName("e1").delete();
     await().until(() -> jobCount("executorsOnSpot") == 2);
 
-    client.pods().inNamespace("spark").withName("e2").edit(p -> {
-      p.getStatus().setPhase("Succeeded");
-      return p;
-    });
+    client
+        .pods()
+        .inNamespace("spark")
+        .withName("e2")
+        .edit(
+            p -> {
+              p.getStatus().setPhase("Succeeded");
+              return p;
+            });
     await().until(() -> jobCount("executorsOnSpot") == 1);
 
-    client.pods().inNamespace("spark").withName("e3").edit(p -> {
-      p.getMetadata().getLabels().put("spark-exec-inactive", "true");
-      return p;
-    });
+    client
+        .pods()
+        .inNamespace("spark")
+        .withName("e3")
+        .edit(
+            p -> {
+              p.getMetadata().getLabels().put("spark-exec-inactive", "true");
+              return p;
+            });
     await().until(() -> jobCount("executors") == 0);
   }
 
@@ -300,8 +410,13 @@ class LiveClusterIT {
   void aDeletedNodeIsRefusedOnceTheInformerDeliversIt() throws Exception {
     Pod e7 = createPending("e7");
     client.nodes().withName("spot-b").delete();
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(text(filter(e7).path("FailedAndUnresolvableNodes").path("spot-b")))
-            .isEqualTo("node not yet known to spotpack, which needs its labels to apply the spot rules"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(text(filter(e7).path("FailedAndUnresolvableNodes").path("spot-b")))
+                    .isEqualTo(
+                        "node not yet known to spotpack, which needs its labels to apply the spot"
+                            + " rules"));
   }
 }

@@ -42,22 +42,43 @@ class NotSyncedIT {
     HttpResponse<String> ready = get("/readyz");
     assertThat(ready.statusCode()).isEqualTo(503);
     assertThat(ready.body()).isEqualTo(NOT_READY + "\n");
-    String executor = "{\"metadata\":{\"name\":\"e9\",\"namespace\":\"spark\",\"uid\":\"u9\",\"labels\":"
-        + "{\"spark-app-selector\":\"spark-abc\",\"spark-role\":\"executor\"}},\"spec\":{\"containers\":[]},\"status\":{}}";
-    assertThat(JSON.readTree(post("filter", "{\"Pod\":" + executor + ",\"Nodes\":null,\"NodeNames\":[\"spot-a\"]}"))
-        .get("Error").stringValue()).isEqualTo(NOT_READY);
-    assertThat(JSON.readTree(post("bind", "{\"PodName\":\"a\",\"PodNamespace\":\"b\",\"PodUID\":\"\",\"Node\":\"c\"}"))
-        .get("Error").stringValue()).isEqualTo(NOT_READY);
+    String executor =
+        "{\"metadata\":{\"name\":\"e9\",\"namespace\":\"spark\",\"uid\":\"u9\",\"labels\":"
+            + "{\"spark-app-selector\":\"spark-abc\",\"spark-role\":\"executor\"}},\"spec\":{\"containers\":[]},\"status\":{}}";
+    assertThat(
+            JSON.readTree(
+                    post(
+                        "filter",
+                        "{\"Pod\":" + executor + ",\"Nodes\":null,\"NodeNames\":[\"spot-a\"]}"))
+                .get("Error")
+                .stringValue())
+        .isEqualTo(NOT_READY);
+    assertThat(
+            JSON.readTree(
+                    post(
+                        "bind",
+                        "{\"PodName\":\"a\",\"PodNamespace\":\"b\",\"PodUID\":\"\",\"Node\":\"c\"}"))
+                .get("Error")
+                .stringValue())
+        .isEqualTo(NOT_READY);
     assertThat(get("/metrics").body()).contains("spotpack_ready 0.0");
   }
 
   String post(String verb, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path)).GET().build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -16,39 +16,68 @@ import org.junit.jupiter.api.Test;
 class ManifestsTest {
   @Test
   void theConfigMapCarriesTheShippedSchedulerConfigVerbatim() throws Exception {
-    ConfigMap cm = configMaps().stream().filter(c -> c.getMetadata().getName().equals("spotpack-scheduler-config"))
-        .findFirst().orElseThrow();
+    ConfigMap cm =
+        configMaps().stream()
+            .filter(c -> c.getMetadata().getName().equals("spotpack-scheduler-config"))
+            .findFirst()
+            .orElseThrow();
     assertThat(cm.getData().get("config.yaml"))
-        .isEqualTo(Files.readString(Path.of("scheduler-config/spotpack-scheduler.yaml"), StandardCharsets.UTF_8));
+        .isEqualTo(
+            Files.readString(
+                Path.of("scheduler-config/spotpack-scheduler.yaml"), StandardCharsets.UTF_8));
   }
 
   @Test
   void spotpacksOwnConfigInTheConfigMapLoads() throws Exception {
-    ConfigMap cm = configMaps().stream().filter(c -> c.getMetadata().getName().equals("spotpack-config"))
-        .findFirst().orElseThrow();
-    new dev.spotpack.config.ConfigLoader().parse(cm.getData().get("spotpack.yaml"), "manifests/configmaps.yaml");
+    ConfigMap cm =
+        configMaps().stream()
+            .filter(c -> c.getMetadata().getName().equals("spotpack-config"))
+            .findFirst()
+            .orElseThrow();
+    new dev.spotpack.config.ConfigLoader()
+        .parse(cm.getData().get("spotpack.yaml"), "manifests/configmaps.yaml");
   }
 
-  /** The webhook overlay replaces spotpack.yaml whole: it must stay the base file plus the webhook. */
+  /**
+   * The webhook overlay replaces spotpack.yaml whole: it must stay the base file plus the webhook.
+   */
   @Test
   void theWebhookOverlaysConfigIsTheBaseConfigPlusTheWebhook() throws Exception {
-    String base = configMaps().stream().filter(c -> c.getMetadata().getName().equals("spotpack-config"))
-        .findFirst().orElseThrow().getData().get("spotpack.yaml");
+    String base =
+        configMaps().stream()
+            .filter(c -> c.getMetadata().getName().equals("spotpack-config"))
+            .findFirst()
+            .orElseThrow()
+            .getData()
+            .get("spotpack.yaml");
     ConfigMap overlay = configMaps(Path.of("manifests/webhook/spotpack-config.yaml")).get(0);
     String text = overlay.getData().get("spotpack.yaml");
     assertThat(text).startsWith(base);
-    var config = new dev.spotpack.config.ConfigLoader().parse(text, "manifests/webhook/spotpack-config.yaml");
+    var config =
+        new dev.spotpack.config.ConfigLoader()
+            .parse(text, "manifests/webhook/spotpack-config.yaml");
     assertThat(config.server().webhook()).isNotNull();
     assertThat(config.server().webhook().port()).isEqualTo(8443);
     // the mounted Secret's keys, as cert-manager writes them
-    assertThat(config.server().webhook().tls().certFile()).hasToString("/etc/spotpack/webhook-tls/tls.crt");
+    assertThat(config.server().webhook().tls().certFile())
+        .hasToString("/etc/spotpack/webhook-tls/tls.crt");
     assertThat(Files.readString(Path.of("manifests/webhook/deployment-patch.yaml")))
-        .contains("mountPath: /etc/spotpack/webhook-tls", "containerPort: 8443", "secretName: spotpack-webhook-tls");
-    assertThat(Files.readString(Path.of("manifests/webhook/certificate.yaml"))).contains("secretName: spotpack-webhook-tls");
-    // the placement gate is on by default, and its controller may patch pods (nothing else is added)
+        .contains(
+            "mountPath: /etc/spotpack/webhook-tls",
+            "containerPort: 8443",
+            "secretName: spotpack-webhook-tls");
+    assertThat(Files.readString(Path.of("manifests/webhook/certificate.yaml")))
+        .contains("secretName: spotpack-webhook-tls");
+    // the placement gate is on by default, and its controller may patch pods (nothing else is
+    // added)
     assertThat(config.server().webhook().placementGate()).isTrue();
     assertThat(Files.readString(Path.of("manifests/webhook/webhook.yaml")))
-        .contains("name: spotpack-placement-gate\nrules:\n- apiGroups: [\"\"]\n  resources: [pods]\n  verbs: [patch]\n");
+        .contains(
+            "name: spotpack-placement-gate\n"
+                + "rules:\n"
+                + "- apiGroups: [\"\"]\n"
+                + "  resources: [pods]\n"
+                + "  verbs: [patch]\n");
   }
 
   private static List<ConfigMap> configMaps() throws Exception {

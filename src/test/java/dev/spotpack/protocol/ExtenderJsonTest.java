@@ -50,10 +50,12 @@ class ExtenderJsonTest {
 
   @Test
   void writesFilterResultWithNullsAndUpstreamKeyOrder() {
-    var result = new ExtenderFilterResult(null, List.of("node1"), Map.of("foo", "bar"), null, "myerror");
+    var result =
+        new ExtenderFilterResult(null, List.of("node1"), Map.of("foo", "bar"), null, "myerror");
     assertThat(new String(json.write(result), StandardCharsets.UTF_8))
-        .isEqualTo("{\"Nodes\":null,\"NodeNames\":[\"node1\"],\"FailedNodes\":{\"foo\":\"bar\"},"
-            + "\"FailedAndUnresolvableNodes\":null,\"Error\":\"myerror\"}");
+        .isEqualTo(
+            "{\"Nodes\":null,\"NodeNames\":[\"node1\"],\"FailedNodes\":{\"foo\":\"bar\"},"
+                + "\"FailedAndUnresolvableNodes\":null,\"Error\":\"myerror\"}");
   }
 
   @Test
@@ -76,14 +78,16 @@ class ExtenderJsonTest {
     ExtenderArgs args = json.readArgs(bytes(body));
     assertThat(args.nodeNamesMode()).isFalse();
     assertThat(args.nodeItems()).hasSize(1);
-    assertThat(args.nodeItems().get(0).path("metadata").path("name").stringValue()).isEqualTo("nodename");
+    assertThat(args.nodeItems().get(0).path("metadata").path("name").stringValue())
+        .isEqualTo("nodename");
   }
 
   @Test
   void readsUpstreamBindingArgsAndTheirLowerCasedForm() {
     var want = new ExtenderBindingArgs("mypodname", "mypodnamespace", "mypoduid", "mynode");
     assertThat(json.readBindingArgs(bytes(UPSTREAM_BINDING_ARGS))).isEqualTo(want);
-    assertThat(json.readBindingArgs(bytes(UPSTREAM_BINDING_ARGS.toLowerCase(Locale.ROOT)))).isEqualTo(want);
+    assertThat(json.readBindingArgs(bytes(UPSTREAM_BINDING_ARGS.toLowerCase(Locale.ROOT))))
+        .isEqualTo(want);
   }
 
   record Bad(String name, String body, String wantMessage) {
@@ -100,76 +104,144 @@ class ExtenderJsonTest {
         new Bad("truncated", "{\"Pod\":{\"metadata\":", "request body is not valid JSON: "),
         new Bad("an array", "[]", "request body must be a JSON ExtenderArgs object, got an array"),
         new Bad("missing Pod", "{\"NodeNames\":[\"a\"]}", "ExtenderArgs.Pod is missing or null"),
-        new Bad("null Pod", "{\"Pod\":null,\"Nodes\":null,\"NodeNames\":[\"a\"]}", "ExtenderArgs.Pod is missing or null"),
-        new Bad("Pod of the wrong type", "{\"Pod\":\"p\",\"NodeNames\":[]}", "ExtenderArgs.Pod must be an object, got a string"),
-        new Bad("neither NodeNames nor Nodes", "{\"Pod\":{},\"Nodes\":null,\"NodeNames\":null}",
-            "ExtenderArgs has neither NodeNames (nodeCacheCapable: true) nor Nodes (nodeCacheCapable: false)"),
-        new Bad("NodeNames of the wrong type", "{\"Pod\":{},\"NodeNames\":\"a\"}",
+        new Bad(
+            "null Pod",
+            "{\"Pod\":null,\"Nodes\":null,\"NodeNames\":[\"a\"]}",
+            "ExtenderArgs.Pod is missing or null"),
+        new Bad(
+            "Pod of the wrong type",
+            "{\"Pod\":\"p\",\"NodeNames\":[]}",
+            "ExtenderArgs.Pod must be an object, got a string"),
+        new Bad(
+            "neither NodeNames nor Nodes",
+            "{\"Pod\":{},\"Nodes\":null,\"NodeNames\":null}",
+            "ExtenderArgs has neither NodeNames (nodeCacheCapable: true) nor Nodes"
+                + " (nodeCacheCapable: false)"),
+        new Bad(
+            "NodeNames of the wrong type",
+            "{\"Pod\":{},\"NodeNames\":\"a\"}",
             "ExtenderArgs.NodeNames must be an array of strings, got a string"),
-        new Bad("NodeNames with a number", "{\"Pod\":{},\"NodeNames\":[\"a\",7]}",
+        new Bad(
+            "NodeNames with a number",
+            "{\"Pod\":{},\"NodeNames\":[\"a\",7]}",
             "ExtenderArgs.NodeNames must be an array of strings, found a number"),
-        new Bad("Nodes of the wrong type", "{\"Pod\":{},\"Nodes\":[]}",
+        new Bad(
+            "Nodes of the wrong type",
+            "{\"Pod\":{},\"Nodes\":[]}",
             "ExtenderArgs.Nodes must be a NodeList object, got an array"),
-        new Bad("duplicate keys", "{\"Pod\":{},\"Pod\":{},\"NodeNames\":[]}", "request body is not valid JSON: a field appears twice: \"Pod\""),
-        new Bad("trailing garbage", "{\"Pod\":{},\"NodeNames\":[]} x", "request body is not valid JSON: "),
-        // MAX_NODES + 1 = 100,001 names, or node items
-        new Bad("more names than any cluster", "{\"Pod\":{},\"NodeNames\":[" + "\"n\",".repeat(100_000) + "\"n\"]}",
-            "ExtenderArgs.NodeNames lists more than 100000 nodes, more than spotpack accepts in one call "
-                + "(Kubernetes supports up to 5,000 nodes per cluster)"),
-        // 28 bytes before the 3 MiB value and 4 after: 3,145,760 > 3,145,728. The node: 6 + 2 around it
-        new Bad("a pod larger than the API server stores", "{\"Pod\":{\"metadata\":{\"labels\":{\"a\":\""
-            + "x".repeat(3 * 1024 * 1024) + "\"}}},\"NodeNames\":[]}",
-            "ExtenderArgs.Pod is 3145760 bytes of JSON, more than the 3145728 any object kube-apiserver accepts"),
-        new Bad("a node larger than the API server stores", "{\"Pod\":{},\"Nodes\":{\"items\":[{},{\"a\":\""
-            + "x".repeat(3 * 1024 * 1024) + "\"}]}}",
-            "ExtenderArgs.Nodes.items[1] is 3145736 bytes of JSON, more than the 3145728 any object kube-apiserver accepts"),
-        new Bad("syntax errors inside a skipped-over pod still count", "{\"Pod\":{\"a\":[1,}},\"NodeNames\":[]}",
+        new Bad(
+            "duplicate keys",
+            "{\"Pod\":{},\"Pod\":{},\"NodeNames\":[]}",
+            "request body is not valid JSON: a field appears twice: \"Pod\""),
+        new Bad(
+            "trailing garbage",
+            "{\"Pod\":{},\"NodeNames\":[]} x",
             "request body is not valid JSON: "),
-        new Bad("more node items than any cluster", "{\"Pod\":{},\"Nodes\":{\"items\":[" + "{},".repeat(100_000) + "{}]}}",
+        // MAX_NODES + 1 = 100,001 names, or node items
+        new Bad(
+            "more names than any cluster",
+            "{\"Pod\":{},\"NodeNames\":[" + "\"n\",".repeat(100_000) + "\"n\"]}",
+            "ExtenderArgs.NodeNames lists more than 100000 nodes, more than spotpack accepts in one"
+                + " call (Kubernetes supports up to 5,000 nodes per cluster)"),
+        // 28 bytes before the 3 MiB value and 4 after: 3,145,760 > 3,145,728. The node: 6 + 2
+        // around it
+        new Bad(
+            "a pod larger than the API server stores",
+            "{\"Pod\":{\"metadata\":{\"labels\":{\"a\":\""
+                + "x".repeat(3 * 1024 * 1024)
+                + "\"}}},\"NodeNames\":[]}",
+            "ExtenderArgs.Pod is 3145760 bytes of JSON, more than the 3145728 any object"
+                + " kube-apiserver accepts"),
+        new Bad(
+            "a node larger than the API server stores",
+            "{\"Pod\":{},\"Nodes\":{\"items\":[{},{\"a\":\""
+                + "x".repeat(3 * 1024 * 1024)
+                + "\"}]}}",
+            "ExtenderArgs.Nodes.items[1] is 3145736 bytes of JSON, more than the 3145728 any object"
+                + " kube-apiserver accepts"),
+        new Bad(
+            "syntax errors inside a skipped-over pod still count",
+            "{\"Pod\":{\"a\":[1,}},\"NodeNames\":[]}",
+            "request body is not valid JSON: "),
+        new Bad(
+            "more node items than any cluster",
+            "{\"Pod\":{},\"Nodes\":{\"items\":[" + "{},".repeat(100_000) + "{}]}}",
             "ExtenderArgs.Nodes.items lists more than 100000 nodes"));
   }
 
   /** With a filter, a pod's unread labels and annotations never reach the tree; their kinds do. */
   @Test
   void dropsUnreadLabelsAndAnnotationsWhileParsing() {
-    ExtenderJson filtering = new ExtenderJson(Set.of("spark-role")::contains, k -> k.startsWith("spotpack.dev/"));
-    tools.jackson.databind.JsonNode pod = filtering.readArgs(bytes("{\"Pod\":{\"metadata\":{\"name\":\"e\",\"labels\":{\"a\":\"1\","
-        + "\"spark-role\":\"executor\",\"b\":{\"deep\":[1]}},\"annotations\":{\"x\":\"y\","
-        + "\"spotpack.dev/profile\":\"BALANCED\"}},\"spec\":{\"containers\":[]}},\"NodeNames\":[\"n\"]}")).pod();
+    ExtenderJson filtering =
+        new ExtenderJson(Set.of("spark-role")::contains, k -> k.startsWith("spotpack.dev/"));
+    tools.jackson.databind.JsonNode pod =
+        filtering
+            .readArgs(
+                bytes(
+                    "{\"Pod\":{\"metadata\":{\"name\":\"e\",\"labels\":{\"a\":\"1\","
+                        + "\"spark-role\":\"executor\",\"b\":{\"deep\":[1]}},\"annotations\":{\"x\":\"y\","
+                        + "\"spotpack.dev/profile\":\"BALANCED\"}},\"spec\":{\"containers\":[]}},\"NodeNames\":[\"n\"]}"))
+            .pod();
     assertThat(pod.path("metadata").path("labels").propertyNames()).containsExactly("spark-role");
-    assertThat(pod.path("metadata").path("annotations").propertyNames()).containsExactly("spotpack.dev/profile");
+    assertThat(pod.path("metadata").path("annotations").propertyNames())
+        .containsExactly("spotpack.dev/profile");
     assertThat(pod.path("metadata").path("name").stringValue()).isEqualTo("e");
     assertThat(pod.path("spec").path("containers").isArray()).isTrue();
 
-    tools.jackson.databind.JsonNode none = filtering.readArgs(bytes("{\"Pod\":{\"metadata\":{\"labels\":{\"a\":\"1\"},\"annotations\":\"x\"}},"
-        + "\"NodeNames\":[]}")).pod();
-    assertThat(none.path("metadata").path("labels").isObject()).as("an emptied map stays a map").isTrue();
-    assertThat(none.path("metadata").path("annotations").isString()).as("a wrong kind stays visible").isTrue();
+    tools.jackson.databind.JsonNode none =
+        filtering
+            .readArgs(
+                bytes(
+                    "{\"Pod\":{\"metadata\":{\"labels\":{\"a\":\"1\"},\"annotations\":\"x\"}},"
+                        + "\"NodeNames\":[]}"))
+            .pod();
+    assertThat(none.path("metadata").path("labels").isObject())
+        .as("an emptied map stays a map")
+        .isTrue();
+    assertThat(none.path("metadata").path("annotations").isString())
+        .as("a wrong kind stays visible")
+        .isTrue();
   }
 
   /**
-   * Duplicate names are refused where spotpack reads them and, as Go's decoder does, let pass
-   * where it does not (an unknown field, a label it drops): hashing every name of the body is what
-   * made keys chosen to collide expensive.
+   * Duplicate names are refused where spotpack reads them and, as Go's decoder does, let pass where
+   * it does not (an unknown field, a label it drops): hashing every name of the body is what made
+   * keys chosen to collide expensive.
    */
   @Test
   void refusesDuplicatesOnlyWhereItReads() {
-    ExtenderJson filtering = new ExtenderJson(Set.of("spark-role")::contains, k -> k.startsWith("spotpack.dev/"));
+    ExtenderJson filtering =
+        new ExtenderJson(Set.of("spark-role")::contains, k -> k.startsWith("spotpack.dev/"));
     // the body's column, not the pod's: {"Pod": (7), {"metadata":{"labels": (22), { (1),
-    // "spark-role":"driver", (22), "spark-role": (13) put the duplicate's value at 7+22+1+22+13+1 = 66
-    assertThatThrownBy(() -> filtering.readArgs(bytes("{\"Pod\":{\"metadata\":{\"labels\":{\"spark-role\":\"driver\","
-        + "\"spark-role\":\"executor\"}}},\"NodeNames\":[]}")))
+    // "spark-role":"driver", (22), "spark-role": (13) put the duplicate's value at 7+22+1+22+13+1 =
+    // 66
+    assertThatThrownBy(
+            () ->
+                filtering.readArgs(
+                    bytes(
+                        "{\"Pod\":{\"metadata\":{\"labels\":{\"spark-role\":\"driver\","
+                            + "\"spark-role\":\"executor\"}}},\"NodeNames\":[]}")))
         .isInstanceOf(ProtocolException.class)
-        .hasMessage("request body is not valid JSON: a field appears twice: \"spark-role\" at line 1, column 66");
-    assertThatThrownBy(() -> json.readArgs(bytes("{\"Pod\":{},\"Nodes\":{\"items\":[{\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}]}}")))
+        .hasMessage(
+            "request body is not valid JSON: a field appears twice: \"spark-role\" at line 1,"
+                + " column 66");
+    assertThatThrownBy(
+            () ->
+                json.readArgs(
+                    bytes(
+                        "{\"Pod\":{},\"Nodes\":{\"items\":[{\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}]}}")))
         .isInstanceOf(ProtocolException.class)
         .hasMessageStartingWith("request body is not valid JSON: a field appears twice: \"name\"");
-    assertThatThrownBy(() -> json.readArgs(bytes("{\"NodeNames\":[],\"Pod\":{},\"NodeNames\":[\"a\"]}")))
+    assertThatThrownBy(
+            () -> json.readArgs(bytes("{\"NodeNames\":[],\"Pod\":{},\"NodeNames\":[\"a\"]}")))
         .isInstanceOf(ProtocolException.class)
         .hasMessage("request body is not valid JSON: a field appears twice: \"NodeNames\"");
 
-    ExtenderArgs args = filtering.readArgs(bytes("{\"Pod\":{\"metadata\":{\"labels\":{\"a\":\"1\",\"a\":\"2\"}}},"
-        + "\"Extra\":1,\"Extra\":2,\"NodeNames\":[\"n\"]}"));
+    ExtenderArgs args =
+        filtering.readArgs(
+            bytes(
+                "{\"Pod\":{\"metadata\":{\"labels\":{\"a\":\"1\",\"a\":\"2\"}}},"
+                    + "\"Extra\":1,\"Extra\":2,\"NodeNames\":[\"n\"]}"));
     assertThat(args.nodeNames()).containsExactly("n");
     assertThat(args.pod().path("metadata").path("labels").isEmpty()).isTrue();
   }
@@ -177,7 +249,8 @@ class ExtenderJsonTest {
   /** Exactly MAX_NODES names is accepted. */
   @Test
   void acceptsAsManyNamesAsTheLimit() {
-    String body = "{\"Pod\":{},\"NodeNames\":[" + "\"n\",".repeat(ExtenderJson.MAX_NODES - 1) + "\"n\"]}";
+    String body =
+        "{\"Pod\":{},\"NodeNames\":[" + "\"n\",".repeat(ExtenderJson.MAX_NODES - 1) + "\"n\"]}";
     assertThat(json.readArgs(bytes(body)).nodeNames()).hasSize(ExtenderJson.MAX_NODES);
   }
 
@@ -191,9 +264,17 @@ class ExtenderJsonTest {
 
   static Stream<Bad> badBindingArgs() {
     return Stream.of(
-        new Bad("missing PodName", "{\"PodNamespace\":\"ns\",\"Node\":\"n\"}", "ExtenderBindingArgs.PodName is missing or empty"),
-        new Bad("empty Node", "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"Node\":\"\"}", "ExtenderBindingArgs.Node is missing or empty"),
-        new Bad("number PodUID", "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"PodUID\":5,\"Node\":\"n\"}",
+        new Bad(
+            "missing PodName",
+            "{\"PodNamespace\":\"ns\",\"Node\":\"n\"}",
+            "ExtenderBindingArgs.PodName is missing or empty"),
+        new Bad(
+            "empty Node",
+            "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"Node\":\"\"}",
+            "ExtenderBindingArgs.Node is missing or empty"),
+        new Bad(
+            "number PodUID",
+            "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"PodUID\":5,\"Node\":\"n\"}",
             "ExtenderBindingArgs.PodUID must be a string, got a number"));
   }
 

@@ -20,10 +20,20 @@ class SimulatorTest {
     return simulator.run(w, seed, msg -> {});
   }
 
-  /** One node type "small" (8 cpu, 32 GiB, $0.60/h on-demand, $0.30/h spot), ready 1 minute after launch. */
+  /**
+   * One node type "small" (8 cpu, 32 GiB, $0.60/h on-demand, $0.30/h spot), ready 1 minute after
+   * launch.
+   */
   static Workload small(int minutes, Workload.SpotReclaims reclaims, Workload.JobSpec... jobs) {
-    return new Workload(minutes, List.of(new Workload.InstanceType("small", 8_000, 32 * GI, 0.6, 0.3)),
-        Workload.DEFAULT_ZONES, new Workload.Autoscaler(1, 5), reclaims, 0.3, Workload.DEFAULT_JOB_RETRIES, List.of(jobs));
+    return new Workload(
+        minutes,
+        List.of(new Workload.InstanceType("small", 8_000, 32 * GI, 0.6, 0.3)),
+        Workload.DEFAULT_ZONES,
+        new Workload.Autoscaler(1, 5),
+        reclaims,
+        0.3,
+        Workload.DEFAULT_JOB_RETRIES,
+        List.of(jobs));
   }
 
   static StrategyResult named(List<StrategyResult> results, String name) {
@@ -36,7 +46,8 @@ class SimulatorTest {
     String first = JsonReport.render(run(w, 7), "ref", 7);
     String second = JsonReport.render(run(ReferenceWorkload.generate(7), 7), "ref", 7);
     assertThat(second).isEqualTo(first);
-    assertThat(JsonReport.render(run(ReferenceWorkload.generate(8), 8), "ref", 8)).isNotEqualTo(first);
+    assertThat(JsonReport.render(run(ReferenceWorkload.generate(8), 8), "ref", 8))
+        .isNotEqualTo(first);
   }
 
   @ParameterizedTest(name = "seed {0}")
@@ -51,7 +62,11 @@ class SimulatorTest {
     assertThat(named(results, "spotpack").worstSpotNodeLossFraction())
         .isLessThan(named(results, "MostAllocated").worstSpotNodeLossFraction());
     for (StrategyResult r : results) {
-      assertThat(r.executorsLost()).isEqualTo(r.interruptions().stream().mapToInt(StrategyResult.Interruption::executorsLost).sum());
+      assertThat(r.executorsLost())
+          .isEqualTo(
+              r.interruptions().stream()
+                  .mapToInt(StrategyResult.Interruption::executorsLost)
+                  .sum());
       assertThat(r.nodeHours()).isCloseTo(r.spotNodeHours() + r.onDemandNodeHours(), within(1e-9));
       assertThat(r.jobsAbandoned() + r.jobsCompleted() + r.jobsUnfinished()).isEqualTo(160);
       assertThat(r.jobsFailed()).isEqualTo(r.jobsRetried() + r.jobsAbandoned());
@@ -78,9 +93,21 @@ class SimulatorTest {
    */
   @Test
   void accountsNodeTimeCostAndSharesOfAHandSizedJob() {
-    Workload w = small(120, Workload.SpotReclaims.NONE,
-        new Workload.JobSpec("job", 0, 60, 4, 4_000, 8 * GI, 6_000, 8 * GI,
-            Map.of("spotpack.dev/expected-executors", "4"), null));
+    Workload w =
+        small(
+            120,
+            Workload.SpotReclaims.NONE,
+            new Workload.JobSpec(
+                "job",
+                0,
+                60,
+                4,
+                4_000,
+                8 * GI,
+                6_000,
+                8 * GI,
+                Map.of("spotpack.dev/expected-executors", "4"),
+                null));
     List<StrategyResult> results = run(w, 1);
     StrategyResult most = named(results, "MostAllocated");
     StrategyResult spotpack = named(results, "spotpack");
@@ -103,14 +130,17 @@ class SimulatorTest {
   }
 
   /**
-   * Every spot node is reclaimed in its first minute (60 interruptions per node-hour: probability
-   * 1 a minute), so no executor ever runs: the job never finishes and nothing is lost, since spot
+   * Every spot node is reclaimed in its first minute (60 interruptions per node-hour: probability 1
+   * a minute), so no executor ever runs: the job never finishes and nothing is lost, since spot
    * nodes are reclaimed before the scheduling pass can fill them.
    */
   @Test
   void aReclaimBeforeThePassLosesNothing() {
-    Workload w = small(30, Workload.SpotReclaims.independent(60.0),
-        new Workload.JobSpec("job", 0, 10, 2, 4_000, 8 * GI, 6_000, 8 * GI, Map.of(), null));
+    Workload w =
+        small(
+            30,
+            Workload.SpotReclaims.independent(60.0),
+            new Workload.JobSpec("job", 0, 10, 2, 4_000, 8 * GI, 6_000, 8 * GI, Map.of(), null));
     for (StrategyResult r : run(w, 1)) {
       assertThat(r.executorsLost()).isZero();
       assertThat(r.spotInterruptions()).isPositive();
@@ -120,17 +150,24 @@ class SimulatorTest {
   }
 
   /**
-   * With an autoscaler that sees only the in-tree rules (as Karpenter does), executors kept off spot
-   * nodes by the caps wait longer; relaxing the caps after a bounded wait gives back most of it, at
-   * the price of cap violations.
+   * With an autoscaler that sees only the in-tree rules (as Karpenter does), executors kept off
+   * spot nodes by the caps wait longer; relaxing the caps after a bounded wait gives back most of
+   * it, at the price of cap violations.
    */
   @Test
   void karpenterMakesCappedExecutorsWaitAndRelaxingGivesMostOfItBack() {
     Workload karpenter = ReferenceWorkload.generate(1);
     karpenter = karpenter.withAutoscaler(karpenter.autoscaler().withSeesExtender(false));
     PolicyConfig d = PolicyConfig.DEFAULT;
-    PolicyConfig relax = new PolicyConfig(d.roles(), d.spotNodes(), d.driversOnSpot(), d.profiles(), d.scoringWeights(),
-        new dev.spotpack.policy.spot.CapsFallback(dev.spotpack.policy.spot.CapsFallback.Mode.RELAX, java.time.Duration.ofMinutes(5)));
+    PolicyConfig relax =
+        new PolicyConfig(
+            d.roles(),
+            d.spotNodes(),
+            d.driversOnSpot(),
+            d.profiles(),
+            d.scoringWeights(),
+            new dev.spotpack.policy.spot.CapsFallback(
+                dev.spotpack.policy.spot.CapsFallback.Mode.RELAX, java.time.Duration.ofMinutes(5)));
 
     StrategyResult ideal = named(run(ReferenceWorkload.generate(1), 1), "spotpack");
     StrategyResult waiting = named(run(karpenter, 1), "spotpack");
@@ -167,14 +204,17 @@ class SimulatorTest {
     Workload w = ReferenceWorkload.generate(1);
     assertThat(w.durationMinutes()).isEqualTo(24 * 60);
     assertThat(w.jobs()).hasSize(160);
-    assertThat(IntStream.range(1, w.jobs().size())
-        .allMatch(i -> w.jobs().get(i - 1).arrivalMinute() <= w.jobs().get(i).arrivalMinute())).isTrue();
+    assertThat(
+            IntStream.range(1, w.jobs().size())
+                .allMatch(
+                    i -> w.jobs().get(i - 1).arrivalMinute() <= w.jobs().get(i).arrivalMinute()))
+        .isTrue();
   }
 
   /**
-   * The autoscaler launches what a pending pod can use. One RELIABILITY_OVER_COST job (f = 0.1,
-   * s = 0.5) of 8 executors of 2 cpu; its driver (8 cpu) fills its on-demand node. N = 8: per-node
-   * cap max(1, floor(0.1 x 8)) = 1, spot share ceil(0.5 x 8) = 4.
+   * The autoscaler launches what a pending pod can use. One RELIABILITY_OVER_COST job (f = 0.1, s =
+   * 0.5) of 8 executors of 2 cpu; its driver (8 cpu) fills its on-demand node. N = 8: per-node cap
+   * max(1, floor(0.1 x 8)) = 1, spot share ceil(0.5 x 8) = 4.
    *
    * <pre>
    * m0   driver pending; od-0 launched (ready m1)
@@ -195,9 +235,25 @@ class SimulatorTest {
    */
   @Test
   void theAutoscalerLaunchesOnlyWhatPendingPodsCanUse() {
-    Workload w = small(120, Workload.SpotReclaims.NONE,
-        new Workload.JobSpec("job", 0, 60, 8, 2_000, 4 * GI, 8_000, 8 * GI,
-            Map.of("spotpack.dev/profile", "RELIABILITY_OVER_COST", "spotpack.dev/expected-executors", "8"), null));
+    Workload w =
+        small(
+            120,
+            Workload.SpotReclaims.NONE,
+            new Workload.JobSpec(
+                "job",
+                0,
+                60,
+                8,
+                2_000,
+                4 * GI,
+                8_000,
+                8 * GI,
+                Map.of(
+                    "spotpack.dev/profile",
+                    "RELIABILITY_OVER_COST",
+                    "spotpack.dev/expected-executors",
+                    "8"),
+                null));
     List<StrategyResult> results = run(w, 1);
     StrategyResult spotpack = named(results, "spotpack");
     StrategyResult most = named(results, "MostAllocated");
@@ -239,22 +295,38 @@ class SimulatorTest {
    */
   @Test
   void aPoolEventTakesEveryNodeOfItsPoolAndTheFailedJobIsRetried() {
-    Workload w = small(200, new Workload.SpotReclaims(0, 0, 1.0, 1,
-            List.of(new Workload.PlannedPoolEvent(30, "small", "zone-a"))),
-        new Workload.JobSpec("job", 0, 60, 8, 2_000, 4 * GI, 8_000, 8 * GI,
-            Map.of("spotpack.dev/expected-executors", "8"), null));
-    for (StrategyResult r : List.of(named(run(w, 1), "spotpack"), named(run(w, 1), "MostAllocated"))) {
+    Workload w =
+        small(
+            200,
+            new Workload.SpotReclaims(
+                0, 0, 1.0, 1, List.of(new Workload.PlannedPoolEvent(30, "small", "zone-a"))),
+            new Workload.JobSpec(
+                "job",
+                0,
+                60,
+                8,
+                2_000,
+                4 * GI,
+                8_000,
+                8 * GI,
+                Map.of("spotpack.dev/expected-executors", "8"),
+                null));
+    for (StrategyResult r :
+        List.of(named(run(w, 1), "spotpack"), named(run(w, 1), "MostAllocated"))) {
       assertThat(r.poolReclaims()).as(r.name()).isEqualTo(1);
       assertThat(r.executorsLost()).as(r.name()).isEqualTo(4);
       assertThat(r.worstSpotPoolLossFraction()).as(r.name()).isEqualTo(0.5);
       assertThat(r.jobsFailed()).as(r.name()).isEqualTo(1);
       assertThat(r.jobsRetried()).as(r.name()).isEqualTo(1);
       assertThat(r.jobsCompleted()).as(r.name()).isEqualTo(1);
-      assertThat(r.interruptions()).as(r.name()).allSatisfy(i -> {
-        assertThat(i.minute()).isEqualTo(30);
-        assertThat(i.pool()).isEqualTo("small/zone-a");
-        assertThat(i.poolEvent()).isTrue();
-      });
+      assertThat(r.interruptions())
+          .as(r.name())
+          .allSatisfy(
+              i -> {
+                assertThat(i.minute()).isEqualTo(30);
+                assertThat(i.pool()).isEqualTo("small/zone-a");
+                assertThat(i.poolEvent()).isTrue();
+              });
     }
     StrategyResult spotpack = named(run(w, 1), "spotpack");
     assertThat(spotpack.spotInterruptions()).isEqualTo(2);
@@ -273,18 +345,28 @@ class SimulatorTest {
    */
   @Test
   void randomPoolEventsTakeNodesOfOnePoolWithinTheWindow() {
-    Workload w = ReferenceWorkload.generate(3).withReclaims(new Workload.SpotReclaims(0, 0.2, 0.5, 3, List.of()));
+    Workload w =
+        ReferenceWorkload.generate(3)
+            .withReclaims(new Workload.SpotReclaims(0, 0.2, 0.5, 3, List.of()));
     for (StrategyResult r : run(w, 3)) {
       assertThat(r.poolReclaims()).as(r.name()).isPositive();
-      Map<Integer, List<StrategyResult.Interruption>> byEvent = r.interruptions().stream()
-          .collect(java.util.stream.Collectors.groupingBy(StrategyResult.Interruption::event));
+      Map<Integer, List<StrategyResult.Interruption>> byEvent =
+          r.interruptions().stream()
+              .collect(java.util.stream.Collectors.groupingBy(StrategyResult.Interruption::event));
       assertThat(byEvent).hasSize(r.poolReclaims());
-      byEvent.values().forEach(hits -> {
-        assertThat(hits).allSatisfy(h -> assertThat(h.poolEvent()).isTrue());
-        assertThat(hits).extracting(StrategyResult.Interruption::pool).containsOnly(hits.get(0).pool());
-        int first = hits.stream().mapToInt(StrategyResult.Interruption::minute).min().orElseThrow();
-        assertThat(hits).allSatisfy(h -> assertThat(h.minute()).isBetween(first, first + 2));
-      });
+      byEvent
+          .values()
+          .forEach(
+              hits -> {
+                assertThat(hits).allSatisfy(h -> assertThat(h.poolEvent()).isTrue());
+                assertThat(hits)
+                    .extracting(StrategyResult.Interruption::pool)
+                    .containsOnly(hits.get(0).pool());
+                int first =
+                    hits.stream().mapToInt(StrategyResult.Interruption::minute).min().orElseThrow();
+                assertThat(hits)
+                    .allSatisfy(h -> assertThat(h.minute()).isBetween(first, first + 2));
+              });
     }
   }
 
@@ -305,10 +387,31 @@ class SimulatorTest {
    */
   @Test
   void executorsBeyondThePoolCapOfTheOnlyPoolGetOnDemandCapacity() {
-    Workload w = new Workload(120, List.of(new Workload.InstanceType("small", 8_000, 32 * GI, 0.6, 0.3)),
-        List.of("zone-a"), new Workload.Autoscaler(1, 5), Workload.SpotReclaims.NONE, 0.3, 2,
-        List.of(new Workload.JobSpec("job", 0, 60, 8, 2_000, 4 * GI, 8_000, 8 * GI,
-            Map.of("spotpack.dev/expected-executors", "8", "spotpack.dev/max-spot-fraction-per-pool", "0.25"), null)));
+    Workload w =
+        new Workload(
+            120,
+            List.of(new Workload.InstanceType("small", 8_000, 32 * GI, 0.6, 0.3)),
+            List.of("zone-a"),
+            new Workload.Autoscaler(1, 5),
+            Workload.SpotReclaims.NONE,
+            0.3,
+            2,
+            List.of(
+                new Workload.JobSpec(
+                    "job",
+                    0,
+                    60,
+                    8,
+                    2_000,
+                    4 * GI,
+                    8_000,
+                    8 * GI,
+                    Map.of(
+                        "spotpack.dev/expected-executors",
+                        "8",
+                        "spotpack.dev/max-spot-fraction-per-pool",
+                        "0.25"),
+                    null)));
     List<StrategyResult> results = run(w, 1);
     StrategyResult spotpack = named(results, "spotpack");
     assertThat(spotpack.nodesNeverUsed()).isZero();

@@ -40,7 +40,8 @@ public final class Build {
     return node(name, 16_000, 64 * GI, Map.of("karpenter.sh/capacity-type", "on-demand"));
   }
 
-  public static NodeInfo node(String name, long cpuMillis, long memoryBytes, Map<String, String> labels) {
+  public static NodeInfo node(
+      String name, long cpuMillis, long memoryBytes, Map<String, String> labels) {
     return new NodeInfo(name, labels, Resources.cpuMemory(cpuMillis, memoryBytes));
   }
 

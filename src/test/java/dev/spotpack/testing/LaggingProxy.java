@@ -60,7 +60,8 @@ public final class LaggingProxy implements AutoCloseable {
 
   private static void pump(Socket from, Socket to) {
     byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       for (int n; (n = in.read(buffer)) >= 0; ) {
         out.write(buffer, 0, n);
         out.flush();
@@ -77,7 +78,11 @@ public final class LaggingProxy implements AutoCloseable {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream()) {
       for (int n; (n = in.read(buffer)) >= 0; ) {
-        late.put(new Chunk(System.nanoTime() + lagNanos, sequence.incrementAndGet(), Arrays.copyOf(buffer, n)));
+        late.put(
+            new Chunk(
+                System.nanoTime() + lagNanos,
+                sequence.incrementAndGet(),
+                Arrays.copyOf(buffer, n)));
       }
     } catch (IOException e) {
       // closed

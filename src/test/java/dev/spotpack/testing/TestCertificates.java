@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Test certificates made with openssl in {@code dir}: {@code ca.crt}/{@code ca.key}, and {@code
- * server.crt}/{@code server.key} and {@code client.crt}/{@code client.key} signed by that CA for
- * IP 127.0.0.1, plus {@code client.p12} (password "test").
+ * server.crt}/{@code server.key} and {@code client.crt}/{@code client.key} signed by that CA for IP
+ * 127.0.0.1, plus {@code client.p12} (password "test").
  */
 public final class TestCertificates {
   private TestCertificates() {}
@@ -20,30 +20,93 @@ public final class TestCertificates {
   }
 
   public static void make(Path dir) throws IOException, InterruptedException {
-    check(dir, List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
-        "-keyout", "ca.key", "-out", "ca.crt"));
+    check(
+        dir,
+        List.of(
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=test-ca",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt"));
     Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
     for (String who : List.of("server", "client")) {
-      check(dir, List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + who,
-          "-keyout", who + ".key", "-out", who + ".csr"));
-      check(dir, List.of("openssl", "x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-          "-CAcreateserial", "-days", "1", "-extfile", "san.ext", "-out", who + ".crt"));
+      check(
+          dir,
+          List.of(
+              "openssl",
+              "req",
+              "-newkey",
+              "rsa:2048",
+              "-nodes",
+              "-subj",
+              "/CN=" + who,
+              "-keyout",
+              who + ".key",
+              "-out",
+              who + ".csr"));
+      check(
+          dir,
+          List.of(
+              "openssl",
+              "x509",
+              "-req",
+              "-in",
+              who + ".csr",
+              "-CA",
+              "ca.crt",
+              "-CAkey",
+              "ca.key",
+              "-CAcreateserial",
+              "-days",
+              "1",
+              "-extfile",
+              "san.ext",
+              "-out",
+              who + ".crt"));
     }
-    check(dir, List.of("openssl", "pkcs12", "-export", "-in", "client.crt", "-inkey", "client.key",
-        "-out", "client.p12", "-passout", "pass:test"));
+    check(
+        dir,
+        List.of(
+            "openssl",
+            "pkcs12",
+            "-export",
+            "-in",
+            "client.crt",
+            "-inkey",
+            "client.key",
+            "-out",
+            "client.p12",
+            "-passout",
+            "pass:test"));
   }
 
-  private static void check(Path dir, List<String> command) throws IOException, InterruptedException {
+  private static void check(Path dir, List<String> command)
+      throws IOException, InterruptedException {
     if (!run(dir, command)) {
-      throw new IOException(String.join(" ", command) + " failed; see " + dir.resolve("openssl.log"));
+      throw new IOException(
+          String.join(" ", command) + " failed; see " + dir.resolve("openssl.log"));
     }
   }
 
-  private static boolean run(Path dir, List<String> command) throws IOException, InterruptedException {
+  private static boolean run(Path dir, List<String> command)
+      throws IOException, InterruptedException {
     Process p;
     try {
-      p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("openssl.log").toFile())).start();
+      p =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("openssl.log").toFile()))
+              .start();
     } catch (IOException e) {
       return false;
     }

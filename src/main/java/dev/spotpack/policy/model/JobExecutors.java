@@ -13,15 +13,14 @@ import org.jspecify.annotations.Nullable;
  * finished and not marked inactive by Spark; the cluster state decides that when it indexes a pod.
  *
  * <p>A pending executor may be <em>in flight</em>: spotpack's filter let it onto some spot nodes
- * and kube-scheduler has picked one of them, but its bind has not arrived yet (kube-scheduler
- * binds asynchronously and already runs the next pod's filter). Until then it counts on
- * <em>each</em> of those nodes, so that no cap can be passed while a bind is in flight.
+ * and kube-scheduler has picked one of them, but its bind has not arrived yet (kube-scheduler binds
+ * asynchronously and already runs the next pod's filter). Until then it counts on <em>each</em> of
+ * those nodes, so that no cap can be passed while a bind is in flight.
  *
  * @param nodeByExecutorUid bound (or bound-by-us) executors, uid to node name
  * @param pendingExecutorUids executors known but not yet placed
  * @param inFlightNodesByUid pending executors in flight: uid to the spot nodes the filter allowed
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
 public record JobExecutors(
     Map<String, String> nodeByExecutorUid,
@@ -77,7 +76,8 @@ public record JobExecutors(
    * possible nodes: it will be on one of them, and counting it per node would count it several
    * times in one group.
    */
-  public Map<String, Integer> countsByGroup(Function<String, @Nullable String> groupOfNode, String excludedUid) {
+  public Map<String, Integer> countsByGroup(
+      Function<String, @Nullable String> groupOfNode, String excludedUid) {
     Map<String, Integer> counts = new HashMap<>();
     for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
       String group = e.getKey().equals(excludedUid) ? null : groupOfNode.apply(e.getValue());

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable if its parts are.
  */
-public record NodeOverlay(ClusterView base, Map<String, NodeInfo> requestNodes) implements ClusterView {
+public record NodeOverlay(ClusterView base, Map<String, NodeInfo> requestNodes)
+    implements ClusterView {
   public NodeOverlay {
     requestNodes = Map.copyOf(requestNodes);
   }

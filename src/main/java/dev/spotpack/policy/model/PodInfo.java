@@ -8,8 +8,7 @@ import org.jspecify.annotations.Nullable;
  * represented: it holds no resources and no place in its job.
  *
  * @param nodeName the node the pod is bound to, or null while it is pending
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
 public record PodInfo(
     String uid,

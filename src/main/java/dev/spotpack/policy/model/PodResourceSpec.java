@@ -3,8 +3,8 @@ package dev.spotpack.policy.model;
 import java.util.List;
 
 /**
- * The parts of a pod spec that decide its resource request: containers, init containers (in
- * order), {@code spec.overhead} and pod-level {@code spec.resources.requests}.
+ * The parts of a pod spec that decide its resource request: containers, init containers (in order),
+ * {@code spec.overhead} and pod-level {@code spec.resources.requests}.
  *
  * <p>Immutable.
  */

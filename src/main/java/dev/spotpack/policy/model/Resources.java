@@ -72,7 +72,9 @@ public record Resources(Map<String, Long> amounts) {
     return new Resources(max);
   }
 
-  /** Adds {@code defaults} for each key that is absent here, as upstream's {@code applyNonMissing}. */
+  /**
+   * Adds {@code defaults} for each key that is absent here, as upstream's {@code applyNonMissing}.
+   */
   public Resources withDefaultsForMissing(Resources defaults) {
     Map<String, Long> filled = new TreeMap<>(amounts);
     defaults.amounts.forEach(filled::putIfAbsent);

@@ -20,8 +20,8 @@ import dev.spotpack.policy.model.Resources;
  * </pre>
  *
  * For scoring, upstream first fills each container's (and each init container's) missing cpu and
- * memory request with 100m and 200 MiB ({@code pkg/scheduler/util/pod_resources.go}); an explicit
- * 0 stays 0. In-place resize status resources are not modelled: spotpack decides for pending pods,
+ * memory request with 100m and 200 MiB ({@code pkg/scheduler/util/pod_resources.go}); an explicit 0
+ * stays 0. In-place resize status resources are not modelled: spotpack decides for pending pods,
  * whose status carries none.
  *
  * <p>Stateless; safe to call from any thread.

@@ -18,9 +18,9 @@ import java.util.Set;
  *   node = Σ score_r * w_r / Σ w_r              (integer division; 0 if no resource counts)
  * </pre>
  *
- * For cpu and memory both requested amounts are the non-zero ones (missing container requests
- * count as 100m / 200 MiB). Requests above allocatable clamp to 100 ("pods with no requests get
- * minimum values", upstream's comment).
+ * For cpu and memory both requested amounts are the non-zero ones (missing container requests count
+ * as 100m / 200 MiB). Requests above allocatable clamp to 100 ("pods with no requests get minimum
+ * values", upstream's comment).
  *
  * <p>Immutable; safe to share across threads.
  */

@@ -4,16 +4,18 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * The cap arithmetic, exact in decimal so that the cap a user computes by hand is the cap they
- * get.
+ * The cap arithmetic, exact in decimal so that the cap a user computes by hand is the cap they get.
  */
 public final class Caps {
   private Caps() {}
 
   /** Per-node cap C = max(1, floor(f × N)): at least one executor may always use a spot node. */
   public static int perNodeCap(BigDecimal maxSpotFractionPerNode, int jobSize) {
-    int floor = maxSpotFractionPerNode.multiply(BigDecimal.valueOf(jobSize))
-        .setScale(0, RoundingMode.FLOOR).intValueExact();
+    int floor =
+        maxSpotFractionPerNode
+            .multiply(BigDecimal.valueOf(jobSize))
+            .setScale(0, RoundingMode.FLOOR)
+            .intValueExact();
     return Math.max(1, floor);
   }
 
@@ -22,15 +24,20 @@ public final class Caps {
    * allows what the node allows.
    */
   public static int perPoolCap(BigDecimal maxSpotFractionPerPool, int jobSize, int perNodeCap) {
-    int floor = maxSpotFractionPerPool.multiply(BigDecimal.valueOf(jobSize))
-        .setScale(0, RoundingMode.FLOOR).intValueExact();
+    int floor =
+        maxSpotFractionPerPool
+            .multiply(BigDecimal.valueOf(jobSize))
+            .setScale(0, RoundingMode.FLOOR)
+            .intValueExact();
     return Math.max(perNodeCap, floor);
   }
 
   /** Spot share limit ceil(s × N): how many of the job's executors may be on spot nodes. */
   public static int spotShareLimit(BigDecimal maxSpotShare, int jobSize) {
-    return maxSpotShare.multiply(BigDecimal.valueOf(jobSize))
-        .setScale(0, RoundingMode.CEILING).intValueExact();
+    return maxSpotShare
+        .multiply(BigDecimal.valueOf(jobSize))
+        .setScale(0, RoundingMode.CEILING)
+        .intValueExact();
   }
 
   /** s ≥ 1 places no limit on the job's spot share. */

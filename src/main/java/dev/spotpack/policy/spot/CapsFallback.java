@@ -13,8 +13,7 @@ import java.time.Duration;
  * without bound: the caps then hold for the first {@code relaxAfter} of every executor's life.
  *
  * @param relaxAfter how long an executor may wait on the caps before {@code RELAX} lets it through
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
 public record CapsFallback(Mode mode, Duration relaxAfter) {
   public enum Mode {

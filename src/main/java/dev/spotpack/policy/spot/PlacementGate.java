@@ -53,7 +53,10 @@ public final class PlacementGate {
       requirements = List.copyOf(requirements);
     }
 
-    /** kube-scheduler's reading: In needs the label with a listed value; NotIn passes a node without it. */
+    /**
+     * kube-scheduler's reading: In needs the label with a listed value; NotIn passes a node without
+     * it.
+     */
     public boolean matches(Map<String, String> labels) {
       for (Requirement r : requirements) {
         String value = labels.get(r.key());
@@ -80,14 +83,15 @@ public final class PlacementGate {
   /**
    * Lift the gate, adding these required node affinity terms (none: no affinity needed).
    *
-   * @param terms alternatives, one of which a node must match (to be ANDed into each of the pod's own
-   *     terms when it has some: then there is exactly one)
+   * @param terms alternatives, one of which a node must match (to be ANDed into each of the pod's
+   *     own terms when it has some: then there is exactly one)
    * @param spot whether the executor may still land on a spot node (false: pinned off spot)
    * @param excludedPools the pools (as {@link SpotNodes#pool} names them) the terms exclude: an
    *     executor in flight does not count against a pool it cannot land in
    * @param explanation the arithmetic, for an annotation a user can read
    */
-  public record Release(List<Term> terms, boolean spot, Set<String> excludedPools, String explanation)
+  public record Release(
+      List<Term> terms, boolean spot, Set<String> excludedPools, String explanation)
       implements Decision {
     public Release {
       terms = List.copyOf(terms);
@@ -147,7 +151,8 @@ public final class PlacementGate {
    * annotations are valid (a bad one is reported by the filter, which a gate would only delay).
    */
   public boolean applies(Map<String, String> labels, Map<String, String> podAnnotations) {
-    return roles.jobOf(labels).isPresent() && roles.isActiveExecutor(labels)
+    return roles.jobOf(labels).isPresent()
+        && roles.isActiveExecutor(labels)
         && annotations.read(podAnnotations) instanceof SpotAnnotations.Valid;
   }
 
@@ -156,7 +161,8 @@ public final class PlacementGate {
    * @param hasOwnRequiredTerms whether the pod already carries required node affinity terms: an
    *     update may then only add expressions to them, so the hint must be a single term
    */
-  public Decision decide(PodInfo executor, ClusterView view, InFlight inFlight, boolean hasOwnRequiredTerms) {
+  public Decision decide(
+      PodInfo executor, ClusterView view, InFlight inFlight, boolean hasOwnRequiredTerms) {
     int inFlightSpot = inFlight.spot();
     Optional<String> job = roles.jobOf(executor.labels());
     if (job.isEmpty() || !roles.isActiveExecutor(executor.labels())) {
@@ -173,66 +179,117 @@ public final class PlacementGate {
     String id = job.get();
 
     if (limits.maxSpotShare().signum() == 0) {
-      return offSpot("max-spot-share 0 (profile " + limits.profile() + "): job " + id + " may not use spot nodes");
+      return offSpot(
+          "max-spot-share 0 (profile "
+              + limits.profile()
+              + "): job "
+              + id
+              + " may not use spot nodes");
     }
     int onSpot = executors.countWhere(node -> isSpot(view, node), executor.uid());
     if (Caps.limitsShare(limits.maxSpotShare())) {
       int shareLimit = Caps.spotShareLimit(limits.maxSpotShare(), jobSize);
       if (onSpot + inFlightSpot + 1 > shareLimit) {
-        return offSpot("job " + id + " has " + onSpot + " executors on spot nodes and " + inFlightSpot
-            + " released for spot; spot share limit " + shareLimit + " = ceil(" + limits.maxSpotShare().toPlainString()
-            + " x " + jobSize + ")");
+        return offSpot(
+            "job "
+                + id
+                + " has "
+                + onSpot
+                + " executors on spot nodes and "
+                + inFlightSpot
+                + " released for spot; spot share limit "
+                + shareLimit
+                + " = ceil("
+                + limits.maxSpotShare().toPlainString()
+                + " x "
+                + jobSize
+                + ")");
       }
     }
     int nodeCap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
     int poolCap = Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap);
-    String capText = "pool cap " + poolCap + " = max(node cap " + nodeCap + ", floor("
-        + limits.maxSpotFractionPerPool().toPlainString() + " x " + jobSize + "))";
+    String capText =
+        "pool cap "
+            + poolCap
+            + " = max(node cap "
+            + nodeCap
+            + ", floor("
+            + limits.maxSpotFractionPerPool().toPlainString()
+            + " x "
+            + jobSize
+            + "))";
     if (poolCap >= jobSize) {
-      return new Release(List.of(), true, "job " + id + ": " + capText + " holds the whole job; no pool to exclude");
+      return new Release(
+          List.of(),
+          true,
+          "job " + id + ": " + capText + " holds the whole job; no pool to exclude");
     }
     if (inFlightSpot + 1 > poolCap) {
-      return new Hold("job " + id + " has " + inFlightSpot + " executors released for spot and not yet bound; "
-          + capText + ": waiting for some to be bound");
+      return new Hold(
+          "job "
+              + id
+              + " has "
+              + inFlightSpot
+              + " executors released for spot and not yet bound; "
+              + capText
+              + ": waiting for some to be bound");
     }
     Map<String, List<String>> valuesOf = new HashMap<>();
-    Map<String, Integer> perPool = executors.countsByGroup(node -> {
-      NodeInfo info = view.node(node);
-      if (info == null || !spotNodes.isSpot(info)) {
-        return null;
-      }
-      List<String> values = spotNodes.poolValues(info);
-      if (values == null) {
-        return null; // a pool of its own that no label names; the hostname hint bounds it
-      }
-      String key = String.join("/", values);
-      valuesOf.put(key, values);
-      return key;
-    }, executor.uid());
+    Map<String, Integer> perPool =
+        executors.countsByGroup(
+            node -> {
+              NodeInfo info = view.node(node);
+              if (info == null || !spotNodes.isSpot(info)) {
+                return null;
+              }
+              List<String> values = spotNodes.poolValues(info);
+              if (values == null) {
+                return null; // a pool of its own that no label names; the hostname hint bounds it
+              }
+              String key = String.join("/", values);
+              valuesOf.put(key, values);
+              return key;
+            },
+            executor.uid());
     List<List<String>> excluded = new ArrayList<>();
     List<String> excludedNames = new ArrayList<>();
-    new TreeMap<>(perPool).forEach((pool, count) -> {
-      if (count + inFlight.toward(pool) + 1 > poolCap) {
-        excluded.add(valuesOf.get(pool));
-        excludedNames.add(pool);
-      }
-    });
-    String counts = "job " + id + ": " + inFlightSpot + " released for spot and not yet bound; " + capText;
+    new TreeMap<>(perPool)
+        .forEach(
+            (pool, count) -> {
+              if (count + inFlight.toward(pool) + 1 > poolCap) {
+                excluded.add(valuesOf.get(pool));
+                excludedNames.add(pool);
+              }
+            });
+    String counts =
+        "job " + id + ": " + inFlightSpot + " released for spot and not yet bound; " + capText;
     if (excluded.isEmpty()) {
       return new Release(List.of(), true, counts + "; no pool near it");
     }
     StringBuilder explanation = new StringBuilder(counts).append("; spot pools excluded:");
     for (String pool : excludedNames) {
-      explanation.append(' ').append(pool).append(" (").append(perPool.get(pool)).append(" + ")
-          .append(inFlight.toward(pool)).append(" in flight)");
+      explanation
+          .append(' ')
+          .append(pool)
+          .append(" (")
+          .append(perPool.get(pool))
+          .append(" + ")
+          .append(inFlight.toward(pool))
+          .append(" in flight)");
     }
     Set<String> names = Set.copyOf(excludedNames);
     if (hasOwnRequiredTerms) {
-      return new Release(List.of(singleTerm(excluded)), true, names, explanation
-          + " (the pod's own node affinity allows one term: instance types excluded in every zone)");
+      return new Release(
+          List.of(singleTerm(excluded)),
+          true,
+          names,
+          explanation
+              + " (the pod's own node affinity allows one term: instance types excluded in every"
+              + " zone)");
     }
     List<Term> terms = new ArrayList<>(exclusionTerms(spotNodes.poolLabels(), excluded));
-    terms.add(offSpotTerm()); // pool labels say nothing of capacity type: non-spot nodes stay allowed
+    terms.add(
+        offSpotTerm()); // pool labels say nothing of capacity type: non-spot nodes stay allowed
     return new Release(terms, true, names, explanation.toString());
   }
 
@@ -247,15 +304,16 @@ public final class PlacementGate {
       byKey.computeIfAbsent(s.key(), k -> new TreeSet<>()).add(s.value());
     }
     List<Requirement> requirements = new ArrayList<>();
-    byKey.forEach((key, values) -> requirements.add(new Requirement(key, "NotIn", List.copyOf(values))));
+    byKey.forEach(
+        (key, values) -> requirements.add(new Requirement(key, "NotIn", List.copyOf(values))));
     return new Term(requirements);
   }
 
   /**
    * Terms, ORed, that match exactly the nodes in none of the excluded pools: by the first label's
    * value v, "first label In {v} and not an excluded pool of v" for each v with an exclusion, and
-   * "first label NotIn all those v". NotIn also matches a node without the label, as it should.
-   * At most one term per excluded pool plus one per label.
+   * "first label NotIn all those v". NotIn also matches a node without the label, as it should. At
+   * most one term per excluded pool plus one per label.
    */
   static List<Term> exclusionTerms(List<String> labels, List<List<String>> excluded) {
     if (excluded.isEmpty()) {
@@ -269,17 +327,20 @@ public final class PlacementGate {
     }
     Map<String, List<List<String>>> byFirst = new TreeMap<>();
     for (List<String> pool : excluded) {
-      byFirst.computeIfAbsent(pool.get(0), v -> new ArrayList<>()).add(pool.subList(1, pool.size()));
+      byFirst
+          .computeIfAbsent(pool.get(0), v -> new ArrayList<>())
+          .add(pool.subList(1, pool.size()));
     }
     List<Term> terms = new ArrayList<>();
-    byFirst.forEach((value, rest) -> {
-      for (Term sub : exclusionTerms(labels.subList(1, labels.size()), rest)) {
-        List<Requirement> requirements = new ArrayList<>();
-        requirements.add(new Requirement(first, "In", List.of(value)));
-        requirements.addAll(sub.requirements());
-        terms.add(new Term(requirements));
-      }
-    });
+    byFirst.forEach(
+        (value, rest) -> {
+          for (Term sub : exclusionTerms(labels.subList(1, labels.size()), rest)) {
+            List<Requirement> requirements = new ArrayList<>();
+            requirements.add(new Requirement(first, "In", List.of(value)));
+            requirements.addAll(sub.requirements());
+            terms.add(new Term(requirements));
+          }
+        });
     terms.add(new Term(List.of(new Requirement(first, "NotIn", List.copyOf(byFirst.keySet())))));
     return terms;
   }
@@ -291,7 +352,8 @@ public final class PlacementGate {
   private Term singleTerm(List<List<String>> excluded) {
     TreeSet<String> values = new TreeSet<>();
     excluded.forEach(pool -> values.add(pool.get(0)));
-    return new Term(List.of(new Requirement(spotNodes.poolLabels().get(0), "NotIn", List.copyOf(values))));
+    return new Term(
+        List.of(new Requirement(spotNodes.poolLabels().get(0), "NotIn", List.copyOf(values))));
   }
 
   private boolean isSpot(ClusterView view, String node) {

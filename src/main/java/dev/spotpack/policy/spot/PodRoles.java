@@ -16,8 +16,7 @@ import java.util.Set;
  * @param executorRole role value of an executor
  * @param inactiveLabel label key that, with value {@code true}, marks an executor Spark no longer
  *     counts
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
 public record PodRoles(
     List<String> jobLabels,

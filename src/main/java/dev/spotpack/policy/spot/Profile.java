@@ -12,17 +12,20 @@ import java.math.BigDecimal;
  * @param maxSpotFractionPerPool p in [0, 1]: per-pool cap P = max(C, floor(p × N)) executors on the
  *     spot nodes of one capacity pool (one instance type in one zone), what one correlated reclaim
  *     can take
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
 public record Profile(
-    String name, BigDecimal maxSpotFractionPerNode, BigDecimal maxSpotShare, BigDecimal maxSpotFractionPerPool) {
+    String name,
+    BigDecimal maxSpotFractionPerNode,
+    BigDecimal maxSpotShare,
+    BigDecimal maxSpotFractionPerPool) {
   public static final String COST_OVER_RELIABILITY = "COST_OVER_RELIABILITY";
   public static final String BALANCED = "BALANCED";
   public static final String RELIABILITY_OVER_COST = "RELIABILITY_OVER_COST";
   public static final String ON_DEMAND_ONLY = "ON_DEMAND_ONLY";
 
   public static Profile of(String name, String fraction, String share, String perPool) {
-    return new Profile(name, new BigDecimal(fraction), new BigDecimal(share), new BigDecimal(perPool));
+    return new Profile(
+        name, new BigDecimal(fraction), new BigDecimal(share), new BigDecimal(perPool));
   }
 }

@@ -22,7 +22,10 @@ public final class SpotAnnotations {
   public static final String MAX_SPOT_FRACTION_PER_POOL = PREFIX + "max-spot-fraction-per-pool";
   public static final String EXPECTED_EXECUTORS = PREFIX + "expected-executors";
 
-  /** The longest fraction read, and its most decimal places: 0.000000000000000001 is far below any cap. */
+  /**
+   * The longest fraction read, and its most decimal places: 0.000000000000000001 is far below any
+   * cap.
+   */
   static final int MAX_DECIMAL_LENGTH = 32;
 
   static final int MAX_DECIMAL_SCALE = 18;
@@ -54,7 +57,8 @@ public final class SpotAnnotations {
       if (named.isPresent()) {
         profile = named.get();
       } else {
-        problems.add(describe(PROFILE, profileName, "one of " + String.join(", ", profiles.names())));
+        problems.add(
+            describe(PROFILE, profileName, "one of " + String.join(", ", profiles.names())));
       }
     }
 
@@ -96,7 +100,9 @@ public final class SpotAnnotations {
       problems.add(describe(key, raw, allowed));
       return null;
     }
-    if (value.scale() > MAX_DECIMAL_SCALE || value.scale() < -1 || value.signum() < 0
+    if (value.scale() > MAX_DECIMAL_SCALE
+        || value.scale() < -1
+        || value.signum() < 0
         || value.compareTo(BigDecimal.ONE) > 0) {
       problems.add(describe(key, raw, allowed));
       return null;
@@ -123,7 +129,11 @@ public final class SpotAnnotations {
   }
 
   private static String describe(String key, String value, String allowed) {
-    return "annotation " + key + "=\"" + ClientText.quote(value, 40) + "\" is invalid: expected " + allowed;
+    return "annotation "
+        + key
+        + "=\""
+        + ClientText.quote(value, 40)
+        + "\" is invalid: expected "
+        + allowed;
   }
-
 }

@@ -11,8 +11,7 @@ import java.util.OptionalInt;
  * @param maxSpotShare s, from the annotation if set, else from the profile
  * @param maxSpotFractionPerPool p, from the annotation if set, else from the profile
  * @param expectedExecutors the job size the pod declares, if it declares one
- *
- * <p>Immutable.
+ *     <p>Immutable.
  */
 public record SpotLimits(
     String profile,

@@ -46,8 +46,8 @@ public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
   }
 
   /**
-   * The node's pool: its pool label values joined by "/" (e.g. {@code m6i.8xlarge/us-east-1a}).
-   * A node without one of them is a pool of its own, {@code node NAME (no pool labels)}: spotpack
+   * The node's pool: its pool label values joined by "/" (e.g. {@code m6i.8xlarge/us-east-1a}). A
+   * node without one of them is a pool of its own, {@code node NAME (no pool labels)}: spotpack
    * cannot know what it shares a fate with.
    */
   public String pool(NodeInfo node) {

@@ -9,7 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code simulate --json}: one object, {@code {"workload":…,"seed":…,"strategies":[{…}]}}, each
  * strategy with the fields of {@link StrategyResult} (docs/simulate.md lists them). Fields are only
- * ever added, never renamed: tools read them. Timelines stay out of it (they go to the HTML report).
+ * ever added, never renamed: tools read them. Timelines stay out of it (they go to the HTML
+ * report).
  */
 public final class JsonReport {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -44,7 +45,8 @@ public final class JsonReport {
     m.put("worstSpotNodeLossFraction", round(r.worstSpotNodeLossFraction()));
     m.put("worstSpotPoolLossFraction", round(r.worstSpotPoolLossFraction()));
     Map<String, Object> byProfile = new LinkedHashMap<>();
-    r.worstSpotPoolLossFractionByProfile().forEach((profile, share) -> byProfile.put(profile, round(share)));
+    r.worstSpotPoolLossFractionByProfile()
+        .forEach((profile, share) -> byProfile.put(profile, round(share)));
     m.put("worstSpotPoolLossFractionByProfile", byProfile);
     m.put("capViolations", r.capViolations());
     m.put("poolCapViolations", r.poolCapViolations());

@@ -7,9 +7,16 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JobExecutorsTest {
-  /** e1 on spot-a, e2 on spot-c, e3 in flight on spot-a, spot-b and spot-c; pools z1 = {a, b}, z2 = {c}. */
-  final JobExecutors job = new JobExecutors(Map.of("e1", "spot-a", "e2", "spot-c"), Set.of("e3"),
-      Map.of("e3", Set.of("spot-a", "spot-b", "spot-c")));
+  /**
+   * e1 on spot-a, e2 on spot-c, e3 in flight on spot-a, spot-b and spot-c; pools z1 = {a, b}, z2 =
+   * {c}.
+   */
+  final JobExecutors job =
+      new JobExecutors(
+          Map.of("e1", "spot-a", "e2", "spot-c"),
+          Set.of("e3"),
+          Map.of("e3", Set.of("spot-a", "spot-b", "spot-c")));
+
   final Map<String, String> pools = Map.of("spot-a", "z1", "spot-b", "z1", "spot-c", "z2");
 
   @Test
@@ -25,6 +32,7 @@ class JobExecutorsTest {
     // without e3: z1 = e1, z2 = e2
     assertThat(job.countsByGroup(pools::get, "e3")).isEqualTo(Map.of("z1", 1, "z2", 1));
     // spot-c has no group (say, an on-demand node): only z1 counts
-    assertThat(job.countsByGroup(n -> n.equals("spot-c") ? null : pools.get(n), "none")).isEqualTo(Map.of("z1", 2));
+    assertThat(job.countsByGroup(n -> n.equals("spot-c") ? null : pools.get(n), "none"))
+        .isEqualTo(Map.of("z1", 2));
   }
 }

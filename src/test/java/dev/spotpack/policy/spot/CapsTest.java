@@ -64,7 +64,13 @@ class CapsTest {
   }
 
   @ParameterizedTest(name = "{0} → {1}")
-  @org.junit.jupiter.params.provider.CsvSource({"0.25, 25%", "0.1, 10%", "0.125, 12.5%", "1.0, 100%", "0, 0%"})
+  @org.junit.jupiter.params.provider.CsvSource({
+    "0.25, 25%",
+    "0.1, 10%",
+    "0.125, 12.5%",
+    "1.0, 100%",
+    "0, 0%"
+  })
   void percent(String fraction, String want) {
     assertThat(Caps.percent(new BigDecimal(fraction))).isEqualTo(want);
   }

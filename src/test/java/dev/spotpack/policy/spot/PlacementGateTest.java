@@ -25,16 +25,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PlacementGateTest {
   static final String TYPE = "node.kubernetes.io/instance-type";
   static final String ZONE = "topology.kubernetes.io/zone";
-  /** The default spot selectors, grouped by key: what "not a spot node" says. */
-  static final Term OFF_SPOT = new Term(List.of(
-      new Requirement("karpenter.sh/capacity-type", "NotIn", List.of("spot")),
-      new Requirement("eks.amazonaws.com/capacityType", "NotIn", List.of("SPOT")),
-      new Requirement("cloud.google.com/gke-spot", "NotIn", List.of("true")),
-      new Requirement("cloud.google.com/gke-preemptible", "NotIn", List.of("true")),
-      new Requirement("kubernetes.azure.com/scalesetpriority", "NotIn", List.of("spot")),
-      new Requirement("spotpack.dev/capacity-type", "NotIn", List.of("spot"))));
 
-  static final PlacementGate GATE = new PlacementGate(PodRoles.SPARK, SpotNodes.DEFAULT, Profiles.DEFAULT);
+  /** The default spot selectors, grouped by key: what "not a spot node" says. */
+  static final Term OFF_SPOT =
+      new Term(
+          List.of(
+              new Requirement("karpenter.sh/capacity-type", "NotIn", List.of("spot")),
+              new Requirement("eks.amazonaws.com/capacityType", "NotIn", List.of("SPOT")),
+              new Requirement("cloud.google.com/gke-spot", "NotIn", List.of("true")),
+              new Requirement("cloud.google.com/gke-preemptible", "NotIn", List.of("true")),
+              new Requirement("kubernetes.azure.com/scalesetpriority", "NotIn", List.of("spot")),
+              new Requirement("spotpack.dev/capacity-type", "NotIn", List.of("spot"))));
+
+  static final PlacementGate GATE =
+      new PlacementGate(PodRoles.SPARK, SpotNodes.DEFAULT, Profiles.DEFAULT);
 
   static NodeInfo spot(String name, String type, String zone) {
     Map<String, String> labels = new LinkedHashMap<>();
@@ -47,8 +51,14 @@ class PlacementGateTest {
   }
 
   /** Pool m/z1: a1, a2; pool m/z2: b1; pool c/z1: c1; x1 carries no pool labels. */
-  static final List<NodeInfo> NODES = List.of(spot("a1", "m", "z1"), spot("a2", "m", "z1"), spot("b1", "m", "z2"),
-      spot("c1", "c", "z1"), spot("x1", null, null), onDemandNode("od"));
+  static final List<NodeInfo> NODES =
+      List.of(
+          spot("a1", "m", "z1"),
+          spot("a2", "m", "z1"),
+          spot("b1", "m", "z2"),
+          spot("c1", "c", "z1"),
+          spot("x1", null, null),
+          onDemandNode("od"));
 
   static List<PodInfo> placed(String node, int count, String prefix) {
     List<PodInfo> pods = new ArrayList<>();
@@ -75,9 +85,19 @@ class PlacementGateTest {
     return new Requirement(key, "NotIn", List.of(values));
   }
 
-  record Case(String name, List<PodInfo> pods, PodInfo gated, PlacementGate.InFlight inFlight, boolean ownTerms,
+  record Case(
+      String name,
+      List<PodInfo> pods,
+      PodInfo gated,
+      PlacementGate.InFlight inFlight,
+      boolean ownTerms,
       PlacementGate.Decision want) {
-    Case(String name, List<PodInfo> pods, PodInfo gated, int inFlightSpot, boolean ownTerms,
+    Case(
+        String name,
+        List<PodInfo> pods,
+        PodInfo gated,
+        int inFlightSpot,
+        boolean ownTerms,
         PlacementGate.Decision want) {
       this(name, pods, gated, PlacementGate.InFlight.of(inFlightSpot), ownTerms, want);
     }
@@ -101,78 +121,151 @@ class PlacementGateTest {
   static Stream<Case> cases() {
     return Stream.of(
         // BALANCED, N = 40: C = floor(0.25 x 40) = 10, P = max(10, floor(0.5 x 40)) = 20.
-        // m/z1 holds 12 + 4 (a1, a2), m/z2 holds 3: with 4 in flight, m/z1: 16 + 4 + 1 = 21 > 20, excluded;
-        // m/z2: 3 + 4 + 1 = 8 <= 20, c/z1 holds none. Terms: type m and zone not z1, or type not m, or off spot.
-        new Case("a pool at its cap is excluded; other pools and non-spot nodes stay",
-            concat(placed("a1", 12, "a"), placed("a2", 4, "b"), placed("b1", 3, "c")), gated(N40, "40"), 4, false,
-            new Release(List.of(term(in(TYPE, "m"), notIn(ZONE, "z1")), term(notIn(TYPE, "m")), OFF_SPOT), true,
-                Set.of("m/z1"), "job j: 4 released for spot and not yet bound; pool cap 20 = max(node cap 10, "
+        // m/z1 holds 12 + 4 (a1, a2), m/z2 holds 3: with 4 in flight, m/z1: 16 + 4 + 1 = 21 > 20,
+        // excluded;
+        // m/z2: 3 + 4 + 1 = 8 <= 20, c/z1 holds none. Terms: type m and zone not z1, or type not m,
+        // or off spot.
+        new Case(
+            "a pool at its cap is excluded; other pools and non-spot nodes stay",
+            concat(placed("a1", 12, "a"), placed("a2", 4, "b"), placed("b1", 3, "c")),
+            gated(N40, "40"),
+            4,
+            false,
+            new Release(
+                List.of(term(in(TYPE, "m"), notIn(ZONE, "z1")), term(notIn(TYPE, "m")), OFF_SPOT),
+                true,
+                Set.of("m/z1"),
+                "job j: 4 released for spot and not yet bound; pool cap 20 = max(node cap 10, "
                     + "floor(0.5 x 40)); spot pools excluded: m/z1 (16 + 4 in flight)")),
-        // the same, but the 4 in flight exclude m/z1 themselves: 16 + 0 + 1 <= 20, nothing to exclude
-        new Case("executors in flight that exclude a pool do not count against it",
-            concat(placed("a1", 12, "a"), placed("a2", 4, "b"), placed("b1", 3, "c")), gated(N40, "40"),
-            new PlacementGate.InFlight(4, Map.of("m/z1", 4)), false,
-            new Release(List.of(), true,
-                "job j: 4 released for spot and not yet bound; pool cap 20 = max(node cap 10, floor(0.5 x 40)); "
-                    + "no pool near it")),
+        // the same, but the 4 in flight exclude m/z1 themselves: 16 + 0 + 1 <= 20, nothing to
+        // exclude
+        new Case(
+            "executors in flight that exclude a pool do not count against it",
+            concat(placed("a1", 12, "a"), placed("a2", 4, "b"), placed("b1", 3, "c")),
+            gated(N40, "40"),
+            new PlacementGate.InFlight(4, Map.of("m/z1", 4)),
+            false,
+            new Release(
+                List.of(),
+                true,
+                "job j: 4 released for spot and not yet bound; pool cap 20 = max(node cap 10,"
+                    + " floor(0.5 x 40)); no pool near it")),
         // same counts, nothing in flight: m/z1 16 + 0 + 1 = 17 <= 20: nothing to exclude
-        new Case("no pool near the cap: no affinity",
-            concat(placed("a1", 12, "a"), placed("a2", 4, "b"), placed("b1", 3, "c")), gated(N40, "40"), 0, false,
-            new Release(List.of(), true,
-                "job j: 0 released for spot and not yet bound; pool cap 20 = max(node cap 10, floor(0.5 x 40)); "
-                    + "no pool near it")),
+        new Case(
+            "no pool near the cap: no affinity",
+            concat(placed("a1", 12, "a"), placed("a2", 4, "b"), placed("b1", 3, "c")),
+            gated(N40, "40"),
+            0,
+            false,
+            new Release(
+                List.of(),
+                true,
+                "job j: 0 released for spot and not yet bound; pool cap 20 = max(node cap 10,"
+                    + " floor(0.5 x 40)); no pool near it")),
         // 20 in flight: 20 + 1 > P = 20 even in a pool that does not exist yet
-        new Case("as many in flight as the pool cap: hold",
-            List.of(), gated(N40, "40"), 20, false,
-            new Hold("job j has 20 executors released for spot and not yet bound; pool cap 20 = max(node cap 10, "
-                + "floor(0.5 x 40)): waiting for some to be bound")),
-        // RELIABILITY_OVER_COST, N = 40: s = 0.5, ceil(0.5 x 40) = 20; 15 on spot + 5 in flight + 1 = 21 > 20
-        new Case("spot share reached: pinned off spot",
-            placed("b1", 15, "c"), gated(N40, "40", "spotpack.dev/profile", "RELIABILITY_OVER_COST"), 5, false,
-            new Release(List.of(OFF_SPOT), false, "job j has 15 executors on spot nodes and 5 released for spot; "
-                + "spot share limit 20 = ceil(0.5 x 40): pinned off spot nodes")),
-        new Case("on-demand-only profile: pinned off spot", List.of(),
-            gated(N40, "40", "spotpack.dev/profile", "ON_DEMAND_ONLY"), 0, false,
-            new Release(List.of(OFF_SPOT), false,
-                "max-spot-share 0 (profile ON_DEMAND_ONLY): job j may not use spot nodes: pinned off spot nodes")),
-        // annotation p = 0.1, N = 40: C = 10, P = max(10, floor(0.1 x 40) = 4) = 10; m/z2: 9 + 0 + 1 = 10 fits,
+        new Case(
+            "as many in flight as the pool cap: hold",
+            List.of(),
+            gated(N40, "40"),
+            20,
+            false,
+            new Hold(
+                "job j has 20 executors released for spot and not yet bound; pool cap 20 = max(node"
+                    + " cap 10, floor(0.5 x 40)): waiting for some to be bound")),
+        // RELIABILITY_OVER_COST, N = 40: s = 0.5, ceil(0.5 x 40) = 20; 15 on spot + 5 in flight + 1
+        // = 21 > 20
+        new Case(
+            "spot share reached: pinned off spot",
+            placed("b1", 15, "c"),
+            gated(N40, "40", "spotpack.dev/profile", "RELIABILITY_OVER_COST"),
+            5,
+            false,
+            new Release(
+                List.of(OFF_SPOT),
+                false,
+                "job j has 15 executors on spot nodes and 5 released for spot; "
+                    + "spot share limit 20 = ceil(0.5 x 40): pinned off spot nodes")),
+        new Case(
+            "on-demand-only profile: pinned off spot",
+            List.of(),
+            gated(N40, "40", "spotpack.dev/profile", "ON_DEMAND_ONLY"),
+            0,
+            false,
+            new Release(
+                List.of(OFF_SPOT),
+                false,
+                "max-spot-share 0 (profile ON_DEMAND_ONLY): job j may not use spot nodes: pinned"
+                    + " off spot nodes")),
+        // annotation p = 0.1, N = 40: C = 10, P = max(10, floor(0.1 x 40) = 4) = 10; m/z2: 9 + 0 +
+        // 1 = 10 fits,
         // c/z1: 10 + 0 + 1 = 11 > 10; x1 has no pool labels and is never named
-        new Case("pool cap below the node cap's floor is raised to it; unlabelled nodes never named",
+        new Case(
+            "pool cap below the node cap's floor is raised to it; unlabelled nodes never named",
             concat(placed("b1", 9, "c"), placed("c1", 10, "d"), placed("x1", 10, "x")),
-            gated(N40, "40", "spotpack.dev/max-spot-fraction-per-pool", "0.1"), 0, false,
-            new Release(List.of(term(in(TYPE, "c"), notIn(ZONE, "z1")), term(notIn(TYPE, "c")), OFF_SPOT), true,
-                Set.of("c/z1"), "job j: 0 released for spot and not yet bound; pool cap 10 = max(node cap 10, "
+            gated(N40, "40", "spotpack.dev/max-spot-fraction-per-pool", "0.1"),
+            0,
+            false,
+            new Release(
+                List.of(term(in(TYPE, "c"), notIn(ZONE, "z1")), term(notIn(TYPE, "c")), OFF_SPOT),
+                true,
+                Set.of("c/z1"),
+                "job j: 0 released for spot and not yet bound; pool cap 10 = max(node cap 10, "
                     + "floor(0.1 x 40)); spot pools excluded: c/z1 (10 + 0 in flight)")),
         // the pod has its own required terms: one term, the type excluded in every zone
-        new Case("own required terms: a single conservative term",
-            concat(placed("a1", 10, "a"), placed("a2", 10, "b")), gated(N40, "40"), 0, true,
-            new Release(List.of(term(notIn(TYPE, "m"))), true, Set.of("m/z1"),
-                "job j: 0 released for spot and not yet bound; pool cap 20 = max(node cap 10, floor(0.5 x 40)); "
-                    + "spot pools excluded: m/z1 (20 + 0 in flight) (the pod's own node affinity allows one term: "
-                    + "instance types excluded in every zone)")),
+        new Case(
+            "own required terms: a single conservative term",
+            concat(placed("a1", 10, "a"), placed("a2", 10, "b")),
+            gated(N40, "40"),
+            0,
+            true,
+            new Release(
+                List.of(term(notIn(TYPE, "m"))),
+                true,
+                Set.of("m/z1"),
+                "job j: 0 released for spot and not yet bound; pool cap 20 = max(node cap 10,"
+                    + " floor(0.5 x 40)); spot pools excluded: m/z1 (20 + 0 in flight) (the pod's"
+                    + " own node affinity allows one term: instance types excluded in every"
+                    + " zone)")),
         // COST_OVER_RELIABILITY p = 1: P = 40 = N, the whole job fits one pool
-        new Case("pool cap holds the whole job: nothing to do", placed("a1", 30, "a"),
-            gated(N40, "40", "spotpack.dev/profile", "COST_OVER_RELIABILITY"), 9, false,
-            new Release(List.of(), true, "job j: pool cap 40 = max(node cap 20, floor(1.0 x 40)) holds the whole job; "
-                + "no pool to exclude")),
-        new Case("bad annotation: released so that the filter's message shows", List.of(),
-            gated("spotpack.dev/max-spot-fraction-per-pool", "half"), 0, false,
-            new Release(List.of(), true, "spotpack: annotation spotpack.dev/max-spot-fraction-per-pool=\"half\" is "
-                + "invalid: expected a decimal number from 0 to 1, such as 0.25")));
+        new Case(
+            "pool cap holds the whole job: nothing to do",
+            placed("a1", 30, "a"),
+            gated(N40, "40", "spotpack.dev/profile", "COST_OVER_RELIABILITY"),
+            9,
+            false,
+            new Release(
+                List.of(),
+                true,
+                "job j: pool cap 40 = max(node cap 20, floor(1.0 x 40)) holds the whole job; "
+                    + "no pool to exclude")),
+        new Case(
+            "bad annotation: released so that the filter's message shows",
+            List.of(),
+            gated("spotpack.dev/max-spot-fraction-per-pool", "half"),
+            0,
+            false,
+            new Release(
+                List.of(),
+                true,
+                "spotpack: annotation spotpack.dev/max-spot-fraction-per-pool=\"half\" is "
+                    + "invalid: expected a decimal number from 0 to 1, such as 0.25")));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void decides(Case c) {
     List<PodInfo> pods = concat(c.pods(), List.of(c.gated()));
-    assertThat(GATE.decide(c.gated(), Clusters.of(NODES, pods), c.inFlight(), c.ownTerms())).isEqualTo(c.want());
+    assertThat(GATE.decide(c.gated(), Clusters.of(NODES, pods), c.inFlight(), c.ownTerms()))
+        .isEqualTo(c.want());
   }
 
   @Test
   void threeLabelsExcludeExactlyTheirTuples() {
     // pools (a,1,x) and (a,2,x) and (b,1,y): a node matches a term iff it is in none of them
-    List<Term> terms = PlacementGate.exclusionTerms(List.of("k1", "k2", "k3"),
-        List.of(List.of("a", "1", "x"), List.of("a", "2", "x"), List.of("b", "1", "y")));
+    List<Term> terms =
+        PlacementGate.exclusionTerms(
+            List.of("k1", "k2", "k3"),
+            List.of(List.of("a", "1", "x"), List.of("a", "2", "x"), List.of("b", "1", "y")));
     List<String> values = List.of("a", "b", "c");
     List<String> seconds = List.of("1", "2");
     List<String> thirds = List.of("x", "y");
@@ -180,8 +273,9 @@ class PlacementGateTest {
       for (String v2 : seconds) {
         for (String v3 : thirds) {
           Map<String, String> node = Map.of("k1", v1, "k2", v2, "k3", v3);
-          boolean excluded = List.of(List.of("a", "1", "x"), List.of("a", "2", "x"), List.of("b", "1", "y"))
-              .contains(List.of(v1, v2, v3));
+          boolean excluded =
+              List.of(List.of("a", "1", "x"), List.of("a", "2", "x"), List.of("b", "1", "y"))
+                  .contains(List.of(v1, v2, v3));
           assertThat(PlacementGate.allows(terms, node)).as(node.toString()).isEqualTo(!excluded);
         }
       }
@@ -196,7 +290,8 @@ class PlacementGateTest {
     assertThat(term.matches(Map.of("a", "2", "b", "x"))).isFalse();
     assertThat(term.matches(Map.of("b", "y"))).as("In needs the label").isFalse();
     assertThat(PlacementGate.allows(List.of(), Map.of())).as("no terms: any node").isTrue();
-    assertThat(PlacementGate.allows(List.of(term(in("a", "9")), term), Map.of("a", "1"))).as("terms are ORed").isTrue();
+    assertThat(PlacementGate.allows(List.of(term(in("a", "9")), term), Map.of("a", "1")))
+        .as("terms are ORed")
+        .isTrue();
   }
-
 }
