@@ -58,6 +58,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -199,14 +200,7 @@ public final class ExtenderApp {
 
     ExtenderJson json = new ExtenderJson();
     ExtenderCalls calls =
-        calls(
-            policy,
-            cluster,
-            binder,
-            model,
-            registry,
-            System::nanoTime,
-            java.time.Clock.systemUTC());
+        calls(policy, cluster, binder, model, registry, System::nanoTime, Clock.systemUTC());
     long maxBody = config.server().maxRequestBodyBytes();
     long inFlightBytes =
         config.server().maxRequestBytesInFlight() > 0
@@ -261,7 +255,7 @@ public final class ExtenderApp {
       KubeModel model,
       MeterRegistry registry,
       LongSupplier nanoTime,
-      java.time.Clock clock) {
+      Clock clock) {
     return new ExtenderCalls(
         new FilterVerb(policy, cluster, model, clock),
         new PrioritizeVerb(policy, cluster, model),
@@ -278,7 +272,7 @@ public final class ExtenderApp {
       KubeModel model,
       MeterRegistry registry,
       LongSupplier nanoTime) {
-    return snapshotCalls(config, state, model, registry, nanoTime, java.time.Clock.systemUTC());
+    return snapshotCalls(config, state, model, registry, nanoTime, Clock.systemUTC());
   }
 
   public static ExtenderCalls snapshotCalls(
@@ -287,7 +281,7 @@ public final class ExtenderApp {
       KubeModel model,
       MeterRegistry registry,
       LongSupplier nanoTime,
-      java.time.Clock clock) {
+      Clock clock) {
     return calls(
         new SpotPolicy(config.policy()),
         new SnapshotClusterSource(state),

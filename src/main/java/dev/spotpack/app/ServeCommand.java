@@ -2,6 +2,8 @@ package dev.spotpack.app;
 
 import dev.spotpack.config.ConfigException;
 import dev.spotpack.kube.KubeModelException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
   int managementPort;
 
-  private java.io.PrintWriter err() {
+  private PrintWriter err() {
     return spec.commandLine().getErr();
   }
 
@@ -102,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (ConfigException
         | KubeModelException
         | StartupException
-        | io.fabric8.kubernetes.client.KubernetesClientException e) {
+        | KubernetesClientException e) {
       err().println("spotpack serve: " + e.getMessage());
       return 2;
     }

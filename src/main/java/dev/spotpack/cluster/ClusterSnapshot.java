@@ -4,6 +4,7 @@ import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.policy.model.JobExecutors;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.Resources;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -79,7 +80,7 @@ public final class ClusterSnapshot implements ClusterView {
   }
 
   /** Every node this view knows, in no particular order. */
-  public java.util.Collection<NodeInfo> allNodes() {
+  public Collection<NodeInfo> allNodes() {
     return nodes.values();
   }
 

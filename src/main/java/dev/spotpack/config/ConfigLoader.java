@@ -8,6 +8,8 @@ import dev.spotpack.policy.spot.Profile;
 import dev.spotpack.policy.spot.Profiles;
 import dev.spotpack.policy.spot.SpotNodes;
 import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +77,7 @@ public final class ConfigLoader {
       fallback =
           new CapsFallback(
               mode.equals("relax") ? CapsFallback.Mode.RELAX : CapsFallback.Mode.WAIT,
-              java.time.Duration.ofSeconds(relaxAfter));
+              Duration.ofSeconds(relaxAfter));
     }
     Profiles profiles = readProfiles(r, root.get("profiles"), d.profiles());
     ResourceWeights weights = readWeights(r, root.get("scoring"), d.scoringWeights());
@@ -319,9 +321,7 @@ public final class ConfigLoader {
             ? null
             : r.string(t.get("clientCaFile"), path + ".clientCaFile", "");
     return new ServerConfig.Tls(
-        java.nio.file.Path.of(cert),
-        java.nio.file.Path.of(key),
-        ca == null || ca.isEmpty() ? null : java.nio.file.Path.of(ca));
+        Path.of(cert), Path.of(key), ca == null || ca.isEmpty() ? null : Path.of(ca));
   }
 
   private static ClusterConfig readCluster(YamlReader r, @Nullable JsonNode cluster) {
@@ -352,9 +352,6 @@ public final class ConfigLoader {
     long page =
         r.integer(cluster.get("listPageSize"), "cluster.listPageSize", d.listPageSize(), 1, 10_000);
     return new ClusterConfig(
-        java.time.Duration.ofSeconds(ttl),
-        java.time.Duration.ofMillis(bindTimeout),
-        (int) threads,
-        (int) page);
+        Duration.ofSeconds(ttl), Duration.ofMillis(bindTimeout), (int) threads, (int) page);
   }
 }

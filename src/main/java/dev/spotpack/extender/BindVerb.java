@@ -5,6 +5,7 @@ import dev.spotpack.bind.BindResult;
 import dev.spotpack.bind.Binder;
 import dev.spotpack.protocol.ExtenderBindingArgs;
 import dev.spotpack.protocol.ExtenderBindingResult;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -26,7 +27,7 @@ public final class BindVerb {
 
   public CompletionStage<Answer> bind(ExtenderBindingArgs args) {
     if (!cluster.ready()) {
-      return java.util.concurrent.CompletableFuture.completedFuture(
+      return CompletableFuture.completedFuture(
           new Answer(new ExtenderBindingResult(FilterVerb.NOT_READY), Outcome.NOT_READY));
     }
     BindRequest request =

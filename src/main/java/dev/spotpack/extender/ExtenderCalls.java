@@ -8,6 +8,7 @@ import dev.spotpack.protocol.ProtocolException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
@@ -74,7 +75,7 @@ public final class ExtenderCalls {
           logged(answer.podKey()));
     }
     if (LOG.isDebugEnabled() && answer.result().error().isEmpty()) {
-      Map<String, Long> byRule = new java.util.TreeMap<>();
+      Map<String, Long> byRule = new TreeMap<>();
       answer
           .decision()
           .rejected()

@@ -8,6 +8,10 @@ import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.protocol.ExtenderArgs;
 import dev.spotpack.protocol.ExtenderFilterResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +34,9 @@ public final class FilterVerb {
   private final SpotPolicy policy;
   private final ClusterSource cluster;
   private final KubeModel model;
-  private final java.time.Clock clock;
+  private final Clock clock;
 
-  public FilterVerb(
-      SpotPolicy policy, ClusterSource cluster, KubeModel model, java.time.Clock clock) {
+  public FilterVerb(SpotPolicy policy, ClusterSource cluster, KubeModel model, Clock clock) {
     this.policy = policy;
     this.cluster = cluster;
     this.model = model;
@@ -41,18 +44,16 @@ public final class FilterVerb {
   }
 
   /** How long the pod has existed, from its creationTimestamp; zero if it has none. */
-  private java.time.Duration pendingFor(JsonNode pod) {
+  private Duration pendingFor(JsonNode pod) {
     JsonNode created = pod.path("metadata").path("creationTimestamp");
     if (!created.isString()) {
-      return java.time.Duration.ZERO;
+      return Duration.ZERO;
     }
     try {
-      java.time.Duration age =
-          java.time.Duration.between(
-              java.time.Instant.parse(created.stringValue()), clock.instant());
-      return age.isNegative() ? java.time.Duration.ZERO : age;
-    } catch (java.time.format.DateTimeParseException e) {
-      return java.time.Duration.ZERO;
+      Duration age = Duration.between(Instant.parse(created.stringValue()), clock.instant());
+      return age.isNegative() ? Duration.ZERO : age;
+    } catch (DateTimeParseException e) {
+      return Duration.ZERO;
     }
   }
 
@@ -81,7 +82,7 @@ public final class FilterVerb {
     }
     cluster.observe(request.pod());
     ClusterView view = request.view(cluster.snapshot());
-    java.time.Duration pendingFor = pendingFor(args.pod());
+    Duration pendingFor = pendingFor(args.pod());
     FilterDecision decision = policy.filter(request.pod(), request.candidates(), view, pendingFor);
     if (!decision.cappedFeasible().isEmpty()) {
       cluster.inFlight(request.pod(), decision.cappedFeasible());

@@ -1,6 +1,7 @@
 package dev.spotpack.http;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -45,8 +46,7 @@ public final class BodyBudget {
                 "Requests refused with 503 because the bodies in flight were over the memory"
                     + " budget")
             .register(registry);
-    io.micrometer.core.instrument.Gauge.builder(
-            "spotpack.request.bytes.in.flight", inFlight, AtomicLong::get)
+    Gauge.builder("spotpack.request.bytes.in.flight", inFlight, AtomicLong::get)
         .description(
             "Request bytes admitted and not yet answered, against server.maxRequestBytesInFlight")
         .baseUnit("bytes")

@@ -9,9 +9,13 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +59,8 @@ public final class ClusterFeed implements AutoCloseable {
   /** How long a watch may be down before spotpack stops deciding on its view. */
   public static final Duration WATCH_GRACE = Duration.ofSeconds(3);
 
-  private final java.util.function.LongSupplier nanoTime;
-  private final java.util.Map<SharedIndexInformer<?>, Long> notWatchingSince =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+  private final Map<SharedIndexInformer<?>, Long> notWatchingSince = new ConcurrentHashMap<>();
   private volatile List<SharedIndexInformer<? extends HasMetadata>> informers = List.of();
   private volatile boolean stopped;
   private volatile boolean closing;
@@ -93,7 +96,7 @@ public final class ClusterFeed implements AutoCloseable {
       ClusterState state,
       FeedMetrics metrics,
       long listPageSize,
-      java.util.function.LongSupplier nanoTime) {
+      LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
     this.client = client;
     this.model = model;
@@ -238,8 +241,7 @@ public final class ClusterFeed implements AutoCloseable {
         run("delete", obj, delete);
       }
 
-      private final java.util.concurrent.atomic.AtomicBoolean listedBefore =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      private final AtomicBoolean listedBefore = new AtomicBoolean();
 
       @Override
       public void onList(String resourceVersion, boolean remainedEmpty) {

@@ -1,5 +1,7 @@
 package dev.spotpack.policy;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +18,7 @@ public record FilterDecision(
   public FilterDecision {
     feasible = List.copyOf(feasible);
     // candidate order, so that answers and logs read the same on every run (Map.copyOf would not)
-    rejected = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rejected));
+    rejected = Collections.unmodifiableMap(new LinkedHashMap<>(rejected));
     cappedFeasible = List.copyOf(cappedFeasible);
   }
 

@@ -8,11 +8,13 @@ import dev.spotpack.policy.score.MostAllocatedScorer;
 import dev.spotpack.policy.spot.Caps;
 import dev.spotpack.policy.spot.SpotAnnotations;
 import dev.spotpack.policy.spot.SpotLimits;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * spotpack's decisions: which candidate nodes a pod may go to under the spot rules, and how well
@@ -57,7 +59,7 @@ public final class SpotPolicy {
   }
 
   public FilterDecision filter(PodInfo pod, List<String> candidates, ClusterView view) {
-    return filter(pod, candidates, view, java.time.Duration.ZERO);
+    return filter(pod, candidates, view, Duration.ZERO);
   }
 
   /**
@@ -65,7 +67,7 @@ public final class SpotPolicy {
    *     executor pending for at least its {@code relaxAfter} is not held by the caps
    */
   public FilterDecision filter(
-      PodInfo pod, List<String> candidates, ClusterView view, java.time.Duration pendingFor) {
+      PodInfo pod, List<String> candidates, ClusterView view, Duration pendingFor) {
     NodeRule rule = ruleFor(pod, view, pendingFor);
     List<String> feasible = new ArrayList<>(candidates.size());
     List<String> cappedFeasible = new ArrayList<>();
@@ -115,10 +117,10 @@ public final class SpotPolicy {
    */
   public JobReport report(String job, Map<String, String> jobAnnotations, ClusterView view) {
     JobExecutors executors = view.job(job);
-    Map<String, Integer> byNode = new java.util.TreeMap<>();
+    Map<String, Integer> byNode = new TreeMap<>();
     executors.nodeByExecutorUid().values().forEach(n -> byNode.merge(n, 1, Integer::sum));
     List<JobReport.NodeCount> nodes = new ArrayList<>();
-    Map<String, Integer> byPool = new java.util.TreeMap<>();
+    Map<String, Integer> byPool = new TreeMap<>();
     int onSpot = 0;
     int maxOnOneSpotNode = 0;
     for (Map.Entry<String, Integer> e : byNode.entrySet()) {
@@ -198,11 +200,11 @@ public final class SpotPolicy {
   }
 
   /** Whether this filter call lets an executor past its caps because it has waited long enough. */
-  public boolean capsRelaxed(PodInfo pod, java.time.Duration pendingFor) {
+  public boolean capsRelaxed(PodInfo pod, Duration pendingFor) {
     return isCappedExecutor(pod) && config.capsFallback().relaxes(pendingFor);
   }
 
-  private NodeRule ruleFor(PodInfo pod, ClusterView view, java.time.Duration pendingFor) {
+  private NodeRule ruleFor(PodInfo pod, ClusterView view, Duration pendingFor) {
     SpotAnnotations.Result read = annotations.read(pod.annotations());
     if (read instanceof SpotAnnotations.Invalid invalid) {
       Check rejection = Check.reject(new Rejection(Rule.INVALID_ANNOTATION, invalid.message()));

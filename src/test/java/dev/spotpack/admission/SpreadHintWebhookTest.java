@@ -17,9 +17,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -114,17 +116,17 @@ class SpreadHintWebhookTest {
     assertThat(response.path("warnings")).isEqualTo(plain.path("warnings"));
   }
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> gateCases() {
+  static Stream<Arguments> gateCases() {
     String newList =
         "{\"op\":\"add\",\"path\":\"/spec/schedulingGates\",\"value\":[{\"name\":\"spotpack.dev/placement\"}]}";
     return Stream.of(
-        org.junit.jupiter.params.provider.Arguments.of("executor-with-size", newList),
-        org.junit.jupiter.params.provider.Arguments.of("executor-with-zone-spread", newList),
+        Arguments.of("executor-with-size", newList),
+        Arguments.of("executor-with-zone-spread", newList),
         // no declared size: no spread hint (and its warning), but the gate still applies
-        org.junit.jupiter.params.provider.Arguments.of("executor-without-size", newList),
-        org.junit.jupiter.params.provider.Arguments.of("driver", ""),
-        org.junit.jupiter.params.provider.Arguments.of("annotation-not-a-string", ""),
-        org.junit.jupiter.params.provider.Arguments.of("update-ignored", ""));
+        Arguments.of("executor-without-size", newList),
+        Arguments.of("driver", ""),
+        Arguments.of("annotation-not-a-string", ""),
+        Arguments.of("update-ignored", ""));
   }
 
   @Test
@@ -147,9 +149,7 @@ class SpreadHintWebhookTest {
         .isEqualTo(
             "[{\"op\":\"add\",\"path\":\"/spec/schedulingGates/-\",\"value\":{\"name\":\"spotpack.dev/placement\"}}]");
 
-    ((tools.jackson.databind.node.ArrayNode) spec.get("schedulingGates"))
-        .addObject()
-        .put("name", "spotpack.dev/placement");
+    ((ArrayNode) spec.get("schedulingGates")).addObject().put("name", "spotpack.dev/placement");
     assertThat(
             gatedWebhook()
                 .review(MAPPER.writeValueAsBytes(review))
@@ -220,17 +220,17 @@ class SpreadHintWebhookTest {
     assertThat(reply.body().path("error").stringValue()).contains(message);
   }
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> malformed() {
+  static Stream<Arguments> malformed() {
     return Stream.of(
-        org.junit.jupiter.params.provider.Arguments.of("", "must be an AdmissionReview object"),
-        org.junit.jupiter.params.provider.Arguments.of("{\"apiVersion\":", "not valid JSON"),
-        org.junit.jupiter.params.provider.Arguments.of("[1]", "must be an AdmissionReview object"),
-        org.junit.jupiter.params.provider.Arguments.of(
+        Arguments.of("", "must be an AdmissionReview object"),
+        Arguments.of("{\"apiVersion\":", "not valid JSON"),
+        Arguments.of("[1]", "must be an AdmissionReview object"),
+        Arguments.of(
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{}}", "request.uid is missing"),
-        org.junit.jupiter.params.provider.Arguments.of(
+        Arguments.of(
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"apiVersion\":\"admission.k8s.io/v1\"}",
             "not valid JSON"),
-        org.junit.jupiter.params.provider.Arguments.of(
+        Arguments.of(
             "{\"apiVersion\":\"admission.k8s.io/v1\"} {}",
             "request body is not valid JSON: trailing content after the first value"));
   }

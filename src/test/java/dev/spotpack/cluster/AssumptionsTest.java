@@ -144,7 +144,7 @@ class AssumptionsTest {
   void aPodInFlightCountsOnEachNodeTheFilterAllowedUntilItsBindArrives() {
     PodInfo pending = executor("j", "a").build();
     state.upsertPod(pending);
-    state.inFlight(pending, java.util.List.of("n1", "n2"));
+    state.inFlight(pending, List.of("n1", "n2"));
     // counted once on each possible node, and once (not twice) on spot as a whole
     assertThat(state.snapshot().job("j").countOn("n1", "")).isEqualTo(1);
     assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
@@ -156,7 +156,7 @@ class AssumptionsTest {
     assertThat(state.snapshot().job("j").countOn("n1", "")).isZero();
     assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
     // a late filter of the same pod changes nothing once it is bound
-    state.inFlight(pending, java.util.List.of("n1"));
+    state.inFlight(pending, List.of("n1"));
     assertThat(state.snapshot().job("j").countOn("n1", "")).isZero();
   }
 
@@ -164,8 +164,8 @@ class AssumptionsTest {
   void aReFilterReplacesTheInFlightRecordAndItExpiresOnItsOwn() {
     PodInfo pending = executor("j", "a").build();
     state.upsertPod(pending);
-    state.inFlight(pending, java.util.List.of("n1", "n2"));
-    state.inFlight(pending, java.util.List.of("n2"));
+    state.inFlight(pending, List.of("n1", "n2"));
+    state.inFlight(pending, List.of("n2"));
     assertThat(state.snapshot().job("j").countOn("n1", "")).isZero();
     assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
     // a stale informer update of the pending pod keeps the record

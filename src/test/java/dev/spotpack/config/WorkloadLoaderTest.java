@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.spotpack.sim.Workload;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WorkloadLoaderTest {
@@ -111,7 +112,7 @@ class WorkloadLoaderTest {
                 0.1,
                 0.75,
                 5,
-                java.util.List.of(new Workload.PlannedPoolEvent(90, "m6i.4xlarge", "us-east-1b"))));
+                List.of(new Workload.PlannedPoolEvent(90, "m6i.4xlarge", "us-east-1b"))));
     assertThat(w.jobRetries()).isZero();
   }
 

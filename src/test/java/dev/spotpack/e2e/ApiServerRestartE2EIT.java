@@ -17,11 +17,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * kube-apiserver restarts under a running spotpack and kube-scheduler: while its watches are down,
@@ -79,7 +81,7 @@ class ApiServerRestartE2EIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    return new tools.jackson.databind.json.JsonMapper().readTree(reply).get("Error").stringValue();
+    return new JsonMapper().readTree(reply).get("Error").stringValue();
   }
 
   @Test
@@ -165,7 +167,7 @@ class ApiServerRestartE2EIT {
             () ->
                 client.pods().inNamespace("after").list().getItems().stream()
                     .allMatch(p -> p.getSpec().getNodeName() != null));
-    Map<String, Long> perNode = new java.util.HashMap<>();
+    Map<String, Long> perNode = new HashMap<>();
     client
         .pods()
         .inNamespace("after")

@@ -24,6 +24,7 @@ import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.awaitility.core.ConditionTimeoutException;
 
 /*
  * Design note (how the binaries are built: e2e/build-k8s.sh).
@@ -234,7 +235,7 @@ final class LocalControlPlane {
           .pollInterval(Duration.ofMillis(250))
           .ignoreExceptions()
           .until(() -> call.status() == 200);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       throw new AssertionError(
           name + " did not become ready; its log ends:\n" + processes.tail(name, 30), e);
     }

@@ -5,15 +5,19 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** Child processes of the local control plane, each logging to a file; stopped in reverse order. */
 final class Processes implements AutoCloseable {
   private final Path logDir;
   private final List<Process> started = new ArrayList<>();
-  private final java.util.Map<String, Process> byName = new java.util.HashMap<>();
+  private final Map<String, Process> byName = new HashMap<>();
 
   Processes(Path logDir) {
     this.logDir = logDir;
@@ -51,8 +55,8 @@ final class Processes implements AutoCloseable {
   /**
    * CPU time used so far by each running child process, by name (Linux reports it; else absent).
    */
-  java.util.Map<String, java.time.Duration> cpu() {
-    java.util.Map<String, java.time.Duration> out = new java.util.TreeMap<>();
+  Map<String, Duration> cpu() {
+    Map<String, Duration> out = new TreeMap<>();
     byName.forEach((name, p) -> p.info().totalCpuDuration().ifPresent(d -> out.put(name, d)));
     return out;
   }

@@ -5,17 +5,33 @@ import static org.awaitility.Awaitility.await;
 import dev.spotpack.app.ExtenderApp;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * kube-scheduler's throughput with spotpack in the loop against the same scheduler and profile
@@ -38,9 +54,8 @@ public final class SchedulerThroughput {
   public static void main(String[] allArgs) throws Exception {
     // --no-prioritize: spotpack's rounds use the shipped config without prioritizeVerb (filter and
     // bind only; the profile's own NodeResourcesFit MostAllocated still packs)
-    boolean noPrioritize = java.util.Arrays.asList(allArgs).contains("--no-prioritize");
-    String[] args =
-        java.util.Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
+    boolean noPrioritize = Arrays.asList(allArgs).contains("--no-prioritize");
+    String[] args = Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     // optional: raise kube-scheduler's client rate limit (default qps 50, burst 100) in both
@@ -179,12 +194,12 @@ public final class SchedulerThroughput {
    */
   private static void printVerbTimes(int managementPort) throws Exception {
     String metrics =
-        java.net.http.HttpClient.newHttpClient()
+        HttpClient.newHttpClient()
             .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
                     .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
+                HttpResponse.BodyHandlers.ofString())
             .body();
     for (String verb : new String[] {"filter", "prioritize", "bind"}) {
       double[] verbTime =
@@ -226,20 +241,19 @@ public final class SchedulerThroughput {
     String text =
         api.insecure()
             .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("https://127.0.0.1:" + api.apiPort() + "/metrics"))
+                HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + api.apiPort() + "/metrics"))
                     .header("Authorization", "Bearer " + api.token())
                     .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
+                HttpResponse.BodyHandlers.ofString())
             .body();
-    Map<String, Double> out = new java.util.TreeMap<>();
-    java.util.regex.Pattern label =
-        java.util.regex.Pattern.compile("(verb|resource|subresource)=\"([^\"]*)\"");
+    Map<String, Double> out = new TreeMap<>();
+    Pattern label = Pattern.compile("(verb|resource|subresource)=\"([^\"]*)\"");
     for (String line : text.split("\n")) {
       if (!line.startsWith("apiserver_request_total{")) {
         continue;
       }
-      Map<String, String> labels = new java.util.HashMap<>();
+      Map<String, String> labels = new HashMap<>();
       var m = label.matcher(line.substring(0, line.lastIndexOf('}')));
       while (m.find()) {
         labels.put(m.group(1), m.group(2));
@@ -258,7 +272,7 @@ public final class SchedulerThroughput {
 
   /** CPU used so far by each child process and by this JVM (spotpack and the driver). */
   private static Map<String, Duration> cpu(LocalControlPlane.ApiServer api) {
-    Map<String, Duration> cpu = new java.util.TreeMap<>(api.processes().cpu());
+    Map<String, Duration> cpu = new TreeMap<>(api.processes().cpu());
     ProcessHandle.current().info().totalCpuDuration().ifPresent(d -> cpu.put("this-jvm", d));
     return cpu;
   }
@@ -269,7 +283,7 @@ public final class SchedulerThroughput {
    * /proc. Threads that ended during the round are missing: the process total above includes them.
    */
   private static Map<String, Long> threadCpuByGroup() {
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     Path tasks = Path.of("/proc/self/task");
     if (!Files.isDirectory(tasks)) {
       return out;
@@ -283,11 +297,11 @@ public final class SchedulerThroughput {
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
           out.merge(name, ticks * 10_000_000L, Long::sum); // USER_HZ is 100 on Linux
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
           // the thread ended while we read it
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return Map.of();
     }
     return out;
@@ -347,17 +361,16 @@ public final class SchedulerThroughput {
         .until(() -> client.pods().inNamespace(ns).list().getItems().size() == pods);
     // a watch, not polling: the API server pushes each binding once from its watch cache, while a
     // poll would read from etcd every time and load the control plane more the longer a round lasts
-    java.util.Set<String> boundPods = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    java.util.concurrent.CountDownLatch allBound = new java.util.concurrent.CountDownLatch(1);
-    io.fabric8.kubernetes.client.Watch watch =
+    Set<String> boundPods = ConcurrentHashMap.newKeySet();
+    CountDownLatch allBound = new CountDownLatch(1);
+    Watch watch =
         client
             .pods()
             .inNamespace(ns)
             .watch(
-                new io.fabric8.kubernetes.client.Watcher<io.fabric8.kubernetes.api.model.Pod>() {
+                new Watcher<Pod>() {
                   @Override
-                  public void eventReceived(
-                      Action action, io.fabric8.kubernetes.api.model.Pod pod) {
+                  public void eventReceived(Action action, Pod pod) {
                     if (pod.getSpec().getNodeName() != null
                         && boundPods.add(pod.getMetadata().getName())
                         && boundPods.size() == pods) {
@@ -366,7 +379,7 @@ public final class SchedulerThroughput {
                   }
 
                   @Override
-                  public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                  public void onClose(WatcherException cause) {}
                 });
     Process scheduler =
         SpotpackAndScheduler.startScheduler(

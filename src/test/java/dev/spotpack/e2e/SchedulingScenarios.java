@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -444,10 +447,10 @@ abstract class SchedulingScenarios {
    */
   @Test
   void theShippedManifestsAreAcceptedByTheApiServer() throws Exception {
-    List<java.nio.file.Path> files;
-    try (var stream = java.nio.file.Files.list(java.nio.file.Path.of("manifests"))) {
+    List<Path> files;
+    try (var stream = Files.list(Path.of("manifests"))) {
       files =
-          new java.util.ArrayList<>(
+          new ArrayList<>(
               stream
                   .filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml"))
                   .sorted()
@@ -455,18 +458,17 @@ abstract class SchedulingScenarios {
     }
     // the webhook overlay's own objects (its certificate.yaml needs cert-manager's CRDs, absent
     // here)
-    files.add(java.nio.file.Path.of("manifests/webhook/webhook.yaml"));
+    files.add(Path.of("manifests/webhook/webhook.yaml"));
     assertThat(files).isNotEmpty();
     int objects = 0;
-    for (java.nio.file.Path file : files) {
-      try (var in = java.nio.file.Files.newInputStream(file)) {
+    for (Path file : files) {
+      try (var in = Files.newInputStream(file)) {
         for (var item : client().load(in).items()) {
           var applied =
               client()
                   .resource(item)
                   .dryRun()
-                  .fieldValidation(
-                      io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation.STRICT)
+                  .fieldValidation(FieldValidateable.Validation.STRICT)
                   .fieldManager("spotpack-e2e")
                   .forceConflicts()
                   .serverSideApply();

@@ -19,7 +19,10 @@ import dev.spotpack.testing.Build;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -131,8 +134,7 @@ class ExecutorBurstTest {
                 policy,
                 source,
                 new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys()),
-                java.time.Clock.fixed(
-                    java.time.Instant.parse("2026-11-22T00:00:00Z"), java.time.ZoneOffset.UTC)),
+                Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC)),
             new PrioritizeVerb(
                 policy,
                 source,

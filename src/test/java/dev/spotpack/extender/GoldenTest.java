@@ -17,11 +17,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -106,8 +110,7 @@ class GoldenTest {
         model,
         new SimpleMeterRegistry(),
         () -> 0L,
-        java.time.Clock.fixed(
-            java.time.Instant.parse("2026-11-20T08:15:00Z"), java.time.ZoneOffset.UTC));
+        Clock.fixed(Instant.parse("2026-11-20T08:15:00Z"), ZoneOffset.UTC));
   }
 
   private static void check(Path dir, ExtenderCalls.Reply reply) throws IOException {
@@ -130,9 +133,7 @@ class GoldenTest {
   /** Sorted, pretty JSON so that a mismatch prints a readable diff. */
   private static String pretty(JsonNode node) {
     JsonMapper sorted =
-        JsonMapper.builder()
-            .enable(tools.jackson.databind.cfg.JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-            .build();
+        JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
     return sorted.writerWithDefaultPrettyPrinter().writeValueAsString(node);
   }
 }

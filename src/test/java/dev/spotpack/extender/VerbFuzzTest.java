@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,7 +113,7 @@ public class VerbFuzzTest {
         return b;
       }
       case 1 -> { // truncate
-        return java.util.Arrays.copyOf(seed, rng.nextInt(seed.length + 1));
+        return Arrays.copyOf(seed, rng.nextInt(seed.length + 1));
       }
       case 2 -> { // type swaps of a value
         String[] values = {
@@ -168,7 +170,7 @@ public class VerbFuzzTest {
             .getBytes(StandardCharsets.UTF_8);
       }
       case 9 -> { // lower-case everything
-        return s.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+        return s.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
       }
       case 10 -> { // many node names, some odd
         StringBuilder names = new StringBuilder();

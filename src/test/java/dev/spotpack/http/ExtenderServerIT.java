@@ -3,15 +3,20 @@ package dev.spotpack.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.app.ExtenderApp;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,21 +84,19 @@ class ExtenderServerIT {
     String head =
         "POST /scheduler/filter HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             + "Content-Length: 60000\r\n\r\n";
-    try (java.net.Socket holder = new java.net.Socket("127.0.0.1", app.extenderPort())) {
-      holder
-          .getOutputStream()
-          .write((head + "{\"Pod\": {}").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    try (Socket holder = new Socket("127.0.0.1", app.extenderPort())) {
+      holder.getOutputStream().write((head + "{\"Pod\": {}").getBytes(StandardCharsets.US_ASCII));
       holder.getOutputStream().flush();
       String body = " ".repeat(60_000 - request.length()) + request;
       // admitted once its headers are read
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(10))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
           .until(
               () ->
                   get(app.managementPort(), "/metrics")
                       .body()
                       .contains("spotpack_request_bytes_in_flight_bytes 60000.0"));
-      java.net.http.HttpResponse<String> refused = post("filter", body);
+      HttpResponse<String> refused = post("filter", body);
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(JSON.readTree(refused.body()).path("Error").stringValue())
           .isEqualTo(
@@ -101,19 +104,14 @@ class ExtenderServerIT {
                   + " bytes; retry");
       assertThat(refused.headers().firstValue("Retry-After")).contains("1");
 
-      holder
-          .getOutputStream()
-          .write(" ".repeat(60_000 - 10).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      holder.getOutputStream().write(" ".repeat(60_000 - 10).getBytes(StandardCharsets.US_ASCII));
       holder.getOutputStream().flush();
-      assertThat(
-              new String(
-                  holder.getInputStream().readNBytes(12),
-                  java.nio.charset.StandardCharsets.US_ASCII))
+      assertThat(new String(holder.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
           .isEqualTo("HTTP/1.1 200");
       // released when the server has finished the response, which may be just after the client read
       // it
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(10))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
           .until(
               () ->
                   get(app.managementPort(), "/metrics")
@@ -232,16 +230,16 @@ class ExtenderServerIT {
   /** A malformed chunk: never a 500, and the server keeps serving. */
   @Test
   void aMalformedChunkIsRefusedAndTheServerKeepsServing() throws Exception {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.extenderPort())) {
+    try (Socket socket = new Socket("127.0.0.1", app.extenderPort())) {
       socket.setSoTimeout(5000);
       socket
           .getOutputStream()
           .write(
               ("POST /scheduler/filter HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                       + "ZZZ\r\nxx\r\n")
-                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                  .getBytes(StandardCharsets.US_ASCII));
       byte[] answer = socket.getInputStream().readAllBytes();
-      String head = new String(answer, java.nio.charset.StandardCharsets.US_ASCII);
+      String head = new String(answer, StandardCharsets.US_ASCII);
       // the connection is closed, with a 400 when one could still be written; never a 500
       assertThat(head)
           .satisfiesAnyOf(
@@ -314,8 +312,8 @@ class ExtenderServerIT {
   }
 
   private static void fuzz(ExtenderApp app) throws Exception {
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
-    byte[] seed = request.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    SplittableRandom rng = new SplittableRandom(7);
+    byte[] seed = request.getBytes(StandardCharsets.UTF_8);
     for (String verb : List.of("filter", "prioritize", "bind")) {
       for (int i = 0; i < 150; i++) {
         byte[] body = dev.spotpack.extender.VerbFuzzTest.mutate(seed, rng);
@@ -334,7 +332,7 @@ class ExtenderServerIT {
         HTTP.send(
             HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter"))
-                .timeout(java.time.Duration.ofSeconds(5))
+                .timeout(Duration.ofSeconds(5))
                 .POST(HttpRequest.BodyPublishers.ofString(request))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

@@ -8,6 +8,7 @@ import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.policy.spot.SpreadHints;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -44,11 +48,9 @@ class StructuredFuzzIT {
   // answers echo what was sent (a 65,536-character node name comes back as a map key)
   static final JsonMapper JSON =
       JsonMapper.builder(
-              tools.jackson.core.json.JsonFactory.builder()
+              JsonFactory.builder()
                   .streamReadConstraints(
-                      tools.jackson.core.StreamReadConstraints.builder()
-                          .maxNameLength(10_000_000)
-                          .build())
+                      StreamReadConstraints.builder().maxNameLength(10_000_000).build())
                   .build())
           .build();
   static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -92,7 +94,7 @@ class StructuredFuzzIT {
         new SpreadHintWebhook(
             new SpreadHints(PodRoles.SPARK, SpotpackConfig.DEFAULT.policy().profiles()),
             new SimpleMeterRegistry());
-    Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+    Map<Integer, Integer> statuses = new TreeMap<>();
     for (int i = 0; i < CASES; i++) {
       int kind = rng.nextInt(4);
       JsonNode seed =
@@ -311,7 +313,7 @@ class StructuredFuzzIT {
       case 1 -> F.booleanNode(rng.nextBoolean());
       case 2 -> F.numberNode(rng.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE);
       case 3 -> F.numberNode(rng.nextBoolean() ? Double.MAX_VALUE : -Double.MIN_VALUE);
-      case 4 -> F.numberNode(new java.math.BigDecimal("1e-999999"));
+      case 4 -> F.numberNode(new BigDecimal("1e-999999"));
       case 5 -> F.stringNode(QUANTITIES[rng.nextInt(QUANTITIES.length)]);
       case 6 -> F.stringNode(controlString(rng));
       case 7 -> F.stringNode("x".repeat(50_000 + rng.nextInt(100_000)));

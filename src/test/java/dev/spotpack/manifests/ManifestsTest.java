@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +88,7 @@ class ManifestsTest {
   private static List<ConfigMap> configMaps(Path file) throws Exception {
     KubernetesSerialization serialization = new KubernetesSerialization();
     String text = Files.readString(file, StandardCharsets.UTF_8);
-    List<ConfigMap> found = new java.util.ArrayList<>();
+    List<ConfigMap> found = new ArrayList<>();
     for (String doc : text.split("(?m)^---$")) {
       if (doc.isBlank()) {
         continue;

@@ -12,6 +12,7 @@ import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.testing.Build;
 import dev.spotpack.testing.Clusters;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -321,21 +322,17 @@ class SpotPolicyTest {
             d.profiles(),
             d.scoringWeights(),
             new dev.spotpack.policy.spot.CapsFallback(
-                dev.spotpack.policy.spot.CapsFallback.Mode.RELAX, java.time.Duration.ofMinutes(5)));
+                dev.spotpack.policy.spot.CapsFallback.Mode.RELAX, Duration.ofMinutes(5)));
     ClusterView view =
         Clusters.of(NODES, concat(executors("j", "a", 3, "spot-a"), executors("j", "p", 8, null)));
     FilterDecision decision =
         new SpotPolicy(relax)
-            .filter(
-                executor("j", "new").build(),
-                ALL,
-                view,
-                java.time.Duration.ofSeconds(pendingSeconds));
+            .filter(executor("j", "new").build(), ALL, view, Duration.ofSeconds(pendingSeconds));
     assertThat(decision.feasible().contains("spot-a")).isEqualTo(want.equals("passes"));
     // a driver is never relaxed onto spot, however long it waits
     assertThat(
             new SpotPolicy(relax)
-                .filter(driver("j", "drv").build(), ALL, view, java.time.Duration.ofHours(1))
+                .filter(driver("j", "drv").build(), ALL, view, Duration.ofHours(1))
                 .feasible())
         .containsExactly("od-1");
   }

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Pinned to the Go encoder's output in upstream {@code extender/v1/types_test.go}
@@ -174,7 +175,7 @@ class ExtenderJsonTest {
   void dropsUnreadLabelsAndAnnotationsWhileParsing() {
     ExtenderJson filtering =
         new ExtenderJson(Set.of("spark-role")::contains, k -> k.startsWith("spotpack.dev/"));
-    tools.jackson.databind.JsonNode pod =
+    JsonNode pod =
         filtering
             .readArgs(
                 bytes(
@@ -188,7 +189,7 @@ class ExtenderJsonTest {
     assertThat(pod.path("metadata").path("name").stringValue()).isEqualTo("e");
     assertThat(pod.path("spec").path("containers").isArray()).isTrue();
 
-    tools.jackson.databind.JsonNode none =
+    JsonNode none =
         filtering
             .readArgs(
                 bytes(

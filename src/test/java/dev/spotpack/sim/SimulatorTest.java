@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.spotpack.policy.PolicyConfig;
 import dev.spotpack.sim.report.JsonReport;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -167,7 +169,7 @@ class SimulatorTest {
             d.profiles(),
             d.scoringWeights(),
             new dev.spotpack.policy.spot.CapsFallback(
-                dev.spotpack.policy.spot.CapsFallback.Mode.RELAX, java.time.Duration.ofMinutes(5)));
+                dev.spotpack.policy.spot.CapsFallback.Mode.RELAX, Duration.ofMinutes(5)));
 
     StrategyResult ideal = named(run(ReferenceWorkload.generate(1), 1), "spotpack");
     StrategyResult waiting = named(run(karpenter, 1), "spotpack");
@@ -352,7 +354,7 @@ class SimulatorTest {
       assertThat(r.poolReclaims()).as(r.name()).isPositive();
       Map<Integer, List<StrategyResult.Interruption>> byEvent =
           r.interruptions().stream()
-              .collect(java.util.stream.Collectors.groupingBy(StrategyResult.Interruption::event));
+              .collect(Collectors.groupingBy(StrategyResult.Interruption::event));
       assertThat(byEvent).hasSize(r.poolReclaims());
       byEvent
           .values()

@@ -55,8 +55,8 @@ public record JobExecutors(
    * Executors per node, not counting {@code excludedUid}; an in-flight executor counts on each of
    * its possible nodes. One pass over the job, for callers that ask about many nodes.
    */
-  public java.util.Map<String, Integer> countsByNode(String excludedUid) {
-    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+  public Map<String, Integer> countsByNode(String excludedUid) {
+    Map<String, Integer> counts = new HashMap<>();
     for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
       if (!e.getKey().equals(excludedUid)) {
         counts.merge(e.getValue(), 1, Integer::sum);

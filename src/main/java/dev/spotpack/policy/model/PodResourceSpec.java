@@ -1,5 +1,6 @@
 package dev.spotpack.policy.model;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public record PodResourceSpec(
 
   public static PodResourceSpec ofContainers(Resources... containers) {
     return new PodResourceSpec(
-        java.util.Arrays.stream(containers).map(ContainerRequests::regular).toList(),
+        Arrays.stream(containers).map(ContainerRequests::regular).toList(),
         List.of(),
         Resources.NONE,
         Resources.NONE);

@@ -1,5 +1,6 @@
 package dev.spotpack.policy.spot;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,7 @@ public record PodRoles(
 
   /** Every label key these roles read: all that spotpack needs to keep of a pod's labels. */
   public Set<String> labelKeys() {
-    Set<String> keys = new java.util.HashSet<>(jobLabels);
+    Set<String> keys = new HashSet<>(jobLabels);
     keys.add(roleLabel);
     keys.add(inactiveLabel);
     return Set.copyOf(keys);

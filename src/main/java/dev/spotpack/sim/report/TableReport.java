@@ -3,6 +3,7 @@ package dev.spotpack.sim.report;
 import dev.spotpack.sim.StrategyResult;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** The terminal table: one column per strategy. */
 public final class TableReport {
@@ -110,7 +111,7 @@ public final class TableReport {
       StringBuilder out,
       String label,
       List<StrategyResult> results,
-      java.util.function.Function<StrategyResult, String> cell) {
+      Function<StrategyResult, String> cell) {
     out.append(String.format(Locale.ROOT, "%-32s", label));
     results.forEach(r -> out.append(String.format(Locale.ROOT, "%16s", cell.apply(r))));
     out.append('\n');

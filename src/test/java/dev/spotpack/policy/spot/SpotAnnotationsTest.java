@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -139,8 +140,7 @@ class SpotAnnotationsTest {
                 + " invalid: expected a whole number from 0 to 1000000"),
         new Invalid(
             "two problems are both named",
-            new java.util.TreeMap<>(
-                Map.of("spotpack.dev/profile", "X", "spotpack.dev/max-spot-share", "2")),
+            new TreeMap<>(Map.of("spotpack.dev/profile", "X", "spotpack.dev/max-spot-share", "2")),
             "spotpack: annotation spotpack.dev/profile=\"X\" is invalid: expected one of BALANCED,"
                 + " COST_OVER_RELIABILITY, ON_DEMAND_ONLY, RELIABILITY_OVER_COST; annotation"
                 + " spotpack.dev/max-spot-share=\"2\" is invalid: expected a decimal number from 0"
