@@ -155,7 +155,6 @@ public final class ExtenderApp {
               config.policy().roles(),
               Ticker.systemTicker(),
               cc.assumedPlacementTtl(),
-              true,
               assumptionMetrics(registry));
       KubernetesClient client =
           new KubernetesClientBuilder().withConfig(kubeConfig(live.kubeconfig())).build();

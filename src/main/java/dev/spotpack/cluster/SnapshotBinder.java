@@ -4,7 +4,6 @@ import dev.spotpack.bind.BindRequest;
 import dev.spotpack.bind.BindResult;
 import dev.spotpack.bind.Binder;
 import dev.spotpack.policy.model.PodInfo;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -14,7 +13,7 @@ import java.util.concurrent.CompletionStage;
  * unknown pod, UID mismatch and "already bound elsewhere" are errors; binding again to the same
  * node is accepted, so a retried bind is not counted twice.
  *
- * <p>Thread-safe: the check and the record happen under the state's lock.
+ * <p>Thread-safe: {@link ClusterState#bindInSnapshot} checks and records under one lock.
  */
 public final class SnapshotBinder implements Binder {
   private final ClusterState state;
@@ -29,31 +28,24 @@ public final class SnapshotBinder implements Binder {
   }
 
   private BindResult bindNow(BindRequest request) {
-    synchronized (state) {
-      Optional<PodInfo> found = state.pod(request.namespace(), request.name());
-      if (found.isEmpty()) {
-        return BindResult.failed(
-            "pod "
-                + request.podKey()
-                + " is not known to spotpack: it is neither in the snapshot nor seen in an earlier"
-                + " filter or prioritize call");
-      }
-      PodInfo pod = found.get();
-      if (!request.uid().isEmpty() && !request.uid().equals(pod.uid())) {
-        return BindResult.failed(
-            "pod " + request.podKey() + " has UID " + pod.uid() + ", not " + request.uid());
-      }
-      if (!state.hasNode(request.node())) {
-        return BindResult.failed("node " + request.node() + " is not in the snapshot");
-      }
-      if (pod.isBound()) {
-        return request.node().equals(pod.nodeName())
-            ? BindResult.bound()
-            : BindResult.failed(
-                "pod " + request.podKey() + " is already bound to node " + pod.nodeName());
-      }
-      state.upsertPod(pod.boundTo(request.node()));
-      return BindResult.bound();
-    }
+    SnapshotBinding done =
+        state.bindInSnapshot(request.namespace(), request.name(), request.uid(), request.node());
+    PodInfo pod = done.pod();
+    return switch (done.outcome()) {
+      case BOUND -> BindResult.bound();
+      case UNKNOWN_POD ->
+          BindResult.failed(
+              "pod "
+                  + request.podKey()
+                  + " is not known to spotpack: it is neither in the snapshot nor seen in an"
+                  + " earlier filter or prioritize call");
+      case OTHER_UID ->
+          BindResult.failed(
+              "pod " + request.podKey() + " has UID " + pod.uid() + ", not " + request.uid());
+      case UNKNOWN_NODE -> BindResult.failed("node " + request.node() + " is not in the snapshot");
+      case BOUND_ELSEWHERE ->
+          BindResult.failed(
+              "pod " + request.podKey() + " is already bound to node " + pod.nodeName());
+    };
   }
 }

@@ -13,16 +13,17 @@ public interface ClusterSource {
   ClusterSnapshot snapshot();
 
   /**
-   * Tells the source of a pod seen in a filter or prioritize call. A snapshot source adds it as a
-   * known pending pod (it then counts in its job's size and can be bound); a live source may ignore
-   * it, since its informers already know every pod.
+   * Tells the source of a pod seen in a prioritize call. A snapshot source adds it as a known
+   * pending pod (it then counts in its job's size and can be bound); a live source keeps it until
+   * the informer reports it.
    */
   void observe(PodInfo pod);
 
   /**
-   * Tells the source that the filter let the pod onto these capped (spot) nodes: kube-scheduler
-   * will pick one and bind it asynchronously, after it has already asked about the next pod. A live
+   * What a filter call learnt, written once after the decision: the pod is known (as {@link
+   * #observe}), and the filter let it onto these capped (spot) nodes, of which kube-scheduler will
+   * pick one and bind it asynchronously, after it has already asked about the next pod. A live
    * source counts the pod on each of them until its bind arrives.
    */
-  void inFlight(PodInfo pod, List<String> cappedNodes);
+  void filtered(PodInfo pod, List<String> cappedNodes);
 }

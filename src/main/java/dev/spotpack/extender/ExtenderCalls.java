@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One call of each verb, from the raw request body to the HTTP status and body to answer with. This
- * is where the error policy lives (see {@code extender-protocol.md} §2.3):
+ * is where the error policy lives, fitted to how kube-scheduler reads answers
+ * (kubernetes/kubernetes {@code pkg/scheduler/extender.go}, {@code send} and {@code Filter}; an
+ * {@code Error} or a failed call fails the pod's scheduling cycle with SchedulerError and requeues
+ * it with backoff):
  *
  * <ul>
  *   <li>filter and bind answer 200 even on a malformed body or before sync, with {@code Error} set:
@@ -67,7 +70,7 @@ public final class ExtenderCalls {
       answer = FilterVerb.Answer.badRequest(e.getMessage());
     }
     metrics.rejected(answer.decision().rejected().values());
-    if (answer.capsRelaxed()) {
+    if (answer.decision().capsRelaxed()) {
       metrics.capsRelaxed();
       LOG.info(
           "filter: {} pending past spot.relaxAfterSeconds, let past its caps (spot.onCapsExhausted:"

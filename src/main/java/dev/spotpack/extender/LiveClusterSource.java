@@ -38,7 +38,7 @@ public final class LiveClusterSource implements ClusterSource {
   }
 
   @Override
-  public void inFlight(PodInfo pod, List<String> cappedNodes) {
-    state.inFlight(pod, cappedNodes);
+  public void filtered(PodInfo pod, List<String> cappedNodes) {
+    state.filtered(pod, cappedNodes);
   }
 }

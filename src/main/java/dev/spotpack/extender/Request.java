@@ -1,7 +1,6 @@
 package dev.spotpack.extender;
 
 import dev.spotpack.kube.KubeModel;
-import dev.spotpack.kube.KubeModelException;
 import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.NodeOverlay;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A filter or prioritize request converted to the policy's model: the pod, the candidate node
@@ -27,10 +25,7 @@ record Request(PodInfo pod, List<String> candidates, Map<String, NodeInfo> reque
     }
     List<String> names = new ArrayList<>();
     Map<String, NodeInfo> nodes = new LinkedHashMap<>();
-    for (int i = 0; i < args.nodeItems().size(); i++) {
-      JsonNode item = args.nodeItems().get(i);
-      nodeName(item, i); // checked before conversion: the converter would read a number as a name
-      NodeInfo node = model.nodeFromJson(item);
+    for (NodeInfo node : model.nodesFromJson(args.nodeItems())) {
       names.add(node.name());
       nodes.put(node.name(), node);
     }
@@ -39,15 +34,5 @@ record Request(PodInfo pod, List<String> candidates, Map<String, NodeInfo> reque
 
   ClusterView view(ClusterView cached) {
     return requestNodes.isEmpty() ? cached : new NodeOverlay(cached, requestNodes);
-  }
-
-  /** The name of {@code Nodes.items[index]}, which must be a non-empty string. */
-  static String nodeName(JsonNode item, int index) {
-    JsonNode name = item.path("metadata").path("name");
-    if (!name.isString() || name.stringValue().isEmpty()) {
-      throw new KubeModelException(
-          "Nodes.items[" + index + "].metadata.name must be a non-empty string");
-    }
-    return name.stringValue();
   }
 }

@@ -35,9 +35,11 @@ public final class SnapshotClusterSource implements ClusterSource {
   }
 
   /**
-   * Not recorded: in snapshot mode the caller (a person with curl, a test) binds explicitly, and a
-   * filter call must not change the next one's answer.
+   * The pod becomes known; where it may go is not recorded: in snapshot mode the caller (a person
+   * with curl, a test) binds explicitly, and a filter call must not change the next one's answer.
    */
   @Override
-  public void inFlight(PodInfo pod, List<String> cappedNodes) {}
+  public void filtered(PodInfo pod, List<String> cappedNodes) {
+    observe(pod);
+  }
 }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * status.phase!=Succeeded,status.phase!=Failed: a pod that finishes then arrives as a deletion)
  * and again here, so correctness does not depend on the selector.
  *
- * Failure policy (house-style.md 3.6): fabric8's default exception handler stops an informer on
+ * Failure policy: fabric8's default exception handler stops an informer on
  * any error before the first sync and on non-410 watch errors afterwards, leaving a frozen cache
  * that answers without a sound (checked in fabric8 8.0.0's Reflector). Ours logs and retries
  * every time. If an informer stops anyway, readiness turns false for good and the stop is logged

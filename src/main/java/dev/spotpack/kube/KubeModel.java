@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,23 @@ public final class KubeModel {
     return toPodInfo(pod);
   }
 
+  /**
+   * The request's nodes (full-Node mode), each named by a non-empty string: checked before
+   * conversion, which would read a number as a name.
+   */
+  public List<NodeInfo> nodesFromJson(List<JsonNode> items) {
+    List<NodeInfo> nodes = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      JsonNode name = items.get(i).path("metadata").path("name");
+      if (!name.isString() || name.stringValue().isEmpty()) {
+        throw new KubeModelException(
+            "Nodes.items[" + i + "].metadata.name must be a non-empty string");
+      }
+      nodes.add(nodeFromJson(items.get(i)));
+    }
+    return nodes;
+  }
+
   /** A node from the request's JSON tree (full-Node mode). */
   public NodeInfo nodeFromJson(JsonNode tree) {
     Node node;
@@ -121,7 +140,20 @@ public final class KubeModel {
         kept(meta.getLabels(), this::keepsLabel),
         kept(meta.getAnnotations(), KubeModel::keepsAnnotation),
         nodeName == null || nodeName.isEmpty() ? null : nodeName,
-        PodRequests.demand(resources));
+        PodRequests.demand(resources),
+        instant(meta.getCreationTimestamp()));
+  }
+
+  /** An RFC 3339 time as the API server writes it; null if absent or unreadable. */
+  private static @Nullable Instant instant(@Nullable String time) {
+    if (time == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(time);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   public NodeInfo toNodeInfo(Node node) {

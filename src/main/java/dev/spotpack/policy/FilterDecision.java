@@ -11,10 +11,15 @@ import java.util.Map;
  *
  * @param cappedFeasible the passing nodes on which a cap counted this pod (spot nodes, for an
  *     executor of a job): until the pod is bound, it may land on any of them
+ * @param capsRelaxed whether the executor went past its caps because it had waited long enough
+ *     ({@code spot.onCapsExhausted: relax})
  *     <p>Immutable.
  */
 public record FilterDecision(
-    List<String> feasible, Map<String, Rejection> rejected, List<String> cappedFeasible) {
+    List<String> feasible,
+    Map<String, Rejection> rejected,
+    List<String> cappedFeasible,
+    boolean capsRelaxed) {
   public FilterDecision {
     feasible = List.copyOf(feasible);
     // candidate order, so that answers and logs read the same on every run (Map.copyOf would not)
@@ -23,6 +28,6 @@ public record FilterDecision(
   }
 
   public FilterDecision(List<String> feasible, Map<String, Rejection> rejected) {
-    this(feasible, rejected, List.of());
+    this(feasible, rejected, List.of(), false);
   }
 }

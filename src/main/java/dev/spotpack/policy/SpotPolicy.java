@@ -8,6 +8,7 @@ import dev.spotpack.policy.score.MostAllocatedScorer;
 import dev.spotpack.policy.spot.Caps;
 import dev.spotpack.policy.spot.SpotAnnotations;
 import dev.spotpack.policy.spot.SpotLimits;
+import dev.spotpack.policy.spot.SpotNodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +84,7 @@ public final class SpotPolicy {
         }
       }
     }
-    return new FilterDecision(feasible, rejected, cappedFeasible);
+    return new FilterDecision(feasible, rejected, cappedFeasible, rule instanceof RelaxedRule);
   }
 
   private boolean isCappedExecutor(PodInfo pod) {
@@ -187,6 +188,21 @@ public final class SpotPolicy {
   }
 
   /**
+   * An executor that has waited past {@code spot.relaxAfterSeconds}: spot nodes pass without caps
+   * (still counted as capped, so the state records it in flight), unknown nodes do not.
+   */
+  private record RelaxedRule(ClusterView view, SpotNodes spotNodes) implements NodeRule {
+    @Override
+    public Check check(String node) {
+      NodeInfo info = view.node(node);
+      if (info == null) {
+        return UNKNOWN;
+      }
+      return spotNodes.isSpot(info) ? Check.PASS_CAPPED_SPOT : Check.PASS;
+    }
+  }
+
+  /**
    * A node's answer: rejected, or passing; {@code cappedSpot} when it passes a spot node on which
    * the caps counted this executor (so that a live source can record it in flight there).
    */
@@ -197,11 +213,6 @@ public final class SpotPolicy {
     static Check reject(Rejection r) {
       return new Check(r, false);
     }
-  }
-
-  /** Whether this filter call lets an executor past its caps because it has waited long enough. */
-  public boolean capsRelaxed(PodInfo pod, Duration pendingFor) {
-    return isCappedExecutor(pod) && config.capsFallback().relaxes(pendingFor);
   }
 
   private NodeRule ruleFor(PodInfo pod, ClusterView view, Duration pendingFor) {
@@ -221,13 +232,7 @@ public final class SpotPolicy {
     }
     if (config.roles().isActiveExecutor(pod.labels())) {
       if (config.capsFallback().relaxes(pendingFor)) {
-        return node -> {
-          NodeInfo info = view.node(node);
-          if (info == null) {
-            return UNKNOWN;
-          }
-          return config.spotNodes().isSpot(info) ? Check.PASS_CAPPED_SPOT : Check.PASS;
-        };
+        return new RelaxedRule(view, config.spotNodes());
       }
       return executorRule(pod, job.get(), limits, view);
     }

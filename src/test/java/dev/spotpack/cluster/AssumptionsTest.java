@@ -27,7 +27,6 @@ class AssumptionsTest {
             PodRoles.SPARK,
             nanos::get,
             TTL,
-            true,
             new AssumptionListener() {
               @Override
               public void confirmed(PodInfo pod, Duration lag) {
@@ -172,19 +171,19 @@ class AssumptionsTest {
     state.upsertPod(pending);
     assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
 
-    advance(ClusterState.IN_FLIGHT_TTL.plusSeconds(1));
+    advance(Assumptions.IN_FLIGHT_TTL.plusSeconds(1));
     assertThat(state.snapshot().job("j").countOn("n2", "")).isZero();
     assertThat(state.snapshot().job("j").pendingExecutorUids()).containsExactly(pending.uid());
   }
 
   @Test
   void aFloodOfMadeUpPodsStaysBounded() {
-    int flood = (int) ClusterState.MAX_ASSUMPTIONS + 10_000;
+    int flood = (int) Assumptions.MAX + 10_000;
     for (int i = 0; i < flood; i++) {
       state.observe(dev.spotpack.testing.Build.pod("made-up-" + i).build());
     }
-    assertThat(state.assumedCount()).isLessThanOrEqualTo((int) ClusterState.MAX_ASSUMPTIONS);
-    assertThat(state.podCount()).isLessThanOrEqualTo((int) ClusterState.MAX_ASSUMPTIONS);
+    assertThat(state.assumedCount()).isLessThanOrEqualTo((int) Assumptions.MAX);
+    assertThat(state.podCount()).isLessThanOrEqualTo((int) Assumptions.MAX);
   }
 
   @Test
@@ -194,8 +193,9 @@ class AssumptionsTest {
 
   @Test
   void withoutRecordingThePlacementWaitsForTheInformer() {
+    // a time-to-live of zero: every record ends as it is made
     ClusterState blind =
-        new ClusterState(PodRoles.SPARK, nanos::get, TTL, false, AssumptionListener.NONE);
+        new ClusterState(PodRoles.SPARK, nanos::get, Duration.ZERO, AssumptionListener.NONE);
     PodInfo pending = executor("j", "a").build();
     blind.upsertPod(pending);
     assertThat(blind.assumeBound(pending.uid(), "n1")).isTrue();

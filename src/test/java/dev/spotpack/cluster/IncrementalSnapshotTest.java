@@ -55,11 +55,7 @@ class IncrementalSnapshotTest {
   private static ClusterState newState() {
     // a ticker that never moves: assumptions never expire, so both states see the same history
     return new ClusterState(
-        PodRoles.SPARK,
-        Ticker.disabledTicker(),
-        Duration.ofMinutes(2),
-        true,
-        AssumptionListener.NONE);
+        PodRoles.SPARK, Ticker.disabledTicker(), Duration.ofMinutes(2), AssumptionListener.NONE);
   }
 
   private static Consumer<ClusterState> randomChange(Random random) {

@@ -1,0 +1,108 @@
+package dev.spotpack.cluster;
+
+import dev.spotpack.policy.model.JobExecutors;
+import dev.spotpack.policy.model.NodeInfo;
+import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.policy.model.Resources;
+import dev.spotpack.policy.spot.PodRoles;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The aggregates requests read instead of the pod list: per node, the resources its effective pods
+ * request; per job, where its active executors are (and where they may be in flight); per job, the
+ * {@code spotpack.dev/} annotations its executors carry. Each pod change updates them in O(1) in
+ * the cluster size (a job's executor map is copied on write: O(executors of that job)), and the
+ * next snapshot copies only what changed since the last one.
+ *
+ * <p>Not thread-safe: {@link ClusterState} calls it under its own lock.
+ */
+final class Indexes {
+  private final PodRoles roles;
+  private final Map<String, Resources> nonZeroRequested = new HashMap<>();
+  private final Map<String, JobExecutors> jobs = new HashMap<>();
+  private final Map<String, Map<String, String>> jobAnnotations = new HashMap<>();
+
+  // what changed since the last snapshot, so that the next one copies only that
+  private final Set<String> changedRequested = new HashSet<>();
+  private final Set<String> changedJobs = new HashSet<>();
+  private boolean jobAnnotationsChanged;
+  private ClusterSnapshot last = ClusterSnapshot.EMPTY;
+
+  Indexes(PodRoles roles) {
+    this.roles = roles;
+  }
+
+  /** Counts an effective pod, on the nodes it may be in flight to too. */
+  void add(PodInfo pod, Set<String> inFlight) {
+    if (pod.isBound()) {
+      nonZeroRequested.merge(pod.nodeName(), pod.demand().nonZeroRequested(), Resources::plus);
+      changedRequested.add(pod.nodeName());
+    }
+    activeExecutorJob(pod)
+        .ifPresent(
+            job -> {
+              jobs.put(job, jobs.getOrDefault(job, JobExecutors.NONE).with(pod, inFlight));
+              changedJobs.add(job);
+              Map<String, String> spotAnnotations = pod.annotations();
+              if (!spotAnnotations.isEmpty()
+                  && !spotAnnotations.equals(jobAnnotations.put(job, spotAnnotations))) {
+                jobAnnotationsChanged = true;
+              }
+            });
+  }
+
+  /** Stops counting a pod {@link #add}ed before. */
+  void remove(PodInfo pod) {
+    if (pod.isBound()) {
+      Resources left = nonZeroRequested.get(pod.nodeName()).minus(pod.demand().nonZeroRequested());
+      if (left.amounts().values().stream().allMatch(v -> v == 0)) {
+        nonZeroRequested.remove(pod.nodeName());
+      } else {
+        nonZeroRequested.put(pod.nodeName(), left);
+      }
+      changedRequested.add(pod.nodeName());
+    }
+    activeExecutorJob(pod)
+        .ifPresent(
+            job -> {
+              JobExecutors rest = jobs.getOrDefault(job, JobExecutors.NONE).without(pod.uid());
+              changedJobs.add(job);
+              if (rest.count() == 0) {
+                jobs.remove(job);
+                if (jobAnnotations.remove(job) != null) {
+                  jobAnnotationsChanged = true;
+                }
+              } else {
+                jobs.put(job, rest);
+              }
+            });
+  }
+
+  /**
+   * The next snapshot: {@code nodes} copied only if {@code nodesChanged}, the indexes layered over
+   * the last snapshot's with only what changed since.
+   */
+  ClusterSnapshot snapshot(Map<String, NodeInfo> nodes, boolean nodesChanged) {
+    ClusterSnapshot next =
+        new ClusterSnapshot(
+            nodesChanged ? Map.copyOf(nodes) : last.nodes(),
+            changedRequested.isEmpty()
+                ? last.nonZeroRequested()
+                : last.nonZeroRequested().with(changedRequested, nonZeroRequested),
+            changedJobs.isEmpty() ? last.jobs() : last.jobs().with(changedJobs, jobs),
+            jobAnnotationsChanged ? Map.copyOf(jobAnnotations) : last.jobAnnotations());
+    jobAnnotationsChanged = false;
+    changedRequested.clear();
+    changedJobs.clear();
+    last = next;
+    return next;
+  }
+
+  private Optional<String> activeExecutorJob(PodInfo pod) {
+    return roles.isActiveExecutor(pod.labels()) ? roles.jobOf(pod.labels()) : Optional.empty();
+  }
+}
