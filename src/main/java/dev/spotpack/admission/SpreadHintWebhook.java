@@ -76,6 +76,15 @@ public final class SpreadHintWebhook {
     return mapper.writeValueAsBytes(body);
   }
 
+  /** {@link #review}, with the body written as JSON: what the HTTP layer sends. */
+  public Written reviewWritten(byte[] body) {
+    Reply reply = review(body);
+    return new Written(reply.status(), write(reply.body()));
+  }
+
+  /** The HTTP status and the JSON body's bytes. */
+  public record Written(int status, byte[] body) {}
+
   public Reply review(byte[] body) {
     JsonNode root;
     try {

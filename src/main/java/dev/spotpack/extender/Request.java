@@ -19,13 +19,13 @@ import java.util.Map;
 record Request(PodInfo pod, List<String> candidates, Map<String, NodeInfo> requestNodes) {
 
   static Request of(ExtenderArgs args, KubeModel model) {
-    PodInfo pod = model.podFromJson(args.pod());
+    PodInfo pod = model.podOf(args);
     if (args.nodeNamesMode()) {
       return new Request(pod, args.nodeNames(), Map.of());
     }
     List<String> names = new ArrayList<>();
     Map<String, NodeInfo> nodes = new LinkedHashMap<>();
-    for (NodeInfo node : model.nodesFromJson(args.nodeItems())) {
+    for (NodeInfo node : model.nodesOf(args)) {
       names.add(node.name());
       nodes.put(node.name(), node);
     }

@@ -32,13 +32,13 @@ public final class WebhookRoutes {
         .blockingHandler(
             ctx -> {
               Buffer b = ctx.body().buffer();
-              SpreadHintWebhook.Reply reply =
-                  webhook.review(b == null ? new byte[0] : b.getBytes());
+              SpreadHintWebhook.Written reply =
+                  webhook.reviewWritten(b == null ? new byte[0] : b.getBytes());
               if (!ctx.response().ended() && !ctx.response().closed()) {
                 ctx.response()
                     .setStatusCode(reply.status())
                     .putHeader("Content-Type", "application/json")
-                    .end(Buffer.buffer(webhook.write(reply.body())));
+                    .end(Buffer.buffer(reply.body()));
               }
             },
             false);

@@ -3,7 +3,7 @@
  * metrics on a separate management port.
  *
  * <p>Import rule: the only package besides {@code app} that imports Vert.x. It may use {@code
- * extender}, {@code protocol} and {@code config}.
+ * extender}, {@code admission} and {@code protocol}; no Jackson (bodies are bytes here).
  */
 @NullMarked
 package dev.spotpack.http;

@@ -7,6 +7,7 @@ import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.model.PodResourceSpec;
 import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.requests.PodRequests;
+import dev.spotpack.protocol.ExtenderArgs;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -74,11 +75,20 @@ public final class KubeModel {
     return toPodInfo(pod);
   }
 
+  /** The pod of a filter or prioritize call. */
+  public PodInfo podOf(ExtenderArgs args) {
+    return podFromJson(args.pod());
+  }
+
   /**
-   * The request's nodes (full-Node mode), each named by a non-empty string: checked before
-   * conversion, which would read a number as a name.
+   * The nodes of a full-Node call (none in NodeNames mode), each named by a non-empty string:
+   * checked before conversion, which would read a number as a name.
    */
-  public List<NodeInfo> nodesFromJson(List<JsonNode> items) {
+  public List<NodeInfo> nodesOf(ExtenderArgs args) {
+    return args.nodeItems() == null ? List.of() : nodesFromJson(args.nodeItems());
+  }
+
+  private List<NodeInfo> nodesFromJson(List<JsonNode> items) {
     List<NodeInfo> nodes = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       JsonNode name = items.get(i).path("metadata").path("name");

@@ -3,7 +3,8 @@
  * (for a live cluster) talks to the API server.
  *
  * <p>Import rule: the only package besides {@code app} that imports fabric8. It may use {@code
- * dev.spotpack.policy.model}, {@code cluster} and {@code bind}.
+ * policy}, {@code cluster}, {@code bind}, {@code protocol} (the objects of a full-Node call) and
+ * Jackson.
  */
 @NullMarked
 package dev.spotpack.kube;

@@ -5,8 +5,8 @@
  * staging/src/k8s.io/kube-scheduler/extender/v1/types.go}, and the client that sends them, {@code
  * pkg/scheduler/extender.go}).
  *
- * <p>Import rule: JDK, Jackson and {@code org.jspecify}. Embedded Kubernetes objects stay JSON
- * trees here; the {@code kube} package converts them.
+ * <p>Import rule: JDK, Jackson, {@code org.jspecify} and {@code policy} (for quoting client text).
+ * Embedded Kubernetes objects stay JSON trees here; the {@code kube} package converts them.
  */
 @NullMarked
 package dev.spotpack.protocol;
