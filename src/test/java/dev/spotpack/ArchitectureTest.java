@@ -54,7 +54,7 @@ class ArchitectureTest {
           .whereLayer("kube")
           .mayOnlyBeAccessedByLayers("extender", "app")
           .whereLayer("config")
-          .mayOnlyBeAccessedByLayers("app")
+          .mayOnlyBeAccessedByLayers("http", "app")
           .whereLayer("sim")
           .mayOnlyBeAccessedByLayers("config", "app")
           .whereLayer("protocol")

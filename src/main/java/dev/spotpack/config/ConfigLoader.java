@@ -7,7 +7,11 @@ import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.policy.spot.Profile;
 import dev.spotpack.policy.spot.Profiles;
 import dev.spotpack.policy.spot.SpotNodes;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -29,8 +34,26 @@ public final class ConfigLoader {
   private static final Set<String> TOP =
       Set.of("pods", "spot", "profiles", "scoring", "server", "cluster");
 
-  /** Parses {@code text}; {@code source} names the file in messages. */
+  /**
+   * Parses {@code text}; {@code source} names the file in messages. Files the config names (TLS
+   * certificates and keys) are not looked at: {@link #load} does that.
+   */
   public SpotpackConfig parse(String text, String source) {
+    return parse(text, source, file -> true);
+  }
+
+  /**
+   * Reads and parses {@code file}, and checks that every file it names can be read: a bad file
+   * stops start-up with every problem, of the YAML and of the files, in one message.
+   *
+   * @throws NoSuchFileException when {@code file} itself does not exist
+   */
+  public SpotpackConfig load(Path file) throws IOException {
+    return parse(
+        Files.readString(file, StandardCharsets.UTF_8), file.toString(), Files::isReadable);
+  }
+
+  private SpotpackConfig parse(String text, String source, Predicate<Path> readable) {
     JsonNode root = YamlReader.readTree(text, source);
     if (root == null) {
       return SpotpackConfig.DEFAULT;
@@ -81,7 +104,7 @@ public final class ConfigLoader {
     }
     Profiles profiles = readProfiles(r, root.get("profiles"), d.profiles());
     ResourceWeights weights = readWeights(r, root.get("scoring"), d.scoringWeights());
-    ServerConfig server = readServer(r, root.get("server"));
+    ServerConfig server = readServer(r, root.get("server"), readable);
     ClusterConfig cluster = readCluster(r, root.get("cluster"));
 
     if (!r.problems().isEmpty()) {
@@ -263,7 +286,8 @@ public final class ConfigLoader {
     return new ResourceWeights(weights);
   }
 
-  private static ServerConfig readServer(YamlReader r, @Nullable JsonNode server) {
+  private static ServerConfig readServer(
+      YamlReader r, @Nullable JsonNode server, Predicate<Path> readable) {
     if (server == null || !r.object(server, "server")) {
       return ServerConfig.DEFAULT;
     }
@@ -282,7 +306,7 @@ public final class ConfigLoader {
     JsonNode t = server.get("tls");
     if (t != null && r.object(t, "server.tls")) {
       r.onlyKeys(t, "server.tls.", Set.of("certFile", "keyFile", "clientCaFile"));
-      tls = readTls(r, t, "server.tls");
+      tls = readTls(r, t, "server.tls", readable);
     }
     ServerConfig.Webhook webhook = null;
     JsonNode w = server.get("webhook");
@@ -298,7 +322,8 @@ public final class ConfigLoader {
       }
       long port = r.integer(w.get("port"), "server.webhook.port", 0, 0, 65535);
       boolean gate = r.bool(w.get("placementGate"), "server.webhook.placementGate", true);
-      webhook = new ServerConfig.Webhook((int) port, readTls(r, w, "server.webhook"), gate);
+      webhook =
+          new ServerConfig.Webhook((int) port, readTls(r, w, "server.webhook", readable), gate);
     }
     long inFlight =
         r.integer(
@@ -310,7 +335,8 @@ public final class ConfigLoader {
     return new ServerConfig(max, tls, webhook, inFlight);
   }
 
-  private static ServerConfig.Tls readTls(YamlReader r, JsonNode t, String path) {
+  private static ServerConfig.Tls readTls(
+      YamlReader r, JsonNode t, String path, Predicate<Path> readable) {
     String cert = r.string(t.get("certFile"), path + ".certFile", "");
     String key = r.string(t.get("keyFile"), path + ".keyFile", "");
     if (t.get("certFile") == null || t.get("keyFile") == null) {
@@ -320,8 +346,18 @@ public final class ConfigLoader {
         t.get("clientCaFile") == null
             ? null
             : r.string(t.get("clientCaFile"), path + ".clientCaFile", "");
+    checkReadable(r, cert, path + ".certFile", readable);
+    checkReadable(r, key, path + ".keyFile", readable);
+    checkReadable(r, ca, path + ".clientCaFile", readable);
     return new ServerConfig.Tls(
         Path.of(cert), Path.of(key), ca == null || ca.isEmpty() ? null : Path.of(ca));
+  }
+
+  private static void checkReadable(
+      YamlReader r, @Nullable String file, String key, Predicate<Path> readable) {
+    if (file != null && !file.isEmpty() && !readable.test(Path.of(file))) {
+      r.problem(key, file + " does not exist or cannot be read");
+    }
   }
 
   private static ClusterConfig readCluster(YamlReader r, @Nullable JsonNode cluster) {

@@ -1,10 +1,18 @@
 package dev.spotpack.extender;
 
+import dev.spotpack.bind.Binder;
+import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.cluster.SnapshotBinder;
+import dev.spotpack.kube.KubeModel;
 import dev.spotpack.policy.ClientText;
+import dev.spotpack.policy.PolicyConfig;
+import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.protocol.ExtenderBindingArgs;
 import dev.spotpack.protocol.ExtenderBindingResult;
 import dev.spotpack.protocol.ExtenderJson;
 import dev.spotpack.protocol.ProtocolException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +53,42 @@ public final class ExtenderCalls {
   private final ExtenderJson json;
   private final VerbMetrics metrics;
   private final LongSupplier nanoTime;
+
+  /** The three verbs over {@code cluster}, binding with {@code binder}. */
+  public static ExtenderCalls wire(
+      SpotPolicy policy,
+      ClusterSource cluster,
+      Binder binder,
+      KubeModel model,
+      MeterRegistry registry,
+      LongSupplier nanoTime,
+      Clock clock) {
+    return new ExtenderCalls(
+        new FilterVerb(policy, cluster, model, clock),
+        new PrioritizeVerb(policy, cluster, model),
+        new BindVerb(binder, cluster),
+        new ExtenderJson(model::keepsLabel, KubeModel::keepsAnnotation),
+        new VerbMetrics(registry),
+        nanoTime);
+  }
+
+  /** The verbs of snapshot mode over {@code state}: binds are recorded in memory. */
+  public static ExtenderCalls overSnapshot(
+      PolicyConfig policy,
+      ClusterState state,
+      KubeModel model,
+      MeterRegistry registry,
+      LongSupplier nanoTime,
+      Clock clock) {
+    return wire(
+        new SpotPolicy(policy),
+        new SnapshotClusterSource(state),
+        new SnapshotBinder(state),
+        model,
+        registry,
+        nanoTime,
+        clock);
+  }
 
   public ExtenderCalls(
       FilterVerb filter,

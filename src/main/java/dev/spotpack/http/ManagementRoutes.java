@@ -2,6 +2,7 @@ package dev.spotpack.http;
 
 import dev.spotpack.extender.JobReports;
 import dev.spotpack.protocol.ExtenderJson;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +26,11 @@ public final class ManagementRoutes {
       BooleanSupplier ready, PrometheusMeterRegistry registry, JobReports jobs, ExtenderJson json) {
     this.ready = ready;
     this.registry = registry;
+    Gauge.builder("spotpack.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+        .description(
+            "1 when the cluster state is synced and spotpack decides; 0 while it answers with"
+                + " errors")
+        .register(registry);
     this.jobs = jobs;
     this.json = json;
   }

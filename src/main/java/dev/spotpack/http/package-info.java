@@ -3,7 +3,8 @@
  * metrics on a separate management port.
  *
  * <p>Import rule: the only package besides {@code app} that imports Vert.x. It may use {@code
- * extender}, {@code admission} and {@code protocol}; no Jackson (bodies are bytes here).
+ * extender}, {@code admission}, {@code protocol} and {@code config}; no Jackson (bodies are bytes
+ * here).
  */
 @NullMarked
 package dev.spotpack.http;

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,6 +39,31 @@ public final class SnapshotFile {
    * @throws KubeModelException if the file is not a List of Kubernetes objects or an object cannot
    *     be converted; the message names the file and the object
    */
+  /** Where spotpack's bundled example cluster is, in the jar. */
+  public static final String EXAMPLE = "/examples/cluster.yaml";
+
+  /**
+   * Loads {@code file}.
+   *
+   * @throws java.nio.file.NoSuchFileException when it does not exist
+   */
+  public Summary load(Path file, ClusterState state) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return load(in, file.toString(), state);
+    }
+  }
+
+  /** Loads the bundled example cluster ({@link #EXAMPLE}). */
+  public Summary loadExample(ClusterState state) throws IOException {
+    try (InputStream in = SnapshotFile.class.getResourceAsStream(EXAMPLE)) {
+      if (in == null) {
+        throw new IOException(
+            "the bundled example snapshot " + EXAMPLE + " is missing from the jar");
+      }
+      return load(in, "bundled example " + EXAMPLE, state);
+    }
+  }
+
   public Summary load(InputStream in, String source, ClusterState state) throws IOException {
     Object parsed;
     try {

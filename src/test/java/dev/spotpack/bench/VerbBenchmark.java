@@ -1,6 +1,5 @@
 package dev.spotpack.bench;
 
-import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.extender.ExtenderCalls;
 import dev.spotpack.kube.KubeModel;
@@ -13,6 +12,7 @@ import dev.spotpack.policy.spot.PodRoles;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,12 +63,13 @@ public class VerbBenchmark {
     cluster = new LargeCluster(nodes, pods);
     KubeModel model = new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys());
     calls =
-        ExtenderApp.snapshotCalls(
-            SpotpackConfig.DEFAULT,
+        ExtenderCalls.overSnapshot(
+            SpotpackConfig.DEFAULT.policy(),
             cluster.state,
             model,
             new SimpleMeterRegistry(),
-            System::nanoTime);
+            System::nanoTime,
+            Clock.systemUTC());
     policy = new SpotPolicy(PolicyConfig.DEFAULT);
     String args = cluster.args(cluster.nodeNames);
     body = args.getBytes(StandardCharsets.UTF_8);

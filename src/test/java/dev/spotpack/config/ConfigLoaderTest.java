@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.entry;
 
 import dev.spotpack.policy.spot.Profile;
 import dev.spotpack.policy.spot.SpotNodes;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -224,5 +228,37 @@ class ConfigLoaderTest {
       assertThat(e.problems().get(i)).startsWith(c.wantProblems().get(i));
     }
     assertThat(e.getMessage()).startsWith("invalid config spotpack.yaml:\n  - ");
+  }
+
+  /**
+   * A file that names files: those that cannot be read are problems of the config like any other,
+   * reported with the rest in one message before anything starts.
+   */
+  @Test
+  void loadChecksTheFilesTheConfigNamesWithEverythingElse(@TempDir Path dir) throws IOException {
+    Path cert = Files.writeString(dir.resolve("tls.crt"), "not read here");
+    Path config =
+        Files.writeString(
+            dir.resolve("spotpack.yaml"),
+            "server:\n"
+                + "  tls:\n"
+                + "    certFile: "
+                + cert
+                + "\n"
+                + "    keyFile: /nonexistent/tls.key\n"
+                + "    clientCaFile: /nonexistent/ca.crt\n"
+                + "cluster:\n"
+                + "  bindThreads: 0\n");
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> new ConfigLoader().load(config));
+    assertThat(e.problems())
+        .containsExactly(
+            "server.tls.keyFile: /nonexistent/tls.key does not exist or cannot be read",
+            "server.tls.clientCaFile: /nonexistent/ca.crt does not exist or cannot be read",
+            "cluster.bindThreads: 0 is invalid: expected a whole number from 1 to 256");
+    // parse alone never looks at the disk
+    assertThat(
+            new ConfigLoader().parse("server:\n  tls:\n    certFile: /x\n    keyFile: /y\n", "t"))
+        .isNotNull();
   }
 }

@@ -2,7 +2,6 @@ package dev.spotpack.extender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.config.ConfigLoader;
 import dev.spotpack.config.SpotpackConfig;
@@ -104,8 +103,8 @@ class GoldenTest {
       new SnapshotFile(serialization, model).load(in, cluster.toString(), state);
     }
     // the request pods were created at 2026-11-20T08:05:00Z; the cases see them 10 minutes later
-    return ExtenderApp.snapshotCalls(
-        config,
+    return ExtenderCalls.overSnapshot(
+        config.policy(),
         state,
         model,
         new SimpleMeterRegistry(),

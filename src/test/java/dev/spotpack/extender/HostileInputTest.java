@@ -3,7 +3,6 @@ package dev.spotpack.extender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.admission.SpreadHintWebhook;
-import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.config.SpotpackConfig;
@@ -19,6 +18,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +47,13 @@ class HostileInputTest {
       new SnapshotFile(serialization, model).load(in, "golden", state);
     }
     calls =
-        ExtenderApp.snapshotCalls(
-            SpotpackConfig.DEFAULT, state, model, new SimpleMeterRegistry(), () -> 0L);
+        ExtenderCalls.overSnapshot(
+            SpotpackConfig.DEFAULT.policy(),
+            state,
+            model,
+            new SimpleMeterRegistry(),
+            () -> 0L,
+            Clock.systemUTC());
     request = Files.readString(GOLDEN.resolve("filter/node-names-per-node-cap/request.json"));
   }
 

@@ -3,7 +3,6 @@ package dev.spotpack.extender;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.kube.KubeModel;
@@ -15,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,8 +55,13 @@ public class VerbFuzzTest {
       }
     }
     calls =
-        ExtenderApp.snapshotCalls(
-            SpotpackConfig.DEFAULT, state, model, new SimpleMeterRegistry(), () -> 0L);
+        ExtenderCalls.overSnapshot(
+            SpotpackConfig.DEFAULT.policy(),
+            state,
+            model,
+            new SimpleMeterRegistry(),
+            () -> 0L,
+            Clock.systemUTC());
     seeds = new ArrayList<>();
     try (var dirs = Files.walk(Path.of("src/test/resources/golden"))) {
       for (Path p :

@@ -139,13 +139,17 @@ class TlsIT {
     Files.writeString(
         config,
         "server:\n  tls:\n    certFile: /nonexistent/tls.crt\n    keyFile: /nonexistent/tls.key\n");
-    ExtenderApp app =
-        ExtenderApp.create(
-            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
-    assertThatThrownBy(app::start)
+    assertThatThrownBy(
+            () ->
+                ExtenderApp.create(
+                    new ExtenderApp.Options(
+                        config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0)))
         .hasMessage(
-            "TLS file /nonexistent/tls.crt (config server.tls) does not exist or cannot be read");
-    app.stop();
+            "invalid config "
+                + config
+                + ":\n"
+                + "  - server.tls.certFile: /nonexistent/tls.crt does not exist or cannot be read\n"
+                + "  - server.tls.keyFile: /nonexistent/tls.key does not exist or cannot be read");
   }
 
   @Test
@@ -207,12 +211,19 @@ class TlsIT {
             + "    port: 0\n"
             + "    certFile: /nonexistent/w.crt\n"
             + "    keyFile: /nonexistent/w.key\n");
-    ExtenderApp app =
-        ExtenderApp.create(
-            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
-    assertThatThrownBy(app::start)
+    // with the rest of the config: every bad key in one message, before anything starts
+    assertThatThrownBy(
+            () ->
+                ExtenderApp.create(
+                    new ExtenderApp.Options(
+                        config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0)))
         .hasMessage(
-            "TLS file /nonexistent/w.crt (config server.webhook) does not exist or cannot be read");
-    app.stop();
+            "invalid config "
+                + config
+                + ":\n"
+                + "  - server.webhook.certFile: /nonexistent/w.crt does not exist or cannot be"
+                + " read\n"
+                + "  - server.webhook.keyFile: /nonexistent/w.key does not exist or cannot be"
+                + " read");
   }
 }

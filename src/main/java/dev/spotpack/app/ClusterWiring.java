@@ -1,0 +1,171 @@
+package dev.spotpack.app;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.spotpack.bind.Binder;
+import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.cluster.SnapshotBinder;
+import dev.spotpack.config.ClusterConfig;
+import dev.spotpack.config.ServerConfig;
+import dev.spotpack.config.SpotpackConfig;
+import dev.spotpack.extender.ClusterSource;
+import dev.spotpack.extender.LiveClusterSource;
+import dev.spotpack.extender.SnapshotClusterSource;
+import dev.spotpack.kube.AssumptionMetrics;
+import dev.spotpack.kube.ClusterFeed;
+import dev.spotpack.kube.FeedMetrics;
+import dev.spotpack.kube.GateController;
+import dev.spotpack.kube.KubeBinder;
+import dev.spotpack.kube.KubeModel;
+import dev.spotpack.kube.SnapshotFile;
+import dev.spotpack.policy.spot.PlacementGate;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster side of the object graph, for each source: informers, binds through the API server
+ * and the placement gate's controller for a live cluster; an in-memory state for a snapshot.
+ */
+final class ClusterWiring {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterWiring.class);
+
+  private ClusterWiring() {}
+
+  /** The cluster side of the graph: where the verbs read the cluster and how they bind. */
+  record Cluster(
+      ClusterSource source,
+      Binder binder,
+      @Nullable ClusterFeed feed,
+      @Nullable PlacementGate webhookGate,
+      List<AutoCloseable> closeLast) {}
+
+  /** Informers, binds through the API server, and the placement gate's controller. */
+  static Cluster live(
+      ExtenderApp.Source.Live live,
+      SpotpackConfig config,
+      KubeModel model,
+      PrometheusMeterRegistry registry)
+      throws IOException {
+    ClusterConfig cc = config.cluster();
+    AssumptionMetrics assumptionMetrics = new AssumptionMetrics(registry);
+    ClusterState state =
+        new ClusterState(
+            config.policy().roles(),
+            Ticker.systemTicker(),
+            cc.assumedPlacementTtl(),
+            assumptionMetrics);
+    assumptionMetrics.gaugeAssumed(state);
+    List<AutoCloseable> closeLast = new ArrayList<>();
+    KubernetesClient client =
+        new KubernetesClientBuilder().withConfig(kubeConfig(live.kubeconfig())).build();
+    closeLast.add(client);
+    ClusterFeed feed =
+        new ClusterFeed(
+            client, model, state, new FeedMetrics(registry), cc.listPageSize(), System::nanoTime);
+    ThreadPoolExecutor bindPool = daemonPool("spotpack-bind", cc.bindThreads(), 1024);
+    closeLast.add(bindPool::shutdownNow);
+    Binder binder =
+        new KubeBinder(client, state, bindPool, cc.bindThreads(), cc.bindTimeout(), registry);
+    // the controller runs in every live deployment, so that executors gated before the webhook's
+    // gate was turned off are still released; the webhook gates only when configured to
+    PlacementGate gate =
+        new PlacementGate(
+            config.policy().roles(), config.policy().spotNodes(), config.policy().profiles());
+    ScheduledExecutorService gateThread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "spotpack-gate");
+              t.setDaemon(true);
+              return t;
+            });
+    GateController controller =
+        new GateController(
+            client, model, state, gate, config.policy().roles(), feed::ready, gateThread, registry);
+    feed.podListener(controller);
+    controller.start();
+    closeLast.add(0, controller); // before the client it uses
+    ServerConfig.Webhook webhook = config.server().webhook();
+    return new Cluster(
+        new LiveClusterSource(state, feed::ready),
+        binder,
+        feed,
+        webhook != null && webhook.placementGate() ? gate : null,
+        closeLast);
+  }
+
+  /**
+   * A snapshot file or the bundled example; binds are recorded in memory. No gate: nothing would
+   * ever lift it.
+   */
+  static Cluster snapshot(ExtenderApp.Source source, SpotpackConfig config, SnapshotFile reader)
+      throws IOException {
+    ClusterState state = new ClusterState(config.policy().roles());
+    SnapshotFile.Summary summary;
+    String name;
+    if (source instanceof ExtenderApp.Source.Snapshot snapshot) {
+      name = "snapshot " + snapshot.file();
+      try {
+        summary = reader.load(snapshot.file(), state);
+      } catch (NoSuchFileException e) {
+        throw new StartupException("snapshot file " + snapshot.file() + " does not exist");
+      }
+    } else {
+      name = "bundled example " + SnapshotFile.EXAMPLE;
+      summary = reader.loadExample(state);
+    }
+    LOG.info(
+        "loaded {}: {} nodes, {} pods ({} finished pods skipped{})",
+        name,
+        summary.nodes(),
+        summary.pods(),
+        summary.finishedPodsSkipped(),
+        summary.otherKindsSkipped().isEmpty()
+            ? ""
+            : ", other kinds ignored: " + summary.otherKindsSkipped());
+    return new Cluster(
+        new SnapshotClusterSource(state), new SnapshotBinder(state), null, null, new ArrayList<>());
+  }
+
+  private static Config kubeConfig(@Nullable Path kubeconfig) throws IOException {
+    if (kubeconfig == null) {
+      return Config.autoConfigure(null);
+    }
+    try {
+      return Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new StartupException("kubeconfig " + kubeconfig + " does not exist");
+    }
+  }
+
+  private static ThreadPoolExecutor daemonPool(String name, int threads, int queue) {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        60,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(queue),
+        r -> {
+          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+}

@@ -1,0 +1,106 @@
+package dev.spotpack.http;
+
+import dev.spotpack.config.ServerConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How every listener is set up: the same limits and deadlines on the extender, management and
+ * webhook ports, HTTPS where configured.
+ *
+ * <p>An idle timeout of {@value #IDLE_TIMEOUT_SECONDS} s: longer than kube-scheduler keeps an idle
+ * connection for reuse (90 s: its extender client's transport gets http.DefaultTransport's
+ * IdleConnTimeout from SetOldTransportDefaults in kubernetes/kubernetes
+ * staging/src/k8s.io/apimachinery/pkg/util/net/http.go), so spotpack never closes a connection the
+ * scheduler is about to reuse, while a connection that sends nothing (or stops half-way through its
+ * headers) is closed instead of held forever. HTTP/1.1 only: kube-scheduler and the API server
+ * speak it to extenders and webhooks, and cleartext HTTP/2 (h2c upgrade) adds a protocol nobody
+ * here uses.
+ *
+ * <p>Immutable.
+ */
+public final class Listeners {
+  private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
+  static final int IDLE_TIMEOUT_SECONDS = 120;
+
+  private final Vertx vertx;
+  private final String host;
+  private final Duration requestDeadline;
+
+  /**
+   * @param requestDeadline how long a request may take once its headers are in (see {@link
+   *     #requestDeadline(Duration)})
+   */
+  public Listeners(Vertx vertx, String host, Duration requestDeadline) {
+    this.vertx = vertx;
+    this.host = host;
+    this.requestDeadline = requestDeadline;
+  }
+
+  /**
+   * The longest a verb can legitimately take (a bind waits up to {@code bindTimeout} for the API
+   * server) plus 30 s for a large body on a slow link; past it, a client trickling its body is cut
+   * off.
+   */
+  public static Duration requestDeadline(Duration bindTimeout) {
+    return bindTimeout.plusSeconds(30);
+  }
+
+  /**
+   * Starts listening on {@code port} ({@code what} names it in logs); HTTPS with PEM files when
+   * {@code tls} is set, client certificates required when it has a client CA.
+   */
+  public CompletableFuture<HttpServer> listen(
+      Router router, ServerConfig.@Nullable Tls tls, int port, String what) {
+    ConnectionDeadlines deadlines =
+        new ConnectionDeadlines(
+            vertx, Duration.ofSeconds(IDLE_TIMEOUT_SECONDS), requestDeadline, what);
+    return vertx
+        .createHttpServer(options(tls))
+        .connectionHandler(deadlines::onConnection)
+        .requestHandler(deadlines.wrap(router))
+        // malformed HTTP from a client (a bad chunk, a reset): one line, no stack trace
+        .exceptionHandler(
+            t ->
+                LOG.debug(
+                    "{} port: dropped a client connection: {}",
+                    what,
+                    t.toString().replace('\n', ' ')))
+        .listen(port, host)
+        .toCompletionStage()
+        .toCompletableFuture();
+  }
+
+  private static HttpServerOptions options(ServerConfig.@Nullable Tls tls) {
+    HttpServerOptions o =
+        new HttpServerOptions()
+            .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)
+            .setHttp2ClearTextEnabled(false)
+            .setUseAlpn(false);
+    if (tls == null) {
+      return o;
+    }
+    o.setSsl(true)
+        .setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setCertPath(tls.certFile().toString())
+                .setKeyPath(tls.keyFile().toString()));
+    if (tls.clientCaFile() != null) {
+      o.setClientAuth(ClientAuth.REQUIRED)
+          .setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile().toString()));
+    }
+    return o;
+  }
+}
