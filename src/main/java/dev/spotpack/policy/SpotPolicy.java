@@ -6,6 +6,7 @@ import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.score.MostAllocatedScorer;
 import dev.spotpack.policy.spot.Caps;
+import dev.spotpack.policy.spot.JobCaps;
 import dev.spotpack.policy.spot.SpotAnnotations;
 import dev.spotpack.policy.spot.SpotLimits;
 import dev.spotpack.policy.spot.SpotNodes;
@@ -140,24 +141,18 @@ public final class SpotPolicy {
     SpotAnnotations.Result read = annotations.read(jobAnnotations);
     String problem = read instanceof SpotAnnotations.Invalid invalid ? invalid.message() : "";
     SpotLimits limits =
-        read instanceof SpotAnnotations.Valid valid
-            ? valid.limits()
-            : ((SpotAnnotations.Valid) annotations.read(Map.of())).limits();
-    int jobSize = limits.jobSize(executors.count());
-    int shareLimit =
-        Caps.limitsShare(limits.maxSpotShare())
-            ? Caps.spotShareLimit(limits.maxSpotShare(), jobSize)
-            : -1;
-    int nodeCap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
+        read instanceof SpotAnnotations.Valid valid ? valid.limits() : annotations.defaults();
+    JobCaps caps = limits.caps(executors.count());
+    int jobSize = caps.jobSize();
     return new JobReport(
         job,
         limits.profile(),
         executors.count(),
         executors.pendingExecutorUids().size(),
         jobSize,
-        nodeCap,
-        Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap),
-        shareLimit,
+        caps.perNode(),
+        caps.perPool(),
+        caps.spotShare().orElse(-1),
         onSpot,
         jobSize == 0 ? 0 : (double) maxOnOneSpotNode / jobSize,
         jobSize == 0 ? 0 : (double) maxInOnePool / jobSize,
@@ -260,12 +255,12 @@ public final class SpotPolicy {
 
   private NodeRule executorRule(PodInfo pod, String job, SpotLimits limits, ClusterView view) {
     JobExecutors executors = view.job(job);
-    int known = executors.count() + (executors.contains(pod.uid()) ? 0 : 1);
-    int jobSize = limits.jobSize(known);
-    int cap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
-    int poolCap = Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, cap);
+    JobCaps caps = limits.caps(executors.count() + (executors.contains(pod.uid()) ? 0 : 1));
+    int jobSize = caps.jobSize();
+    int cap = caps.perNode();
+    int poolCap = caps.perPool();
     Check shareRejection =
-        shareRule(pod, job, limits, jobSize, executors, view).map(Check::reject).orElse(null);
+        shareRule(pod, job, limits, caps, executors, view).map(Check::reject).orElse(null);
     // one pass over the job's executors, not one per candidate node
     Map<String, Integer> perNode = executors.countsByNode(pod.uid());
     Map<String, Integer> perPool = executors.countsByGroup(node -> spotPool(view, node), pod.uid());
@@ -342,10 +337,10 @@ public final class SpotPolicy {
       PodInfo pod,
       String job,
       SpotLimits limits,
-      int jobSize,
+      JobCaps caps,
       JobExecutors executors,
       ClusterView view) {
-    if (limits.maxSpotShare().signum() == 0) {
+    if (caps.noSpot()) {
       return Optional.of(
           new Rejection(
               Rule.NO_SPOT,
@@ -356,10 +351,11 @@ public final class SpotPolicy {
                   + ")"
                   + BY_SPOTPACK));
     }
-    if (!Caps.limitsShare(limits.maxSpotShare())) {
+    if (caps.spotShare().isEmpty()) {
       return Optional.empty();
     }
-    int limit = Caps.spotShareLimit(limits.maxSpotShare(), jobSize);
+    int limit = caps.spotShare().getAsInt();
+    int jobSize = caps.jobSize();
     int onSpot =
         executors.countWhere(
             node -> {

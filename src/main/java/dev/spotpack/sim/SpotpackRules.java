@@ -6,7 +6,7 @@ import dev.spotpack.policy.NodeScore;
 import dev.spotpack.policy.PolicyConfig;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.ClusterView;
-import dev.spotpack.policy.spot.Caps;
+import dev.spotpack.policy.spot.JobCaps;
 import dev.spotpack.policy.spot.PlacementGate;
 import dev.spotpack.policy.spot.SpotAnnotations;
 import dev.spotpack.policy.spot.SpotLimits;
@@ -126,17 +126,14 @@ final class SpotpackRules implements SpotRules {
     SpotLimits limits =
         ((SpotAnnotations.Valid) annotations.read(executor.info.annotations())).limits();
     SimJob job = executor.job;
-    int jobSize = limits.jobSize(job.executors.size());
-    if (limits.maxSpotShare().signum() == 0) {
+    JobCaps caps = limits.caps(job.executors.size());
+    if (caps.noSpot()) {
       return Launch.ON_DEMAND;
     }
-    if (Caps.limitsShare(limits.maxSpotShare())
-        && job.executorsOnSpot() + plannedOnSpotForJob + 1
-            > Caps.spotShareLimit(limits.maxSpotShare(), jobSize)) {
+    if (caps.spotShare().isPresent()
+        && job.executorsOnSpot() + plannedOnSpotForJob + 1 > caps.spotShare().getAsInt()) {
       return Launch.ON_DEMAND;
     }
-    int nodeCap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
-    return new Launch(
-        true, nodeCap, Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap));
+    return new Launch(true, caps.perNode(), caps.perPool());
   }
 }

@@ -175,10 +175,11 @@ public final class PlacementGate {
     }
     SpotLimits limits = ((SpotAnnotations.Valid) read).limits();
     JobExecutors executors = view.job(job.get());
-    int jobSize = limits.jobSize(executors.count() + (executors.contains(executor.uid()) ? 0 : 1));
+    JobCaps caps = limits.caps(executors.count() + (executors.contains(executor.uid()) ? 0 : 1));
+    int jobSize = caps.jobSize();
     String id = job.get();
 
-    if (limits.maxSpotShare().signum() == 0) {
+    if (caps.noSpot()) {
       return offSpot(
           "max-spot-share 0 (profile "
               + limits.profile()
@@ -187,8 +188,8 @@ public final class PlacementGate {
               + " may not use spot nodes");
     }
     int onSpot = executors.countWhere(node -> isSpot(view, node), executor.uid());
-    if (Caps.limitsShare(limits.maxSpotShare())) {
-      int shareLimit = Caps.spotShareLimit(limits.maxSpotShare(), jobSize);
+    if (caps.spotShare().isPresent()) {
+      int shareLimit = caps.spotShare().getAsInt();
       if (onSpot + inFlightSpot + 1 > shareLimit) {
         return offSpot(
             "job "
@@ -206,8 +207,8 @@ public final class PlacementGate {
                 + ")");
       }
     }
-    int nodeCap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), jobSize);
-    int poolCap = Caps.perPoolCap(limits.maxSpotFractionPerPool(), jobSize, nodeCap);
+    int nodeCap = caps.perNode();
+    int poolCap = caps.perPool();
     String capText =
         "pool cap "
             + poolCap

@@ -47,6 +47,11 @@ public final class SpotAnnotations {
     this.profiles = profiles;
   }
 
+  /** The limits of a pod without annotations: the default profile's. */
+  public SpotLimits defaults() {
+    return ((Valid) read(Map.of())).limits(); // no annotation, nothing to be invalid
+  }
+
   public Result read(Map<String, String> annotations) {
     List<String> problems = new ArrayList<>();
 

@@ -24,4 +24,18 @@ public record SpotLimits(
   public int jobSize(int knownExecutors) {
     return Math.max(expectedExecutors.orElse(0), knownExecutors);
   }
+
+  /** The caps for the next executor of a job of which {@code knownExecutors} are known. */
+  public JobCaps caps(int knownExecutors) {
+    int n = jobSize(knownExecutors);
+    int perNode = Caps.perNodeCap(maxSpotFractionPerNode, n);
+    return new JobCaps(
+        n,
+        perNode,
+        Caps.perPoolCap(maxSpotFractionPerPool, n, perNode),
+        Caps.limitsShare(maxSpotShare)
+            ? OptionalInt.of(Caps.spotShareLimit(maxSpotShare, n))
+            : OptionalInt.empty(),
+        maxSpotShare.signum() == 0);
+  }
 }

@@ -100,8 +100,9 @@ public final class SpreadHints {
               + ", so its per-node cap is not known at creation",
           true);
     }
+    // the declared size: at creation, the only N the hint can be built from
     int n = limits.expectedExecutors().getAsInt();
-    int cap = Caps.perNodeCap(limits.maxSpotFractionPerNode(), n);
+    int cap = limits.caps(0).perNode();
     Map<String, String> selector = new LinkedHashMap<>();
     selector.put(roles.jobLabelOf(labels), job.get());
     selector.put(roles.roleLabel(), roles.executorRole());
