@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -77,7 +76,7 @@ public final class ExtenderJson {
       JsonToken first = p.nextToken();
       if (first != JsonToken.START_OBJECT) {
         throw new ProtocolException(
-            "request body must be a JSON ExtenderArgs object, got " + tokenKind(first));
+            "request body must be a JSON ExtenderArgs object, got " + JsonKinds.of(first));
       }
       while (p.nextToken() == JsonToken.PROPERTY_NAME) {
         String key = p.currentName();
@@ -127,7 +126,7 @@ public final class ExtenderJson {
       throw new ProtocolException("ExtenderArgs.Pod is missing or null");
     }
     if (!pod.isObject()) {
-      throw new ProtocolException("ExtenderArgs.Pod must be an object, got " + kind(pod));
+      throw new ProtocolException("ExtenderArgs.Pod must be an object, got " + JsonKinds.of(pod));
     }
     List<JsonNode> items = names != null ? null : readNodeList(nodes);
     if (names == null && items == null) {
@@ -163,7 +162,7 @@ public final class ExtenderJson {
     }
     if (root == null || !root.isObject()) {
       throw new ProtocolException(
-          "request body must be a JSON " + type + " object, got " + kind(root));
+          "request body must be a JSON " + type + " object, got " + JsonKinds.of(root));
     }
     return root;
   }
@@ -171,14 +170,14 @@ public final class ExtenderJson {
   private static List<String> streamNames(JsonParser p, JsonToken start) {
     if (start != JsonToken.START_ARRAY) {
       throw new ProtocolException(
-          "ExtenderArgs.NodeNames must be an array of strings, got " + tokenKind(start));
+          "ExtenderArgs.NodeNames must be an array of strings, got " + JsonKinds.of(start));
     }
     List<String> names = new ArrayList<>();
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t != JsonToken.VALUE_STRING) {
         throw new ProtocolException(
-            "ExtenderArgs.NodeNames must be an array of strings, found " + tokenKind(t));
+            "ExtenderArgs.NodeNames must be an array of strings, found " + JsonKinds.of(t));
       }
       if (names.size() == MAX_NODES) {
         throw tooManyNodes("NodeNames");
@@ -298,41 +297,27 @@ public final class ExtenderJson {
             + " nodes per cluster)");
   }
 
-  private static String tokenKind(@Nullable JsonToken t) {
-    if (t == null) {
-      return "nothing";
-    }
-    return switch (t) {
-      case START_OBJECT -> "an object";
-      case START_ARRAY -> "an array";
-      case VALUE_STRING -> "a string";
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-      case VALUE_NULL -> "null";
-      default -> t.toString().toLowerCase(Locale.ROOT);
-    };
-  }
-
   private static @Nullable List<JsonNode> readNodeList(@Nullable JsonNode node) {
     if (node == null) {
       return null;
     }
     if (!node.isObject()) {
       throw new ProtocolException(
-          "ExtenderArgs.Nodes must be a NodeList object, got " + kind(node));
+          "ExtenderArgs.Nodes must be a NodeList object, got " + JsonKinds.of(node));
     }
-    JsonNode items = field(node, "items");
+    JsonNode items = JsonKinds.field(node, "items");
     if (items == null) {
       return List.of();
     }
     if (!items.isArray()) {
-      throw new ProtocolException("ExtenderArgs.Nodes.items must be an array, got " + kind(items));
+      throw new ProtocolException(
+          "ExtenderArgs.Nodes.items must be an array, got " + JsonKinds.of(items));
     }
     List<JsonNode> list = new ArrayList<>(items.size());
     for (JsonNode item : items) {
       if (!item.isObject()) {
         throw new ProtocolException(
-            "ExtenderArgs.Nodes.items must hold Node objects, found " + kind(item));
+            "ExtenderArgs.Nodes.items must hold Node objects, found " + JsonKinds.of(item));
       }
       list.add(item);
     }
@@ -340,66 +325,26 @@ public final class ExtenderJson {
   }
 
   private static String requiredString(JsonNode root, String name) {
-    JsonNode v = field(root, name);
+    JsonNode v = JsonKinds.field(root, name);
     if (v == null || (v.isString() && v.stringValue().isEmpty())) {
       throw new ProtocolException("ExtenderBindingArgs." + name + " is missing or empty");
     }
     if (!v.isString()) {
       throw new ProtocolException(
-          "ExtenderBindingArgs." + name + " must be a string, got " + kind(v));
+          "ExtenderBindingArgs." + name + " must be a string, got " + JsonKinds.of(v));
     }
     return v.stringValue();
   }
 
   private static String optionalString(JsonNode root, String name) {
-    JsonNode v = field(root, name);
+    JsonNode v = JsonKinds.field(root, name);
     if (v == null) {
       return "";
     }
     if (!v.isString()) {
       throw new ProtocolException(
-          "ExtenderBindingArgs." + name + " must be a string, got " + kind(v));
+          "ExtenderBindingArgs." + name + " must be a string, got " + JsonKinds.of(v));
     }
     return v.stringValue();
-  }
-
-  /**
-   * The field matching {@code name} case-insensitively, as Go's decoder matches it; an exact match
-   * wins. JSON null counts as absent.
-   */
-  static @Nullable JsonNode field(JsonNode object, String name) {
-    JsonNode exact = object.get(name);
-    if (exact != null) {
-      return exact.isNull() ? null : exact;
-    }
-    String lower = name.toLowerCase(Locale.ROOT);
-    for (Map.Entry<String, JsonNode> e : object.properties()) {
-      if (e.getKey().toLowerCase(Locale.ROOT).equals(lower)) {
-        return e.getValue().isNull() ? null : e.getValue();
-      }
-    }
-    return null;
-  }
-
-  private static String kind(@Nullable JsonNode node) {
-    if (node == null || node.isNull() || node.isMissingNode()) {
-      return "null";
-    }
-    if (node.isObject()) {
-      return "an object";
-    }
-    if (node.isArray()) {
-      return "an array";
-    }
-    if (node.isString()) {
-      return "a string";
-    }
-    if (node.isNumber()) {
-      return "a number";
-    }
-    if (node.isBoolean()) {
-      return "a boolean";
-    }
-    return node.getNodeType().toString().toLowerCase(Locale.ROOT);
   }
 }
