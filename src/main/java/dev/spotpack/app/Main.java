@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
     description =
         "Kubernetes scheduler extender for Spark on spot capacity: MostAllocated bin-packing, "
             + "with a per-job cap on the share of its executors on any single spot node.",
-    subcommands = {SimulateCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      SimulateCommand.class,
+      ServeCommand.class,
+      ExplainCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

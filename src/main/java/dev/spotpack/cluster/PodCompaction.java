@@ -9,8 +9,8 @@ import java.util.TreeMap;
 /**
  * What a cached pod keeps: only what the policy reads (uid, name, node, its non-zero request, the
  * labels that name its job and role, its {@code spotpack.dev/} annotations), with the node name
- * shared with the node map; not its creation time. State per pod stays the same whatever the pod
- * carries.
+ * shared with the node map, and its creation time (for how long it has been pending). State per pod
+ * stays the same whatever the pod carries.
  *
  * <p>Immutable.
  */
@@ -46,6 +46,13 @@ final class PodCompaction {
       node = known != null ? known.name() : node;
     }
     return new PodInfo(
-        pod.uid(), pod.namespace(), pod.name(), labels, annotations, node, pod.demand());
+        pod.uid(),
+        pod.namespace(),
+        pod.name(),
+        labels,
+        annotations,
+        node,
+        pod.demand(),
+        pod.createdAt());
   }
 }

@@ -5,11 +5,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -83,6 +85,20 @@ public final class SnapshotFile {
               + ": expected a Kubernetes List of Nodes and Pods (kubectl get nodes,pods -A -o"
               + " yaml)");
     }
+    return loadItems(items, source, state);
+  }
+
+  /**
+   * Loads the nodes and pods of the live cluster behind {@code client}, listed once, as a snapshot
+   * ({@code spotpack explain} against a cluster).
+   */
+  public Summary load(KubernetesClient client, ClusterState state) {
+    List<HasMetadata> items = new ArrayList<>(client.nodes().list().getItems());
+    items.addAll(client.pods().inAnyNamespace().list().getItems());
+    return loadItems(items, "cluster " + client.getMasterUrl(), state);
+  }
+
+  private Summary loadItems(List<? extends HasMetadata> items, String source, ClusterState state) {
     int nodes = 0;
     int pods = 0;
     int finished = 0;

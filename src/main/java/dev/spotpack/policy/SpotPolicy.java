@@ -161,6 +161,45 @@ public final class SpotPolicy {
         problem);
   }
 
+  /**
+   * Every node's verdict for {@code pod}, its job's caps and counts, and what would change the
+   * answer: spotpack's rules only (kube-scheduler's own filters, such as resources, taints and
+   * affinity, are not evaluated here).
+   *
+   * @param nodes every node of the view
+   * @param pendingFor how long the pod has been pending (for {@code spot.onCapsExhausted: relax})
+   */
+  public Explanation explain(
+      PodInfo pod, ClusterView view, Iterable<NodeInfo> nodes, Duration pendingFor) {
+    List<String> names = new ArrayList<>();
+    nodes.forEach(n -> names.add(n.name()));
+    names.sort(null);
+    FilterDecision decision = filter(pod, names, view, pendingFor);
+    List<Explanation.NodeVerdict> verdicts = new ArrayList<>(names.size());
+    for (String name : names) {
+      NodeInfo info = view.node(name);
+      boolean spot = info != null && config.spotNodes().isSpot(info);
+      Rejection r = decision.rejected().get(name);
+      verdicts.add(
+          new Explanation.NodeVerdict(
+              name,
+              spot,
+              spot ? config.spotNodes().pool(info) : "",
+              r == null ? null : r.rule(),
+              r == null ? "" : r.message()));
+    }
+    Optional<String> job = config.roles().jobOf(pod.labels());
+    String role =
+        job.isEmpty()
+            ? "not part of a Spark job"
+            : (config.roles().isDriver(pod.labels()) ? "driver" : "executor")
+                + " of job "
+                + job.get();
+    JobReport report = job.map(j -> report(j, pod.annotations(), view)).orElse(null);
+    return new Explanation(
+        pod.key(), role, report, verdicts, Explanations.changes(decision, report, verdicts));
+  }
+
   /** How many of these nodes are spot nodes without a pool label, each a pool of its own. */
   public int spotNodesWithoutPoolLabels(Iterable<NodeInfo> nodes) {
     int n = 0;
