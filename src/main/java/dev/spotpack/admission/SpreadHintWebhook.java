@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -66,6 +67,7 @@ public final class SpreadHintWebhook {
     this.hints = hints;
     this.gate = gate;
     this.registry = registry;
+    OUTCOMES.forEach(this::reviews); // every series at zero from the start
     this.readOnly =
         new PodMetadataFilter(
                 hints.labelKeys()::contains, k -> k.startsWith(SpotAnnotations.PREFIX))
@@ -273,13 +275,20 @@ public final class SpreadHintWebhook {
     return text(meta.path("namespace")) + "/" + name;
   }
 
+  /** The values of {@code spotpack_webhook_reviews_total{outcome}}. */
+  private static final List<String> OUTCOMES =
+      List.of("patched", "skipped", "warned", "ignored", "unreadable", "bad_request");
+
   /** {@code spotpack_webhook_reviews_total{outcome}}. */
   private void count(String outcome) {
-    Counter.builder("spotpack.webhook.reviews")
+    reviews(outcome).increment();
+  }
+
+  private Counter reviews(String outcome) {
+    return Counter.builder("spotpack.webhook.reviews")
         .description("Admission reviews answered by the spread-hint webhook, by outcome")
         .tag("outcome", outcome)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   private Reply badRequest(String message) {

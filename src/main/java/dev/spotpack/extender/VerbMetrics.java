@@ -1,11 +1,14 @@
 package dev.spotpack.extender;
 
 import dev.spotpack.policy.Rejection;
+import dev.spotpack.policy.Rule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The verbs' Prometheus metrics:
@@ -37,25 +40,74 @@ public final class VerbMetrics {
     Duration.ofSeconds(5)
   };
 
+  /** The outcomes each verb can end with. */
+  private static final Map<String, List<Outcome>> OUTCOMES =
+      Map.of(
+          "filter",
+          List.of(
+              Outcome.OK, Outcome.NO_FIT, Outcome.BAD_REQUEST, Outcome.NOT_READY, Outcome.INTERNAL),
+          "prioritize",
+          List.of(Outcome.OK, Outcome.BAD_REQUEST, Outcome.NOT_READY, Outcome.INTERNAL),
+          "bind",
+          List.of(
+              Outcome.OK,
+              Outcome.BAD_REQUEST,
+              Outcome.NOT_READY,
+              Outcome.BIND_FAILED,
+              Outcome.INTERNAL));
+
   private final MeterRegistry registry;
 
+  /**
+   * Registers every series at zero, so that dashboards show 0 rather than "no data" and an alert on
+   * a rate sees the series before its first event.
+   */
   public VerbMetrics(MeterRegistry registry) {
     this.registry = registry;
+    OUTCOMES.forEach(
+        (verb, outcomes) -> {
+          duration(verb);
+          outcomes.forEach(o -> calls(verb, o));
+        });
+    for (Rule rule : Rule.values()) {
+      rejections(rule);
+    }
+    capsRelaxedCounter();
   }
 
   public void record(String verb, Outcome outcome, Duration elapsed) {
-    Timer.builder("spotpack.verb.duration")
+    duration(verb).record(elapsed);
+    calls(verb, outcome).increment();
+  }
+
+  private Timer duration(String verb) {
+    return Timer.builder("spotpack.verb.duration")
         .description("Server-side time spent answering one extender call")
         .tag("verb", verb)
         .serviceLevelObjectives(BUCKETS)
-        .register(registry)
-        .record(elapsed);
-    Counter.builder("spotpack.verb.calls")
+        .register(registry);
+  }
+
+  private Counter calls(String verb, Outcome outcome) {
+    return Counter.builder("spotpack.verb.calls")
         .description("Extender calls by verb and outcome")
         .tag("verb", verb)
         .tag("outcome", outcome.label())
-        .register(registry)
-        .increment();
+        .register(registry);
+  }
+
+  private Counter rejections(Rule rule) {
+    return Counter.builder("spotpack.rejections")
+        .description("Nodes rejected by spotpack's filter, by rule")
+        .tag("rule", rule.label())
+        .register(registry);
+  }
+
+  private Counter capsRelaxedCounter() {
+    return Counter.builder("spotpack.caps.relaxed")
+        .description(
+            "Filter calls that let an executor past its caps after spot.relaxAfterSeconds pending")
+        .register(registry);
   }
 
   /**
@@ -63,20 +115,12 @@ public final class VerbMetrics {
    * caps.
    */
   public void capsRelaxed() {
-    Counter.builder("spotpack.caps.relaxed")
-        .description(
-            "Filter calls that let an executor past its caps after spot.relaxAfterSeconds pending")
-        .register(registry)
-        .increment();
+    capsRelaxedCounter().increment();
   }
 
   public void rejected(Collection<Rejection> rejections) {
     for (Rejection r : rejections) {
-      Counter.builder("spotpack.rejections")
-          .description("Nodes rejected by spotpack's filter, by rule")
-          .tag("rule", r.rule().label())
-          .register(registry)
-          .increment();
+      rejections(r.rule()).increment();
     }
   }
 }

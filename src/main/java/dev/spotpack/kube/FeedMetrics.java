@@ -2,6 +2,7 @@ package dev.spotpack.kube;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 
 /**
  * The informer metrics: {@code spotpack_informer_events_total{resource,type}}, {@code
@@ -14,33 +15,51 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class FeedMetrics {
   private final MeterRegistry registry;
 
+  /** Every series at zero from the start: dashboards show 0, not "no data". */
   public FeedMetrics(MeterRegistry registry) {
     this.registry = registry;
+    for (String resource : List.of("nodes", "pods")) {
+      for (String type : List.of("add", "update", "delete")) {
+        events(resource, type);
+      }
+      lists(resource);
+      errors(resource, "convert");
+      errors(resource, "watch");
+    }
   }
 
   void event(String resource, String type) {
-    Counter.builder("spotpack.informer.events")
-        .description("Informer events applied to spotpack's state")
-        .tag("resource", resource)
-        .tag("type", type)
-        .register(registry)
-        .increment();
+    events(resource, type).increment();
   }
 
   void listed(String resource) {
-    Counter.builder("spotpack.informer.lists")
-        .description("Full lists (initial sync and relists) per informer")
-        .tag("resource", resource)
-        .register(registry)
-        .increment();
+    lists(resource).increment();
   }
 
   void error(String resource, String kind) {
-    Counter.builder("spotpack.informer.errors")
+    errors(resource, kind).increment();
+  }
+
+  private Counter events(String resource, String type) {
+    return Counter.builder("spotpack.informer.events")
+        .description("Informer events applied to spotpack's state")
+        .tag("resource", resource)
+        .tag("type", type)
+        .register(registry);
+  }
+
+  private Counter lists(String resource) {
+    return Counter.builder("spotpack.informer.lists")
+        .description("Full lists (initial sync and relists) per informer")
+        .tag("resource", resource)
+        .register(registry);
+  }
+
+  private Counter errors(String resource, String kind) {
+    return Counter.builder("spotpack.informer.errors")
         .description("Informer failures")
         .tag("resource", resource)
         .tag("kind", kind)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 }

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -76,6 +77,9 @@ public final class KubeBinder implements Binder {
     this.timeout = timeout;
     this.registry = registry;
     // the API server's share of a bind; the verb's duration minus this is spotpack's own
+    for (String reason : REASONS) {
+      errors(reason); // every series at zero from the start
+    }
     this.apiCall =
         Timer.builder("spotpack.bind.api.duration")
             .description("Time of the pods/binding POST to the API server, successful or not")
@@ -191,12 +195,20 @@ public final class KubeBinder implements Binder {
     return failed(request, "internal", t.toString());
   }
 
-  private BindResult failed(BindRequest request, String reason, String detail) {
-    Counter.builder("spotpack.bind.errors")
+  /** The reasons a bind fails, the values of {@code spotpack_bind_errors_total{reason}}. */
+  private static final List<String> REASONS =
+      List.of(
+          "not_found", "conflict", "timeout", "unreachable", "api_error", "overloaded", "internal");
+
+  private Counter errors(String reason) {
+    return Counter.builder("spotpack.bind.errors")
         .description("Binds that failed, by reason")
         .tag("reason", reason)
-        .register(registry)
-        .increment();
+        .register(registry);
+  }
+
+  private BindResult failed(BindRequest request, String reason, String detail) {
+    errors(reason).increment();
     return BindResult.failed(
         "binding " + request.podKey() + " to node " + request.node() + " failed: " + detail);
   }

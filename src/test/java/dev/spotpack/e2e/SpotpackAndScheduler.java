@@ -26,7 +26,16 @@ final class SpotpackAndScheduler {
   static Process startScheduler(
       Path bin, Path config, String name, Processes processes, HttpClient insecure)
       throws Exception {
-    int port = Processes.freePort();
+    return startScheduler(bin, config, name, processes, insecure, Processes.freePort());
+  }
+
+  /**
+   * As above, on {@code port}; its /metrics may be read without credentials (a test scrapes it), as
+   * a Prometheus in the cluster would with its own.
+   */
+  static Process startScheduler(
+      Path bin, Path config, String name, Processes processes, HttpClient insecure, int port)
+      throws Exception {
     Process p =
         processes.start(
             name,
@@ -35,6 +44,7 @@ final class SpotpackAndScheduler {
                 "--config=" + config,
                 "--bind-address=127.0.0.1",
                 "--secure-port=" + port,
+                "--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics",
                 "--v=2"));
     LocalControlPlane.awaitOk(
         () ->

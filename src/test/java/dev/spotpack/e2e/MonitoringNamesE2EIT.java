@@ -1,0 +1,157 @@
+package dev.spotpack.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.spotpack.app.ExtenderApp;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every metric the alert rules and the Grafana dashboard (manifests/monitoring) query exists: the
+ * spotpack_* names in a scrape of spotpack running against a real kube-apiserver, the scheduler_*
+ * names in a scrape of the kube-scheduler that calls it. A renamed metric breaks this test, not a
+ * dashboard nobody looks at until the night it is needed.
+ */
+class MonitoringNamesE2EIT {
+  static final Pattern NAME = Pattern.compile("\\b((?:spotpack|scheduler)_[a-z_]+)\\b");
+
+  @Test
+  void everyQueriedMetricExistsInALiveScrape() throws Exception {
+    KubeBinaries.Found bin = KubeBinaries.locate();
+    assumeTrue(bin.dir().isPresent(), () -> "local control plane unavailable: " + bin.reason());
+    Set<String> queried = new TreeSet<>();
+    for (String expr : dev.spotpack.manifests.MonitoringRulesAccess.allExprs()) {
+      Matcher m = NAME.matcher(expr);
+      while (m.find()) {
+        queried.add(m.group(1));
+      }
+    }
+    assertThat(queried).contains("spotpack_ready", "scheduler_pending_pods");
+
+    Path dir = Path.of("target/e2e/monitoring-" + System.currentTimeMillis()).toAbsolutePath();
+    Files.createDirectories(dir);
+    try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir)) {
+      Path config = dir.resolve("spotpack.yaml");
+      Files.writeString(config, "cluster:\n  bindTimeoutMillis: 3000\n");
+      ExtenderApp spotpack =
+          ExtenderApp.create(
+              new ExtenderApp.Options(
+                  config, new ExtenderApp.Source.Live(api.kubeconfig()), "127.0.0.1", 0, 0));
+      spotpack.start();
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
+        int schedulerPort = Processes.freePort();
+        SpotpackAndScheduler.startScheduler(
+            bin.dir().get(),
+            SchedulerConfigFile.write(
+                dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()),
+            "kube-scheduler",
+            api.processes(),
+            api.insecure(),
+            schedulerPort);
+        // one executor scheduled through spotpack: per-job gauges and the scheduler's attempt
+        // histogram exist only once something happened
+        KubernetesClient client = api.client();
+        client
+            .nodes()
+            .resource(
+                new NodeBuilder()
+                    .withNewMetadata()
+                    .withName("spot-1")
+                    .withLabels(Map.of("karpenter.sh/capacity-type", "spot"))
+                    .endMetadata()
+                    .withNewStatus()
+                    .withAllocatable(
+                        Map.of(
+                            "cpu", new Quantity("16"),
+                            "memory", new Quantity("64Gi"),
+                            "pods", new Quantity("110")))
+                    .endStatus()
+                    .build())
+            .create();
+        client
+            .namespaces()
+            .resource(
+                new NamespaceBuilder().withNewMetadata().withName("spark").endMetadata().build())
+            .create();
+        client
+            .pods()
+            .inNamespace("spark")
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName("exec-1")
+                    .withLabels(Map.of("spark-app-selector", "job-1", "spark-role", "executor"))
+                    .endMetadata()
+                    .withNewSpec()
+                    .withSchedulerName("spotpack-scheduler")
+                    .addNewContainer()
+                    .withName("e")
+                    .withImage("example/executor:1")
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .create();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    client
+                            .pods()
+                            .inNamespace("spark")
+                            .withName("exec-1")
+                            .get()
+                            .getSpec()
+                            .getNodeName()
+                        != null);
+        String spotpackMetrics =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "http://127.0.0.1:" + spotpack.managementPort() + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        HttpResponse<String> scheduler =
+            api.insecure()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("https://127.0.0.1:" + schedulerPort + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(scheduler.statusCode()).as(scheduler.body()).isEqualTo(200);
+        Set<String> scraped = new TreeSet<>();
+        for (String text : List.of(spotpackMetrics, scheduler.body())) {
+          for (String line : text.split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+              scraped.add(line.split("[{ ]", 2)[0]);
+            }
+          }
+        }
+        assertThat(scraped).as("metric names in the two scrapes").containsAll(queried);
+      } finally {
+        spotpack.stop();
+      }
+    }
+  }
+}
