@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  * <p>Run (docs/benchmarks.md): {@code ./mvnw -q test-compile dependency:build-classpath
  * -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]
- * [--no-prioritize]}
+ * [--prioritize]}
  */
 public final class SchedulerThroughput {
   private static final long IDLE_MILLIS = 5_000;
@@ -52,9 +52,9 @@ public final class SchedulerThroughput {
   private SchedulerThroughput() {}
 
   public static void main(String[] allArgs) throws Exception {
-    // --no-prioritize: spotpack's rounds use the shipped config without prioritizeVerb (filter and
-    // bind only; the profile's own NodeResourcesFit MostAllocated still packs)
-    boolean noPrioritize = Arrays.asList(allArgs).contains("--no-prioritize");
+    // --prioritize: spotpack's rounds add prioritizeVerb (weight 1) to the shipped config, which
+    // calls filter and bind only (the profile's own NodeResourcesFit MostAllocated packs)
+    boolean withPrioritize = Arrays.asList(allArgs).contains("--prioritize");
     String[] args = Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
@@ -139,12 +139,16 @@ public final class SchedulerThroughput {
               SchedulerConfigFile.write(
                   dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()),
               qps);
-      if (noPrioritize) {
+      if (withPrioritize) {
         String text = Files.readString(spotpackConfig);
-        if (!text.contains("  prioritizeVerb: prioritize\n")) {
-          throw new IllegalStateException(spotpackConfig + " has no prioritizeVerb line to remove");
+        if (!text.contains("  filterVerb: filter\n")) {
+          throw new IllegalStateException(spotpackConfig + " has no filterVerb line to add to");
         }
-        Files.writeString(spotpackConfig, text.replace("  prioritizeVerb: prioritize\n", ""));
+        Files.writeString(
+            spotpackConfig,
+            text.replace(
+                "  filterVerb: filter\n",
+                "  filterVerb: filter\n  prioritizeVerb: prioritize\n  weight: 1\n"));
       }
       double withSpotpack = 0;
       for (int r = 1; r <= spotpackRounds; r++) {
@@ -167,7 +171,7 @@ public final class SchedulerThroughput {
       double plain = (plain1 + plain2) / 2;
       System.out.printf(
           Locale.ROOT,
-          (noPrioritize ? "no prioritize " : "")
+          (withPrioritize ? "with prioritize " : "")
               + "bindThreads=%d nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s "
               + " with spotpack: %.0f pods/s  ratio %.2f (target >= 0.70)%n",
           bindThreads,
