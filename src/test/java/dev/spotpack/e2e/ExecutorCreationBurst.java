@@ -3,7 +3,6 @@ package dev.spotpack.e2e;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -87,34 +86,8 @@ final class ExecutorCreationBurst {
         done.add(
             pool.submit(
                 () ->
-                    client
-                        .nodes()
-                        .resource(
-                            new NodeBuilder()
-                                .withNewMetadata()
-                                .withName(name)
-                                .withLabels(Map.of("karpenter.sh/capacity-type", capacity))
-                                .endMetadata()
-                                .withNewStatus()
-                                .withAllocatable(
-                                    Map.of(
-                                        "cpu",
-                                        new Quantity("16"),
-                                        "memory",
-                                        new Quantity("64Gi"),
-                                        "pods",
-                                        new Quantity("110")))
-                                .withCapacity(
-                                    Map.of(
-                                        "cpu",
-                                        new Quantity("16"),
-                                        "memory",
-                                        new Quantity("64Gi"),
-                                        "pods",
-                                        new Quantity("110")))
-                                .endStatus()
-                                .build())
-                        .create()));
+                    FakeNodes.create(
+                        client, name, Map.of("karpenter.sh/capacity-type", capacity))));
       }
       for (Future<?> f : done) {
         f.get();

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,20 +26,7 @@ class ExplainLiveE2EIT {
     try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir)) {
       KubernetesClient client = api.client();
       for (String node : new String[] {"spot-1", "spot-2"}) {
-        client
-            .nodes()
-            .resource(
-                new NodeBuilder()
-                    .withNewMetadata()
-                    .withName(node)
-                    .withLabels(Map.of("karpenter.sh/capacity-type", "spot"))
-                    .endMetadata()
-                    .withNewStatus()
-                    .withAllocatable(
-                        Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi")))
-                    .endStatus()
-                    .build())
-            .create();
+        FakeNodes.create(client, node, Map.of("karpenter.sh/capacity-type", "spot"));
       }
       client
           .namespaces()
@@ -54,21 +38,7 @@ class ExplainLiveE2EIT {
         client
             .pods()
             .inNamespace("spark")
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName("exec-" + i)
-                    .withLabels(Map.of("spark-app-selector", "job-1", "spark-role", "executor"))
-                    .endMetadata()
-                    .withNewSpec()
-                    .withNodeName(placement[i])
-                    .withSchedulerName("spotpack-scheduler")
-                    .addNewContainer()
-                    .withName("e")
-                    .withImage("example/executor:1")
-                    .endContainer()
-                    .endSpec()
-                    .build())
+            .resource(FakeNodes.executor("exec-" + i, "job-1", placement[i]))
             .create();
       }
 

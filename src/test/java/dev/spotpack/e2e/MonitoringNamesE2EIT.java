@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spotpack.app.ExtenderApp;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,23 +68,7 @@ class MonitoringNamesE2EIT {
         // one executor scheduled through spotpack: per-job gauges and the scheduler's attempt
         // histogram exist only once something happened
         KubernetesClient client = api.client();
-        client
-            .nodes()
-            .resource(
-                new NodeBuilder()
-                    .withNewMetadata()
-                    .withName("spot-1")
-                    .withLabels(Map.of("karpenter.sh/capacity-type", "spot"))
-                    .endMetadata()
-                    .withNewStatus()
-                    .withAllocatable(
-                        Map.of(
-                            "cpu", new Quantity("16"),
-                            "memory", new Quantity("64Gi"),
-                            "pods", new Quantity("110")))
-                    .endStatus()
-                    .build())
-            .create();
+        FakeNodes.create(client, "spot-1", Map.of("karpenter.sh/capacity-type", "spot"));
         client
             .namespaces()
             .resource(
@@ -96,20 +77,7 @@ class MonitoringNamesE2EIT {
         client
             .pods()
             .inNamespace("spark")
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName("exec-1")
-                    .withLabels(Map.of("spark-app-selector", "job-1", "spark-role", "executor"))
-                    .endMetadata()
-                    .withNewSpec()
-                    .withSchedulerName("spotpack-scheduler")
-                    .addNewContainer()
-                    .withName("e")
-                    .withImage("example/executor:1")
-                    .endContainer()
-                    .endSpec()
-                    .build())
+            .resource(FakeNodes.executor("exec-1", "job-1", null))
             .create();
         await()
             .atMost(Duration.ofSeconds(60))

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spotpack.app.ExtenderApp;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -79,41 +78,9 @@ public final class SchedulerThroughput {
     try {
       for (int i = 0; i < nodes; i++) {
         String name = "node-" + i;
+        String capacity = Integer.parseInt(name.substring(5)) % 2 == 0 ? "spot" : "on-demand";
         pool.submit(
-            () ->
-                client
-                    .nodes()
-                    .resource(
-                        new NodeBuilder()
-                            .withNewMetadata()
-                            .withName(name)
-                            .withLabels(
-                                Map.of(
-                                    "karpenter.sh/capacity-type",
-                                    Integer.parseInt(name.substring(5)) % 2 == 0
-                                        ? "spot"
-                                        : "on-demand"))
-                            .endMetadata()
-                            .withNewStatus()
-                            .withAllocatable(
-                                Map.of(
-                                    "cpu",
-                                    new Quantity("16"),
-                                    "memory",
-                                    new Quantity("64Gi"),
-                                    "pods",
-                                    new Quantity("110")))
-                            .withCapacity(
-                                Map.of(
-                                    "cpu",
-                                    new Quantity("16"),
-                                    "memory",
-                                    new Quantity("64Gi"),
-                                    "pods",
-                                    new Quantity("110")))
-                            .endStatus()
-                            .build())
-                    .create());
+            () -> FakeNodes.create(client, name, Map.of("karpenter.sh/capacity-type", capacity)));
       }
       await()
           .atMost(Duration.ofMinutes(5))

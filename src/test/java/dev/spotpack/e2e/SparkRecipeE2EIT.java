@@ -8,7 +8,6 @@ import dev.spotpack.app.ExtenderApp;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -243,29 +242,12 @@ class SparkRecipeE2EIT {
   }
 
   static void node(KubernetesClient client, String name, String capacity, String zone) {
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(
-                    Map.of(
-                        "karpenter.sh/capacity-type", capacity,
-                        "node.kubernetes.io/instance-type", "m6i.4xlarge",
-                        "topology.kubernetes.io/zone", zone))
-                .endMetadata()
-                .withNewStatus()
-                .withAllocatable(
-                    Map.of(
-                        "cpu",
-                        new Quantity("16"),
-                        "memory",
-                        new Quantity("64Gi"),
-                        "pods",
-                        new Quantity("110")))
-                .endStatus()
-                .build())
-        .create();
+    FakeNodes.create(
+        client,
+        name,
+        Map.of(
+            "karpenter.sh/capacity-type", capacity,
+            "node.kubernetes.io/instance-type", "m6i.4xlarge",
+            "topology.kubernetes.io/zone", zone));
   }
 }

@@ -510,26 +510,7 @@ class SpreadHintWebhookE2EIT {
     Map<String, String> labels = new HashMap<>(extraLabels);
     labels.put("e2e-scenario", scenario);
     labels.put("kubernetes.io/hostname", name);
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .withNewStatus()
-                .withAllocatable(
-                    Map.of(
-                        "cpu",
-                        new Quantity("16"),
-                        "memory",
-                        new Quantity("64Gi"),
-                        "pods",
-                        new Quantity("110")))
-                .endStatus()
-                .build())
-        .create();
+    FakeNodes.create(client, name, labels);
   }
 
   static Pod executor(String name, Map<String, String> annotations, String scheduler) {

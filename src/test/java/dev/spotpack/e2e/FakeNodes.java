@@ -1,0 +1,60 @@
+package dev.spotpack.e2e;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Nodes without a kubelet, for the local control plane: a Node object with allocatable and capacity
+ * set, which kube-scheduler schedules onto like any other.
+ */
+final class FakeNodes {
+  private FakeNodes() {}
+
+  /** 16 cores, 64 GiB, 110 pods. */
+  static Node node(String name, Map<String, String> labels) {
+    Map<String, Quantity> size =
+        Map.of(
+            "cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110"));
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(labels)
+        .endMetadata()
+        .withNewStatus()
+        .withAllocatable(size)
+        .withCapacity(size)
+        .endStatus()
+        .build();
+  }
+
+  static void create(KubernetesClient client, String name, Map<String, String> labels) {
+    client.nodes().resource(node(name, labels)).create();
+  }
+
+  /**
+   * An executor of {@code job} for spotpack's scheduler, without requests; bound to {@code node} at
+   * creation when it is not null.
+   */
+  static Pod executor(String name, String job, @Nullable String node) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(Map.of("spark-app-selector", job, "spark-role", "executor"))
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .withSchedulerName("spotpack-scheduler")
+        .addNewContainer()
+        .withName("e")
+        .withImage("example/executor:1")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+}
