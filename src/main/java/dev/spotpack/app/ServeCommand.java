@@ -4,6 +4,10 @@ import dev.spotpack.config.ConfigException;
 import dev.spotpack.kube.KubeModelException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -77,6 +81,13 @@ final class ServeCommand implements Callable<Integer> {
       description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
   int managementPort;
 
+  @Option(
+      names = "--self-test",
+      description =
+          "Start, answer one filter call with the bundled example request over HTTP, print the"
+              + " answer and exit (0 if it is a valid answer). With --example, needs no cluster.")
+  boolean selfTest;
+
   private PrintWriter err() {
     return spec.commandLine().getErr();
   }
@@ -115,8 +126,49 @@ final class ServeCommand implements Callable<Integer> {
       app.stop();
       return 2;
     }
+    if (selfTest) {
+      try {
+        return selfTest(app);
+      } finally {
+        app.stop();
+      }
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "spotpack-shutdown"));
     app.awaitStop();
+    return 0;
+  }
+
+  /**
+   * One filter call over HTTP to the server just started, with the bundled example request: the
+   * image build runs it to check the image and to record the classes a real call loads (the
+   * class-data sharing archive the image starts from).
+   */
+  private int selfTest(ExtenderApp app) throws Exception {
+    byte[] body;
+    try (var in = ServeCommand.class.getResourceAsStream("/examples/filter-request.json")) {
+      if (in == null) {
+        err().println("spotpack serve --self-test: the example request is missing from the jar");
+        return 1;
+      }
+      body = in.readAllBytes();
+    }
+    String host = "0.0.0.0".equals(this.host) ? "127.0.0.1" : this.host;
+    HttpResponse<String> answer =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://" + host + ":" + app.extenderPort() + "/scheduler/filter"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    boolean ok = answer.statusCode() == 200 && answer.body().contains("\"NodeNames\":[\"");
+    spec.commandLine().getOut().println(answer.body());
+    spec.commandLine().getOut().flush();
+    if (!ok) {
+      err().println("spotpack serve --self-test: unexpected answer, status " + answer.statusCode());
+      return 1;
+    }
     return 0;
   }
 }
