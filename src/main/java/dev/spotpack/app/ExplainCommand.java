@@ -1,9 +1,11 @@
 package dev.spotpack.app;
 
 import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.config.ConfigException;
 import dev.spotpack.config.ConfigLoader;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.kube.KubeModel;
+import dev.spotpack.kube.KubeModelException;
 import dev.spotpack.kube.SnapshotFile;
 import dev.spotpack.policy.Explanation;
 import dev.spotpack.policy.JobReport;
@@ -94,9 +96,18 @@ final class ExplainCommand implements Callable<Integer> {
     }
     SpotpackConfig cfg;
     try {
-      cfg = config == null ? SpotpackConfig.DEFAULT : new ConfigLoader().load(config);
+      // parsed, not loaded: explain reads the policy; the TLS files the config names may well
+      // not exist where it runs
+      cfg =
+          config == null
+              ? SpotpackConfig.DEFAULT
+              : new ConfigLoader()
+                  .parse(Files.readString(config, StandardCharsets.UTF_8), config.toString());
     } catch (NoSuchFileException e) {
       err.println("spotpack explain: config file " + config + " does not exist");
+      return 2;
+    } catch (ConfigException e) {
+      err.println("spotpack explain: " + e.getMessage());
       return 2;
     }
     KubernetesSerialization serialization = new KubernetesSerialization();
@@ -108,7 +119,12 @@ final class ExplainCommand implements Callable<Integer> {
         err.println("spotpack explain: snapshot file " + snapshot + " cannot be read");
         return 2;
       }
-      reader.load(snapshot, state);
+      try {
+        reader.load(snapshot, state);
+      } catch (KubeModelException e) {
+        err.println("spotpack explain: " + e.getMessage());
+        return 2;
+      }
     } else if (example) {
       reader.loadExample(state);
     } else {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,5 +80,26 @@ class ExplainCommandTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err())
         .isEqualTo("spotpack explain: give one of --snapshot FILE, --example, --kubeconfig FILE\n");
+  }
+
+  /** A bad config names its key; files it names (TLS) are not needed to explain. */
+  @Test
+  void aBadConfigIsOneLineAndTlsFilesAreNotNeeded(@TempDir Path dir) throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "cluster:\n  bindThreads: 0\n");
+    Run r = run("spark/spark-7f3-exec-11", "--example", "--config", bad.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("spotpack explain: invalid config " + bad)
+        .contains("cluster.bindThreads: 0 is invalid");
+
+    Path tls =
+        Files.writeString(
+            dir.resolve("tls.yaml"),
+            "server:\n"
+                + "  tls:\n"
+                + "    certFile: /nonexistent/tls.crt\n"
+                + "    keyFile: /nonexistent/tls.key\n");
+    assertThat(run("spark/spark-7f3-exec-11", "--example", "--config", tls.toString()).exit())
+        .isZero();
   }
 }
