@@ -2,6 +2,7 @@ package dev.spotpack.sim;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,6 +33,8 @@ final class Ledger {
   private int nodesLaunched;
   private int nodesNeverUsed;
   private final List<StrategyResult.Sample> timeline = new ArrayList<>();
+  // insertion order: the order jobs were first hit, the same on every run of a seed
+  private final Map<SimJob, Double> worstLossByJob = new LinkedHashMap<>();
   private final List<StrategyResult.Interruption> interruptions = new ArrayList<>();
 
   void launched() {
@@ -77,6 +80,7 @@ final class Ledger {
       Reclaims.Loss loss = hit.event().losses.get(e.getKey());
       total += e.getValue();
       worstJobShare = Math.max(worstJobShare, e.getValue() / (double) Math.max(1, loss.liveBefore));
+      worstLossByJob.merge(e.getKey(), loss.lost / (double) Math.max(1, loss.jobSize), Math::max);
       if (hit.event().isPoolEvent()) {
         double share = loss.lost / (double) Math.max(1, loss.jobSize);
         worstPoolShare = Math.max(worstPoolShare, share);
@@ -158,7 +162,7 @@ final class Ledger {
         executorPendingMinutes++;
       }
     }
-    timeline.add(new StrategyResult.Sample(minute, spot, onDemand, utilisation, pendingPods));
+    timeline.add(new StrategyResult.Sample(minute, spot, onDemand, utilisation, pendingPods, cost));
   }
 
   StrategyResult result(String name, Jobs jobs) {
@@ -190,6 +194,9 @@ final class Ledger {
         nodesLaunched,
         nodesNeverUsed,
         timeline,
-        interruptions);
+        interruptions,
+        worstLossByJob.entrySet().stream()
+            .map(e -> new StrategyResult.JobLoss(e.getKey().limits.profile(), e.getValue()))
+            .toList());
   }
 }

@@ -38,6 +38,8 @@ import java.util.TreeMap;
  *     pods that could not use it
  * @param timeline one sample per simulated minute, for the report's charts
  * @param interruptions each reclaimed node, with the executors it took
+ * @param jobLosses for each job a reclaim hit, the largest share of its executors (of its N) one
+ *     reclaim event took, with its profile: the distribution the report draws
  *     <p>Immutable.
  */
 public record StrategyResult(
@@ -68,18 +70,32 @@ public record StrategyResult(
     int nodesLaunched,
     int nodesNeverUsed,
     List<Sample> timeline,
-    List<Interruption> interruptions) {
+    List<Interruption> interruptions,
+    List<JobLoss> jobLosses) {
 
   public StrategyResult {
     worstSpotPoolLossFractionByProfile =
         Collections.unmodifiableMap(new TreeMap<>(worstSpotPoolLossFractionByProfile));
     timeline = List.copyOf(timeline);
     interruptions = List.copyOf(interruptions);
+    jobLosses = List.copyOf(jobLosses);
   }
 
-  /** The cluster at one minute. */
+  /** One job's worst loss to a single reclaim event (a node, or a pool event's nodes). */
+  public record JobLoss(String profile, double share) {}
+
+  /**
+   * The cluster at one minute.
+   *
+   * @param cost dollars billed from the start to this minute
+   */
   public record Sample(
-      int minute, int spotNodes, int onDemandNodes, double cpuUtilization, int pendingPods) {}
+      int minute,
+      int spotNodes,
+      int onDemandNodes,
+      double cpuUtilization,
+      int pendingPods,
+      double cost) {}
 
   /**
    * One reclaimed node: when, which node and pool, the event it belongs to (a pool event's nodes

@@ -1,6 +1,7 @@
 package dev.spotpack.sim.report;
 
 import dev.spotpack.sim.StrategyResult;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -8,6 +9,9 @@ import java.util.function.Function;
 /** The terminal table: one column per strategy. */
 public final class TableReport {
   private TableReport() {}
+
+  /** One row of the summary: a label and one cell per strategy. */
+  public record Row(String label, List<String> cells) {}
 
   public static String render(List<StrategyResult> results, String workloadName, long seed) {
     StringBuilder out = new StringBuilder();
@@ -19,38 +23,51 @@ public final class TableReport {
     out.append(String.format(Locale.ROOT, "%-32s", ""));
     results.forEach(r -> out.append(String.format(Locale.ROOT, "%16s", r.name())));
     out.append('\n');
-    row(out, "cost ($)", results, r -> String.format(Locale.ROOT, "%.2f", r.cost()));
+    for (Row row : rows(results)) {
+      out.append(String.format(Locale.ROOT, "%-32s", row.label()));
+      row.cells().forEach(c -> out.append(String.format(Locale.ROOT, "%16s", c)));
+      out.append('\n');
+    }
+    out.append('\n');
+    notes().forEach(n -> out.append(n).append('\n'));
+    return out.toString();
+  }
+
+  /** The summary's rows, the same for the terminal and the HTML report. */
+  public static List<Row> rows(List<StrategyResult> results) {
+    List<Row> rows = new ArrayList<>();
+    row(rows, "cost ($)", results, r -> String.format(Locale.ROOT, "%.2f", r.cost()));
     row(
-        out,
+        rows,
         "cpu-hours (spot / on-demand)",
         results,
         r -> String.format(Locale.ROOT, "%.0f / %.0f", r.spotCpuHours(), r.onDemandCpuHours()));
     row(
-        out,
+        rows,
         "node-hours (spot / on-demand)",
         results,
         r -> String.format(Locale.ROOT, "%.0f / %.0f", r.spotNodeHours(), r.onDemandNodeHours()));
-    row(out, "peak nodes", results, r -> Integer.toString(r.peakNodes()));
+    row(rows, "peak nodes", results, r -> Integer.toString(r.peakNodes()));
     row(
-        out,
+        rows,
         "nodes launched / never used",
         results,
         r -> r.nodesLaunched() + " / " + r.nodesNeverUsed());
     row(
-        out,
+        rows,
         "mean cpu utilization",
         results,
         r -> String.format(Locale.ROOT, "%.0f%%", 100 * r.meanCpuUtilization()));
-    row(out, "spot nodes reclaimed", results, r -> Integer.toString(r.spotInterruptions()));
-    row(out, "pool reclaim events", results, r -> Integer.toString(r.poolReclaims()));
-    row(out, "executors lost", results, r -> Integer.toString(r.executorsLost()));
+    row(rows, "spot nodes reclaimed", results, r -> Integer.toString(r.spotInterruptions()));
+    row(rows, "pool reclaim events", results, r -> Integer.toString(r.poolReclaims()));
+    row(rows, "executors lost", results, r -> Integer.toString(r.executorsLost()));
     row(
-        out,
+        rows,
         "worst share on one spot node",
         results,
         r -> String.format(Locale.ROOT, "%.0f%%", 100 * r.worstSpotNodeLossFraction()));
     row(
-        out,
+        rows,
         "worst share lost to one pool",
         results,
         r -> String.format(Locale.ROOT, "%.0f%%", 100 * r.worstSpotPoolLossFraction()));
@@ -61,7 +78,7 @@ public final class TableReport {
         .forEach(
             profile ->
                 row(
-                    out,
+                    rows,
                     "  " + shortProfile(profile),
                     results,
                     r -> {
@@ -71,35 +88,35 @@ public final class TableReport {
                           : String.format(Locale.ROOT, "%.0f%%", 100 * share);
                     }));
     row(
-        out,
+        rows,
         "cap violations (node / pool)",
         results,
         r -> r.capViolations() + " / " + r.poolCapViolations());
-    row(out, "job failures / retried", results, r -> r.jobsFailed() + " / " + r.jobsRetried());
+    row(rows, "job failures / retried", results, r -> r.jobsFailed() + " / " + r.jobsRetried());
     row(
-        out,
+        rows,
         "jobs completed / abandoned",
         results,
         r -> r.jobsCompleted() + " / " + r.jobsAbandoned());
     row(
-        out,
+        rows,
         "executor hours pending",
         results,
         r -> String.format(Locale.ROOT, "%.0f", r.executorPendingHours()));
-    out.append('\n')
-        .append(
-            "worst share on one spot node: the most of one job's executors one node's reclaim could"
-                + " take.\n");
-    out.append(
-        "worst share lost to one pool: the most of one job's executors one pool event (one instance"
-            + " type in one zone) took.\n");
-    out.append(
+    return rows;
+  }
+
+  /** What the rows mean. */
+  public static List<String> notes() {
+    return List.of(
+        "worst share on one spot node: the most of one job's executors one node's reclaim could"
+            + " take.",
+        "worst share lost to one pool: the most of one job's executors one pool event (one"
+            + " instance type in one zone) took.",
         "job failures: attempts that lost more than the failure share of their executors in one"
-            + " reclaim event;\n");
-    out.append(
+            + " reclaim event;",
         "  a failed job is submitted again while it has retries left (abandoned: its last attempt"
-            + " failed).\n");
-    return out.toString();
+            + " failed).");
   }
 
   /** COST_OVER_RELIABILITY fits the label column as it is; longer names are cut. */
@@ -108,12 +125,10 @@ public final class TableReport {
   }
 
   private static void row(
-      StringBuilder out,
+      List<Row> rows,
       String label,
       List<StrategyResult> results,
       Function<StrategyResult, String> cell) {
-    out.append(String.format(Locale.ROOT, "%-32s", label));
-    results.forEach(r -> out.append(String.format(Locale.ROOT, "%16s", cell.apply(r))));
-    out.append('\n');
+    rows.add(new Row(label, results.stream().map(cell).toList()));
   }
 }
