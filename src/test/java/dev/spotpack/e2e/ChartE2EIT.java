@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * charts/spotpack against a real kube-apiserver and kube-scheduler: every object the chart renders
- * (defaults, and the webhook with a certificate of one's own, since cert-manager's and the
- * Prometheus Operator's CRDs are not installed here) passes a server-side dry-run apply with strict
- * field validation, and kube-scheduler runs the scheduler config the chart renders (with only its
- * kubeconfig and spotpack's address substituted) and schedules an executor through spotpack with
- * it.
+ * (defaults, HTTPS between the two, and the webhook with a certificate of one's own, since
+ * cert-manager's and the Prometheus Operator's CRDs are not installed here) passes a server-side
+ * dry-run apply with strict field validation, and kube-scheduler runs the scheduler config the
+ * chart renders (with only its kubeconfig and spotpack's address substituted) and schedules an
+ * executor through spotpack with it.
  */
 class ChartE2EIT {
   @Test
@@ -46,8 +46,9 @@ class ChartE2EIT {
                   "webhook.certManager=false",
                   "webhook.tlsSecret=my-webhook-tls",
                   "webhook.caBundle=Y2E=");
+      String tls = helm.helm().get().template("tls.secretName=extender-tls", "tls.clientAuth=true");
       int objects = 0;
-      for (String rendered : List.of(defaults, webhook)) {
+      for (String rendered : List.of(defaults, webhook, tls)) {
         for (HasMetadata item :
             client
                 .load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
@@ -66,8 +67,8 @@ class ChartE2EIT {
         }
       }
       // defaults: rbac 8, configmaps 2, deployment + PDB + Service 3; with the webhook also its
-      // Service, configuration, the gate's ClusterRole and binding
-      assertThat(objects).isEqualTo(13 + 17);
+      // Service, configuration, the gate's ClusterRole and binding; with TLS the defaults' 13
+      assertThat(objects).isEqualTo(13 + 17 + 13);
 
       String schedulerConfig =
           client

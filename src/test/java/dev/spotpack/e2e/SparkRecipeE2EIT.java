@@ -136,6 +136,20 @@ class SparkRecipeE2EIT {
         .isEqualTo(Integer.parseInt(conf.getProperty("spark.executor.instances")));
   }
 
+  /** With dynamic allocation, the declared size is the most executors the job may have. */
+  @Test
+  void dynamicAllocationDeclaresItsMaximum() throws Exception {
+    Properties dynamic = new Properties();
+    try (Reader r = Files.newBufferedReader(RECIPE.resolve("dynamic-allocation.conf"))) {
+      dynamic.load(r);
+    }
+    assertThat(
+            dynamic.getProperty(
+                "spark.kubernetes.executor.annotation.spotpack.dev/expected-executors"))
+        .isEqualTo(dynamic.getProperty("spark.dynamicAllocation.maxExecutors"));
+    assertThat(dynamic.getProperty("spark.dynamicAllocation.enabled")).isEqualTo("true");
+  }
+
   static Properties conf() throws Exception {
     Properties conf = new Properties();
     try (Reader r = Files.newBufferedReader(RECIPE.resolve("spotpack.conf"))) {

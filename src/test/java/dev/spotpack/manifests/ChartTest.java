@@ -116,6 +116,49 @@ class ChartTest {
     assertThat(config.server().webhook().placementGate()).isFalse();
   }
 
+  /** tls.secretName: spotpack serves HTTPS, kube-scheduler calls it so, both mount the Secret. */
+  @Test
+  void tlsSwitchesBothEndsToHttps() throws Exception {
+    String rendered = helm.template("tls.secretName=extender-tls", "tls.clientAuth=true");
+    String spotpackYaml = "";
+    String schedulerYaml = "";
+    JsonNode deployment = null;
+    for (JsonNode doc : docs(rendered)) {
+      String name = doc.at("/metadata/name").stringValue();
+      if (name.equals("spotpack-config")) {
+        spotpackYaml = doc.at("/data/spotpack.yaml").stringValue();
+      } else if (name.equals("spotpack-scheduler-config")) {
+        schedulerYaml = doc.at("/data/config.yaml").stringValue();
+      } else if (doc.path("kind").stringValue().equals("Deployment")) {
+        deployment = doc;
+      }
+    }
+    SpotpackConfig config = new ConfigLoader().parse(spotpackYaml, "the chart's spotpack-config");
+    assertThat(config.server().tls().certFile()).hasToString("/etc/spotpack/tls/tls.crt");
+    assertThat(config.server().tls().clientCaFile()).hasToString("/etc/spotpack/tls/ca.crt");
+    JsonNode extender = YAML.readTree(schedulerYaml).at("/extenders/0");
+    assertThat(extender.path("urlPrefix").stringValue())
+        .isEqualTo("https://127.0.0.1:8888/scheduler");
+    assertThat(extender.at("/tlsConfig/caFile").stringValue())
+        .isEqualTo("/etc/spotpack-scheduler/tls/ca.crt");
+    assertThat(extender.at("/tlsConfig/certFile").stringValue())
+        .isEqualTo("/etc/spotpack-scheduler/tls/tls.crt");
+    List<String> mounts = new ArrayList<>();
+    deployment
+        .at("/spec/template/spec/containers")
+        .forEach(
+            c ->
+                c.path("volumeMounts")
+                    .forEach(
+                        m ->
+                            mounts.add(
+                                c.path("name").stringValue()
+                                    + ":"
+                                    + m.path("mountPath").stringValue())));
+    assertThat(mounts)
+        .contains("kube-scheduler:/etc/spotpack-scheduler/tls", "spotpack:/etc/spotpack/tls");
+  }
+
   static String files(String dir, String... names) throws IOException {
     StringBuilder all = new StringBuilder();
     for (String name : names) {
