@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.manifests.Helm;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import java.io.ByteArrayInputStream;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,30 +96,7 @@ class ChartE2EIT {
         Files.writeString(file, substituted);
         SpotpackAndScheduler.startScheduler(
             bin.dir().get(), file, "kube-scheduler-chart", api.processes(), api.insecure());
-        FakeNodes.create(client, "spot-1", Map.of("karpenter.sh/capacity-type", "spot"));
-        client
-            .namespaces()
-            .resource(
-                new NamespaceBuilder().withNewMetadata().withName("spark").endMetadata().build())
-            .create();
-        client
-            .pods()
-            .inNamespace("spark")
-            .resource(FakeNodes.executor("exec-1", "job-1", null))
-            .create();
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () ->
-                    "spot-1"
-                        .equals(
-                            client
-                                .pods()
-                                .inNamespace("spark")
-                                .withName("exec-1")
-                                .get()
-                                .getSpec()
-                                .getNodeName()));
+        FakeNodes.scheduleOneExecutor(client);
       } finally {
         spotpack.stop();
       }

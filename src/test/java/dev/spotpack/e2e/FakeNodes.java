@@ -1,11 +1,15 @@
 package dev.spotpack.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -56,5 +60,31 @@ final class FakeNodes {
         .endContainer()
         .endSpec()
         .build();
+  }
+
+  /**
+   * A spot node and one executor in namespace spark for spotpack's scheduler; returns once the
+   * executor is bound (to that node: it is the only one).
+   */
+  static void scheduleOneExecutor(KubernetesClient client) {
+    create(client, "spot-1", Map.of("karpenter.sh/capacity-type", "spot"));
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("spark").endMetadata().build())
+        .create();
+    client.pods().inNamespace("spark").resource(executor("exec-1", "job-1", null)).create();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                "spot-1"
+                    .equals(
+                        client
+                            .pods()
+                            .inNamespace("spark")
+                            .withName("exec-1")
+                            .get()
+                            .getSpec()
+                            .getNodeName()));
   }
 }

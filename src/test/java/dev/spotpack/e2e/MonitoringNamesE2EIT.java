@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spotpack.app.ExtenderApp;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -68,29 +66,7 @@ class MonitoringNamesE2EIT {
         // one executor scheduled through spotpack: per-job gauges and the scheduler's attempt
         // histogram exist only once something happened
         KubernetesClient client = api.client();
-        FakeNodes.create(client, "spot-1", Map.of("karpenter.sh/capacity-type", "spot"));
-        client
-            .namespaces()
-            .resource(
-                new NamespaceBuilder().withNewMetadata().withName("spark").endMetadata().build())
-            .create();
-        client
-            .pods()
-            .inNamespace("spark")
-            .resource(FakeNodes.executor("exec-1", "job-1", null))
-            .create();
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () ->
-                    client
-                            .pods()
-                            .inNamespace("spark")
-                            .withName("exec-1")
-                            .get()
-                            .getSpec()
-                            .getNodeName()
-                        != null);
+        FakeNodes.scheduleOneExecutor(client);
         String spotpackMetrics =
             HttpClient.newHttpClient()
                 .send(
