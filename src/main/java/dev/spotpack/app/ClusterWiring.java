@@ -143,7 +143,8 @@ final class ClusterWiring {
         new SnapshotClusterSource(state), new SnapshotBinder(state), null, null, new ArrayList<>());
   }
 
-  private static Config kubeConfig(@Nullable Path kubeconfig) throws IOException {
+  /** The client config from a kubeconfig file, or the default lookup when it is null. */
+  static Config kubeConfig(@Nullable Path kubeconfig) throws IOException {
     if (kubeconfig == null) {
       return Config.autoConfigure(null);
     }

@@ -1,5 +1,6 @@
 package dev.spotpack.app;
 
+import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.config.ConfigException;
 import dev.spotpack.config.ConfigLoader;
@@ -11,13 +12,11 @@ import dev.spotpack.policy.Explanation;
 import dev.spotpack.policy.JobReport;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.PodInfo;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -96,13 +95,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
     SpotpackConfig cfg;
     try {
-      // parsed, not loaded: explain reads the policy; the TLS files the config names may well
-      // not exist where it runs
-      cfg =
-          config == null
-              ? SpotpackConfig.DEFAULT
-              : new ConfigLoader()
-                  .parse(Files.readString(config, StandardCharsets.UTF_8), config.toString());
+      cfg = config == null ? SpotpackConfig.DEFAULT : new ConfigLoader().parse(config);
     } catch (NoSuchFileException e) {
       err.println("spotpack explain: config file " + config + " does not exist");
       return 2;
@@ -128,8 +121,12 @@ final class ExplainCommand implements Callable<Integer> {
     } else if (example) {
       reader.loadExample(state);
     } else {
-      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(kube()).build()) {
+      try (KubernetesClient client =
+          new KubernetesClientBuilder().withConfig(ClusterWiring.kubeConfig(kubeconfig)).build()) {
         reader.load(client, state);
+      } catch (StartupException e) {
+        err.println("spotpack explain: " + e.getMessage());
+        return 2;
       } catch (KubernetesClientException e) {
         err.println("spotpack explain: cannot list nodes and pods: " + e.getMessage());
         return 1;
@@ -146,13 +143,10 @@ final class ExplainCommand implements Callable<Integer> {
               + " in the cluster (finished pods are not listed)");
       return 1;
     }
+    ClusterSnapshot view = state.snapshot();
     Explanation explanation =
         new SpotPolicy(cfg.policy())
-            .explain(
-                found.get(),
-                state.snapshot(),
-                state.snapshot().allNodes(),
-                found.get().age(clock.instant()));
+            .explain(found.get(), view, view.allNodes(), found.get().age(clock.instant()));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(
@@ -165,13 +159,6 @@ final class ExplainCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  private Config kube() throws java.io.IOException {
-    if (kubeconfig == null) {
-      return Config.autoConfigure(null);
-    }
-    return Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
   }
 
   static String text(Explanation e) {

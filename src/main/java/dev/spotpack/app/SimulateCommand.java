@@ -91,11 +91,7 @@ final class SimulateCommand implements Callable<Integer> {
     String name;
     SpotpackConfig cfg;
     try {
-      cfg =
-          config == null
-              ? SpotpackConfig.DEFAULT
-              : new ConfigLoader()
-                  .parse(Files.readString(config, StandardCharsets.UTF_8), config.toString());
+      cfg = config == null ? SpotpackConfig.DEFAULT : new ConfigLoader().parse(config);
       if (workload == null) {
         w = ReferenceWorkload.generate(seed);
         name = "reference workload (" + w.jobs().size() + " jobs over 24 h)";

@@ -43,6 +43,16 @@ public final class ConfigLoader {
   }
 
   /**
+   * Reads and parses {@code file}, without looking at the files it names: for commands that read
+   * the policy only (simulate, explain), which may run where the server's TLS files do not exist.
+   *
+   * @throws NoSuchFileException when {@code file} itself does not exist
+   */
+  public SpotpackConfig parse(Path file) throws IOException {
+    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+  }
+
+  /**
    * Reads and parses {@code file}, and checks that every file it names can be read: a bad file
    * stops start-up with every problem, of the YAML and of the files, in one message.
    *

@@ -235,25 +235,13 @@ public final class KubeModel {
     String text =
         (q.getAmount() == null ? "" : q.getAmount()) + (q.getFormat() == null ? "" : q.getFormat());
     if (text.length() > MAX_QUANTITY_LENGTH || !QUANTITY.matcher(text).matches()) {
-      throw new KubeModelException(
-          where
-              + ": "
-              + resource
-              + "=\""
-              + ClientText.quote(text, 40)
-              + "\" is not a valid quantity");
+      throw badQuantity(where, resource, text, "is not a valid quantity");
     }
     BigDecimal value;
     try {
       value = q.getNumericalAmount();
     } catch (RuntimeException e) {
-      throw new KubeModelException(
-          where
-              + ": "
-              + resource
-              + "=\""
-              + ClientText.quote(text, 40)
-              + "\" is not a valid quantity");
+      throw badQuantity(where, resource, text, "is not a valid quantity");
     }
     if (Resources.CPU.equals(resource)) {
       value = value.movePointRight(3);
@@ -261,9 +249,15 @@ public final class KubeModel {
     try {
       return value.setScale(0, RoundingMode.CEILING).longValueExact();
     } catch (ArithmeticException e) {
-      throw new KubeModelException(
-          where + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" is out of range");
+      throw badQuantity(where, resource, text, "is out of range");
     }
+  }
+
+  /** Built only on failure: the message quotes the client's text. */
+  private static KubeModelException badQuantity(
+      String where, String resource, String text, String problem) {
+    return new KubeModelException(
+        where + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" " + problem);
   }
 
   /** The entries whose key passes, null values read as "" (Go's decoding of null into a string). */

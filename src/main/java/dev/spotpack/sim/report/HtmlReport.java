@@ -167,15 +167,7 @@ public final class HtmlReport {
     for (String profile : profiles) {
       s.append("<h3>").append(escape(profile)).append("</h3>");
       int h = rowH * results.size() + 30;
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<svg class=\"distribution\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
-                  + " role=\"img\">",
-              W,
-              h,
-              W,
-              h));
+      s.append(svgStart("distribution", h));
       int left = 130;
       for (int pct = 0; pct <= 100; pct += 25) {
         double x = left + (W - left - 20) * pct / 100.0;
@@ -224,14 +216,7 @@ public final class HtmlReport {
   private static String chart(
       List<Series> series, double max, String unit, List<Integer> markMinutes) {
     StringBuilder s = new StringBuilder();
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">",
-            W,
-            H,
-            W,
-            H));
+    s.append(svgStart("", H));
     int minutes = series.isEmpty() ? 0 : series.get(0).values().length;
     axes(s, max, unit, minutes);
     for (int minute : markMinutes) {
@@ -271,14 +256,7 @@ public final class HtmlReport {
                 .max()
                 .orElse(1));
     StringBuilder s = new StringBuilder();
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">",
-            W,
-            H,
-            W,
-            H));
+    s.append(svgStart("", H));
     axes(s, max, "executors", minutes);
     for (int k = 0; k < results.size(); k++) {
       for (StrategyResult.Interruption i : results.get(k).interruptions()) {
@@ -305,6 +283,18 @@ public final class HtmlReport {
       }
     }
     return s.append("</svg>").toString();
+  }
+
+  /** The opening tag of a chart {@link #W} wide and {@code height} high, with a class if any. */
+  private static String svgStart(String cssClass, int height) {
+    return String.format(
+        Locale.ROOT,
+        "<svg%s width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">",
+        cssClass.isEmpty() ? "" : " class=\"" + cssClass + "\"",
+        W,
+        height,
+        W,
+        height);
   }
 
   private static void axes(StringBuilder s, double max, String unit, int minutes) {
