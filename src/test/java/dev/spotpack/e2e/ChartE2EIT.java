@@ -1,7 +1,6 @@
 package dev.spotpack.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spotpack.app.ExtenderApp;
@@ -13,7 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -78,15 +76,8 @@ class ChartE2EIT {
                   i -> ((io.fabric8.kubernetes.api.model.ConfigMap) i).getData().get("config.yaml"))
               .findFirst()
               .orElseThrow();
-      Path config = dir.resolve("spotpack.yaml");
-      Files.writeString(config, "cluster:\n  bindTimeoutMillis: 3000\n");
-      ExtenderApp spotpack =
-          ExtenderApp.create(
-              new ExtenderApp.Options(
-                  config, new ExtenderApp.Source.Live(api.kubeconfig()), "127.0.0.1", 0, 0));
-      spotpack.start();
+      ExtenderApp spotpack = SpotpackAndScheduler.startSpotpack(dir, api.kubeconfig());
       try {
-        await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
         Path file = dir.resolve("chart-scheduler.yaml");
         String substituted =
             schedulerConfig

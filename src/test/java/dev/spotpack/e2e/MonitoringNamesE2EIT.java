@@ -1,7 +1,6 @@
 package dev.spotpack.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spotpack.app.ExtenderApp;
@@ -12,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,7 +32,7 @@ class MonitoringNamesE2EIT {
     KubeBinaries.Found bin = KubeBinaries.locate();
     assumeTrue(bin.dir().isPresent(), () -> "local control plane unavailable: " + bin.reason());
     Set<String> queried = new TreeSet<>();
-    for (String expr : dev.spotpack.manifests.MonitoringRulesAccess.allExprs()) {
+    for (String expr : dev.spotpack.manifests.MonitoringFiles.allExprs()) {
       Matcher m = NAME.matcher(expr);
       while (m.find()) {
         queried.add(m.group(1));
@@ -45,15 +43,8 @@ class MonitoringNamesE2EIT {
     Path dir = Path.of("target/e2e/monitoring-" + System.currentTimeMillis()).toAbsolutePath();
     Files.createDirectories(dir);
     try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir)) {
-      Path config = dir.resolve("spotpack.yaml");
-      Files.writeString(config, "cluster:\n  bindTimeoutMillis: 3000\n");
-      ExtenderApp spotpack =
-          ExtenderApp.create(
-              new ExtenderApp.Options(
-                  config, new ExtenderApp.Source.Live(api.kubeconfig()), "127.0.0.1", 0, 0));
-      spotpack.start();
+      ExtenderApp spotpack = SpotpackAndScheduler.startSpotpack(dir, api.kubeconfig());
       try {
-        await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
         int schedulerPort = Processes.freePort();
         SpotpackAndScheduler.startScheduler(
             bin.dir().get(),

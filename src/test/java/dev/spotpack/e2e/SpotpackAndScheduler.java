@@ -71,6 +71,22 @@ final class SpotpackAndScheduler {
   static ExtenderApp start(
       Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure, int qps)
       throws Exception {
+    ExtenderApp spotpack = startSpotpack(dir, kubeconfig);
+    try {
+      Path schedulerConfig =
+          SchedulerConfigFile.withQps(
+              SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig),
+              qps);
+      startScheduler(bin, schedulerConfig, "kube-scheduler", processes, insecure);
+      return spotpack;
+    } catch (Exception | AssertionError e) {
+      spotpack.stop();
+      throw e;
+    }
+  }
+
+  /** spotpack in this JVM, live against {@code kubeconfig}; returns once it is ready. */
+  static ExtenderApp startSpotpack(Path dir, Path kubeconfig) throws Exception {
     Path spotpackConfig = dir.resolve("spotpack.yaml");
     Files.writeString(spotpackConfig, "cluster:\n  bindTimeoutMillis: 3000\n");
     ExtenderApp spotpack =
@@ -80,11 +96,6 @@ final class SpotpackAndScheduler {
     spotpack.start();
     try {
       await().atMost(Duration.ofSeconds(60)).until(spotpack::ready);
-      Path schedulerConfig =
-          SchedulerConfigFile.withQps(
-              SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig),
-              qps);
-      startScheduler(bin, schedulerConfig, "kube-scheduler", processes, insecure);
       return spotpack;
     } catch (Exception | AssertionError e) {
       spotpack.stop();

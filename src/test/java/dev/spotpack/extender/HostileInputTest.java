@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.admission.SpreadHintWebhook;
 import dev.spotpack.cluster.ClusterSnapshot;
-import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.kube.KubeModel;
-import dev.spotpack.kube.SnapshotFile;
 import dev.spotpack.policy.JobReport;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.policy.spot.SpreadHints;
+import dev.spotpack.testing.Clusters;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,20 +37,7 @@ class HostileInputTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    KubernetesSerialization serialization = new KubernetesSerialization();
-    KubeModel model = new KubeModel(serialization, PodRoles.SPARK.labelKeys());
-    ClusterState state = new ClusterState(SpotpackConfig.DEFAULT.policy().roles());
-    try (InputStream in = Files.newInputStream(GOLDEN.resolve("cluster.yaml"))) {
-      new SnapshotFile(serialization, model).load(in, "golden", state);
-    }
-    calls =
-        ExtenderCalls.overSnapshot(
-            SpotpackConfig.DEFAULT.policy(),
-            state,
-            model,
-            new SimpleMeterRegistry(),
-            () -> 0L,
-            Clock.systemUTC());
+    calls = Clusters.goldenCalls("cluster.yaml");
     request = Files.readString(GOLDEN.resolve("filter/node-names-per-node-cap/request.json"));
   }
 

@@ -3,18 +3,10 @@ package dev.spotpack.extender;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.spotpack.cluster.ClusterState;
-import dev.spotpack.config.SpotpackConfig;
-import dev.spotpack.kube.KubeModel;
-import dev.spotpack.kube.SnapshotFile;
-import dev.spotpack.policy.spot.PodRoles;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
+import dev.spotpack.testing.Clusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,25 +35,9 @@ public class VerbFuzzTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    KubernetesSerialization serialization = new KubernetesSerialization();
-    KubeModel model = new KubeModel(serialization, PodRoles.SPARK.labelKeys());
-    ClusterState state = new ClusterState(SpotpackConfig.DEFAULT.policy().roles());
     // the shared cluster and the pool cases' one (nodes in pools, and spot nodes without pool
     // labels)
-    for (String cluster : List.of("cluster.yaml", "filter/pool-at-its-cap/cluster.yaml")) {
-      try (InputStream in =
-          Files.newInputStream(Path.of("src/test/resources/golden").resolve(cluster))) {
-        new SnapshotFile(serialization, model).load(in, cluster, state);
-      }
-    }
-    calls =
-        ExtenderCalls.overSnapshot(
-            SpotpackConfig.DEFAULT.policy(),
-            state,
-            model,
-            new SimpleMeterRegistry(),
-            () -> 0L,
-            Clock.systemUTC());
+    calls = Clusters.goldenCalls("cluster.yaml", "filter/pool-at-its-cap/cluster.yaml");
     seeds = new ArrayList<>();
     try (var dirs = Files.walk(Path.of("src/test/resources/golden"))) {
       for (Path p :

@@ -1,9 +1,10 @@
 package dev.spotpack.manifests;
 
+import dev.spotpack.testing.BuiltTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,32 +25,14 @@ public final class Helm {
   public record Found(Optional<Helm> helm, String reason) {}
 
   public static Found locate() throws IOException, InterruptedException {
-    String env = System.getenv("SPOTPACK_HELM_BIN");
-    Path dir;
-    if (env != null && !env.isBlank()) {
-      dir = Path.of(env);
-    } else {
-      Process p =
-          new ProcessBuilder("bash", "e2e/build-helm.sh")
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(20, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        return new Found(Optional.empty(), "e2e/build-helm.sh did not finish in 20 minutes");
-      }
-      if (p.exitValue() == 3) {
-        return new Found(Optional.empty(), "Go is not installed, so helm cannot be built");
-      }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException("e2e/build-helm.sh failed (exit " + p.exitValue() + ")");
-      }
-      dir = Path.of(out);
-    }
-    Path helm = dir.resolve("helm");
-    return Files.isExecutable(helm)
-        ? new Found(Optional.of(new Helm(helm)), "")
-        : new Found(Optional.empty(), helm + " is missing");
+    BuiltTools.Found found =
+        BuiltTools.locate(
+            "SPOTPACK_HELM_BIN",
+            "e2e/build-helm.sh",
+            List.of("helm"),
+            "helm",
+            Duration.ofMinutes(20));
+    return new Found(found.dir().map(dir -> new Helm(dir.resolve("helm"))), found.reason());
   }
 
   /** helm's standard output; fails with its output when it exits with an error. */

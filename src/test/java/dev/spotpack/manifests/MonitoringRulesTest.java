@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -27,7 +26,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * against live scrapes by {@code MonitoringNamesE2EIT}.
  */
 class MonitoringRulesTest {
-  static final Path DIR = Path.of("manifests/monitoring");
+  static final Path DIR = MonitoringFiles.DIR;
 
   static Optional<Path> promtool() {
     return Stream.concat(
@@ -60,7 +59,7 @@ class MonitoringRulesTest {
   @Test
   void everyAlertHasAUnitTest() throws IOException {
     List<String> alerts = new ArrayList<>();
-    rules()
+    MonitoringFiles.rules()
         .path("groups")
         .forEach(g -> g.path("rules").forEach(r -> alerts.add(r.path("alert").stringValue())));
     JsonNode tests = new YAMLMapper().readTree(DIR.resolve("spotpack-rules-test.yaml").toFile());
@@ -83,12 +82,12 @@ class MonitoringRulesTest {
   void thePrometheusRuleCarriesTheRuleFilesGroups() throws IOException {
     JsonNode rule = new YAMLMapper().readTree(DIR.resolve("prometheusrule.yaml").toFile());
     assertThat(rule.path("kind").stringValue()).isEqualTo("PrometheusRule");
-    assertThat(rule.path("spec").path("groups")).isEqualTo(rules().path("groups"));
+    assertThat(rule.path("spec").path("groups")).isEqualTo(MonitoringFiles.rules().path("groups"));
   }
 
   @Test
   void everyDashboardQueryIsValidPromQl(@TempDir Path tmp) throws Exception {
-    List<String> exprs = dashboardExprs();
+    List<String> exprs = MonitoringFiles.dashboardExprs();
     assertThat(exprs).hasSizeGreaterThan(10);
     Optional<Path> promtool = promtool();
     assumeTrue(promtool.isPresent(), "promtool not installed (Debian package prometheus)");
@@ -105,28 +104,5 @@ class MonitoringRulesTest {
     Files.writeString(tmp.resolve("dashboard-queries.yaml"), file);
     assertThat(run(tmp, promtool.get().toString(), "check", "rules", "dashboard-queries.yaml"))
         .contains("SUCCESS: " + exprs.size() + " rules found");
-  }
-
-  static JsonNode rules() throws IOException {
-    return new YAMLMapper().readTree(DIR.resolve("spotpack-rules.yaml").toFile());
-  }
-
-  static List<String> dashboardExprs() throws IOException {
-    JsonNode dashboard =
-        JsonMapper.builder().build().readTree(DIR.resolve("grafana-dashboard.json").toFile());
-    List<String> exprs = new ArrayList<>();
-    dashboard
-        .path("panels")
-        .forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").stringValue())));
-    return exprs;
-  }
-
-  /** Every expression of the rules and the dashboard. */
-  static List<String> allExprs() throws IOException {
-    List<String> exprs = new ArrayList<>(dashboardExprs());
-    rules()
-        .path("groups")
-        .forEach(g -> g.path("rules").forEach(r -> exprs.add(r.path("expr").stringValue())));
-    return exprs;
   }
 }
