@@ -2,7 +2,6 @@ package dev.spotpack.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.spotpack.app.ExtenderApp;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -11,9 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -21,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,19 +29,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * kube-scheduler's throughput with spotpack in the loop against the same scheduler and profile
  * without the extender, in one run on one local control plane: {@code nodes} fake nodes (half
  * spot), then for each scheduler a batch of {@code pods} Spark executors (jobs of 100) created
  * before that scheduler starts, and the time from its readiness until every pod is bound. The plain
- * scheduler runs first and again last, so a drift within the run shows. Each round prints the CPU
- * each process spent per pod and kube-apiserver's requests per pod.
+ * scheduler runs first and again last, so a drift within the run shows. spotpack is the shipped jar
+ * in a process of its own, started before the first round: in the plain rounds it only follows the
+ * pods. Each round prints the CPU each process spent per pod, spotpack's by thread, what following
+ * the pods' creation and deletion cost spotpack, and kube-apiserver's requests per pod.
  *
- * <p>Run (docs/benchmarks.md): {@code ./mvnw -q test-compile dependency:build-classpath
- * -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
+ * <p>Run (docs/benchmarks.md): {@code ./mvnw -q package test-compile dependency:build-classpath
+ * -DskipTests -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]
- * [--prioritize]}
+ * [--prioritize] [--jfr] [--jvm=OPTION ...]}
  */
 public final class SchedulerThroughput {
   private static final long IDLE_MILLIS = 5_000;
@@ -54,12 +55,19 @@ public final class SchedulerThroughput {
     // --prioritize: spotpack's rounds add prioritizeVerb (weight 1) to the shipped config, which
     // calls filter and bind only (the profile's own NodeResourcesFit MostAllocated packs)
     boolean withPrioritize = Arrays.asList(allArgs).contains("--prioritize");
+    // --jfr: a JFR profile (settings=profile) of spotpack's process over its last round
+    boolean withJfr = Arrays.asList(allArgs).contains("--jfr");
+    // --jvm=OPTION (repeatable): a JVM option for spotpack's process, e.g. --jvm=-XX:+UseSerialGC
+    List<String> jvmOptions =
+        Arrays.stream(allArgs)
+            .filter(a -> a.startsWith("--jvm="))
+            .map(a -> a.substring("--jvm=".length()))
+            .toList();
     String[] args = Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     // optional: raise kube-scheduler's client rate limit (default qps 50, burst 100) in both
-    // configs,
-    // to separate spotpack's cost from the scheduler's own binding budget
+    // configs, to separate spotpack's cost from the scheduler's own binding budget
     int qps = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     // optional: spotpack's cluster.bindThreads (default 8)
     int bindThreads = args.length > 3 ? Integer.parseInt(args[3]) : 8;
@@ -74,7 +82,6 @@ public final class SchedulerThroughput {
     LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir);
     KubernetesClient client = api.client();
     ExecutorService pool = Executors.newFixedThreadPool(8);
-    ExtenderApp spotpack = null;
     try {
       for (int i = 0; i < nodes; i++) {
         String name = "node-" + i;
@@ -86,21 +93,22 @@ public final class SchedulerThroughput {
           .atMost(Duration.ofMinutes(5))
           .until(() -> client.nodes().list().getItems().size() == nodes);
 
+      // spotpack runs from here to the end: in the plain rounds it only follows the pods
+      SpotpackProcess spotpack =
+          SpotpackProcess.start(
+              Path.of("target/spotpack.jar"),
+              dir,
+              api.kubeconfig(),
+              "cluster:\n  bindThreads: " + bindThreads + "\n",
+              jvmOptions,
+              api.processes());
       Path plainConfig =
           SchedulerConfigFile.withQps(
               SchedulerConfigFile.writeWithoutExtender(dir, api.kubeconfig(), "plain-scheduler"),
               qps);
-      double plain1 =
-          round(bin.dir().get(), api, pool, "plain-1", "plain-scheduler", plainConfig, pods);
+      Round rounds = new Round(bin.dir().get(), api, pool, spotpack, pods);
+      double plain1 = rounds.run("plain-1", "plain-scheduler", plainConfig, null);
 
-      Path spotpackYaml = dir.resolve("spotpack.yaml");
-      Files.writeString(spotpackYaml, "cluster:\n  bindThreads: " + bindThreads + "\n");
-      spotpack =
-          ExtenderApp.create(
-              new ExtenderApp.Options(
-                  spotpackYaml, new ExtenderApp.Source.Live(api.kubeconfig()), "127.0.0.1", 0, 0));
-      spotpack.start();
-      await().atMost(Duration.ofMinutes(2)).until(spotpack::ready);
       Path spotpackConfig =
           SchedulerConfigFile.withQps(
               SchedulerConfigFile.write(
@@ -119,40 +127,28 @@ public final class SchedulerThroughput {
       }
       double withSpotpack = 0;
       for (int r = 1; r <= spotpackRounds; r++) {
-        withSpotpack =
-            round(
-                bin.dir().get(),
-                api,
-                pool,
-                "spotpack-" + r,
-                "spotpack-scheduler",
-                spotpackConfig,
-                pods);
+        Path jfr = withJfr && r == spotpackRounds ? dir.resolve("spotpack.jfr") : null;
+        withSpotpack = rounds.run("spotpack-" + r, "spotpack-scheduler", spotpackConfig, jfr);
       }
-      printVerbTimes(spotpack.managementPort());
-      spotpack.stop();
-      spotpack = null;
+      printVerbTimes(spotpack.metrics());
 
-      double plain2 =
-          round(bin.dir().get(), api, pool, "plain-2", "plain-scheduler", plainConfig, pods);
+      double plain2 = rounds.run("plain-2", "plain-scheduler", plainConfig, null);
       double plain = (plain1 + plain2) / 2;
       System.out.printf(
           Locale.ROOT,
-          (withPrioritize ? "with prioritize " : "")
-              + "bindThreads=%d nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s "
-              + " with spotpack: %.0f pods/s  ratio %.2f (target >= 0.70)%n",
+          "bindThreads=%d nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s "
+              + "(mean %.0f)  with spotpack (round %d): %.0f pods/s  ratio %.2f%n",
           bindThreads,
           nodes,
           pods,
-          qps == 0 ? "default" : Integer.toString(qps),
+          qps == 0 ? "default" : qps,
           plain1,
           plain2,
+          plain,
+          spotpackRounds,
           withSpotpack,
           withSpotpack / plain);
     } finally {
-      if (spotpack != null) {
-        spotpack.stop();
-      }
       pool.shutdownNow();
       client.close();
       api.processes().close();
@@ -163,15 +159,7 @@ public final class SchedulerThroughput {
    * Mean server-side time and count per verb, from spotpack's own histograms; for bind also the API
    * server's part (the binding POST) and what is left: spotpack's own.
    */
-  private static void printVerbTimes(int managementPort) throws Exception {
-    String metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+  private static void printVerbTimes(String metrics) {
     for (String verb : new String[] {"filter", "prioritize", "bind"}) {
       double[] verbTime =
           meanAndCount(metrics, "spotpack_verb_duration_seconds", "{verb=\"" + verb + "\"}");
@@ -241,206 +229,236 @@ public final class SchedulerThroughput {
     return out;
   }
 
-  /** CPU used so far by each child process and by this JVM (spotpack and the driver). */
-  private static Map<String, Duration> cpu(LocalControlPlane.ApiServer api) {
-    Map<String, Duration> cpu = new TreeMap<>(api.processes().cpu());
-    ProcessHandle.current().info().totalCpuDuration().ifPresent(d -> cpu.put("this-jvm", d));
-    return cpu;
-  }
-
-  /**
-   * CPU time of this JVM's live threads (JIT and GC threads included), summed by name with digits
-   * removed, from /proc/self/task (names cut to 15 characters by Linux). Empty where there is no
-   * /proc. Threads that ended during the round are missing: the process total above includes them.
-   */
-  private static Map<String, Long> threadCpuByGroup() {
-    Map<String, Long> out = new TreeMap<>();
-    Path tasks = Path.of("/proc/self/task");
-    if (!Files.isDirectory(tasks)) {
-      return out;
-    }
-    try (var stream = Files.list(tasks)) {
-      for (Path task : (Iterable<Path>) stream::iterator) {
-        try {
-          String name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "N");
-          String stat = Files.readString(task.resolve("stat"));
-          // fields after the parenthesised name: utime and stime are the 12th and 13th
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-          out.merge(name, ticks * 10_000_000L, Long::sum); // USER_HZ is 100 on Linux
-        } catch (IOException | RuntimeException e) {
-          // the thread ended while we read it
-        }
-      }
-    } catch (IOException e) {
-      return Map.of();
-    }
-    return out;
-  }
-
-  /** Creates the batch, starts the scheduler, times it until every pod is bound; cleans up. */
-  private static double round(
+  /** One batch of pods scheduled by one scheduler, measured; the parts every round shares. */
+  private record Round(
       Path bin,
       LocalControlPlane.ApiServer api,
       ExecutorService pool,
-      String round,
-      String schedulerName,
-      Path config,
-      int pods)
-      throws Exception {
-    KubernetesClient client = api.client();
-    String ns = "tp-" + round;
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-        .create();
-    for (int i = 0; i < pods; i++) {
-      int n = i;
-      pool.submit(
-          () ->
-              client
-                  .pods()
-                  .inNamespace(ns)
-                  .resource(
-                      new PodBuilder()
-                          .withNewMetadata()
-                          .withName("exec-" + n)
-                          .withLabels(
-                              Map.of(
-                                  "spark-app-selector",
-                                  ns + "-job-" + (n / 100),
-                                  "spark-role",
-                                  "executor"))
-                          .endMetadata()
-                          .withNewSpec()
-                          .withSchedulerName(schedulerName)
-                          .withTerminationGracePeriodSeconds(0L)
-                          .addNewContainer()
-                          .withName("e")
-                          .withImage("example/executor:1")
-                          .withNewResources()
-                          .withRequests(
-                              Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
-                          .endResources()
-                          .endContainer()
-                          .endSpec()
-                          .build())
-                  .create());
-    }
-    await()
-        .atMost(Duration.ofMinutes(5))
-        .until(() -> client.pods().inNamespace(ns).list().getItems().size() == pods);
-    // a watch, not polling: the API server pushes each binding once from its watch cache, while a
-    // poll would read from etcd every time and load the control plane more the longer a round lasts
-    Set<String> boundPods = ConcurrentHashMap.newKeySet();
-    CountDownLatch allBound = new CountDownLatch(1);
-    Watch watch =
-        client
-            .pods()
-            .inNamespace(ns)
-            .watch(
-                new Watcher<Pod>() {
-                  @Override
-                  public void eventReceived(Action action, Pod pod) {
-                    if (pod.getSpec().getNodeName() != null
-                        && boundPods.add(pod.getMetadata().getName())
-                        && boundPods.size() == pods) {
-                      allBound.countDown();
-                    }
-                  }
+      SpotpackProcess spotpack,
+      int pods) {
 
-                  @Override
-                  public void onClose(WatcherException cause) {}
-                });
-    Process scheduler =
-        SpotpackAndScheduler.startScheduler(
-            bin, config, "kube-scheduler-" + round, api.processes(), api.insecure());
-    Map<String, Double> requests0 = apiRequests(api);
-    Map<String, Duration> cpu0 = cpu(api);
-    Map<String, Long> threads0 = threadCpuByGroup();
-    long t0 = System.nanoTime();
-    if (!allBound.await(10, TimeUnit.MINUTES)) {
-      throw new IllegalStateException(
-          round + ": only " + boundPods.size() + " of " + pods + " pods bound in 10 minutes");
+    /**
+     * Creates the batch, starts the scheduler, times it until every pod is bound, deletes the
+     * batch; prints what each process spent per pod. With {@code jfr}, spotpack's process records a
+     * profile over the timed part into that file.
+     */
+    double run(String round, String schedulerName, Path config, @Nullable Path jfr)
+        throws Exception {
+      KubernetesClient client = api.client();
+      String ns = "tp-" + round;
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
+      Map<String, Duration> created0 = cpu();
+      createExecutors(client, ns, schedulerName);
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .until(() -> client.pods().inNamespace(ns).list().getItems().size() == pods);
+      awaitSpotpackSettled();
+      Map<String, Duration> created1 = cpu();
+      // a watch, not polling: the API server pushes each binding once from its watch cache, while
+      // a poll would read from etcd every time and load the control plane more the longer a round
+      // lasts
+      Set<String> boundPods = ConcurrentHashMap.newKeySet();
+      CountDownLatch allBound = new CountDownLatch(1);
+      Watch watch =
+          client
+              .pods()
+              .inNamespace(ns)
+              .watch(
+                  new Watcher<Pod>() {
+                    @Override
+                    public void eventReceived(Action action, Pod pod) {
+                      if (pod.getSpec().getNodeName() != null
+                          && boundPods.add(pod.getMetadata().getName())
+                          && boundPods.size() == pods) {
+                        allBound.countDown();
+                      }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                  });
+      Process scheduler =
+          SpotpackAndScheduler.startScheduler(
+              bin, config, "kube-scheduler-" + round, api.processes(), api.insecure());
+      if (jfr != null) {
+        System.err.println(spotpack.jcmd("JFR.start", "name=loop", "settings=profile"));
+      }
+      Map<String, Double> requests0 = apiRequests(api);
+      Map<String, Duration> cpu0 = cpu();
+      Map<String, Long> threads0 = SpotpackProcess.threadCpuByGroup(spotpack.pid());
+      long t0 = System.nanoTime();
+      if (!allBound.await(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException(
+            round + ": only " + boundPods.size() + " of " + pods + " pods bound in 10 minutes");
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      Map<String, Duration> cpu1 = cpu();
+      Map<String, Long> threads1 = SpotpackProcess.threadCpuByGroup(spotpack.pid());
+      Map<String, Double> requests1 = apiRequests(api);
+      watch.close();
+      if (jfr != null) {
+        System.err.println(spotpack.jcmd("JFR.dump", "name=loop", "filename=" + jfr));
+        System.err.println(spotpack.jcmd("JFR.stop", "name=loop"));
+      }
+      StringBuilder calls = new StringBuilder();
+      requests1.forEach(
+          (k, v) -> {
+            double d = v - requests0.getOrDefault(k, 0.0);
+            if (d >= pods / 10.0) {
+              calls.append(String.format(Locale.ROOT, "  %s %.2f", k, d / pods));
+            }
+          });
+      System.err.printf(Locale.ROOT, "%s: API requests per pod:%s%n", round, calls);
+      System.err.printf(
+          Locale.ROOT,
+          "%s: CPU per pod while binding:%s (of %.2f ms wall per pod x 2 cores)%n",
+          round,
+          perPod(cpu0, cpu1),
+          seconds * 1000 / pods);
+      System.err.printf(
+          Locale.ROOT,
+          "%s: spotpack's CPU per pod by thread group:%s%n",
+          round,
+          byThread(threads0, threads1));
+      // the same processes with nothing to schedule: what each burns per second regardless of
+      // pods, which a longer round spreads over its pods
+      Thread.sleep(2_000);
+      Map<String, Duration> idle0 = cpu();
+      Thread.sleep(IDLE_MILLIS);
+      Map<String, Duration> idle1 = cpu();
+      StringBuilder idle = new StringBuilder();
+      idle1.forEach(
+          (name, d) ->
+              idle.append(
+                  String.format(
+                      Locale.ROOT,
+                      "  %s %.1f%%",
+                      name,
+                      100.0
+                          * (d.toNanos() - idle0.getOrDefault(name, Duration.ZERO).toNanos())
+                          / (IDLE_MILLIS * 1e6))));
+      System.err.printf(Locale.ROOT, "%s: idle afterwards, share of one core:%s%n", round, idle);
+      scheduler.destroy();
+      scheduler.waitFor(10, TimeUnit.SECONDS);
+      Map<String, Duration> deleted0 = cpu();
+      client.pods().inNamespace(ns).withGracePeriod(0).delete();
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .until(() -> client.pods().inNamespace(ns).list().getItems().isEmpty());
+      awaitSpotpackSettled();
+      Map<String, Duration> deleted1 = cpu();
+      System.err.printf(
+          Locale.ROOT,
+          "%s: spotpack following the pods, CPU per pod: creation %.3f ms, deletion %.3f ms"
+              + " (idle included)%n",
+          round,
+          spotpackPerPod(created0, created1),
+          spotpackPerPod(deleted0, deleted1));
+      System.err.printf(Locale.ROOT, "%s: %d pods bound in %.2f s%n", round, pods, seconds);
+      Files.writeString(api.dir().resolve(round + ".seconds"), Double.toString(seconds));
+      return pods / seconds;
     }
-    watch.close();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    Map<String, Duration> cpu1 = cpu(api);
-    Map<String, Long> threads1 = threadCpuByGroup();
-    Map<String, Double> requests1 = apiRequests(api);
-    StringBuilder calls = new StringBuilder();
-    requests1.forEach(
-        (k, v) -> {
-          double d = v - requests0.getOrDefault(k, 0.0);
-          if (d >= pods / 10.0) {
-            calls.append(String.format(Locale.ROOT, "  %s %.2f", k, d / pods));
+
+    private void createExecutors(KubernetesClient client, String ns, String schedulerName) {
+      for (int i = 0; i < pods; i++) {
+        int n = i;
+        pool.submit(
+            () ->
+                client
+                    .pods()
+                    .inNamespace(ns)
+                    .resource(
+                        new PodBuilder()
+                            .withNewMetadata()
+                            .withName("exec-" + n)
+                            .withLabels(
+                                Map.of(
+                                    "spark-app-selector",
+                                    ns + "-job-" + (n / 100),
+                                    "spark-role",
+                                    "executor"))
+                            .endMetadata()
+                            .withNewSpec()
+                            .withSchedulerName(schedulerName)
+                            .withTerminationGracePeriodSeconds(0L)
+                            .addNewContainer()
+                            .withName("e")
+                            .withImage("example/executor:1")
+                            .withNewResources()
+                            .withRequests(
+                                Map.of(
+                                    "cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
+                            .endResources()
+                            .endContainer()
+                            .endSpec()
+                            .build())
+                    .create());
+      }
+    }
+
+    /** Until spotpack's count of pod events stops moving for half a second. */
+    private void awaitSpotpackSettled() throws Exception {
+      double last = -1;
+      while (true) {
+        double events = 0;
+        for (String line : spotpack.metrics().split("\n")) {
+          if (line.startsWith("spotpack_informer_events_total{")
+              && line.contains("resource=\"pods\"")) {
+            events += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           }
-        });
-    System.err.printf(Locale.ROOT, "%s: API requests per pod:%s%n", round, calls);
-    StringBuilder line = new StringBuilder();
-    cpu1.forEach(
-        (name, d) -> {
-          Duration before = cpu0.getOrDefault(name, Duration.ZERO);
-          line.append(
-              String.format(
-                  Locale.ROOT,
-                  "  %s %.2f ms",
-                  name,
-                  (d.toNanos() - before.toNanos()) / 1e6 / pods));
-        });
-    System.err.printf(
-        Locale.ROOT,
-        "%s: CPU per pod:%s (of %.2f ms wall per pod x 2 cores)%n",
-        round,
-        line,
-        seconds * 1000 / pods);
-    StringBuilder byThread = new StringBuilder();
-    threads1.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
-        .filter(e -> e.getValue() >= pods * 10_000L) // at least 0.01 ms per pod
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .forEach(
-            e ->
-                byThread.append(
-                    String.format(
-                        Locale.ROOT, "  %s %.2f ms", e.getKey(), e.getValue() / 1e6 / pods)));
-    long javaThreads =
-        threads1.entrySet().stream()
-            .mapToLong(e -> e.getValue() - threads0.getOrDefault(e.getKey(), 0L))
-            .sum();
-    long jvm = cpu1.get("this-jvm").toNanos() - cpu0.get("this-jvm").toNanos();
-    System.err.printf(
-        Locale.ROOT,
-        "%s: this JVM's CPU per pod by thread group:%s  (threads ended during the round %.2f ms)%n",
-        round,
-        byThread,
-        (jvm - javaThreads) / 1e6 / pods);
-    // the same processes with nothing to schedule: what each burns per second regardless of pods,
-    // which a longer round spreads over its pods (a benchmark driver may sleep)
-    Thread.sleep(2_000);
-    Map<String, Duration> idle0 = cpu(api);
-    Thread.sleep(IDLE_MILLIS);
-    Map<String, Duration> idle1 = cpu(api);
-    StringBuilder idle = new StringBuilder();
-    idle1.forEach(
-        (name, d) ->
-            idle.append(
-                String.format(
-                    Locale.ROOT,
-                    "  %s %.1f%%",
-                    name,
-                    100.0
-                        * (d.toNanos() - idle0.getOrDefault(name, Duration.ZERO).toNanos())
-                        / (IDLE_MILLIS * 1e6))));
-    System.err.printf(Locale.ROOT, "%s: idle afterwards, share of one core:%s%n", round, idle);
-    scheduler.destroy();
-    scheduler.waitFor(10, TimeUnit.SECONDS);
-    client.pods().inNamespace(ns).withGracePeriod(0).delete();
-    await()
-        .atMost(Duration.ofMinutes(5))
-        .until(() -> client.pods().inNamespace(ns).list().getItems().isEmpty());
-    System.err.printf(Locale.ROOT, "%s: %d pods bound in %.2f s%n", round, pods, seconds);
-    Files.writeString(api.dir().resolve(round + ".seconds"), Double.toString(seconds));
-    return pods / seconds;
+        }
+        if (events == last) {
+          return;
+        }
+        last = events;
+        Thread.sleep(500);
+      }
+    }
+
+    private double spotpackPerPod(Map<String, Duration> before, Map<String, Duration> after) {
+      return (after.get(SpotpackProcess.NAME).toNanos()
+              - before.get(SpotpackProcess.NAME).toNanos())
+          / 1e6
+          / pods;
+    }
+
+    private String perPod(Map<String, Duration> before, Map<String, Duration> after) {
+      StringBuilder line = new StringBuilder();
+      after.forEach(
+          (name, d) ->
+              line.append(
+                  String.format(
+                      Locale.ROOT,
+                      "  %s %.2f ms",
+                      name,
+                      (d.toNanos() - before.getOrDefault(name, Duration.ZERO).toNanos())
+                          / 1e6
+                          / pods)));
+      return line.toString();
+    }
+
+    private String byThread(Map<String, Long> before, Map<String, Long> after) {
+      StringBuilder out = new StringBuilder();
+      after.entrySet().stream()
+          .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+          .filter(e -> e.getValue() >= pods * 10_000L) // at least 0.01 ms per pod
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .forEach(
+              e ->
+                  out.append(
+                      String.format(
+                          Locale.ROOT, "  %s %.2f ms", e.getKey(), e.getValue() / 1e6 / pods)));
+      return out.toString();
+    }
+
+    /** CPU used so far by each child process (spotpack's included) and by this JVM (the driver). */
+    private Map<String, Duration> cpu() {
+      Map<String, Duration> cpu = new TreeMap<>(api.processes().cpu());
+      ProcessHandle.current().info().totalCpuDuration().ifPresent(d -> cpu.put("driver", d));
+      return cpu;
+    }
   }
 }

@@ -1,0 +1,145 @@
+package dev.spotpack.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The shipped jar ({@code target/spotpack.jar}) serving live as a child process, as a cluster runs
+ * it: its CPU is its own, apart from the benchmark driver's, and can be broken down by thread.
+ */
+final class SpotpackProcess {
+  static final String NAME = "spotpack";
+
+  private final Process process;
+  private final int extenderPort;
+  private final int managementPort;
+
+  private SpotpackProcess(Process process, int extenderPort, int managementPort) {
+    this.process = process;
+    this.extenderPort = extenderPort;
+    this.managementPort = managementPort;
+  }
+
+  /**
+   * Starts {@code java [jvmOptions] -jar jar serve} against {@code kubeconfig} with {@code
+   * configYaml}; returns once /readyz answers 200.
+   */
+  static SpotpackProcess start(
+      Path jar,
+      Path dir,
+      Path kubeconfig,
+      String configYaml,
+      List<String> jvmOptions,
+      Processes processes)
+      throws Exception {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run ./mvnw -q package -DskipTests first");
+    }
+    Path config = dir.resolve("spotpack.yaml");
+    Files.writeString(config, configYaml);
+    int extenderPort = Processes.freePort();
+    int managementPort = Processes.freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // as the shipped Deployment runs it (manifests/deployment.yaml, JAVA_TOOL_OPTIONS)
+    command.add("-XX:MaxRAMPercentage=50");
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "serve",
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--config",
+            config.toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(extenderPort),
+            "--management-port",
+            Integer.toString(managementPort)));
+    Process process = processes.start(NAME, command);
+    HttpClient http = HttpClient.newHttpClient();
+    LocalControlPlane.awaitOk(
+        () ->
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + managementPort + "/readyz"))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode(),
+        NAME,
+        processes);
+    return new SpotpackProcess(process, extenderPort, managementPort);
+  }
+
+  int extenderPort() {
+    return extenderPort;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  String metrics() throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** Runs the JDK's jcmd against this process (e.g. JFR.start, JFR.dump) and returns its output. */
+  String jcmd(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    command.add(Long.toString(pid()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor();
+    return out.strip();
+  }
+
+  /**
+   * CPU time of a process's live threads in ns (JIT and GC threads included), summed by thread name
+   * with digits replaced by N, from /proc/PID/task (Linux cuts names to 15 characters). Empty where
+   * there is no /proc. Threads that ended in between are missing; the process total has them.
+   */
+  static Map<String, Long> threadCpuByGroup(long pid) {
+    Map<String, Long> out = new TreeMap<>();
+    Path tasks = Path.of("/proc/" + pid + "/task");
+    if (!Files.isDirectory(tasks)) {
+      return out;
+    }
+    try (var stream = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) stream::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "N");
+          String stat = Files.readString(task.resolve("stat"));
+          // fields after the parenthesised name: utime and stime are the 12th and 13th
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          out.merge(name, ticks * 10_000_000L, Long::sum); // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while we read it
+        }
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return out;
+  }
+}
