@@ -21,6 +21,7 @@ import dev.spotpack.policy.spot.PlacementGate;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +61,7 @@ final class ClusterWiring {
   static Cluster live(
       ExtenderApp.Source.Live live,
       SpotpackConfig config,
+      KubernetesSerialization serialization,
       KubeModel model,
       PrometheusMeterRegistry registry)
       throws IOException {
@@ -73,8 +75,13 @@ final class ClusterWiring {
             assumptionMetrics);
     assumptionMetrics.gaugeAssumed(state);
     List<AutoCloseable> closeLast = new ArrayList<>();
+    // Pods and Nodes read through this client carry only what spotpack reads
+    // (kube.LeanDecoding); spotpack never writes one back
     KubernetesClient client =
-        new KubernetesClientBuilder().withConfig(kubeConfig(live.kubeconfig())).build();
+        new KubernetesClientBuilder()
+            .withConfig(kubeConfig(live.kubeconfig()))
+            .withKubernetesSerialization(serialization)
+            .build();
     closeLast.add(client);
     ClusterFeed feed =
         new ClusterFeed(

@@ -7,6 +7,7 @@ import dev.spotpack.config.ConfigLoader;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.KubeModelException;
+import dev.spotpack.kube.LeanDecoding;
 import dev.spotpack.kube.SnapshotFile;
 import dev.spotpack.policy.Explanation;
 import dev.spotpack.policy.JobReport;
@@ -103,7 +104,8 @@ final class ExplainCommand implements Callable<Integer> {
       err.println("spotpack explain: " + e.getMessage());
       return 2;
     }
-    KubernetesSerialization serialization = new KubernetesSerialization();
+    // Pods and Nodes carry only what spotpack reads (kube.LeanDecoding)
+    KubernetesSerialization serialization = LeanDecoding.serialization();
     KubeModel model = new KubeModel(serialization, cfg.policy().roles().labelKeys());
     SnapshotFile reader = new SnapshotFile(serialization, model);
     ClusterState state = new ClusterState(cfg.policy().roles());

@@ -13,6 +13,7 @@ import dev.spotpack.http.ManagementRoutes;
 import dev.spotpack.http.WebhookRoutes;
 import dev.spotpack.kube.ClusterFeed;
 import dev.spotpack.kube.KubeModel;
+import dev.spotpack.kube.LeanDecoding;
 import dev.spotpack.kube.SnapshotFile;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.spot.SpreadHints;
@@ -92,13 +93,14 @@ public final class ExtenderApp {
 
   public static ExtenderApp create(Options options) throws IOException {
     SpotpackConfig config = readConfig(options.config());
-    KubernetesSerialization serialization = new KubernetesSerialization();
+    // Pods and Nodes carry only what spotpack reads (kube.LeanDecoding)
+    KubernetesSerialization serialization = LeanDecoding.serialization();
     KubeModel model = new KubeModel(serialization, config.policy().roles().labelKeys());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     SpotPolicy policy = new SpotPolicy(config.policy());
     ClusterWiring.Cluster cluster =
         options.source() instanceof Source.Live live
-            ? ClusterWiring.live(live, config, model, registry)
+            ? ClusterWiring.live(live, config, serialization, model, registry)
             : ClusterWiring.snapshot(
                 options.source(), config, new SnapshotFile(serialization, model));
 

@@ -1,0 +1,380 @@
+package dev.spotpack.kube;
+
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSchedulingGate;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.WatchEvent;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.util.TokenBuffer;
+
+/*
+ * Design note.
+ *
+ * fabric8 decodes every watch event by building a JSON tree of the whole object and converting the
+ * tree into a full model object: for a pod that is its managedFields, status conditions, volumes,
+ * env and probes, none of which spotpack reads, twice over, for every event of every pod in the
+ * cluster. This module makes the informers' client decode Pods and Nodes in one streaming pass into
+ * fabric8 objects that carry only what spotpack reads; everything else is skipped token by token.
+ * fabric8's list, watch, relist, bookmark and reconnect machinery is untouched: it still receives
+ * a Pod or a Node (or a Status, for a watch error, decoded as before).
+ *
+ * What a lean Pod carries: kind, apiVersion; metadata name, namespace, uid, resourceVersion,
+ * creationTimestamp, deletionTimestamp, labels, and the spotpack.dev/ annotations; spec nodeName,
+ * schedulerName, containers and initContainers (name, resources, restartPolicy), overhead,
+ * resources, schedulingGates, affinity; status phase. A lean Node: kind, apiVersion; metadata
+ * name, uid, resourceVersion, labels; status allocatable. KubeModel and GateController read
+ * nothing else, and LeanDecodingTest checks that they read the same from both decodings. Objects
+ * read through this serialization must never be written back to the API server.
+ */
+
+/** A {@link KubernetesSerialization} that decodes Pods, Nodes and watch events leanly. */
+public final class LeanDecoding {
+  private LeanDecoding() {}
+
+  /** fabric8's serialization with the lean decoders registered. */
+  public static KubernetesSerialization serialization() {
+    SimpleModule module = new SimpleModule("spotpack-lean-decoding");
+    module.addDeserializer(Pod.class, new PodDeserializer());
+    module.addDeserializer(Node.class, new NodeDeserializer());
+    module.addDeserializer(WatchEvent.class, new WatchEventDeserializer());
+    return new KubernetesSerialization(JsonMapper.builder().addModule(module).build(), true);
+  }
+
+  /** {"type": ..., "object": {...}}: the object decoded by its kind. */
+  private static final class WatchEventDeserializer extends ValueDeserializer<WatchEvent> {
+    @Override
+    public WatchEvent deserialize(JsonParser p, DeserializationContext ctxt) {
+      expect(p, ctxt, JsonToken.START_OBJECT);
+      WatchEvent event = new WatchEvent();
+      for (String name = p.nextName(); name != null; name = p.nextName()) {
+        try {
+          JsonToken value = p.nextToken();
+          switch (name) {
+            case "type" -> event.setType(value == JsonToken.VALUE_NULL ? null : p.getString());
+            case "object" ->
+                event.setObject(value == JsonToken.VALUE_NULL ? null : object(p, ctxt));
+            default -> p.skipChildren();
+          }
+        } catch (RuntimeException e) {
+          throw JacksonException.wrapWithPath(e, event, name);
+        }
+      }
+      return event;
+    }
+
+    /**
+     * The API server writes "kind" first: then a Pod or a Node is decoded straight from the stream.
+     * Otherwise (another kind, such as a watch error's Status, or another field order) the object
+     * is buffered and decoded by its kind.
+     */
+    private static Object object(JsonParser p, DeserializationContext ctxt) {
+      expect(p, ctxt, JsonToken.START_OBJECT);
+      String kind = null;
+      String name = p.nextName();
+      boolean kindFirst = "kind".equals(name);
+      if (kindFirst && p.nextToken() == JsonToken.VALUE_STRING) {
+        kind = p.getString();
+        if (kind.equals("Pod")) {
+          return PodDeserializer.rest(p, ctxt, kind);
+        }
+        if (kind.equals("Node")) {
+          return NodeDeserializer.rest(p, ctxt, kind);
+        }
+      }
+      TokenBuffer buffer = ctxt.bufferForInputBuffering(p);
+      buffer.writeStartObject();
+      if (kindFirst) {
+        buffer.writeName(name);
+        buffer.copyCurrentStructure(p);
+        name = p.nextName();
+      }
+      for (; name != null; name = p.nextName()) {
+        JsonToken value = p.nextToken();
+        if (kind == null && name.equals("kind") && value == JsonToken.VALUE_STRING) {
+          kind = p.getString();
+        }
+        buffer.writeName(name);
+        buffer.copyCurrentStructure(p);
+      }
+      buffer.writeEndObject();
+      Class<?> type =
+          "Pod".equals(kind)
+              ? Pod.class
+              : "Node".equals(kind) ? Node.class : KubernetesResource.class;
+      try (JsonParser replay = buffer.asParserOnFirstToken(ctxt)) {
+        return ctxt.readValue(replay, type);
+      }
+    }
+  }
+
+  /** A Pod with only what spotpack reads. */
+  private static final class PodDeserializer extends ValueDeserializer<Pod> {
+    @Override
+    public Pod deserialize(JsonParser p, DeserializationContext ctxt) {
+      expect(p, ctxt, JsonToken.START_OBJECT);
+      return rest(p, ctxt, null);
+    }
+
+    /** The fields after the object's start (and after "kind", when that was read already). */
+    static Pod rest(JsonParser p, DeserializationContext ctxt, @Nullable String kind) {
+      Pod pod = new Pod();
+      if (kind != null) {
+        pod.setKind(kind);
+      }
+      for (String name = p.nextName(); name != null; name = p.nextName()) {
+        try {
+          if (p.nextToken() == JsonToken.VALUE_NULL) {
+            continue;
+          }
+          switch (name) {
+            case "kind" -> pod.setKind(string(p, ctxt));
+            case "apiVersion" -> pod.setApiVersion(string(p, ctxt));
+            case "metadata" -> pod.setMetadata(metadata(p, ctxt, true));
+            case "spec" -> pod.setSpec(spec(p, ctxt));
+            case "status" -> pod.setStatus(status(p, ctxt));
+            default -> p.skipChildren();
+          }
+        } catch (RuntimeException e) {
+          throw JacksonException.wrapWithPath(e, pod, name);
+        }
+      }
+      return pod;
+    }
+
+    private static PodSpec spec(JsonParser p, DeserializationContext ctxt) {
+      expect(p, ctxt, JsonToken.START_OBJECT);
+      PodSpec spec = new PodSpec();
+      for (String name = p.nextName(); name != null; name = p.nextName()) {
+        try {
+          if (p.nextToken() == JsonToken.VALUE_NULL) {
+            continue;
+          }
+          switch (name) {
+            case "nodeName" -> spec.setNodeName(string(p, ctxt));
+            case "schedulerName" -> spec.setSchedulerName(string(p, ctxt));
+            case "containers" -> spec.setContainers(containers(p, ctxt));
+            case "initContainers" -> spec.setInitContainers(containers(p, ctxt));
+            case "overhead" -> spec.setOverhead(quantities(p, ctxt));
+            case "resources" -> spec.setResources(ctxt.readValue(p, ResourceRequirements.class));
+            case "schedulingGates" ->
+                spec.setSchedulingGates(
+                    ctxt.readValue(
+                        p,
+                        ctxt.getTypeFactory()
+                            .constructCollectionType(List.class, PodSchedulingGate.class)));
+            case "affinity" -> spec.setAffinity(ctxt.readValue(p, Affinity.class));
+            default -> p.skipChildren();
+          }
+        } catch (RuntimeException e) {
+          throw JacksonException.wrapWithPath(e, spec, name);
+        }
+      }
+      return spec;
+    }
+
+    private static List<Container> containers(JsonParser p, DeserializationContext ctxt) {
+      expect(p, ctxt, JsonToken.START_ARRAY);
+      List<Container> out = new ArrayList<>();
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        try {
+          if (t == JsonToken.VALUE_NULL) {
+            // as the full decoding reads it; KubeModel reads it as an empty container
+            out.add(null);
+            continue;
+          }
+          expect(p, ctxt, JsonToken.START_OBJECT);
+          Container c = new Container();
+          for (String name = p.nextName(); name != null; name = p.nextName()) {
+            try {
+              if (p.nextToken() == JsonToken.VALUE_NULL) {
+                continue;
+              }
+              switch (name) {
+                case "name" -> c.setName(string(p, ctxt));
+                case "restartPolicy" -> c.setRestartPolicy(string(p, ctxt));
+                case "resources" -> c.setResources(ctxt.readValue(p, ResourceRequirements.class));
+                default -> p.skipChildren();
+              }
+            } catch (RuntimeException e) {
+              throw JacksonException.wrapWithPath(e, c, name);
+            }
+          }
+          out.add(c);
+        } catch (RuntimeException e) {
+          throw JacksonException.wrapWithPath(e, out, out.size());
+        }
+      }
+      return out;
+    }
+
+    private static PodStatus status(JsonParser p, DeserializationContext ctxt) {
+      expect(p, ctxt, JsonToken.START_OBJECT);
+      PodStatus status = new PodStatus();
+      for (String name = p.nextName(); name != null; name = p.nextName()) {
+        try {
+          JsonToken value = p.nextToken();
+          if (name.equals("phase") && value != JsonToken.VALUE_NULL) {
+            status.setPhase(string(p, ctxt));
+          } else {
+            p.skipChildren();
+          }
+        } catch (RuntimeException e) {
+          throw JacksonException.wrapWithPath(e, status, name);
+        }
+      }
+      return status;
+    }
+  }
+
+  /** A Node with only what spotpack reads. */
+  private static final class NodeDeserializer extends ValueDeserializer<Node> {
+    @Override
+    public Node deserialize(JsonParser p, DeserializationContext ctxt) {
+      expect(p, ctxt, JsonToken.START_OBJECT);
+      return rest(p, ctxt, null);
+    }
+
+    static Node rest(JsonParser p, DeserializationContext ctxt, @Nullable String kind) {
+      Node node = new Node();
+      if (kind != null) {
+        node.setKind(kind);
+      }
+      for (String name = p.nextName(); name != null; name = p.nextName()) {
+        try {
+          if (p.nextToken() == JsonToken.VALUE_NULL) {
+            continue;
+          }
+          switch (name) {
+            case "kind" -> node.setKind(string(p, ctxt));
+            case "apiVersion" -> node.setApiVersion(string(p, ctxt));
+            case "metadata" -> node.setMetadata(metadata(p, ctxt, false));
+            case "status" -> node.setStatus(status(p, ctxt));
+            default -> p.skipChildren();
+          }
+        } catch (RuntimeException e) {
+          throw JacksonException.wrapWithPath(e, node, name);
+        }
+      }
+      return node;
+    }
+
+    private static NodeStatus status(JsonParser p, DeserializationContext ctxt) {
+      expect(p, ctxt, JsonToken.START_OBJECT);
+      NodeStatus status = new NodeStatus();
+      for (String name = p.nextName(); name != null; name = p.nextName()) {
+        try {
+          JsonToken value = p.nextToken();
+          if (name.equals("allocatable") && value != JsonToken.VALUE_NULL) {
+            status.setAllocatable(quantities(p, ctxt));
+          } else {
+            p.skipChildren();
+          }
+        } catch (RuntimeException e) {
+          throw JacksonException.wrapWithPath(e, status, name);
+        }
+      }
+      return status;
+    }
+  }
+
+  /** The metadata fields spotpack and fabric8's informer read; a pod's own annotations only. */
+  private static ObjectMeta metadata(JsonParser p, DeserializationContext ctxt, boolean pod) {
+    expect(p, ctxt, JsonToken.START_OBJECT);
+    ObjectMeta meta = new ObjectMeta();
+    for (String name = p.nextName(); name != null; name = p.nextName()) {
+      try {
+        if (p.nextToken() == JsonToken.VALUE_NULL) {
+          continue;
+        }
+        switch (name) {
+          case "name" -> meta.setName(string(p, ctxt));
+          case "namespace" -> meta.setNamespace(string(p, ctxt));
+          case "uid" -> meta.setUid(string(p, ctxt));
+          case "resourceVersion" -> meta.setResourceVersion(string(p, ctxt));
+          case "creationTimestamp" -> meta.setCreationTimestamp(string(p, ctxt));
+          case "deletionTimestamp" -> meta.setDeletionTimestamp(string(p, ctxt));
+          case "labels" -> meta.setLabels(strings(p, ctxt, false));
+          case "annotations" -> meta.setAnnotations(strings(p, ctxt, pod));
+          default -> p.skipChildren();
+        }
+      } catch (RuntimeException e) {
+        throw JacksonException.wrapWithPath(e, meta, name);
+      }
+    }
+    return meta;
+  }
+
+  /** A string-to-string map; with {@code onlySpotpack}, only the keys spotpack reads. */
+  private static Map<String, String> strings(
+      JsonParser p, DeserializationContext ctxt, boolean onlySpotpack) {
+    expect(p, ctxt, JsonToken.START_OBJECT);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String key = p.nextName(); key != null; key = p.nextName()) {
+      try {
+        JsonToken value = p.nextToken();
+        if (onlySpotpack && !KubeModel.keepsAnnotation(key)) {
+          p.skipChildren();
+        } else {
+          out.put(key, value == JsonToken.VALUE_NULL ? null : string(p, ctxt));
+        }
+      } catch (RuntimeException e) {
+        throw JacksonException.wrapWithPath(e, out, key);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Quantity> quantities(JsonParser p, DeserializationContext ctxt) {
+    expect(p, ctxt, JsonToken.START_OBJECT);
+    Map<String, Quantity> out = new LinkedHashMap<>();
+    for (String key = p.nextName(); key != null; key = p.nextName()) {
+      try {
+        p.nextToken();
+        out.put(key, ctxt.readValue(p, Quantity.class));
+      } catch (RuntimeException e) {
+        throw JacksonException.wrapWithPath(e, out, key);
+      }
+    }
+    return out;
+  }
+
+  /** A scalar as text (the full decoding coerces numbers and booleans to strings as well). */
+  private static String string(JsonParser p, DeserializationContext ctxt) {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_STRING
+        || t == JsonToken.VALUE_NUMBER_INT
+        || t == JsonToken.VALUE_NUMBER_FLOAT
+        || t == JsonToken.VALUE_TRUE
+        || t == JsonToken.VALUE_FALSE) {
+      return p.getString();
+    }
+    return ctxt.reportInputMismatch(String.class, "expected a string, found %s", t);
+  }
+
+  private static void expect(JsonParser p, DeserializationContext ctxt, JsonToken token) {
+    if (p.currentToken() != token) {
+      ctxt.reportInputMismatch(Object.class, "expected %s, found %s", token, p.currentToken());
+    }
+  }
+}
