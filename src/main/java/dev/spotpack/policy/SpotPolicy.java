@@ -12,6 +12,7 @@ import dev.spotpack.policy.spot.SpotLimits;
 import dev.spotpack.policy.spot.SpotNodes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -302,7 +303,16 @@ public final class SpotPolicy {
         shareRule(pod, job, limits, caps, executors, view).map(Check::reject).orElse(null);
     // one pass over the job's executors, not one per candidate node
     Map<String, Integer> perNode = executors.countsByNode(pod.uid());
-    Map<String, Integer> perPool = executors.countsByGroup(node -> spotPool(view, node), pod.uid());
+    // an in-flight executor names every spot node its filter allowed, and several are in flight
+    // at once: look each node's pool up once per call, not once per executor that names it
+    Map<String, Optional<String>> poolOf = new HashMap<>();
+    Map<String, Integer> perPool =
+        executors.countsByGroup(
+            node ->
+                poolOf
+                    .computeIfAbsent(node, n -> Optional.ofNullable(spotPool(view, n)))
+                    .orElse(null),
+            pod.uid());
     // the pool rule can refuse a node only once some pool holds the cap: skip the per-candidate
     // pool lookup (a string per node) for the many jobs far from it
     boolean poolCapReachable = perPool.values().stream().anyMatch(count -> count + 1 > poolCap);
