@@ -20,7 +20,19 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Read by the JDK once, when the common pool is first used: set before anything runs. */
+  static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) {
+    // On 2 CPUs or fewer (what spotpack usually gets) the common pool has parallelism 1, and
+    // CompletableFuture then starts a new thread for every asynchronous stage without an
+    // executor. The JDK HTTP client, fabric8's transport, completes every response that way: one
+    // thread started and ended per bind (about 2,000 in a round of 2,000 pods, docs/benchmarks.md).
+    // Two pooled workers take those stages instead; an operator's own -D setting wins.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
     System.exit(new CommandLine(new Main()).execute(args));
   }
 

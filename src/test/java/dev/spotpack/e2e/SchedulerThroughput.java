@@ -56,7 +56,13 @@ public final class SchedulerThroughput {
     // calls filter and bind only (the profile's own NodeResourcesFit MostAllocated packs)
     boolean withPrioritize = Arrays.asList(allArgs).contains("--prioritize");
     // --jfr: a JFR profile (settings=profile) of spotpack's process over its last round
-    boolean withJfr = Arrays.asList(allArgs).contains("--jfr");
+    // (--jfr=FILE.jfc: with those JFR settings instead)
+    String jfrSettings =
+        Arrays.stream(allArgs)
+            .filter(a -> a.equals("--jfr") || a.startsWith("--jfr="))
+            .map(a -> a.equals("--jfr") ? "profile" : a.substring("--jfr=".length()))
+            .findFirst()
+            .orElse(null);
     // --jvm=OPTION (repeatable): a JVM option for spotpack's process, e.g. --jvm=-XX:+UseSerialGC
     List<String> jvmOptions =
         Arrays.stream(allArgs)
@@ -106,7 +112,7 @@ public final class SchedulerThroughput {
           SchedulerConfigFile.withQps(
               SchedulerConfigFile.writeWithoutExtender(dir, api.kubeconfig(), "plain-scheduler"),
               qps);
-      Round rounds = new Round(bin.dir().get(), api, pool, spotpack, pods);
+      Round rounds = new Round(bin.dir().get(), api, pool, spotpack, pods, jfrSettings);
       double plain1 = rounds.run("plain-1", "plain-scheduler", plainConfig, null);
 
       Path spotpackConfig =
@@ -127,7 +133,7 @@ public final class SchedulerThroughput {
       }
       double withSpotpack = 0;
       for (int r = 1; r <= spotpackRounds; r++) {
-        Path jfr = withJfr && r == spotpackRounds ? dir.resolve("spotpack.jfr") : null;
+        Path jfr = jfrSettings != null && r == spotpackRounds ? dir.resolve("spotpack.jfr") : null;
         withSpotpack = rounds.run("spotpack-" + r, "spotpack-scheduler", spotpackConfig, jfr);
       }
       printVerbTimes(spotpack.metrics());
@@ -235,7 +241,8 @@ public final class SchedulerThroughput {
       LocalControlPlane.ApiServer api,
       ExecutorService pool,
       SpotpackProcess spotpack,
-      int pods) {
+      int pods,
+      @Nullable String jfrSettings) {
 
     /**
      * Creates the batch, starts the scheduler, times it until every pod is bound, deletes the
@@ -284,7 +291,7 @@ public final class SchedulerThroughput {
           SpotpackAndScheduler.startScheduler(
               bin, config, "kube-scheduler-" + round, api.processes(), api.insecure());
       if (jfr != null) {
-        System.err.println(spotpack.jcmd("JFR.start", "name=loop", "settings=profile"));
+        System.err.println(spotpack.jcmd("JFR.start", "name=loop", "settings=" + jfrSettings));
       }
       Map<String, Double> requests0 = apiRequests(api);
       Map<String, Duration> cpu0 = cpu();
