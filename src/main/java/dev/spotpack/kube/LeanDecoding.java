@@ -67,20 +67,16 @@ public final class LeanDecoding {
     public WatchEvent deserialize(JsonParser p, DeserializationContext ctxt) {
       expect(p, ctxt, JsonToken.START_OBJECT);
       WatchEvent event = new WatchEvent();
-      for (String name = p.nextName(); name != null; name = p.nextName()) {
-        try {
-          JsonToken value = p.nextToken();
-          switch (name) {
-            case "type" -> event.setType(value == JsonToken.VALUE_NULL ? null : p.getString());
-            case "object" ->
-                event.setObject(value == JsonToken.VALUE_NULL ? null : object(p, ctxt));
-            default -> p.skipChildren();
-          }
-        } catch (RuntimeException e) {
-          throw JacksonException.wrapWithPath(e, event, name);
-        }
-      }
-      return event;
+      return fields(
+          p,
+          event,
+          name -> {
+            switch (name) {
+              case "type" -> event.setType(p.getString());
+              case "object" -> event.setObject(object(p, ctxt));
+              default -> p.skipChildren();
+            }
+          });
     }
 
     /**
@@ -142,55 +138,45 @@ public final class LeanDecoding {
       if (kind != null) {
         pod.setKind(kind);
       }
-      for (String name = p.nextName(); name != null; name = p.nextName()) {
-        try {
-          if (p.nextToken() == JsonToken.VALUE_NULL) {
-            continue;
-          }
-          switch (name) {
-            case "kind" -> pod.setKind(string(p, ctxt));
-            case "apiVersion" -> pod.setApiVersion(string(p, ctxt));
-            case "metadata" -> pod.setMetadata(metadata(p, ctxt, true));
-            case "spec" -> pod.setSpec(spec(p, ctxt));
-            case "status" -> pod.setStatus(status(p, ctxt));
-            default -> p.skipChildren();
-          }
-        } catch (RuntimeException e) {
-          throw JacksonException.wrapWithPath(e, pod, name);
-        }
-      }
-      return pod;
+      return fields(
+          p,
+          pod,
+          name -> {
+            switch (name) {
+              case "kind" -> pod.setKind(string(p, ctxt));
+              case "apiVersion" -> pod.setApiVersion(string(p, ctxt));
+              case "metadata" -> pod.setMetadata(metadata(p, ctxt, true));
+              case "spec" -> pod.setSpec(spec(p, ctxt));
+              case "status" -> pod.setStatus(status(p, ctxt));
+              default -> p.skipChildren();
+            }
+          });
     }
 
     private static PodSpec spec(JsonParser p, DeserializationContext ctxt) {
       expect(p, ctxt, JsonToken.START_OBJECT);
       PodSpec spec = new PodSpec();
-      for (String name = p.nextName(); name != null; name = p.nextName()) {
-        try {
-          if (p.nextToken() == JsonToken.VALUE_NULL) {
-            continue;
-          }
-          switch (name) {
-            case "nodeName" -> spec.setNodeName(string(p, ctxt));
-            case "schedulerName" -> spec.setSchedulerName(string(p, ctxt));
-            case "containers" -> spec.setContainers(containers(p, ctxt));
-            case "initContainers" -> spec.setInitContainers(containers(p, ctxt));
-            case "overhead" -> spec.setOverhead(quantities(p, ctxt));
-            case "resources" -> spec.setResources(ctxt.readValue(p, ResourceRequirements.class));
-            case "schedulingGates" ->
-                spec.setSchedulingGates(
-                    ctxt.readValue(
-                        p,
-                        ctxt.getTypeFactory()
-                            .constructCollectionType(List.class, PodSchedulingGate.class)));
-            case "affinity" -> spec.setAffinity(ctxt.readValue(p, Affinity.class));
-            default -> p.skipChildren();
-          }
-        } catch (RuntimeException e) {
-          throw JacksonException.wrapWithPath(e, spec, name);
-        }
-      }
-      return spec;
+      return fields(
+          p,
+          spec,
+          name -> {
+            switch (name) {
+              case "nodeName" -> spec.setNodeName(string(p, ctxt));
+              case "schedulerName" -> spec.setSchedulerName(string(p, ctxt));
+              case "containers" -> spec.setContainers(containers(p, ctxt));
+              case "initContainers" -> spec.setInitContainers(containers(p, ctxt));
+              case "overhead" -> spec.setOverhead(quantities(p, ctxt));
+              case "resources" -> spec.setResources(ctxt.readValue(p, ResourceRequirements.class));
+              case "schedulingGates" ->
+                  spec.setSchedulingGates(
+                      ctxt.readValue(
+                          p,
+                          ctxt.getTypeFactory()
+                              .constructCollectionType(List.class, PodSchedulingGate.class)));
+              case "affinity" -> spec.setAffinity(ctxt.readValue(p, Affinity.class));
+              default -> p.skipChildren();
+            }
+          });
     }
 
     private static List<Container> containers(JsonParser p, DeserializationContext ctxt) {
@@ -198,29 +184,8 @@ public final class LeanDecoding {
       List<Container> out = new ArrayList<>();
       for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
         try {
-          if (t == JsonToken.VALUE_NULL) {
-            // as the full decoding reads it; KubeModel reads it as an empty container
-            out.add(null);
-            continue;
-          }
-          expect(p, ctxt, JsonToken.START_OBJECT);
-          Container c = new Container();
-          for (String name = p.nextName(); name != null; name = p.nextName()) {
-            try {
-              if (p.nextToken() == JsonToken.VALUE_NULL) {
-                continue;
-              }
-              switch (name) {
-                case "name" -> c.setName(string(p, ctxt));
-                case "restartPolicy" -> c.setRestartPolicy(string(p, ctxt));
-                case "resources" -> c.setResources(ctxt.readValue(p, ResourceRequirements.class));
-                default -> p.skipChildren();
-              }
-            } catch (RuntimeException e) {
-              throw JacksonException.wrapWithPath(e, c, name);
-            }
-          }
-          out.add(c);
+          // a null container as the full decoding reads it; KubeModel reads it as an empty one
+          out.add(t == JsonToken.VALUE_NULL ? null : container(p, ctxt));
         } catch (RuntimeException e) {
           throw JacksonException.wrapWithPath(e, out, out.size());
         }
@@ -228,22 +193,35 @@ public final class LeanDecoding {
       return out;
     }
 
+    private static Container container(JsonParser p, DeserializationContext ctxt) {
+      expect(p, ctxt, JsonToken.START_OBJECT);
+      Container c = new Container();
+      return fields(
+          p,
+          c,
+          name -> {
+            switch (name) {
+              case "name" -> c.setName(string(p, ctxt));
+              case "restartPolicy" -> c.setRestartPolicy(string(p, ctxt));
+              case "resources" -> c.setResources(ctxt.readValue(p, ResourceRequirements.class));
+              default -> p.skipChildren();
+            }
+          });
+    }
+
     private static PodStatus status(JsonParser p, DeserializationContext ctxt) {
       expect(p, ctxt, JsonToken.START_OBJECT);
       PodStatus status = new PodStatus();
-      for (String name = p.nextName(); name != null; name = p.nextName()) {
-        try {
-          JsonToken value = p.nextToken();
-          if (name.equals("phase") && value != JsonToken.VALUE_NULL) {
-            status.setPhase(string(p, ctxt));
-          } else {
-            p.skipChildren();
-          }
-        } catch (RuntimeException e) {
-          throw JacksonException.wrapWithPath(e, status, name);
-        }
-      }
-      return status;
+      return fields(
+          p,
+          status,
+          name -> {
+            if (name.equals("phase")) {
+              status.setPhase(string(p, ctxt));
+            } else {
+              p.skipChildren();
+            }
+          });
     }
   }
 
@@ -260,41 +238,33 @@ public final class LeanDecoding {
       if (kind != null) {
         node.setKind(kind);
       }
-      for (String name = p.nextName(); name != null; name = p.nextName()) {
-        try {
-          if (p.nextToken() == JsonToken.VALUE_NULL) {
-            continue;
-          }
-          switch (name) {
-            case "kind" -> node.setKind(string(p, ctxt));
-            case "apiVersion" -> node.setApiVersion(string(p, ctxt));
-            case "metadata" -> node.setMetadata(metadata(p, ctxt, false));
-            case "status" -> node.setStatus(status(p, ctxt));
-            default -> p.skipChildren();
-          }
-        } catch (RuntimeException e) {
-          throw JacksonException.wrapWithPath(e, node, name);
-        }
-      }
-      return node;
+      return fields(
+          p,
+          node,
+          name -> {
+            switch (name) {
+              case "kind" -> node.setKind(string(p, ctxt));
+              case "apiVersion" -> node.setApiVersion(string(p, ctxt));
+              case "metadata" -> node.setMetadata(metadata(p, ctxt, false));
+              case "status" -> node.setStatus(status(p, ctxt));
+              default -> p.skipChildren();
+            }
+          });
     }
 
     private static NodeStatus status(JsonParser p, DeserializationContext ctxt) {
       expect(p, ctxt, JsonToken.START_OBJECT);
       NodeStatus status = new NodeStatus();
-      for (String name = p.nextName(); name != null; name = p.nextName()) {
-        try {
-          JsonToken value = p.nextToken();
-          if (name.equals("allocatable") && value != JsonToken.VALUE_NULL) {
-            status.setAllocatable(quantities(p, ctxt));
-          } else {
-            p.skipChildren();
-          }
-        } catch (RuntimeException e) {
-          throw JacksonException.wrapWithPath(e, status, name);
-        }
-      }
-      return status;
+      return fields(
+          p,
+          status,
+          name -> {
+            if (name.equals("allocatable")) {
+              status.setAllocatable(quantities(p, ctxt));
+            } else {
+              p.skipChildren();
+            }
+          });
     }
   }
 
@@ -302,61 +272,85 @@ public final class LeanDecoding {
   private static ObjectMeta metadata(JsonParser p, DeserializationContext ctxt, boolean pod) {
     expect(p, ctxt, JsonToken.START_OBJECT);
     ObjectMeta meta = new ObjectMeta();
-    for (String name = p.nextName(); name != null; name = p.nextName()) {
-      try {
-        if (p.nextToken() == JsonToken.VALUE_NULL) {
-          continue;
-        }
-        switch (name) {
-          case "name" -> meta.setName(string(p, ctxt));
-          case "namespace" -> meta.setNamespace(string(p, ctxt));
-          case "uid" -> meta.setUid(string(p, ctxt));
-          case "resourceVersion" -> meta.setResourceVersion(string(p, ctxt));
-          case "creationTimestamp" -> meta.setCreationTimestamp(string(p, ctxt));
-          case "deletionTimestamp" -> meta.setDeletionTimestamp(string(p, ctxt));
-          case "labels" -> meta.setLabels(strings(p, ctxt, false));
-          case "annotations" -> meta.setAnnotations(strings(p, ctxt, pod));
-          default -> p.skipChildren();
-        }
-      } catch (RuntimeException e) {
-        throw JacksonException.wrapWithPath(e, meta, name);
-      }
-    }
-    return meta;
+    return fields(
+        p,
+        meta,
+        name -> {
+          switch (name) {
+            case "name" -> meta.setName(string(p, ctxt));
+            case "namespace" -> meta.setNamespace(string(p, ctxt));
+            case "uid" -> meta.setUid(string(p, ctxt));
+            case "resourceVersion" -> meta.setResourceVersion(string(p, ctxt));
+            case "creationTimestamp" -> meta.setCreationTimestamp(string(p, ctxt));
+            case "deletionTimestamp" -> meta.setDeletionTimestamp(string(p, ctxt));
+            case "labels" -> meta.setLabels(strings(p, ctxt, false));
+            case "annotations" -> meta.setAnnotations(strings(p, ctxt, pod));
+            default -> p.skipChildren();
+          }
+        });
   }
 
-  /** A string-to-string map; with {@code onlySpotpack}, only the keys spotpack reads. */
+  /**
+   * A string-to-string map, a null value kept as null; with {@code onlySpotpack}, only the keys
+   * spotpack reads.
+   */
   private static Map<String, String> strings(
       JsonParser p, DeserializationContext ctxt, boolean onlySpotpack) {
     expect(p, ctxt, JsonToken.START_OBJECT);
     Map<String, String> out = new LinkedHashMap<>();
-    for (String key = p.nextName(); key != null; key = p.nextName()) {
-      try {
-        JsonToken value = p.nextToken();
-        if (onlySpotpack && !KubeModel.keepsAnnotation(key)) {
-          p.skipChildren();
-        } else {
-          out.put(key, value == JsonToken.VALUE_NULL ? null : string(p, ctxt));
-        }
-      } catch (RuntimeException e) {
-        throw JacksonException.wrapWithPath(e, out, key);
-      }
-    }
-    return out;
+    return entries(
+        p,
+        out,
+        key -> {
+          if (onlySpotpack && !KubeModel.keepsAnnotation(key)) {
+            p.skipChildren();
+          } else {
+            out.put(key, p.currentToken() == JsonToken.VALUE_NULL ? null : string(p, ctxt));
+          }
+        });
   }
 
   private static Map<String, Quantity> quantities(JsonParser p, DeserializationContext ctxt) {
     expect(p, ctxt, JsonToken.START_OBJECT);
     Map<String, Quantity> out = new LinkedHashMap<>();
+    return entries(p, out, key -> out.put(key, ctxt.readValue(p, Quantity.class)));
+  }
+
+  /** Reads one field's value; the parser is on its first token. */
+  @FunctionalInterface
+  private interface FieldReader {
+    void read(String name);
+  }
+
+  /**
+   * The fields of an object whose start has been read, each handed to {@code reader} on its value
+   * except a null one, which the full decoding also leaves unset. An error names the field it came
+   * from, so KubeModel can say which field of a request's pod has the wrong type.
+   */
+  private static <T> T fields(JsonParser p, T owner, FieldReader reader) {
+    for (String name = p.nextName(); name != null; name = p.nextName()) {
+      try {
+        if (p.nextToken() != JsonToken.VALUE_NULL) {
+          reader.read(name);
+        }
+      } catch (RuntimeException e) {
+        throw JacksonException.wrapWithPath(e, owner, name);
+      }
+    }
+    return owner;
+  }
+
+  /** As {@link #fields}, for a map: null values are handed to {@code reader} too. */
+  private static <T> T entries(JsonParser p, T owner, FieldReader reader) {
     for (String key = p.nextName(); key != null; key = p.nextName()) {
       try {
         p.nextToken();
-        out.put(key, ctxt.readValue(p, Quantity.class));
+        reader.read(key);
       } catch (RuntimeException e) {
-        throw JacksonException.wrapWithPath(e, out, key);
+        throw JacksonException.wrapWithPath(e, owner, key);
       }
     }
-    return out;
+    return owner;
   }
 
   /** A scalar as text (the full decoding coerces numbers and booleans to strings as well). */
