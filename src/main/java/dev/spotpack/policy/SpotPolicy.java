@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * spotpack's decisions: which candidate nodes a pod may go to under the spot rules, and how well
@@ -241,7 +243,7 @@ public final class SpotPolicy {
    * A node's answer: rejected, or passing; {@code cappedSpot} when it passes a spot node on which
    * the caps counted this executor (so that a live source can record it in flight there).
    */
-  private record Check(@org.jspecify.annotations.Nullable Rejection rejection, boolean cappedSpot) {
+  private record Check(@Nullable Rejection rejection, boolean cappedSpot) {
     static final Check PASS = new Check(null, false);
     static final Check PASS_CAPPED_SPOT = new Check(null, true);
 
@@ -303,16 +305,13 @@ public final class SpotPolicy {
         shareRule(pod, job, limits, caps, executors, view).map(Check::reject).orElse(null);
     // one pass over the job's executors, not one per candidate node
     Map<String, Integer> perNode = executors.countsByNode(pod.uid());
-    // an in-flight executor names every spot node its filter allowed, and several are in flight
-    // at once: look each node's pool up once per call, not once per executor that names it
-    Map<String, Optional<String>> poolOf = new HashMap<>();
-    Map<String, Integer> perPool =
-        executors.countsByGroup(
-            node ->
-                poolOf
-                    .computeIfAbsent(node, n -> Optional.ofNullable(spotPool(view, n)))
-                    .orElse(null),
-            pod.uid());
+    // an in-flight executor names every spot node its filter allowed, several are in flight at
+    // once, and a candidate may be among them: look each node's pool up once per call
+    Map<String, Optional<String>> memo = new HashMap<>();
+    Function<String, @Nullable String> poolOf =
+        node ->
+            memo.computeIfAbsent(node, n -> Optional.ofNullable(spotPool(view, n))).orElse(null);
+    Map<String, Integer> perPool = executors.countsByGroup(poolOf, pod.uid());
     // the pool rule can refuse a node only once some pool holds the cap: skip the per-candidate
     // pool lookup (a string per node) for the many jobs far from it
     boolean poolCapReachable = perPool.values().stream().anyMatch(count -> count + 1 > poolCap);
@@ -346,7 +345,7 @@ public final class SpotPolicy {
                     + ")"
                     + BY_SPOTPACK));
       }
-      String pool = poolCapReachable ? config.spotNodes().pool(info) : null;
+      String pool = poolCapReachable ? poolOf.apply(node) : null;
       int inPool = pool == null ? 0 : perPool.getOrDefault(pool, 0);
       if (inPool + 1 > poolCap) {
         return Check.reject(
@@ -376,7 +375,7 @@ public final class SpotPolicy {
   }
 
   /** The pool of a spot node the view knows; null for any other node. */
-  private @org.jspecify.annotations.Nullable String spotPool(ClusterView view, String node) {
+  private @Nullable String spotPool(ClusterView view, String node) {
     NodeInfo info = view.node(node);
     return info != null && config.spotNodes().isSpot(info) ? config.spotNodes().pool(info) : null;
   }
