@@ -75,13 +75,7 @@ final class ClusterWiring {
             assumptionMetrics);
     assumptionMetrics.gaugeAssumed(state);
     List<AutoCloseable> closeLast = new ArrayList<>();
-    // Pods and Nodes read through this client carry only what spotpack reads
-    // (kube.LeanDecoding); spotpack never writes one back
-    KubernetesClient client =
-        new KubernetesClientBuilder()
-            .withConfig(kubeConfig(live.kubeconfig()))
-            .withKubernetesSerialization(serialization)
-            .build();
+    KubernetesClient client = client(live.kubeconfig(), serialization);
     closeLast.add(client);
     ClusterFeed feed =
         new ClusterFeed(
@@ -150,8 +144,21 @@ final class ClusterWiring {
         new SnapshotClusterSource(state), new SnapshotBinder(state), null, null, new ArrayList<>());
   }
 
+  /**
+   * A client for a kubeconfig (the default lookup when null) that reads with {@code serialization}:
+   * spotpack's is kube.LeanDecoding's, so Pods and Nodes read through it carry only what spotpack
+   * reads, and spotpack never writes one back.
+   */
+  static KubernetesClient client(@Nullable Path kubeconfig, KubernetesSerialization serialization)
+      throws IOException {
+    return new KubernetesClientBuilder()
+        .withConfig(kubeConfig(kubeconfig))
+        .withKubernetesSerialization(serialization)
+        .build();
+  }
+
   /** The client config from a kubeconfig file, or the default lookup when it is null. */
-  static Config kubeConfig(@Nullable Path kubeconfig) throws IOException {
+  private static Config kubeConfig(@Nullable Path kubeconfig) throws IOException {
     if (kubeconfig == null) {
       return Config.autoConfigure(null);
     }

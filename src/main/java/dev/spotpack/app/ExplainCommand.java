@@ -14,7 +14,6 @@ import dev.spotpack.policy.JobReport;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.PodInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.PrintWriter;
@@ -123,8 +122,7 @@ final class ExplainCommand implements Callable<Integer> {
     } else if (example) {
       reader.loadExample(state);
     } else {
-      try (KubernetesClient client =
-          new KubernetesClientBuilder().withConfig(ClusterWiring.kubeConfig(kubeconfig)).build()) {
+      try (KubernetesClient client = ClusterWiring.client(kubeconfig, serialization)) {
         reader.load(client, state);
       } catch (StartupException e) {
         err.println("spotpack explain: " + e.getMessage());
