@@ -4,16 +4,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,7 +138,7 @@ final class ExecutorCreationBurst {
                   @Override
                   public void onClose(WatcherException cause) {}
                 });
-    String spotpack0 = metrics(managementPort);
+    String spotpack0 = MetricsText.spotpack(managementPort);
     double posts0 = bindingPosts(apiMetrics.read());
     ExecutorService creators = Executors.newFixedThreadPool(creatorThreads);
     long t0 = System.nanoTime();
@@ -158,7 +152,7 @@ final class ExecutorCreationBurst {
                     client
                         .pods()
                         .inNamespace(namespace)
-                        .resource(executor(namespace, n))
+                        .resource(FakeNodes.batchExecutor(namespace, n, "spotpack-scheduler"))
                         .create()));
       }
       for (Future<?> f : created) {
@@ -172,7 +166,7 @@ final class ExecutorCreationBurst {
     double seconds = (System.nanoTime() - t0) / 1e9;
     // binds answered after the last pod was seen bound still count: wait until the verb is quiet
     Thread.sleep(1_000);
-    String spotpack1 = metrics(managementPort);
+    String spotpack1 = MetricsText.spotpack(managementPort);
     Map<String, Double> errors = new TreeMap<>();
     counters(spotpack1, "spotpack_bind_errors_total")
         .forEach(
@@ -184,14 +178,14 @@ final class ExecutorCreationBurst {
               }
             });
     double calls =
-        value(spotpack1, "spotpack_verb_duration_seconds_count{verb=\"bind\"}")
-            - value(spotpack0, "spotpack_verb_duration_seconds_count{verb=\"bind\"}");
+        MetricsText.value(spotpack1, "spotpack_verb_duration_seconds_count{verb=\"bind\"}")
+            - MetricsText.value(spotpack0, "spotpack_verb_duration_seconds_count{verb=\"bind\"}");
     double apiCount =
-        value(spotpack1, "spotpack_bind_api_duration_seconds_count")
-            - value(spotpack0, "spotpack_bind_api_duration_seconds_count");
+        MetricsText.value(spotpack1, "spotpack_bind_api_duration_seconds_count")
+            - MetricsText.value(spotpack0, "spotpack_bind_api_duration_seconds_count");
     double apiSum =
-        value(spotpack1, "spotpack_bind_api_duration_seconds_sum")
-            - value(spotpack0, "spotpack_bind_api_duration_seconds_sum");
+        MetricsText.value(spotpack1, "spotpack_bind_api_duration_seconds_sum")
+            - MetricsText.value(spotpack0, "spotpack_bind_api_duration_seconds_sum");
     return new Result(
         pods,
         boundTo.size(),
@@ -208,48 +202,14 @@ final class ExecutorCreationBurst {
     String read() throws Exception;
   }
 
-  private static Pod executor(String namespace, int n) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName("exec-" + n)
-        .withLabels(
-            Map.of("spark-app-selector", namespace + "-job-" + (n / 100), "spark-role", "executor"))
-        .endMetadata()
-        .withNewSpec()
-        .withSchedulerName("spotpack-scheduler")
-        .withTerminationGracePeriodSeconds(0L)
-        .addNewContainer()
-        .withName("e")
-        .withImage("example/executor:1")
-        .withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
-        .endResources()
-        .endContainer()
-        .endSpec()
-        .build();
-  }
-
-  private static String metrics(int managementPort) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
   /** The bindings kube-apiserver answered, whoever sent them. */
   private static double bindingPosts(String apiMetrics) {
-    double sum = 0;
-    for (String line : apiMetrics.split("\n")) {
-      if (line.startsWith("apiserver_request_total{")
-          && line.contains("resource=\"pods\"")
-          && line.contains("subresource=\"binding\"")
-          && line.contains("verb=\"POST\"")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return sum;
+    return MetricsText.sum(
+        apiMetrics,
+        "apiserver_request_total",
+        "resource=\"pods\"",
+        "subresource=\"binding\"",
+        "verb=\"POST\"");
   }
 
   private static Map<String, Double> counters(String metrics, String name) {
@@ -258,19 +218,10 @@ final class ExecutorCreationBurst {
       if (line.startsWith(name + "{")) {
         int reason = line.indexOf("reason=\"");
         String key = reason < 0 ? "" : line.substring(reason + 8, line.indexOf('"', reason + 8));
-        out.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+        out.merge(key, MetricsText.sample(line), Double::sum);
       }
     }
     return out;
-  }
-
-  private static double value(String metrics, String series) {
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return 0;
   }
 
   public static void main(String[] args) throws Exception {

@@ -63,6 +63,31 @@ final class FakeNodes {
   }
 
   /**
+   * Executor {@code n} of a benchmark batch in {@code namespace}: jobs of 100 executors, each
+   * asking 100m and 256Mi, deleted without a grace period.
+   */
+  static Pod batchExecutor(String namespace, int n, String schedulerName) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("exec-" + n)
+        .withLabels(
+            Map.of("spark-app-selector", namespace + "-job-" + (n / 100), "spark-role", "executor"))
+        .endMetadata()
+        .withNewSpec()
+        .withSchedulerName(schedulerName)
+        .withTerminationGracePeriodSeconds(0L)
+        .addNewContainer()
+        .withName("e")
+        .withImage("example/executor:1")
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /**
    * A spot node and one executor in namespace spark for spotpack's scheduler; returns once the
    * executor is bound (to that node: it is the only one).
    */

@@ -4,8 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -189,15 +187,8 @@ public final class SchedulerThroughput {
 
   /** {mean in ms, count} of a Prometheus summary or histogram with these labels. */
   private static double[] meanAndCount(String metrics, String name, String labels) {
-    double sum = 0;
-    double count = 0;
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith(name + "_sum" + labels + " ")) {
-        sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      } else if (line.startsWith(name + "_count" + labels + " ")) {
-        count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
+    double sum = MetricsText.value(metrics, name + "_sum" + labels);
+    double count = MetricsText.value(metrics, name + "_count" + labels);
     return new double[] {count == 0 ? 0 : 1000 * sum / count, count};
   }
 
@@ -230,7 +221,7 @@ public final class SchedulerThroughput {
               + (labels.getOrDefault("subresource", "").isEmpty()
                   ? ""
                   : "/" + labels.get("subresource"));
-      out.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+      out.merge(key, MetricsText.sample(line), Double::sum);
     }
     return out;
   }
@@ -377,31 +368,7 @@ public final class SchedulerThroughput {
                 client
                     .pods()
                     .inNamespace(ns)
-                    .resource(
-                        new PodBuilder()
-                            .withNewMetadata()
-                            .withName("exec-" + n)
-                            .withLabels(
-                                Map.of(
-                                    "spark-app-selector",
-                                    ns + "-job-" + (n / 100),
-                                    "spark-role",
-                                    "executor"))
-                            .endMetadata()
-                            .withNewSpec()
-                            .withSchedulerName(schedulerName)
-                            .withTerminationGracePeriodSeconds(0L)
-                            .addNewContainer()
-                            .withName("e")
-                            .withImage("example/executor:1")
-                            .withNewResources()
-                            .withRequests(
-                                Map.of(
-                                    "cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
-                            .endResources()
-                            .endContainer()
-                            .endSpec()
-                            .build())
+                    .resource(FakeNodes.batchExecutor(ns, n, schedulerName))
                     .create());
       }
     }
@@ -410,13 +377,9 @@ public final class SchedulerThroughput {
     private void awaitSpotpackSettled() throws Exception {
       double last = -1;
       while (true) {
-        double events = 0;
-        for (String line : spotpack.metrics().split("\n")) {
-          if (line.startsWith("spotpack_informer_events_total{")
-              && line.contains("resource=\"pods\"")) {
-            events += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-          }
-        }
+        double events =
+            MetricsText.sum(
+                spotpack.metrics(), "spotpack_informer_events_total", "resource=\"pods\"");
         if (events == last) {
           return;
         }

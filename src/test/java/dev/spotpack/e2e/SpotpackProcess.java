@@ -92,12 +92,7 @@ final class SpotpackProcess {
   }
 
   String metrics() throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    return MetricsText.spotpack(managementPort);
   }
 
   /** Runs the JDK's jcmd against this process (e.g. JFR.start, JFR.dump) and returns its output. */
