@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.spotpack.app.ExtenderApp;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -142,24 +141,13 @@ class ApiServerRestartE2EIT {
           .pods()
           .inNamespace("after")
           .resource(
-              new PodBuilder()
-                  .withNewMetadata()
-                  .withName("e" + i)
-                  .withLabels(Map.of("spark-app-selector", "job-after", "spark-role", "executor"))
-                  .withAnnotations(Map.of("spotpack.dev/expected-executors", "8"))
-                  .endMetadata()
-                  .withNewSpec()
-                  .withSchedulerName("spotpack-scheduler")
-                  .withNodeSelector(Map.of("e2e-scenario", "after"))
-                  .addNewContainer()
-                  .withName("c")
-                  .withImage("x")
-                  .withNewResources()
-                  .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")))
-                  .endResources()
-                  .endContainer()
-                  .endSpec()
-                  .build())
+              FakeNodes.executor(
+                  "e" + i,
+                  "job-after",
+                  "after",
+                  Map.of("spotpack.dev/expected-executors", "8"),
+                  Map.of(),
+                  "spotpack-scheduler"))
           .create();
     }
     apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250))

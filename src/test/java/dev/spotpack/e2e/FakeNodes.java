@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -111,5 +113,54 @@ final class FakeNodes {
                             .get()
                             .getSpec()
                             .getNodeName()));
+  }
+
+  /**
+   * An executor of {@code job} asking 1 cpu and 1Gi, for nodes labelled {@code e2e-scenario:
+   * scenario} (and {@code selector}), deleted without a grace period.
+   */
+  static Pod executor(
+      String name,
+      String job,
+      String scenario,
+      Map<String, String> annotations,
+      Map<String, String> selector,
+      String scheduler) {
+    Map<String, String> nodeSelector = new HashMap<>(selector);
+    nodeSelector.put("e2e-scenario", scenario);
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(Map.of("spark-app-selector", job, "spark-role", "executor"))
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withNewSpec()
+        .withSchedulerName(scheduler)
+        .withTerminationGracePeriodSeconds(0L)
+        .withNodeSelector(nodeSelector)
+        .addNewContainer()
+        .withName("c")
+        .withImage("x")
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /** The pods of {@code namespace} that are bound. */
+  static List<Pod> bound(KubernetesClient client, String namespace) {
+    return client.pods().inNamespace(namespace).list().getItems().stream()
+        .filter(p -> p.getSpec().getNodeName() != null)
+        .toList();
+  }
+
+  /** How many bound pods of {@code namespace} each node has. */
+  static Map<String, Integer> perNode(KubernetesClient client, String namespace) {
+    Map<String, Integer> perNode = new HashMap<>();
+    bound(client, namespace)
+        .forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1, Integer::sum));
+    return perNode;
   }
 }

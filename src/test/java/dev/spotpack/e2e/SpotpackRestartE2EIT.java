@@ -8,14 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.spotpack.app.ExtenderApp;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,10 +79,11 @@ class SpotpackRestartE2EIT {
     for (int i = 1; i <= 20; i++) {
       executor(client, i);
     }
-    apiPoll(Duration.ofSeconds(60), Duration.ofMillis(20)).until(() -> bound(client).size() >= 8);
+    apiPoll(Duration.ofSeconds(60), Duration.ofMillis(20))
+        .until(() -> FakeNodes.bound(client, "burst").size() >= 8);
 
     spotpack.stop();
-    int boundAtRestart = bound(client).size();
+    int boundAtRestart = FakeNodes.bound(client, "burst").size();
     assertThat(boundAtRestart).as("bound when spotpack stopped").isBetween(8, 20);
     for (int i = 21; i <= 40; i++) {
       executor(client, i);
@@ -94,15 +91,14 @@ class SpotpackRestartE2EIT {
     spotpack = startSpotpack();
 
     apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250))
-        .until(() -> bound(client).size() == 40);
-    Map<String, Integer> perNode = new HashMap<>();
-    bound(client).forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1, Integer::sum));
-    perNode.forEach(
-        (node, count) -> {
-          if (node.contains("-spot-")) {
-            assertThat(count).as("executors on %s", node).isLessThanOrEqualTo(10);
-          }
-        });
+        .until(() -> FakeNodes.bound(client, "burst").size() == 40);
+    FakeNodes.perNode(client, "burst")
+        .forEach(
+            (node, count) -> {
+              if (node.contains("-spot-")) {
+                assertThat(count).as("executors on %s", node).isLessThanOrEqualTo(10);
+              }
+            });
   }
 
   static void executor(KubernetesClient client, int i) {
@@ -110,32 +106,14 @@ class SpotpackRestartE2EIT {
         .pods()
         .inNamespace("burst")
         .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("e" + i)
-                .withLabels(Map.of("spark-app-selector", "job-burst", "spark-role", "executor"))
-                .withAnnotations(Map.of("spotpack.dev/expected-executors", "40"))
-                .endMetadata()
-                .withNewSpec()
-                .withSchedulerName("spotpack-scheduler")
-                .withTerminationGracePeriodSeconds(0L)
-                .withNodeSelector(Map.of("e2e-scenario", "burst"))
-                .addNewContainer()
-                .withName("c")
-                .withImage("x")
-                .withNewResources()
-                .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")))
-                .endResources()
-                .endContainer()
-                .endSpec()
-                .build())
+            FakeNodes.executor(
+                "e" + i,
+                "job-burst",
+                "burst",
+                Map.of("spotpack.dev/expected-executors", "40"),
+                Map.of(),
+                "spotpack-scheduler"))
         .create();
-  }
-
-  static List<Pod> bound(KubernetesClient client) {
-    return client.pods().inNamespace("burst").list().getItems().stream()
-        .filter(p -> p.getSpec().getNodeName() != null)
-        .toList();
   }
 
   static void node(KubernetesClient client, String name, String capacityType, String cpu) {

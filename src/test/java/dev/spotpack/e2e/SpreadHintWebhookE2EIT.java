@@ -9,11 +9,8 @@ import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
@@ -122,28 +119,9 @@ class SpreadHintWebhookE2EIT {
         .resource(new NamespaceBuilder().withNewMetadata().withName("hint").endMetadata().build())
         .create();
     for (int i = 1; i <= 3; i++) {
-      node(client, "hint-spot-" + i);
+      node(client, "hint-spot-" + i, "hint", Map.of("karpenter.sh/capacity-type", "spot"));
     }
-    // the API server may take a moment to pick up the new webhook configuration
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              Pod probe =
-                  client
-                      .pods()
-                      .inNamespace("hint")
-                      .resource(
-                          executor(
-                              "probe",
-                              Map.of("spotpack.dev/expected-executors", "40"),
-                              "not-scheduled"))
-                      .create();
-              client.pods().inNamespace("hint").withName("probe").withGracePeriod(0).delete();
-              return !probe.getSpec().getTopologySpreadConstraints().isEmpty();
-            });
+    awaitWebhook(client, "hint");
 
     // 40 executors, cap max(1, floor(0.25 x 40)) = 10 per spot node; 3 spot nodes of 16 cpu hold 30
     for (int i = 1; i <= 40; i++) {
@@ -151,7 +129,7 @@ class SpreadHintWebhookE2EIT {
           .pods()
           .inNamespace("hint")
           .resource(
-              executor(
+              hintExecutor(
                   "e" + i, Map.of("spotpack.dev/expected-executors", "40"), "spotpack-scheduler"))
           .create();
     }
@@ -168,8 +146,9 @@ class SpreadHintWebhookE2EIT {
             "maxSkew 10 = max(1, floor(0.25 x 40)) executors of job job-hint per node (profile"
                 + " BALANCED)");
 
-    apiPoll(Duration.ofSeconds(60), Duration.ofMillis(250)).until(() -> bound(client).size() == 30);
-    assertThat(perNode(client))
+    apiPoll(Duration.ofSeconds(60), Duration.ofMillis(250))
+        .until(() -> FakeNodes.bound(client, "hint").size() == 30);
+    assertThat(FakeNodes.perNode(client, "hint"))
         .allSatisfy((node, count) -> assertThat(count).as(node).isEqualTo(10));
     Pod waiting =
         client.pods().inNamespace("hint").list().getItems().stream()
@@ -190,10 +169,10 @@ class SpreadHintWebhookE2EIT {
                     .anySatisfy(c -> assertThat(c.getMessage()).contains("spotpack")));
 
     // what an autoscaler does once its simulation sees the spread: one more spot node
-    node(client, "hint-spot-4");
+    node(client, "hint-spot-4", "hint", Map.of("karpenter.sh/capacity-type", "spot"));
     apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250))
-        .until(() -> bound(client).size() == 40);
-    assertThat(perNode(client))
+        .until(() -> FakeNodes.bound(client, "hint").size() == 40);
+    assertThat(FakeNodes.perNode(client, "hint"))
         .hasSize(4)
         .allSatisfy((node, count) -> assertThat(count).as(node).isEqualTo(10));
   }
@@ -214,7 +193,7 @@ class SpreadHintWebhookE2EIT {
                 client
                         .pods()
                         .inNamespace("hint-nosize")
-                        .resource(executor("x", Map.of(), "not-scheduled"))
+                        .resource(hintExecutor("x", Map.of(), "not-scheduled"))
                         .create()
                     != null);
     Pod x = client.pods().inNamespace("hint-nosize").withName("x").get();
@@ -249,7 +228,7 @@ class SpreadHintWebhookE2EIT {
           .pods()
           .inNamespace("pool")
           .resource(
-              executor(
+              FakeNodes.executor(
                   "p" + i,
                   "job-pool",
                   "pool",
@@ -277,11 +256,11 @@ class SpreadHintWebhookE2EIT {
                   && waiting.size() == Math.min(20, 40 - bound)
                   && waiting.stream().allMatch(SpreadHintWebhookE2EIT::excludesPoolA);
             });
-    int inPoolA = bound(client, "pool").size();
+    int inPoolA = FakeNodes.bound(client, "pool").size();
     assertThat(inPoolA).isBetween(1, 20);
-    assertThat(perNode(client, "pool").keySet())
+    assertThat(FakeNodes.perNode(client, "pool").keySet())
         .allSatisfy(node -> assertThat(node).startsWith("pool-a"));
-    assertThat(perNode(client, "pool").values())
+    assertThat(FakeNodes.perNode(client, "pool").values())
         .allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(10));
     List<Pod> waiting =
         client.pods().inNamespace("pool").list().getItems().stream()
@@ -319,9 +298,9 @@ class SpreadHintWebhookE2EIT {
         "pool",
         Map.of(TYPE, "m", ZONE, "z2", "karpenter.sh/capacity-type", "spot"));
     apiPoll(Duration.ofSeconds(120), Duration.ofMillis(250))
-        .until(() -> bound(client, "pool").size() == 40);
+        .until(() -> FakeNodes.bound(client, "pool").size() == 40);
     Map<String, Integer> perPool = new HashMap<>();
-    perNode(client, "pool")
+    FakeNodes.perNode(client, "pool")
         .forEach(
             (node, count) ->
                 perPool.merge(node.startsWith("pool-a") ? "m/z1" : "m/z2", count, Integer::sum));
@@ -329,7 +308,7 @@ class SpreadHintWebhookE2EIT {
     // were
     // released to m/z1 once it had room again
     assertThat(perPool).isEqualTo(Map.of("m/z1", 20, "m/z2", 20));
-    assertThat(perNode(client, "pool").values())
+    assertThat(FakeNodes.perNode(client, "pool").values())
         .allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(10));
   }
 
@@ -364,7 +343,7 @@ class SpreadHintWebhookE2EIT {
     for (int i = 1; i <= 8; i++) {
       // as docs/karpenter.md's executor template: spot preferred, not required
       Pod p =
-          executor(
+          FakeNodes.executor(
               "s" + i,
               "job-share",
               "share",
@@ -390,15 +369,15 @@ class SpreadHintWebhookE2EIT {
       client.pods().inNamespace("share").resource(p).create();
     }
     apiPoll(Duration.ofSeconds(90), Duration.ofMillis(250))
-        .until(() -> bound(client, "share").size() == 8);
-    Map<String, Integer> perNode = perNode(client, "share");
+        .until(() -> FakeNodes.bound(client, "share").size() == 8);
+    Map<String, Integer> perNode = FakeNodes.perNode(client, "share");
     // at most 4 on spot; usually exactly 4, but a burst can send an executor released for spot to
     // the
     // on-demand node (spotpack's filter counts binds in flight on every node they may land on)
     assertThat(perNode.getOrDefault("share-spot-1", 0) + perNode.getOrDefault("share-spot-2", 0))
         .isBetween(1, 4);
     int pinned = 0;
-    for (Pod p : bound(client, "share")) {
+    for (Pod p : FakeNodes.bound(client, "share")) {
       boolean isPinned =
           p.getSpec()
                   .getAffinity()
@@ -444,7 +423,7 @@ class SpreadHintWebhookE2EIT {
                       .pods()
                       .inNamespace(namespace)
                       .resource(
-                          executor(
+                          FakeNodes.executor(
                               "probe",
                               "job-probe",
                               namespace,
@@ -462,47 +441,15 @@ class SpreadHintWebhookE2EIT {
   static final String TYPE = "node.kubernetes.io/instance-type";
   static final String ZONE = "topology.kubernetes.io/zone";
 
-  static Pod executor(
-      String name,
-      String job,
-      String scenario,
-      Map<String, String> annotations,
-      Map<String, String> selector,
-      String scheduler) {
-    Map<String, String> nodeSelector = new HashMap<>(selector);
-    nodeSelector.put("e2e-scenario", scenario);
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withLabels(Map.of("spark-app-selector", job, "spark-role", "executor"))
-        .withAnnotations(annotations)
-        .endMetadata()
-        .withNewSpec()
-        .withSchedulerName(scheduler)
-        .withTerminationGracePeriodSeconds(0L)
-        .withNodeSelector(nodeSelector)
-        .addNewContainer()
-        .withName("c")
-        .withImage("x")
-        .withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")))
-        .endResources()
-        .endContainer()
-        .endSpec()
-        .build();
-  }
-
-  static List<Pod> bound(KubernetesClient client, String namespace) {
-    return client.pods().inNamespace(namespace).list().getItems().stream()
-        .filter(p -> p.getSpec().getNodeName() != null)
-        .toList();
-  }
-
-  static Map<String, Integer> perNode(KubernetesClient client, String namespace) {
-    Map<String, Integer> perNode = new HashMap<>();
-    bound(client, namespace)
-        .forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1, Integer::sum));
-    return perNode;
+  /** An executor of job-hint for the spot nodes of scenario "hint". */
+  static Pod hintExecutor(String name, Map<String, String> annotations, String scheduler) {
+    return FakeNodes.executor(
+        name,
+        "job-hint",
+        "hint",
+        annotations,
+        Map.of("karpenter.sh/capacity-type", "spot"),
+        scheduler);
   }
 
   static void node(
@@ -511,69 +458,5 @@ class SpreadHintWebhookE2EIT {
     labels.put("e2e-scenario", scenario);
     labels.put("kubernetes.io/hostname", name);
     FakeNodes.create(client, name, labels);
-  }
-
-  static Pod executor(String name, Map<String, String> annotations, String scheduler) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withLabels(Map.of("spark-app-selector", "job-hint", "spark-role", "executor"))
-        .withAnnotations(annotations)
-        .endMetadata()
-        .withNewSpec()
-        .withSchedulerName(scheduler)
-        .withTerminationGracePeriodSeconds(0L)
-        .withNodeSelector(Map.of("karpenter.sh/capacity-type", "spot", "e2e-scenario", "hint"))
-        .addNewContainer()
-        .withName("c")
-        .withImage("x")
-        .withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")))
-        .endResources()
-        .endContainer()
-        .endSpec()
-        .build();
-  }
-
-  static List<Pod> bound(KubernetesClient client) {
-    return client.pods().inNamespace("hint").list().getItems().stream()
-        .filter(p -> p.getSpec().getNodeName() != null)
-        .toList();
-  }
-
-  static Map<String, Integer> perNode(KubernetesClient client) {
-    Map<String, Integer> perNode = new HashMap<>();
-    bound(client).forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1, Integer::sum));
-    return perNode;
-  }
-
-  static void node(KubernetesClient client, String name) {
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(
-                    Map.of(
-                        "karpenter.sh/capacity-type",
-                        "spot",
-                        "e2e-scenario",
-                        "hint",
-                        "kubernetes.io/hostname",
-                        name))
-                .endMetadata()
-                .withNewStatus()
-                .withAllocatable(
-                    Map.of(
-                        "cpu",
-                        new Quantity("16"),
-                        "memory",
-                        new Quantity("64Gi"),
-                        "pods",
-                        new Quantity("110")))
-                .endStatus()
-                .build())
-        .create();
   }
 }
