@@ -81,17 +81,7 @@ final class LocalControlPlane {
      */
     void startApiServer() throws Exception {
       processes.start("kube-apiserver", apiServerCommand);
-      awaitOk(
-          () ->
-              insecure
-                  .send(
-                      HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + apiPort + "/readyz"))
-                          .header("Authorization", "Bearer " + token)
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .statusCode(),
-          "kube-apiserver",
-          processes);
+      awaitApiServerReady(insecure, "https://127.0.0.1:" + apiPort, token, processes);
     }
   }
 
@@ -166,17 +156,7 @@ final class LocalControlPlane {
               .sslContext(trustAll())
               .build();
       String api = "https://127.0.0.1:" + apiPort;
-      awaitOk(
-          () ->
-              insecure
-                  .send(
-                      HttpRequest.newBuilder(URI.create(api + "/readyz"))
-                          .header("Authorization", "Bearer " + token)
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .statusCode(),
-          "kube-apiserver",
-          processes);
+      awaitApiServerReady(insecure, api, token, processes);
 
       Path kubeconfig = dir.resolve("admin.kubeconfig");
       Files.writeString(
@@ -226,6 +206,24 @@ final class LocalControlPlane {
   @FunctionalInterface
   interface StatusCall {
     int status() throws Exception;
+  }
+
+  /**
+   * Until kube-apiserver at {@code url} answers /readyz with 200; fails with its log after 90 s.
+   */
+  private static void awaitApiServerReady(
+      HttpClient insecure, String url, String token, Processes processes) {
+    awaitOk(
+        () ->
+            insecure
+                .send(
+                    HttpRequest.newBuilder(URI.create(url + "/readyz"))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode(),
+        "kube-apiserver",
+        processes);
   }
 
   static void awaitOk(StatusCall call, String name, Processes processes) {

@@ -8,9 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,15 +191,7 @@ public final class SchedulerThroughput {
 
   /** kube-apiserver's request counters, summed by verb, resource and subresource. */
   private static Map<String, Double> apiRequests(LocalControlPlane.ApiServer api) throws Exception {
-    String text =
-        api.insecure()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("https://127.0.0.1:" + api.apiPort() + "/metrics"))
-                    .header("Authorization", "Bearer " + api.token())
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String text = api.metrics();
     Map<String, Double> out = new TreeMap<>();
     Pattern label = Pattern.compile("(verb|resource|subresource)=\"([^\"]*)\"");
     for (String line : text.split("\n")) {
