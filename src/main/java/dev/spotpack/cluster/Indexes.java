@@ -15,15 +15,17 @@ import java.util.Set;
  * The aggregates requests read instead of the pod list: per node, the resources its effective pods
  * request; per job, where its active executors are (and where they may be in flight); per job, the
  * {@code spotpack.dev/} annotations its executors carry. Each pod change updates them in O(1) in
- * the cluster size (a job's executor map is copied on write: O(executors of that job)), and the
- * next snapshot copies only what changed since the last one.
+ * the cluster size, and the next snapshot copies only what changed since the last one (a changed
+ * job's executors: O(executors of that job)).
  *
  * <p>Not thread-safe: {@link ClusterState} calls it under its own lock.
  */
 final class Indexes {
   private final PodRoles roles;
   private final Map<String, Resources> nonZeroRequested = new HashMap<>();
-  private final Map<String, JobExecutors> jobs = new HashMap<>();
+  private final Map<String, JobIndex> jobs = new HashMap<>();
+  // the published form of each job, refreshed for the changed ones at each snapshot
+  private final Map<String, JobExecutors> publishedJobs = new HashMap<>();
   private final Map<String, Map<String, String>> jobAnnotations = new HashMap<>();
 
   // what changed since the last snapshot, so that the next one copies only that
@@ -45,7 +47,7 @@ final class Indexes {
     activeExecutorJob(pod)
         .ifPresent(
             job -> {
-              jobs.put(job, jobs.getOrDefault(job, JobExecutors.NONE).with(pod, inFlight));
+              jobs.computeIfAbsent(job, j -> new JobIndex()).put(pod, inFlight);
               changedJobs.add(job);
               Map<String, String> spotAnnotations = pod.annotations();
               if (!spotAnnotations.isEmpty()
@@ -69,15 +71,17 @@ final class Indexes {
     activeExecutorJob(pod)
         .ifPresent(
             job -> {
-              JobExecutors rest = jobs.getOrDefault(job, JobExecutors.NONE).without(pod.uid());
+              JobIndex rest = jobs.get(job);
+              if (rest == null) {
+                return;
+              }
+              rest.remove(pod.uid());
               changedJobs.add(job);
               if (rest.count() == 0) {
                 jobs.remove(job);
                 if (jobAnnotations.remove(job) != null) {
                   jobAnnotationsChanged = true;
                 }
-              } else {
-                jobs.put(job, rest);
               }
             });
   }
@@ -87,13 +91,21 @@ final class Indexes {
    * the last snapshot's with only what changed since.
    */
   ClusterSnapshot snapshot(Map<String, NodeInfo> nodes, boolean nodesChanged) {
+    for (String job : changedJobs) {
+      JobIndex executors = jobs.get(job);
+      if (executors == null) {
+        publishedJobs.remove(job);
+      } else {
+        publishedJobs.put(job, executors.published());
+      }
+    }
     ClusterSnapshot next =
         new ClusterSnapshot(
             nodesChanged ? Map.copyOf(nodes) : last.nodes(),
             changedRequested.isEmpty()
                 ? last.nonZeroRequested()
                 : last.nonZeroRequested().with(changedRequested, nonZeroRequested),
-            changedJobs.isEmpty() ? last.jobs() : last.jobs().with(changedJobs, jobs),
+            changedJobs.isEmpty() ? last.jobs() : last.jobs().with(changedJobs, publishedJobs),
             jobAnnotationsChanged ? Map.copyOf(jobAnnotations) : last.jobAnnotations());
     jobAnnotationsChanged = false;
     changedRequested.clear();

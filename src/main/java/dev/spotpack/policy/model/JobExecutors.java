@@ -38,36 +38,6 @@ public record JobExecutors(
     this(nodeByExecutorUid, pendingExecutorUids, Map.of());
   }
 
-  /** These executors with {@code pod} added or replaced: bound, or pending (in flight to some). */
-  public JobExecutors with(PodInfo pod, Set<String> inFlightNodes) {
-    Map<String, String> bound = new HashMap<>(nodeByExecutorUid);
-    Set<String> pending = new HashSet<>(pendingExecutorUids);
-    Map<String, Set<String>> flying = new HashMap<>(inFlightNodesByUid);
-    bound.remove(pod.uid());
-    pending.remove(pod.uid());
-    flying.remove(pod.uid());
-    if (pod.isBound()) {
-      bound.put(pod.uid(), pod.nodeName());
-    } else {
-      pending.add(pod.uid());
-      if (!inFlightNodes.isEmpty()) {
-        flying.put(pod.uid(), inFlightNodes);
-      }
-    }
-    return new JobExecutors(bound, pending, flying);
-  }
-
-  /** These executors without the one with {@code uid}. */
-  public JobExecutors without(String uid) {
-    Map<String, String> bound = new HashMap<>(nodeByExecutorUid);
-    Set<String> pending = new HashSet<>(pendingExecutorUids);
-    Map<String, Set<String>> flying = new HashMap<>(inFlightNodesByUid);
-    bound.remove(uid);
-    pending.remove(uid);
-    flying.remove(uid);
-    return new JobExecutors(bound, pending, flying);
-  }
-
   public int count() {
     return nodeByExecutorUid.size() + pendingExecutorUids.size();
   }
