@@ -17,8 +17,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -151,19 +149,7 @@ public final class KubeModel {
         kept(meta.getAnnotations(), KubeModel::keepsAnnotation),
         nodeName == null || nodeName.isEmpty() ? null : nodeName,
         PodRequests.demand(resources),
-        instant(meta.getCreationTimestamp()));
-  }
-
-  /** An RFC 3339 time as the API server writes it; null if absent or unreadable. */
-  private static @Nullable Instant instant(@Nullable String time) {
-    if (time == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(time);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+        ApiTime.parse(meta.getCreationTimestamp()));
   }
 
   public NodeInfo toNodeInfo(Node node) {
