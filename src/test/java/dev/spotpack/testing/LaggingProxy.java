@@ -107,6 +107,16 @@ public final class LaggingProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes every connection made so far and keeps listening: the client's watches break and it
+   * reconnects, from the last resource version it saw, through the proxy.
+   */
+  public void cut() {
+    List<Socket> open = List.copyOf(sockets);
+    sockets.removeAll(open);
+    open.forEach(LaggingProxy::closeQuietly);
+  }
+
   @Override
   public void close() {
     closeQuietly(listener);
