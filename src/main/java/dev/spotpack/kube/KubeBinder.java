@@ -98,10 +98,8 @@ public final class KubeBinder implements Binder {
       executor.execute(
           () -> {
             // Answered as timed out while it waited for a thread: sending it now would bind a pod
-            // that
-            // kube-scheduler was told is unbound, so it would forget its choice and schedule the
-            // pod
-            // again. Not sending keeps the answer true.
+            // that kube-scheduler was told is unbound, so it would forget its choice and schedule
+            // the pod again. Not sending keeps the answer true.
             if (result.isDone()) {
               return;
             }
