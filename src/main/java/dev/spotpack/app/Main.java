@@ -27,9 +27,10 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     // On 2 CPUs or fewer (what spotpack usually gets) the common pool has parallelism 1, and
     // CompletableFuture then starts a new thread for every asynchronous stage without an
-    // executor. The JDK HTTP client, fabric8's transport, completes every response that way: one
-    // thread started and ended per bind (about 2,000 in a round of 2,000 pods, docs/benchmarks.md).
-    // Two pooled workers take those stages instead; an operator's own -D setting wins.
+    // executor. The JDK HTTP client, fabric8's transport until 2026-12, completed every response
+    // that way: one thread started and ended per bind (about 2,000 in a round of 2,000 pods,
+    // docs/benchmarks.md). Two pooled workers take any such stages instead; an operator's own -D
+    // setting wins.
     if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
       System.setProperty(COMMON_POOL_PARALLELISM, "2");
     }
