@@ -22,18 +22,21 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +75,7 @@ public final class ExtenderApp {
 
   private volatile boolean stopping;
   private @Nullable Vertx vertx;
-  private @Nullable HttpServer extenderServer;
+  private List<HttpServer> extenderServers = List.of();
   private @Nullable HttpServer managementServer;
   private @Nullable HttpServer webhookServer;
 
@@ -173,26 +176,43 @@ public final class ExtenderApp {
     Listeners listeners =
         new Listeners(v, options.host(), Listeners.requestDeadline(config.cluster().bindTimeout()));
     ServerConfig server = config.server();
-    extenderServer =
-        listen(listeners, extenderRoutes.router(v), server.tls(), options.port(), "extender");
+    // filter and prioritize are decided on the event loop of their connection (ExtenderRoutes):
+    // one server per event loop, so that several callers use every core
+    extenderServers =
+        listen(
+            () ->
+                listeners.listenOnEventLoops(
+                    extenderRoutes.router(v),
+                    server.tls(),
+                    options.port(),
+                    "extender",
+                    VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE),
+            options.port(),
+            "extender");
     managementServer =
-        listen(listeners, managementRoutes.router(v), null, options.managementPort(), "management");
+        listen(
+            () ->
+                listeners.listen(
+                    managementRoutes.router(v), null, options.managementPort(), "management"),
+            options.managementPort(),
+            "management");
     LOG.info(
         "spotpack serving kube-scheduler on {}://{}:{}{}/{filter,prioritize,bind}; "
             + "/healthz, /readyz, /metrics and /debug/jobs on port {}; default profile {}",
         server.tls() == null ? "http" : "https",
         options.host(),
-        extenderServer.actualPort(),
+        extenderPort(),
         ExtenderRoutes.PREFIX,
         managementServer.actualPort(),
         config.policy().profiles().defaultProfile());
     if (server.webhook() != null) {
+      ServerConfig.Webhook webhook = server.webhook();
       webhookServer =
           listen(
-              listeners,
-              webhookRoutes.router(v),
-              server.webhook().tls(),
-              server.webhook().port(),
+              () ->
+                  listeners.listen(
+                      webhookRoutes.router(v), webhook.tls(), webhook.port(), "webhook"),
+              webhook.port(),
               "webhook");
       LOG.info(
           "spread-hint admission webhook on https://{}:{}{}",
@@ -202,11 +222,11 @@ public final class ExtenderApp {
     }
   }
 
-  private HttpServer listen(
-      Listeners listeners, Router router, ServerConfig.@Nullable Tls tls, int port, String what)
+  /** What {@code start} listens with: a server, or the extender's servers. */
+  private <T> T listen(Supplier<CompletableFuture<T>> start, int port, String what)
       throws InterruptedException {
     try {
-      return listeners.listen(router, tls, port, what).get(30, TimeUnit.SECONDS);
+      return start.get().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       stop();
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -224,7 +244,7 @@ public final class ExtenderApp {
   }
 
   public int extenderPort() {
-    return extenderServer == null ? -1 : extenderServer.actualPort();
+    return extenderServers.isEmpty() ? -1 : extenderServers.get(0).actualPort();
   }
 
   /** The webhook listener's port, or -1 when {@code server.webhook} is not configured. */
@@ -246,7 +266,10 @@ public final class ExtenderApp {
   public synchronized void stop() {
     stopping = true;
     try {
-      for (HttpServer s : new HttpServer[] {extenderServer, managementServer, webhookServer}) {
+      List<@Nullable HttpServer> servers = new ArrayList<>(extenderServers);
+      servers.add(managementServer);
+      servers.add(webhookServer);
+      for (HttpServer s : servers) {
         if (s != null) {
           s.shutdown(5, TimeUnit.SECONDS)
               .toCompletionStage()
@@ -262,7 +285,7 @@ public final class ExtenderApp {
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("shutdown did not complete cleanly: {}", e.toString());
     } finally {
-      extenderServer = null;
+      extenderServers = List.of();
       managementServer = null;
       webhookServer = null;
       vertx = null;

@@ -1,6 +1,9 @@
 package dev.spotpack.http;
 
 import dev.spotpack.config.ServerConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
@@ -9,7 +12,9 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -59,13 +64,60 @@ public final class Listeners {
 
   /**
    * Starts listening on {@code port} ({@code what} names it in logs); HTTPS with PEM files when
-   * {@code tls} is set, client certificates required when it has a client CA.
+   * {@code tls} is set, client certificates required when it has a client CA. One event loop serves
+   * every connection.
    */
   public CompletableFuture<HttpServer> listen(
       Router router, ServerConfig.@Nullable Tls tls, int port, String what) {
-    ConnectionDeadlines deadlines =
-        new ConnectionDeadlines(
-            vertx, Duration.ofSeconds(IDLE_TIMEOUT_SECONDS), requestDeadline, what);
+    return server(router, tls, what, deadlines(what))
+        .listen(port, host)
+        .toCompletionStage()
+        .toCompletableFuture();
+  }
+
+  /**
+   * As {@link #listen}, with {@code instances} servers on as many event loops sharing the port:
+   * Vert.x hands each new connection to the next of them, so requests decided on their connection's
+   * event loop (the extender's filter and prioritize) use every core when several clients call at
+   * once. With {@code port} 0 they share one free port (Vert.x shares a free port among servers
+   * that listen on the same negative port; port 0 would give each its own).
+   */
+  public CompletableFuture<List<HttpServer>> listenOnEventLoops(
+      Router router, ServerConfig.@Nullable Tls tls, int port, String what, int instances) {
+    ConnectionDeadlines deadlines = deadlines(what);
+    List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    int shared = port == 0 ? -1 : port;
+    return vertx
+        .deployVerticle(
+            () ->
+                new VerticleBase() {
+                  @Override
+                  public Future<?> start() {
+                    return server(router, tls, what, deadlines)
+                        .listen(shared, host)
+                        .onSuccess(servers::add);
+                  }
+                },
+            new DeploymentOptions().setInstances(instances))
+        .map(
+            id -> {
+              if (servers.stream().map(HttpServer::actualPort).distinct().count() != 1) {
+                throw new IllegalStateException(
+                    what + " servers listen on different ports: " + servers);
+              }
+              return List.copyOf(servers);
+            })
+        .toCompletionStage()
+        .toCompletableFuture();
+  }
+
+  private ConnectionDeadlines deadlines(String what) {
+    return new ConnectionDeadlines(
+        vertx, Duration.ofSeconds(IDLE_TIMEOUT_SECONDS), requestDeadline, what);
+  }
+
+  private HttpServer server(
+      Router router, ServerConfig.@Nullable Tls tls, String what, ConnectionDeadlines deadlines) {
     return vertx
         .createHttpServer(options(tls))
         .connectionHandler(deadlines::onConnection)
@@ -76,10 +128,7 @@ public final class Listeners {
                 LOG.debug(
                     "{} port: dropped a client connection: {}",
                     what,
-                    t.toString().replace('\n', ' ')))
-        .listen(port, host)
-        .toCompletionStage()
-        .toCompletableFuture();
+                    t.toString().replace('\n', ' ')));
   }
 
   private static HttpServerOptions options(ServerConfig.@Nullable Tls tls) {

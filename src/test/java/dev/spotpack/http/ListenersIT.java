@@ -1,0 +1,58 @@
+package dev.spotpack.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The extender's listener: one server per event loop, sharing one port. */
+class ListenersIT {
+  final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void connectionsAreSharedOutAmongTheEventLoops() throws Exception {
+    Router router = Router.router(vertx);
+    router.get("/thread").handler(ctx -> ctx.response().end(Thread.currentThread().getName()));
+    List<HttpServer> servers =
+        new Listeners(vertx, "127.0.0.1", Duration.ofSeconds(30))
+            .listenOnEventLoops(router, null, 0, "test", 4)
+            .get(10, TimeUnit.SECONDS);
+
+    // port 0: the four share one free port
+    assertThat(servers).hasSize(4);
+    int port = servers.get(0).actualPort();
+    assertThat(servers).allSatisfy(s -> assertThat(s.actualPort()).isEqualTo(port));
+
+    // four clients, a connection each: each connection is handed to the next server, on its own
+    // event loop
+    Set<String> threads = new HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      threads.add(
+          client
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/thread"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body());
+    }
+    assertThat(threads).hasSize(4).allSatisfy(t -> assertThat(t).startsWith("vert.x-eventloop"));
+  }
+}
