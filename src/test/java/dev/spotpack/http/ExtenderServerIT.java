@@ -3,6 +3,7 @@ package dev.spotpack.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.app.ExtenderApp;
+import dev.spotpack.testing.ExampleServer;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,18 +39,14 @@ class ExtenderServerIT {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    Path config = dir.resolve("spotpack.yaml");
-    Files.writeString(
-        config,
-        "server:\n  maxRequestBodyBytes: "
-            + BODY_LIMIT
-            + "\n  maxRequestBytesInFlight: "
-            + IN_FLIGHT_BUDGET
-            + "\n");
     app =
-        ExtenderApp.create(
-            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
-    app.start();
+        ExampleServer.start(
+            dir,
+            "server:\n  maxRequestBodyBytes: "
+                + BODY_LIMIT
+                + "\n  maxRequestBytesInFlight: "
+                + IN_FLIGHT_BUDGET
+                + "\n");
     request = Files.readString(Path.of("src/main/resources/examples/filter-request.json"));
   }
 
@@ -59,13 +56,7 @@ class ExtenderServerIT {
   }
 
   static HttpResponse<String> post(String verb, String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return ExampleServer.post(app, verb, body);
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {

@@ -3,9 +3,7 @@ package dev.spotpack.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.app.ExtenderApp;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.spotpack.testing.ExampleServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,18 +25,12 @@ class LargeBodyIT {
   static final int UNKNOWN_NAMES = 20_000;
 
   static ExtenderApp app;
-  static final HttpClient HTTP = HttpClient.newHttpClient();
   static final JsonMapper JSON = JsonMapper.builder().build();
   static String large;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    Path config = dir.resolve("spotpack.yaml");
-    Files.writeString(config, "");
-    app =
-        ExtenderApp.create(
-            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
-    app.start();
+    app = ExampleServer.start(dir, "");
     ObjectNode request =
         (ObjectNode)
             JSON.readTree(
@@ -58,12 +50,7 @@ class LargeBodyIT {
   }
 
   static HttpResponse<String> post(String verb, String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return ExampleServer.post(app, verb, body);
   }
 
   @Test

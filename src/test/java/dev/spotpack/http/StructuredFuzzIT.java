@@ -7,6 +7,7 @@ import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.policy.spot.SpreadHints;
+import dev.spotpack.testing.ExampleServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -62,12 +63,7 @@ class StructuredFuzzIT {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    Path config = dir.resolve("spotpack.yaml");
-    Files.writeString(config, "server:\n  maxRequestBodyBytes: 4194304\n");
-    app =
-        ExtenderApp.create(
-            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
-    app.start();
+    app = ExampleServer.start(dir, "server:\n  maxRequestBodyBytes: 4194304\n");
     Path golden = Path.of("src/test/resources/golden");
     filterSeeds = new ArrayList<>();
     for (String c :

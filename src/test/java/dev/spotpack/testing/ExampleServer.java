@@ -1,0 +1,39 @@
+package dev.spotpack.testing;
+
+import dev.spotpack.app.ExtenderApp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** spotpack serving the bundled example cluster on loopback ports, for tests of the HTTP layer. */
+public final class ExampleServer {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private ExampleServer() {}
+
+  /** Started with {@code configYaml} as its config file (written to {@code dir}). */
+  public static ExtenderApp start(Path dir, String configYaml) throws Exception {
+    Path config = dir.resolve("spotpack.yaml");
+    Files.writeString(config, configYaml);
+    ExtenderApp app =
+        ExtenderApp.create(
+            new ExtenderApp.Options(config, new ExtenderApp.Source.Example(), "127.0.0.1", 0, 0));
+    app.start();
+    return app;
+  }
+
+  /** {@code POST /scheduler/{verb}} with a JSON body, to any running app. */
+  public static HttpResponse<String> post(ExtenderApp app, String verb, String body)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
