@@ -80,9 +80,10 @@ final class Ledger {
       Reclaims.Loss loss = hit.event().losses.get(e.getKey());
       total += e.getValue();
       worstJobShare = Math.max(worstJobShare, e.getValue() / (double) Math.max(1, loss.liveBefore));
-      worstLossByJob.merge(e.getKey(), loss.lost / (double) Math.max(1, loss.jobSize), Math::max);
+      // the share of the job's N its event took so far
+      double share = loss.lost / (double) Math.max(1, loss.jobSize);
+      worstLossByJob.merge(e.getKey(), share, Math::max);
       if (hit.event().isPoolEvent()) {
-        double share = loss.lost / (double) Math.max(1, loss.jobSize);
         worstPoolShare = Math.max(worstPoolShare, share);
         worstPoolShareByProfile.merge(e.getKey().limits.profile(), share, Math::max);
       }
