@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spotpack.app.ExtenderApp;
+import dev.spotpack.testing.ExtenderHttp;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -71,15 +72,7 @@ class ApiServerRestartE2EIT {
     String body =
         "{\"Pod\":{\"metadata\":{\"name\":\"p\",\"namespace\":\"x\",\"uid\":\"u\",\"labels\":{\"spark-app-selector\":\"j\","
             + "\"spark-role\":\"executor\"}},\"spec\":{\"containers\":[]},\"status\":{}},\"Nodes\":null,\"NodeNames\":[\"n\"]}";
-    String reply =
-        HTTP.send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:" + spotpack.extenderPort() + "/scheduler/filter"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String reply = ExtenderHttp.post(spotpack, "filter", body).body();
     return new JsonMapper().readTree(reply).get("Error").stringValue();
   }
 

@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spotpack.app.ExtenderApp;
+import dev.spotpack.testing.ExtenderHttp;
 import dev.spotpack.testing.LaggingProxy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
  * handshake's answer, behind fabric8's mock API server; see docs/benchmarks.md.)
  */
 class LaggingWatchE2EIT {
-  static final HttpClient HTTP = HttpClient.newHttpClient();
   static final JsonMapper JSON = JsonMapper.builder().build();
   static final int NODES = 60;
   static final int DELETED = 45;
@@ -122,18 +118,7 @@ class LaggingWatchE2EIT {
             + "\"spec\":{\"containers\":[]},\"status\":{}},\"Nodes\":null,\"NodeNames\":"
             + JSON.writeValueAsString(names)
             + "}";
-    JsonNode reply =
-        JSON.readTree(
-            HTTP.send(
-                    HttpRequest.newBuilder(
-                            URI.create(
-                                "http://127.0.0.1:"
-                                    + spotpack.extenderPort()
-                                    + "/scheduler/filter"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body());
+    JsonNode reply = JSON.readTree(ExtenderHttp.post(spotpack, "filter", body).body());
     assertThat(reply.path("Error").asString("")).isEmpty();
     Set<String> unknown = new TreeSet<>();
     reply

@@ -3,7 +3,7 @@ package dev.spotpack.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.app.ExtenderApp;
-import dev.spotpack.testing.ExampleServer;
+import dev.spotpack.testing.ExtenderHttp;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +40,7 @@ class ExtenderServerIT {
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
     app =
-        ExampleServer.start(
+        ExtenderHttp.startOnExample(
             dir,
             "server:\n  maxRequestBodyBytes: "
                 + BODY_LIMIT
@@ -56,7 +56,7 @@ class ExtenderServerIT {
   }
 
   static HttpResponse<String> post(String verb, String body) throws Exception {
-    return ExampleServer.post(app, verb, body);
+    return ExtenderHttp.post(app, verb, body);
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {

@@ -3,7 +3,7 @@ package dev.spotpack.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.app.ExtenderApp;
-import dev.spotpack.testing.ExampleServer;
+import dev.spotpack.testing.ExtenderHttp;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class LargeBodyIT {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    app = ExampleServer.start(dir, "");
+    app = ExtenderHttp.startOnExample(dir, "");
     ObjectNode request =
         (ObjectNode)
             JSON.readTree(
@@ -50,7 +50,7 @@ class LargeBodyIT {
   }
 
   static HttpResponse<String> post(String verb, String body) throws Exception {
-    return ExampleServer.post(app, verb, body);
+    return ExtenderHttp.post(app, verb, body);
   }
 
   @Test

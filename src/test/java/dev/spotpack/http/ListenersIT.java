@@ -3,7 +3,7 @@ package dev.spotpack.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.app.ExtenderApp;
-import dev.spotpack.testing.ExampleServer;
+import dev.spotpack.testing.ExtenderHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -70,7 +70,7 @@ class ListenersIT {
    */
   @Test
   void stoppingWithAConnectionOnEveryEventLoopIsPrompt(@TempDir Path dir) throws Exception {
-    ExtenderApp app = ExampleServer.start(dir, "");
+    ExtenderApp app = ExtenderHttp.startOnExample(dir, "");
     List<HttpClient> clients = new ArrayList<>();
     try {
       for (int i = 0; i < VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE; i++) {

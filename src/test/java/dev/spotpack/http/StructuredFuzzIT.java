@@ -7,7 +7,7 @@ import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.policy.spot.SpreadHints;
-import dev.spotpack.testing.ExampleServer;
+import dev.spotpack.testing.ExtenderHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -63,7 +63,7 @@ class StructuredFuzzIT {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    app = ExampleServer.start(dir, "server:\n  maxRequestBodyBytes: 4194304\n");
+    app = ExtenderHttp.startOnExample(dir, "server:\n  maxRequestBodyBytes: 4194304\n");
     Path golden = Path.of("src/test/resources/golden");
     filterSeeds = new ArrayList<>();
     for (String c :

@@ -9,14 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spotpack.app.ExtenderApp;
+import dev.spotpack.testing.ExtenderHttp;
 import dev.spotpack.testing.LaggingProxy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @EnableKubernetesMockClient(crud = true)
 class LaggingInformerIT {
-  static final HttpClient HTTP = HttpClient.newHttpClient();
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   KubernetesClient client;
@@ -100,13 +97,6 @@ class LaggingInformerIT {
             + ",\"Nodes\":null,\"NodeNames\":"
             + JSON.writeValueAsString(nodes)
             + "}";
-    return JSON.readTree(
-        HTTP.send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body());
+    return JSON.readTree(ExtenderHttp.post(app, "filter", body).body());
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spotpack.app.ExtenderApp;
+import dev.spotpack.testing.ExtenderHttp;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -142,12 +143,7 @@ class LiveClusterIT {
   }
 
   HttpResponse<String> post(String verb, String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return ExtenderHttp.post(app, verb, body);
   }
 
   HttpResponse<String> get(String path) throws Exception {

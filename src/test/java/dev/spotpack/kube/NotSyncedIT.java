@@ -3,6 +3,7 @@ package dev.spotpack.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.app.ExtenderApp;
+import dev.spotpack.testing.ExtenderHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,13 +66,7 @@ class NotSyncedIT {
   }
 
   String post(String verb, String body) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    return ExtenderHttp.post(app, verb, body).body();
   }
 
   HttpResponse<String> get(String path) throws Exception {

@@ -8,14 +8,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** spotpack serving the bundled example cluster on loopback ports, for tests of the HTTP layer. */
-public final class ExampleServer {
+/**
+ * spotpack over HTTP, for tests: started on loopback ports over the bundled example cluster, and
+ * any running app's extender verbs called.
+ */
+public final class ExtenderHttp {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private ExampleServer() {}
+  private ExtenderHttp() {}
 
   /** Started with {@code configYaml} as its config file (written to {@code dir}). */
-  public static ExtenderApp start(Path dir, String configYaml) throws Exception {
+  public static ExtenderApp startOnExample(Path dir, String configYaml) throws Exception {
     Path config = dir.resolve("spotpack.yaml");
     Files.writeString(config, configYaml);
     ExtenderApp app =
