@@ -25,6 +25,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /*
  * Design note (how the binaries are built: e2e/build-k8s.sh).
@@ -226,16 +227,24 @@ final class LocalControlPlane {
         processes);
   }
 
+  /**
+   * Until {@code call} answers 200; fails with the process's log after 90 s, or as soon as the
+   * process {@code name} has exited (a bad flag, say, ends it at once).
+   */
   static void awaitOk(StatusCall call, String name, Processes processes) {
     try {
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(250))
+          .failFast(name + " exited", () -> !processes.isAlive(name))
           .ignoreExceptions()
           .until(() -> call.status() == 200);
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(
           name + " did not become ready; its log ends:\n" + processes.tail(name, 30), e);
+    } catch (TerminalFailureException e) {
+      throw new AssertionError(
+          name + " exited before it was ready; its log ends:\n" + processes.tail(name, 30), e);
     }
   }
 
