@@ -101,9 +101,10 @@ public final class Listeners {
             new DeploymentOptions().setInstances(instances))
         .map(
             id -> {
-              if (servers.stream().map(HttpServer::actualPort).distinct().count() != 1) {
+              List<Integer> ports = servers.stream().map(HttpServer::actualPort).toList();
+              if (ports.stream().distinct().count() != 1) {
                 throw new IllegalStateException(
-                    what + " servers listen on different ports: " + servers);
+                    what + " servers listen on different ports: " + ports);
               }
               return List.copyOf(servers);
             })
