@@ -5,9 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.spotpack.policy.model.InFlight;
 import dev.spotpack.policy.model.PodInfo;
 import java.time.Duration;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +27,7 @@ final class Assumptions {
    * one of {@code inFlight} (the spot nodes our filter allowed, between kube-scheduler's choice and
    * its bind call).
    */
-  record Assumed(PodInfo pod, @Nullable String node, Set<String> inFlight, long sinceNanos) {}
+  record Assumed(PodInfo pod, @Nullable String node, InFlight inFlight, long sinceNanos) {}
 
   /**
    * An in-flight record ends with the bind that follows within milliseconds; if kube-scheduler
@@ -84,17 +84,17 @@ final class Assumptions {
 
   /** A pending pod seen in a filter or prioritize call ({@code pod} unbound and compacted). */
   void seen(PodInfo pod) {
-    records.put(pod.uid(), new Assumed(pod, null, Set.of(), ticker.read()));
+    records.put(pod.uid(), new Assumed(pod, null, InFlight.NONE, ticker.read()));
   }
 
-  /** The pending pod may be bound to any of {@code nodes} any moment now; replaces its record. */
-  void inFlight(PodInfo pod, Set<String> nodes) {
-    records.put(pod.uid(), new Assumed(pod, null, Set.copyOf(nodes), ticker.read()));
+  /** The pending pod may be bound to any of the nodes any moment now; replaces its record. */
+  void inFlight(PodInfo pod, InFlight inFlight) {
+    records.put(pod.uid(), new Assumed(pod, null, inFlight, ticker.read()));
   }
 
   /** spotpack bound the pod ({@code pod} as known, unbound) to {@code node}. */
   void bound(PodInfo pod, String node) {
-    records.put(pod.uid(), new Assumed(pod, node, Set.of(), ticker.read()));
+    records.put(pod.uid(), new Assumed(pod, node, InFlight.NONE, ticker.read()));
   }
 
   /** The informer shows the pod bound: its record, if any, ends; a placement of ours confirmed. */

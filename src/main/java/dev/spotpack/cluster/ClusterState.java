@@ -1,16 +1,15 @@
 package dev.spotpack.cluster;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.spotpack.policy.model.InFlight;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.spot.PodRoles;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +27,7 @@ public final class ClusterState {
   private static final long SWEEP_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
   /** What the indexes hold for a pod: its effective state and the nodes it may be in flight to. */
-  private record Indexed(PodInfo pod, Set<String> inFlight) {}
+  private record Indexed(PodInfo pod, InFlight inFlight) {}
 
   private final Ticker ticker;
   private final PodCompaction compaction;
@@ -158,18 +157,19 @@ public final class ClusterState {
   }
 
   /** What a filter call learnt, in one write: {@link #observe} and {@link #inFlight}. */
-  public synchronized void filtered(PodInfo pod, Collection<String> nodes) {
+  public synchronized void filtered(PodInfo pod, InFlight inFlight) {
     observe(pod);
-    inFlight(pod, nodes);
+    inFlight(pod, inFlight);
   }
 
   /**
-   * Records that spotpack's filter let the pending pod onto {@code nodes} (the spot nodes its caps
-   * counted it against): until its bind arrives it counts on each of them. Replaces an earlier
-   * in-flight record of the same pod (a re-filter); ignored once the pod is bound.
+   * Records that spotpack's filter let the pending pod onto {@code inFlight}'s nodes (the spot
+   * nodes its caps counted it against): until its bind arrives it counts on each of them and once
+   * in each of their pools. Replaces an earlier in-flight record of the same pod (a re-filter);
+   * ignored once the pod is bound.
    */
-  public synchronized void inFlight(PodInfo pod, Collection<String> nodes) {
-    if (nodes.isEmpty()) {
+  public synchronized void inFlight(PodInfo pod, InFlight inFlight) {
+    if (inFlight.isEmpty()) {
       return;
     }
     PodInfo informer = informerPods.get(pod.uid());
@@ -177,8 +177,7 @@ public final class ClusterState {
     if ((informer != null && informer.isBound()) || (existing != null && existing.node() != null)) {
       return;
     }
-    assumptions.inFlight(
-        informer != null ? informer : compact(pod.boundTo(null)), Set.copyOf(nodes));
+    assumptions.inFlight(informer != null ? informer : compact(pod.boundTo(null)), inFlight);
     reindex(pod.uid());
   }
 
@@ -249,14 +248,14 @@ public final class ClusterState {
   private @Nullable Indexed effectiveOf(String uid) {
     PodInfo informer = informerPods.get(uid);
     if (informer != null && informer.isBound()) {
-      return new Indexed(informer, Set.of());
+      return new Indexed(informer, InFlight.NONE);
     }
     Assumptions.Assumed assumed = assumptions.get(uid);
     if (assumed != null && assumed.node() != null) {
       return new Indexed(
-          (informer != null ? informer : assumed.pod()).boundTo(assumed.node()), Set.of());
+          (informer != null ? informer : assumed.pod()).boundTo(assumed.node()), InFlight.NONE);
     }
-    Set<String> inFlight = assumed == null ? Set.of() : assumed.inFlight();
+    InFlight inFlight = assumed == null ? InFlight.NONE : assumed.inFlight();
     if (informer != null) {
       return new Indexed(informer, inFlight);
     }

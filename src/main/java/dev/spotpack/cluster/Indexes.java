@@ -1,5 +1,6 @@
 package dev.spotpack.cluster;
 
+import dev.spotpack.policy.model.InFlight;
 import dev.spotpack.policy.model.JobExecutors;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
@@ -39,7 +40,7 @@ final class Indexes {
   }
 
   /** Counts an effective pod, on the nodes it may be in flight to too. */
-  void add(PodInfo pod, Set<String> inFlight) {
+  void add(PodInfo pod, InFlight inFlight) {
     if (pod.isBound()) {
       nonZeroRequested.merge(pod.nodeName(), pod.demand().nonZeroRequested(), Resources::plus);
       changedRequested.add(pod.nodeName());

@@ -1,5 +1,6 @@
 package dev.spotpack.cluster;
 
+import dev.spotpack.policy.model.InFlight;
 import dev.spotpack.policy.model.JobExecutors;
 import dev.spotpack.policy.model.PodInfo;
 import java.util.HashMap;
@@ -19,17 +20,17 @@ import java.util.Set;
 final class JobIndex {
   private final Map<String, String> nodeByExecutorUid = new HashMap<>();
   private final Set<String> pendingExecutorUids = new HashSet<>();
-  private final Map<String, Set<String>> inFlightNodesByUid = new HashMap<>();
+  private final Map<String, InFlight> inFlightByUid = new HashMap<>();
 
-  /** Adds or replaces {@code pod}: bound, or pending (in flight to {@code inFlightNodes}). */
-  void put(PodInfo pod, Set<String> inFlightNodes) {
+  /** Adds or replaces {@code pod}: bound, or pending (possibly {@code inFlight}). */
+  void put(PodInfo pod, InFlight inFlight) {
     remove(pod.uid());
     if (pod.isBound()) {
       nodeByExecutorUid.put(pod.uid(), pod.nodeName());
     } else {
       pendingExecutorUids.add(pod.uid());
-      if (!inFlightNodes.isEmpty()) {
-        inFlightNodesByUid.put(pod.uid(), inFlightNodes);
+      if (!inFlight.isEmpty()) {
+        inFlightByUid.put(pod.uid(), inFlight);
       }
     }
   }
@@ -37,7 +38,7 @@ final class JobIndex {
   void remove(String uid) {
     nodeByExecutorUid.remove(uid);
     pendingExecutorUids.remove(uid);
-    inFlightNodesByUid.remove(uid);
+    inFlightByUid.remove(uid);
   }
 
   int count() {
@@ -46,6 +47,6 @@ final class JobIndex {
 
   /** An immutable copy, for a snapshot. */
   JobExecutors published() {
-    return new JobExecutors(nodeByExecutorUid, pendingExecutorUids, inFlightNodesByUid);
+    return new JobExecutors(nodeByExecutorUid, pendingExecutorUids, inFlightByUid);
   }
 }

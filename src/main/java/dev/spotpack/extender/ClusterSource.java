@@ -1,8 +1,8 @@
 package dev.spotpack.extender;
 
 import dev.spotpack.cluster.ClusterSnapshot;
+import dev.spotpack.policy.model.InFlight;
 import dev.spotpack.policy.model.PodInfo;
-import java.util.List;
 
 /** Where the verbs get the cluster from: a snapshot file or live informers. */
 public interface ClusterSource {
@@ -23,7 +23,7 @@ public interface ClusterSource {
    * What a filter call learnt, written once after the decision: the pod is known (as {@link
    * #observe}), and the filter let it onto these capped (spot) nodes, of which kube-scheduler will
    * pick one and bind it asynchronously, after it has already asked about the next pod. A live
-   * source counts the pod on each of them until its bind arrives.
+   * source counts the pod on each of them, and once in each of their pools, until its bind arrives.
    */
-  void filtered(PodInfo pod, List<String> cappedNodes);
+  void filtered(PodInfo pod, InFlight inFlight);
 }

@@ -2,8 +2,8 @@ package dev.spotpack.extender;
 
 import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.policy.model.InFlight;
 import dev.spotpack.policy.model.PodInfo;
-import java.util.List;
 
 /**
  * The cluster of {@code serve --snapshot}: always ready once loaded, and it learns pods from the
@@ -39,7 +39,7 @@ public final class SnapshotClusterSource implements ClusterSource {
    * with curl, a test) binds explicitly, and a filter call must not change the next one's answer.
    */
   @Override
-  public void filtered(PodInfo pod, List<String> cappedNodes) {
+  public void filtered(PodInfo pod, InFlight inFlight) {
     observe(pod);
   }
 }

@@ -12,13 +12,13 @@ import dev.spotpack.policy.spot.SpotLimits;
 import dev.spotpack.policy.spot.SpotNodes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,6 +76,7 @@ public final class SpotPolicy {
     NodeRule rule = ruleFor(pod, view, pendingFor);
     List<String> feasible = new ArrayList<>(candidates.size());
     List<String> cappedFeasible = new ArrayList<>();
+    Set<String> cappedPools = new HashSet<>();
     Map<String, Rejection> rejected = new LinkedHashMap<>();
     for (String name : candidates) {
       Check check = rule.check(name);
@@ -83,12 +84,14 @@ public final class SpotPolicy {
         rejected.put(name, check.rejection());
       } else {
         feasible.add(name);
-        if (check.cappedSpot()) {
+        if (check.cappedPool() != null) {
           cappedFeasible.add(name);
+          cappedPools.add(check.cappedPool());
         }
       }
     }
-    return new FilterDecision(feasible, rejected, cappedFeasible, rule instanceof RelaxedRule);
+    return new FilterDecision(
+        feasible, rejected, cappedFeasible, cappedPools, rule instanceof RelaxedRule);
   }
 
   private boolean isCappedExecutor(PodInfo pod) {
@@ -235,20 +238,24 @@ public final class SpotPolicy {
       if (info == null) {
         return UNKNOWN;
       }
-      return spotNodes.isSpot(info) ? Check.PASS_CAPPED_SPOT : Check.PASS;
+      return spotNodes.isSpot(info) ? Check.passCapped(spotNodes.pool(info)) : Check.PASS;
     }
   }
 
   /**
-   * A node's answer: rejected, or passing; {@code cappedSpot} when it passes a spot node on which
-   * the caps counted this executor (so that a live source can record it in flight there).
+   * A node's answer: rejected, or passing; with {@code cappedPool}, the node's pool, when it passes
+   * a spot node on which the caps counted this executor (so that a live source can record it in
+   * flight there).
    */
-  private record Check(@Nullable Rejection rejection, boolean cappedSpot) {
-    static final Check PASS = new Check(null, false);
-    static final Check PASS_CAPPED_SPOT = new Check(null, true);
+  private record Check(@Nullable Rejection rejection, @Nullable String cappedPool) {
+    static final Check PASS = new Check(null, null);
 
     static Check reject(Rejection r) {
-      return new Check(r, false);
+      return new Check(r, null);
+    }
+
+    static Check passCapped(String pool) {
+      return new Check(null, pool);
     }
   }
 
@@ -305,16 +312,7 @@ public final class SpotPolicy {
         shareRule(pod, job, limits, caps, executors, view).map(Check::reject).orElse(null);
     // one pass over the job's executors, not one per candidate node
     Map<String, Integer> perNode = executors.countsByNode(pod.uid());
-    // an in-flight executor names every spot node its filter allowed, several are in flight at
-    // once, and a candidate may be among them: look each node's pool up once per call
-    Map<String, Optional<String>> memo = new HashMap<>();
-    Function<String, @Nullable String> poolOf =
-        node ->
-            memo.computeIfAbsent(node, n -> Optional.ofNullable(spotPool(view, n))).orElse(null);
-    Map<String, Integer> perPool = executors.countsByGroup(poolOf, pod.uid());
-    // the pool rule can refuse a node only once some pool holds the cap: skip the per-candidate
-    // pool lookup (a string per node) for the many jobs far from it
-    boolean poolCapReachable = perPool.values().stream().anyMatch(count -> count + 1 > poolCap);
+    Map<String, Integer> perPool = executors.countsByPool(node -> spotPool(view, node), pod.uid());
 
     return node -> {
       NodeInfo info = view.node(node);
@@ -345,8 +343,8 @@ public final class SpotPolicy {
                     + ")"
                     + BY_SPOTPACK));
       }
-      String pool = poolCapReachable ? poolOf.apply(node) : null;
-      int inPool = pool == null ? 0 : perPool.getOrDefault(pool, 0);
+      String pool = config.spotNodes().pool(info);
+      int inPool = perPool.getOrDefault(pool, 0);
       if (inPool + 1 > poolCap) {
         return Check.reject(
             new Rejection(
@@ -370,7 +368,7 @@ public final class SpotPolicy {
                     + "))"
                     + BY_SPOTPACK));
       }
-      return Check.PASS_CAPPED_SPOT;
+      return Check.passCapped(pool);
     };
   }
 

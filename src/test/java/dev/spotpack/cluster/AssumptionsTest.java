@@ -4,11 +4,13 @@ import static dev.spotpack.testing.Build.executor;
 import static dev.spotpack.testing.Build.spotNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spotpack.policy.model.InFlight;
 import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.spot.PodRoles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,7 +145,7 @@ class AssumptionsTest {
   void aPodInFlightCountsOnEachNodeTheFilterAllowedUntilItsBindArrives() {
     PodInfo pending = executor("j", "a").build();
     state.upsertPod(pending);
-    state.inFlight(pending, List.of("n1", "n2"));
+    state.inFlight(pending, toNodes("n1", "n2"));
     // counted once on each possible node, and once (not twice) on spot as a whole
     assertThat(state.snapshot().job("j").countOn("n1", "")).isEqualTo(1);
     assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
@@ -155,7 +157,7 @@ class AssumptionsTest {
     assertThat(state.snapshot().job("j").countOn("n1", "")).isZero();
     assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
     // a late filter of the same pod changes nothing once it is bound
-    state.inFlight(pending, List.of("n1"));
+    state.inFlight(pending, toNodes("n1"));
     assertThat(state.snapshot().job("j").countOn("n1", "")).isZero();
   }
 
@@ -163,8 +165,8 @@ class AssumptionsTest {
   void aReFilterReplacesTheInFlightRecordAndItExpiresOnItsOwn() {
     PodInfo pending = executor("j", "a").build();
     state.upsertPod(pending);
-    state.inFlight(pending, List.of("n1", "n2"));
-    state.inFlight(pending, List.of("n2"));
+    state.inFlight(pending, toNodes("n1", "n2"));
+    state.inFlight(pending, toNodes("n2"));
     assertThat(state.snapshot().job("j").countOn("n1", "")).isZero();
     assertThat(state.snapshot().job("j").countOn("n2", "")).isEqualTo(1);
     // a stale informer update of the pending pod keeps the record
@@ -216,5 +218,10 @@ class AssumptionsTest {
     assertThat(cached.annotations()).containsOnlyKeys("spotpack.dev/profile");
     assertThat(state.snapshot().jobAnnotations().get("j"))
         .containsEntry("spotpack.dev/profile", "BALANCED");
+  }
+
+  /** In flight to these nodes, each a pool of its own. */
+  private static InFlight toNodes(String... nodes) {
+    return new InFlight(Set.of(nodes), Set.of(nodes));
   }
 }

@@ -5,6 +5,7 @@ import static dev.spotpack.testing.Build.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.spotpack.policy.model.InFlight;
 import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.spot.PodRoles;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -102,7 +104,8 @@ class IncrementalSnapshotTest {
     }
     if (kind < 90) {
       String other = "n" + random.nextInt(NODES);
-      return s -> s.inFlight(pending, List.of(nodeName, other));
+      return s ->
+          s.inFlight(pending, new InFlight(Set.copyOf(List.of(nodeName, other)), Set.of("pool")));
     }
     return s -> s.assumeBound(pending.uid(), nodeName);
   }

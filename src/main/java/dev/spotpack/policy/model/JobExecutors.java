@@ -19,19 +19,20 @@ import org.jspecify.annotations.Nullable;
  *
  * @param nodeByExecutorUid bound (or bound-by-us) executors, uid to node name
  * @param pendingExecutorUids executors known but not yet placed
- * @param inFlightNodesByUid pending executors in flight: uid to the spot nodes the filter allowed
+ * @param inFlightByUid pending executors in flight: uid to the spot nodes the filter allowed and
+ *     their pools
  *     <p>Immutable.
  */
 public record JobExecutors(
     Map<String, String> nodeByExecutorUid,
     Set<String> pendingExecutorUids,
-    Map<String, Set<String>> inFlightNodesByUid) {
+    Map<String, InFlight> inFlightByUid) {
   public static final JobExecutors NONE = new JobExecutors(Map.of(), Set.of(), Map.of());
 
   public JobExecutors {
     nodeByExecutorUid = Map.copyOf(nodeByExecutorUid);
     pendingExecutorUids = Set.copyOf(pendingExecutorUids);
-    inFlightNodesByUid = Map.copyOf(inFlightNodesByUid);
+    inFlightByUid = Map.copyOf(inFlightByUid);
   }
 
   public JobExecutors(Map<String, String> nodeByExecutorUid, Set<String> pendingExecutorUids) {
@@ -62,9 +63,32 @@ public record JobExecutors(
         counts.merge(e.getValue(), 1, Integer::sum);
       }
     }
-    for (Map.Entry<String, Set<String>> e : inFlightNodesByUid.entrySet()) {
+    for (Map.Entry<String, InFlight> e : inFlightByUid.entrySet()) {
       if (!e.getKey().equals(excludedUid)) {
-        e.getValue().forEach(n -> counts.merge(n, 1, Integer::sum));
+        e.getValue().nodes().forEach(n -> counts.merge(n, 1, Integer::sum));
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * Executors per capacity pool, not counting {@code excludedUid}: a bound executor in the pool of
+   * its node ({@code poolOfNode}, null for a node in no pool: not counted), an in-flight one once
+   * in each pool its filter recorded. {@link #countsByGroup} with pools as the groups, without
+   * looking up every node of every in-flight executor.
+   */
+  public Map<String, Integer> countsByPool(
+      Function<String, @Nullable String> poolOfNode, String excludedUid) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
+      String pool = e.getKey().equals(excludedUid) ? null : poolOfNode.apply(e.getValue());
+      if (pool != null) {
+        counts.merge(pool, 1, Integer::sum);
+      }
+    }
+    for (Map.Entry<String, InFlight> e : inFlightByUid.entrySet()) {
+      if (!e.getKey().equals(excludedUid)) {
+        e.getValue().pools().forEach(p -> counts.merge(p, 1, Integer::sum));
       }
     }
     return counts;
@@ -85,12 +109,12 @@ public record JobExecutors(
         counts.merge(group, 1, Integer::sum);
       }
     }
-    for (Map.Entry<String, Set<String>> e : inFlightNodesByUid.entrySet()) {
+    for (Map.Entry<String, InFlight> e : inFlightByUid.entrySet()) {
       if (e.getKey().equals(excludedUid)) {
         continue;
       }
       Set<String> groups = new HashSet<>();
-      for (String node : e.getValue()) {
+      for (String node : e.getValue().nodes()) {
         String group = groupOfNode.apply(node);
         if (group != null) {
           groups.add(group);
@@ -112,8 +136,8 @@ public record JobExecutors(
         n++;
       }
     }
-    for (Map.Entry<String, Set<String>> e : inFlightNodesByUid.entrySet()) {
-      if (!e.getKey().equals(excludedUid) && e.getValue().stream().anyMatch(nodeTest)) {
+    for (Map.Entry<String, InFlight> e : inFlightByUid.entrySet()) {
+      if (!e.getKey().equals(excludedUid) && e.getValue().nodes().stream().anyMatch(nodeTest)) {
         n++;
       }
     }

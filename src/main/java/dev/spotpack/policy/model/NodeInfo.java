@@ -3,17 +3,84 @@ package dev.spotpack.policy.model;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the policy knows of a node: its name, labels (which decide whether it is spot) and
  * allocatable resources.
  *
- * <p>Immutable.
+ * <p>Immutable: equal by name, labels and allocatable. It also remembers one value derived from
+ * those (see {@link #derived}), the way {@link String} remembers its hash.
  */
-public record NodeInfo(String name, Map<String, String> labels, Resources allocatable) {
-  public NodeInfo {
+public final class NodeInfo {
+  private final String name;
+  private final Map<String, String> labels;
+  private final Resources allocatable;
+
+  /**
+   * The last value {@link #derived} computed, with the function's owner. One field written once
+   * with a final-field holder: threads racing to fill it compute the same value and see a complete
+   * holder, so no lock is needed.
+   */
+  private @Nullable Derived<?> derived;
+
+  private record Derived<T>(Object owner, T value) {}
+
+  public NodeInfo(String name, Map<String, String> labels, Resources allocatable) {
+    this.name = name;
     // not Map.copyOf: its open addressing is quadratic when many keys share a hashCode, and a full
     // Node object in a request can carry any labels; HashMap's tree bins keep that O(n log n)
-    labels = Collections.unmodifiableMap(new HashMap<>(labels));
+    this.labels = Collections.unmodifiableMap(new HashMap<>(labels));
+    this.allocatable = allocatable;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  public Resources allocatable() {
+    return allocatable;
+  }
+
+  /**
+   * {@code compute(this)}, remembered for {@code owner}: the filter asks whether a node is spot and
+   * which pool it is in for each of hundreds of candidates per call, and again for every node an
+   * in-flight executor may land on; the labels behind the answer change only with a new NodeInfo.
+   * {@code compute} must depend only on this node and on {@code owner}, which is compared by
+   * identity. A second owner replaces the first (and is recomputed if the first comes back).
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T derived(Object owner, Function<NodeInfo, T> compute) {
+    Derived<?> d = derived;
+    if (d != null && d.owner() == owner) {
+      return (T) d.value();
+    }
+    T value = compute.apply(this);
+    derived = new Derived<>(owner, value);
+    return value;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NodeInfo other
+        && Objects.equals(name, other.name)
+        && labels.equals(other.labels)
+        && Objects.equals(allocatable, other.allocatable);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, labels, allocatable);
+  }
+
+  @Override
+  public String toString() {
+    return "NodeInfo[name=" + name + ", labels=" + labels + ", allocatable=" + allocatable + "]";
   }
 }

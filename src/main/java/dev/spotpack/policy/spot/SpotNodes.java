@@ -46,24 +46,41 @@ public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
   }
 
   /**
+   * What the rules ask of a node, worked out once per node object: whether it is spot, its pool
+   * label values (null when one is missing or empty) and its pool's name.
+   */
+  private record Classified(boolean spot, @Nullable List<String> poolValues, String pool) {}
+
+  private Classified classified(NodeInfo node) {
+    return node.derived(this, this::classify);
+  }
+
+  private Classified classify(NodeInfo node) {
+    boolean spot = false;
+    for (Selector s : selectors) {
+      if (s.value().equals(node.labels().get(s.key()))) {
+        spot = true;
+        break;
+      }
+    }
+    List<String> values = readPoolValues(node);
+    String pool =
+        values != null ? String.join("/", values) : "node " + node.name() + " (no pool labels)";
+    return new Classified(spot, values, pool);
+  }
+
+  /**
    * The node's pool: its pool label values joined by "/" (e.g. {@code m6i.8xlarge/us-east-1a}). A
    * node without one of them is a pool of its own, {@code node NAME (no pool labels)}: spotpack
    * cannot know what it shares a fate with.
    */
   public String pool(NodeInfo node) {
-    String labelled = labelledPool(node);
-    return labelled != null ? labelled : "node " + node.name() + " (no pool labels)";
+    return classified(node).pool();
   }
 
   /** Whether the node lacks one of the pool labels (and so is a pool of its own). */
   public boolean lacksPoolLabels(NodeInfo node) {
-    return labelledPool(node) == null;
-  }
-
-  /** The pool label values joined by "/", or null when one of them is missing or empty. */
-  private @Nullable String labelledPool(NodeInfo node) {
-    List<String> values = poolValues(node);
-    return values == null ? null : String.join("/", values);
+    return classified(node).poolValues() == null;
   }
 
   /**
@@ -71,6 +88,10 @@ public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
    * or empty: what a node affinity must name to exclude the pool.
    */
   public @Nullable List<String> poolValues(NodeInfo node) {
+    return classified(node).poolValues();
+  }
+
+  private @Nullable List<String> readPoolValues(NodeInfo node) {
     String[] values = new String[poolLabels.size()];
     for (int i = 0; i < values.length; i++) {
       String value = node.labels().get(poolLabels.get(i));
@@ -83,11 +104,6 @@ public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
   }
 
   public boolean isSpot(NodeInfo node) {
-    for (Selector s : selectors) {
-      if (s.value().equals(node.labels().get(s.key()))) {
-        return true;
-      }
-    }
-    return false;
+    return classified(node).spot();
   }
 }

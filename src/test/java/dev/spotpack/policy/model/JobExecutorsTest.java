@@ -15,7 +15,7 @@ class JobExecutorsTest {
       new JobExecutors(
           Map.of("e1", "spot-a", "e2", "spot-c"),
           Set.of("e3"),
-          Map.of("e3", Set.of("spot-a", "spot-b", "spot-c")));
+          Map.of("e3", new InFlight(Set.of("spot-a", "spot-b", "spot-c"), Set.of("z1", "z2"))));
 
   final Map<String, String> pools = Map.of("spot-a", "z1", "spot-b", "z1", "spot-c", "z2");
 
@@ -25,6 +25,16 @@ class JobExecutorsTest {
     assertThat(job.countsByNode("none")).isEqualTo(Map.of("spot-a", 2, "spot-b", 1, "spot-c", 2));
     // per pool: z1 e1 + e3 (once, though it may land on spot-a or spot-b) = 2; z2 e2 + e3 = 2
     assertThat(job.countsByGroup(pools::get, "none")).isEqualTo(Map.of("z1", 2, "z2", 2));
+  }
+
+  @Test
+  void countsByPoolTakesAnInFlightExecutorsPoolsFromItsRecord() {
+    // the same as countsByGroup, with e3's pools read from its record: z1 e1 + e3 = 2, z2 e2 + e3
+    assertThat(job.countsByPool(pools::get, "none")).isEqualTo(Map.of("z1", 2, "z2", 2));
+    // the record, not the function, places e3: a function that knows no pool still counts it
+    assertThat(job.countsByPool(n -> null, "none")).isEqualTo(Map.of("z1", 1, "z2", 1));
+    // without e3 only the bound ones: z1 = e1, z2 = e2
+    assertThat(job.countsByPool(pools::get, "e3")).isEqualTo(Map.of("z1", 1, "z2", 1));
   }
 
   @Test
