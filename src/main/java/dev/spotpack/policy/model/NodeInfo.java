@@ -4,7 +4,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,19 +49,20 @@ public final class NodeInfo {
   }
 
   /**
-   * {@code compute(this)}, remembered for {@code owner}: the filter asks whether a node is spot and
-   * which pool it is in for each of hundreds of candidates per call, and again for every node an
-   * in-flight executor may land on; the labels behind the answer change only with a new NodeInfo.
-   * {@code compute} must depend only on this node and on {@code owner}, which is compared by
-   * identity. A second owner replaces the first (and is recomputed if the first comes back).
+   * {@code compute(owner, this)}, remembered for {@code owner}: the filter asks whether a node is
+   * spot and which pool it is in for each of hundreds of candidates per call, and again for every
+   * node an in-flight executor may land on; the labels behind the answer change only with a new
+   * NodeInfo. {@code compute} must depend only on this node and on {@code owner}, which is compared
+   * by identity (pass a method reference that captures nothing, so that asking allocates nothing).
+   * A second owner replaces the first (and is recomputed if the first comes back).
    */
   @SuppressWarnings("unchecked")
-  public <T> T derived(Object owner, Function<NodeInfo, T> compute) {
+  public <O, T> T derived(O owner, BiFunction<O, NodeInfo, T> compute) {
     Derived<?> d = derived;
     if (d != null && d.owner() == owner) {
       return (T) d.value();
     }
-    T value = compute.apply(this);
+    T value = compute.apply(owner, this);
     derived = new Derived<>(owner, value);
     return value;
   }

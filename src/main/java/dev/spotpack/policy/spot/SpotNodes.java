@@ -52,7 +52,7 @@ public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
   private record Classified(boolean spot, @Nullable List<String> poolValues, String pool) {}
 
   private Classified classified(NodeInfo node) {
-    return node.derived(this, this::classify);
+    return node.derived(this, SpotNodes::classify);
   }
 
   private Classified classify(NodeInfo node) {
