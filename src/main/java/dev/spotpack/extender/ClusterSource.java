@@ -1,7 +1,7 @@
 package dev.spotpack.extender;
 
 import dev.spotpack.cluster.ClusterSnapshot;
-import dev.spotpack.policy.model.InFlight;
+import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.model.PodInfo;
 
 /** Where the verbs get the cluster from: a snapshot file or live informers. */
@@ -25,5 +25,5 @@ public interface ClusterSource {
    * pick one and bind it asynchronously, after it has already asked about the next pod. A live
    * source counts the pod on each of them, and once in each of their pools, until its bind arrives.
    */
-  void filtered(PodInfo pod, InFlight inFlight);
+  void filtered(PodInfo pod, FilterDecision decision);
 }

@@ -62,7 +62,7 @@ public final class FilterVerb {
     FilterDecision decision =
         policy.filter(
             pod, request.candidates(), request.view(cluster.snapshot()), pod.age(clock.instant()));
-    cluster.filtered(pod, decision.inFlight());
+    cluster.filtered(pod, decision);
 
     Map<String, String> unresolvable = new LinkedHashMap<>();
     decision.rejected().forEach((node, rejection) -> unresolvable.put(node, rejection.message()));

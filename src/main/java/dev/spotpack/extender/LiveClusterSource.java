@@ -2,7 +2,7 @@ package dev.spotpack.extender;
 
 import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.cluster.ClusterState;
-import dev.spotpack.policy.model.InFlight;
+import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.model.PodInfo;
 import java.util.function.BooleanSupplier;
 
@@ -38,7 +38,7 @@ public final class LiveClusterSource implements ClusterSource {
   }
 
   @Override
-  public void filtered(PodInfo pod, InFlight inFlight) {
-    state.filtered(pod, inFlight);
+  public void filtered(PodInfo pod, FilterDecision decision) {
+    state.filtered(pod, decision.inFlight());
   }
 }

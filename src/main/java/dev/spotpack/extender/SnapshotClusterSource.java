@@ -2,7 +2,7 @@ package dev.spotpack.extender;
 
 import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.cluster.ClusterState;
-import dev.spotpack.policy.model.InFlight;
+import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.model.PodInfo;
 
 /**
@@ -39,7 +39,7 @@ public final class SnapshotClusterSource implements ClusterSource {
    * with curl, a test) binds explicitly, and a filter call must not change the next one's answer.
    */
   @Override
-  public void filtered(PodInfo pod, InFlight inFlight) {
+  public void filtered(PodInfo pod, FilterDecision decision) {
     observe(pod);
   }
 }

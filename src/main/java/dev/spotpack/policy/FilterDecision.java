@@ -13,7 +13,7 @@ import java.util.Set;
  *
  * @param cappedFeasible the passing nodes on which a cap counted this pod (spot nodes, for an
  *     executor of a job): until the pod is bound, it may land on any of them
- * @param cappedPools the capacity pools of {@code cappedFeasible}
+ * @param cappedPools the capacity pool of each of {@code cappedFeasible}, in the same order
  * @param capsRelaxed whether the executor went past its caps because it had waited long enough
  *     ({@code spot.onCapsExhausted: relax})
  *     <p>Immutable.
@@ -22,24 +22,28 @@ public record FilterDecision(
     List<String> feasible,
     Map<String, Rejection> rejected,
     List<String> cappedFeasible,
-    Set<String> cappedPools,
+    List<String> cappedPools,
     boolean capsRelaxed) {
   public FilterDecision {
     feasible = List.copyOf(feasible);
     // candidate order, so that answers and logs read the same on every run (Map.copyOf would not)
     rejected = Collections.unmodifiableMap(new LinkedHashMap<>(rejected));
     cappedFeasible = List.copyOf(cappedFeasible);
-    cappedPools = Set.copyOf(cappedPools);
+    cappedPools = List.copyOf(cappedPools);
   }
 
   public FilterDecision(List<String> feasible, Map<String, Rejection> rejected) {
-    this(feasible, rejected, List.of(), Set.of(), false);
+    this(feasible, rejected, List.of(), List.of(), false);
   }
 
-  /** Where the pod may land until its bind arrives: the capped nodes and their pools. */
+  /**
+   * Where the pod may land until its bind arrives: the capped nodes and their pools. Built only
+   * when a live source records it (sets of thousands of nodes in a large cluster), not with every
+   * decision.
+   */
   public InFlight inFlight() {
     return cappedFeasible.isEmpty()
         ? InFlight.NONE
-        : new InFlight(Set.copyOf(cappedFeasible), cappedPools);
+        : new InFlight(Set.copyOf(cappedFeasible), Set.copyOf(cappedPools));
   }
 }

@@ -12,12 +12,10 @@ import dev.spotpack.policy.spot.SpotLimits;
 import dev.spotpack.policy.spot.SpotNodes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -76,7 +74,7 @@ public final class SpotPolicy {
     NodeRule rule = ruleFor(pod, view, pendingFor);
     List<String> feasible = new ArrayList<>(candidates.size());
     List<String> cappedFeasible = new ArrayList<>();
-    Set<String> cappedPools = new HashSet<>();
+    List<String> cappedPools = new ArrayList<>();
     Map<String, Rejection> rejected = new LinkedHashMap<>();
     for (String name : candidates) {
       Check check = rule.check(name);
@@ -313,6 +311,10 @@ public final class SpotPolicy {
     // one pass over the job's executors, not one per candidate node
     Map<String, Integer> perNode = executors.countsByNode(pod.uid());
     Map<String, Integer> perPool = executors.countsByPool(node -> spotPool(view, node), pod.uid());
+    // the pool rule can refuse a node only once some pool holds the cap: skip the per-candidate
+    // count lookup for the many jobs far from it (with nodes that lack pool labels, every spot node
+    // is a pool, and the map as large as the job's spread)
+    boolean poolCapReachable = perPool.values().stream().anyMatch(count -> count + 1 > poolCap);
 
     return node -> {
       NodeInfo info = view.node(node);
@@ -344,7 +346,7 @@ public final class SpotPolicy {
                     + BY_SPOTPACK));
       }
       String pool = config.spotNodes().pool(info);
-      int inPool = perPool.getOrDefault(pool, 0);
+      int inPool = poolCapReachable ? perPool.getOrDefault(pool, 0) : 0;
       if (inPool + 1 > poolCap) {
         return Check.reject(
             new Rejection(
