@@ -6,6 +6,7 @@ import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.spot.PodRoles;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -102,7 +103,10 @@ final class Indexes {
     }
     ClusterSnapshot next =
         new ClusterSnapshot(
-            nodesChanged ? Map.copyOf(nodes) : last.nodes(),
+            // a HashMap, not Map.copyOf: every filter call looks up each candidate name, and
+            // Map.copyOf's table compares every key it probes past in full, where HashMap first
+            // compares the cached hashes (LoopBenchmark: 48.5 -> 39.0 us per executor)
+            nodesChanged ? Collections.unmodifiableMap(new HashMap<>(nodes)) : last.nodes(),
             changedRequested.isEmpty()
                 ? last.nonZeroRequested()
                 : last.nonZeroRequested().with(changedRequested, nonZeroRequested),
