@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code inFlight} calls earlier lands (assumed, then confirmed by the informer). kube-scheduler
  * binds asynchronously, so several executors are in flight at each filter call, as in
  * SchedulerThroughput. Jobs of 100 executors; a job is deleted three jobs later, so the state stays
- * the same size. Half the nodes are spot, in 12 pools (4 instance types in 3 zones).
+ * the same size. Half the nodes are spot, in 12 pools (4 instance types in 3 zones), or, with
+ * {@code poolLabels=false}, without the instance-type and zone labels: each node a pool of its own,
+ * like SchedulerThroughput's fake nodes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -72,6 +75,9 @@ public class LoopBenchmark {
   @Param({"4"})
   public int inFlight;
 
+  @Param({"true"})
+  public boolean poolLabels;
+
   private ClusterState state;
   private ExtenderCalls calls;
   private byte[] namesJson;
@@ -88,19 +94,14 @@ public class LoopBenchmark {
     for (int i = 0; i < nodes; i++) {
       String name = "node-" + i;
       names.add(name);
-      state.upsertNode(
-          new NodeInfo(
-              name,
-              Map.of(
-                  "karpenter.sh/capacity-type",
-                  i % 2 == 0 ? "spot" : "on-demand",
-                  "node.kubernetes.io/instance-type",
-                  TYPES[i % TYPES.length],
-                  "topology.kubernetes.io/zone",
-                  ZONES[(i / TYPES.length) % ZONES.length],
-                  "kubernetes.io/hostname",
-                  name),
-              Resources.cpuMemory(31_850, 124 * GI)));
+      Map<String, String> labels = new HashMap<>();
+      labels.put("karpenter.sh/capacity-type", i % 2 == 0 ? "spot" : "on-demand");
+      labels.put("kubernetes.io/hostname", name);
+      if (poolLabels) {
+        labels.put("node.kubernetes.io/instance-type", TYPES[i % TYPES.length]);
+        labels.put("topology.kubernetes.io/zone", ZONES[(i / TYPES.length) % ZONES.length]);
+      }
+      state.upsertNode(new NodeInfo(name, labels, Resources.cpuMemory(31_850, 124 * GI)));
     }
     StringBuilder json = new StringBuilder();
     for (String n : names.subList(0, Math.min(candidates, nodes))) {
