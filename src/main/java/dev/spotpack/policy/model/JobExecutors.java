@@ -1,5 +1,6 @@
 package dev.spotpack.policy.model;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -57,18 +58,7 @@ public record JobExecutors(
    * its possible nodes. One pass over the job, for callers that ask about many nodes.
    */
   public Map<String, Integer> countsByNode(String excludedUid) {
-    Map<String, Integer> counts = new HashMap<>();
-    for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
-      if (!e.getKey().equals(excludedUid)) {
-        counts.merge(e.getValue(), 1, Integer::sum);
-      }
-    }
-    for (Map.Entry<String, InFlight> e : inFlightByUid.entrySet()) {
-      if (!e.getKey().equals(excludedUid)) {
-        e.getValue().nodes().forEach(n -> counts.merge(n, 1, Integer::sum));
-      }
-    }
-    return counts;
+    return counts(node -> node, InFlight::nodes, excludedUid);
   }
 
   /**
@@ -79,19 +69,7 @@ public record JobExecutors(
    */
   public Map<String, Integer> countsByPool(
       Function<String, @Nullable String> poolOfNode, String excludedUid) {
-    Map<String, Integer> counts = new HashMap<>();
-    for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
-      String pool = e.getKey().equals(excludedUid) ? null : poolOfNode.apply(e.getValue());
-      if (pool != null) {
-        counts.merge(pool, 1, Integer::sum);
-      }
-    }
-    for (Map.Entry<String, InFlight> e : inFlightByUid.entrySet()) {
-      if (!e.getKey().equals(excludedUid)) {
-        e.getValue().pools().forEach(p -> counts.merge(p, 1, Integer::sum));
-      }
-    }
-    return counts;
+    return counts(poolOfNode, InFlight::pools, excludedUid);
   }
 
   /**
@@ -102,25 +80,40 @@ public record JobExecutors(
    */
   public Map<String, Integer> countsByGroup(
       Function<String, @Nullable String> groupOfNode, String excludedUid) {
+    return counts(
+        groupOfNode,
+        inFlight -> {
+          Set<String> groups = new HashSet<>();
+          for (String node : inFlight.nodes()) {
+            String group = groupOfNode.apply(node);
+            if (group != null) {
+              groups.add(group);
+            }
+          }
+          return groups;
+        },
+        excludedUid);
+  }
+
+  /**
+   * One pass over the job, not counting {@code excludedUid}: a bound executor once at the place of
+   * its node (none when null), an in-flight one once at each of its places.
+   */
+  private Map<String, Integer> counts(
+      Function<String, @Nullable String> placeOfNode,
+      Function<InFlight, Collection<String>> placesInFlight,
+      String excludedUid) {
     Map<String, Integer> counts = new HashMap<>();
     for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
-      String group = e.getKey().equals(excludedUid) ? null : groupOfNode.apply(e.getValue());
-      if (group != null) {
-        counts.merge(group, 1, Integer::sum);
+      String place = e.getKey().equals(excludedUid) ? null : placeOfNode.apply(e.getValue());
+      if (place != null) {
+        counts.merge(place, 1, Integer::sum);
       }
     }
     for (Map.Entry<String, InFlight> e : inFlightByUid.entrySet()) {
-      if (e.getKey().equals(excludedUid)) {
-        continue;
+      if (!e.getKey().equals(excludedUid)) {
+        placesInFlight.apply(e.getValue()).forEach(p -> counts.merge(p, 1, Integer::sum));
       }
-      Set<String> groups = new HashSet<>();
-      for (String node : e.getValue().nodes()) {
-        String group = groupOfNode.apply(node);
-        if (group != null) {
-          groups.add(group);
-        }
-      }
-      groups.forEach(g -> counts.merge(g, 1, Integer::sum));
     }
     return counts;
   }
