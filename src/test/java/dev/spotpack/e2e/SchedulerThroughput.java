@@ -39,10 +39,14 @@ import org.jspecify.annotations.Nullable;
  * <p>Run (docs/benchmarks.md): {@code ./mvnw -q package test-compile dependency:build-classpath
  * -DskipTests -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]
- * [--prioritize] [--jfr] [--jvm=OPTION ...]}
+ * [--prioritize] [--pool-labels] [--jfr] [--jvm=OPTION ...]}
  */
 public final class SchedulerThroughput {
   private static final long IDLE_MILLIS = 5_000;
+  private static final String[] INSTANCE_TYPES = {
+    "m6i.4xlarge", "m6i.8xlarge", "r6i.4xlarge", "c6i.8xlarge"
+  };
+  private static final String[] ZONES = {"us-east-1a", "us-east-1b", "us-east-1c"};
 
   private SchedulerThroughput() {}
 
@@ -50,6 +54,9 @@ public final class SchedulerThroughput {
     // --prioritize: spotpack's rounds add prioritizeVerb (weight 1) to the shipped config, which
     // calls filter and bind only (the profile's own NodeResourcesFit MostAllocated packs)
     boolean withPrioritize = Arrays.asList(allArgs).contains("--prioritize");
+    // --pool-labels: the fake nodes carry an instance type (4) and a zone (3): 12 capacity pools,
+    // as on a real cluster; without it every spot node lacks them and is a pool of its own
+    boolean poolLabels = Arrays.asList(allArgs).contains("--pool-labels");
     // --jfr: a JFR profile (settings=profile) of spotpack's process over its last round
     // (--jfr=FILE.jfc: with those JFR settings instead)
     String jfrSettings =
@@ -86,9 +93,17 @@ public final class SchedulerThroughput {
     try {
       for (int i = 0; i < nodes; i++) {
         String name = "node-" + i;
-        String capacity = Integer.parseInt(name.substring(5)) % 2 == 0 ? "spot" : "on-demand";
-        pool.submit(
-            () -> FakeNodes.create(client, name, Map.of("karpenter.sh/capacity-type", capacity)));
+        Map<String, String> labels =
+            poolLabels
+                ? Map.of(
+                    "karpenter.sh/capacity-type",
+                    i % 2 == 0 ? "spot" : "on-demand",
+                    "node.kubernetes.io/instance-type",
+                    INSTANCE_TYPES[i % INSTANCE_TYPES.length],
+                    "topology.kubernetes.io/zone",
+                    ZONES[(i / INSTANCE_TYPES.length) % ZONES.length])
+                : Map.of("karpenter.sh/capacity-type", i % 2 == 0 ? "spot" : "on-demand");
+        pool.submit(() -> FakeNodes.create(client, name, labels));
       }
       await()
           .atMost(Duration.ofMinutes(5))
