@@ -247,9 +247,9 @@ public final class PlacementGate {
               if (values == null) {
                 return null; // a pool of its own that no label names; the hostname hint bounds it
               }
-              String key = String.join("/", values);
-              valuesOf.put(key, values);
-              return key;
+              String pool = spotNodes.pool(info);
+              valuesOf.put(pool, values);
+              return pool;
             },
             executor.uid());
     List<List<String>> excluded = new ArrayList<>();
