@@ -8,6 +8,7 @@ import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.extender.ExtenderCalls;
 import dev.spotpack.extender.LiveClusterSource;
 import dev.spotpack.kube.KubeModel;
+import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodDemand;
 import dev.spotpack.policy.model.PodInfo;
@@ -115,7 +116,7 @@ public class LoopBenchmark {
         };
     calls =
         ExtenderCalls.wire(
-            new dev.spotpack.policy.SpotPolicy(SpotpackConfig.DEFAULT.policy()),
+            new SpotPolicy(SpotpackConfig.DEFAULT.policy()),
             new LiveClusterSource(state, () -> true),
             unused,
             model,

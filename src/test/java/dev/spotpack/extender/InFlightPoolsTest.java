@@ -8,6 +8,7 @@ import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.PolicyConfig;
 import dev.spotpack.policy.Rule;
 import dev.spotpack.policy.SpotPolicy;
+import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.spot.SpotAnnotations;
 import dev.spotpack.testing.Build;
@@ -82,7 +83,7 @@ class InFlightPoolsTest {
         .build();
   }
 
-  private static dev.spotpack.policy.model.NodeInfo spot(String name, String zone) {
+  private static NodeInfo spot(String name, String zone) {
     return Build.node(
         name,
         32_000,
