@@ -8,6 +8,7 @@ import dev.spotpack.config.SpotpackConfig;
 import dev.spotpack.extender.ExtenderCalls;
 import dev.spotpack.extender.LiveClusterSource;
 import dev.spotpack.kube.KubeModel;
+import dev.spotpack.kube.LeanDecoding;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodDemand;
@@ -15,7 +16,6 @@ import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.protocol.ExtenderFilterResult;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -109,7 +109,8 @@ public class LoopBenchmark {
       json.append(json.isEmpty() ? "" : ",").append('"').append(n).append('"');
     }
     namesJson = json.toString().getBytes(StandardCharsets.UTF_8);
-    KubeModel model = new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys());
+    // the app's decoding: the request's pod is converted through LeanDecoding's serialization
+    KubeModel model = new KubeModel(LeanDecoding.serialization(), PodRoles.SPARK.labelKeys());
     Binder unused =
         request -> {
           throw new UnsupportedOperationException("the benchmark binds through the state");
