@@ -19,6 +19,7 @@ import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.spot.SpreadHints;
 import dev.spotpack.protocol.ExtenderJson;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -71,6 +72,7 @@ public final class ExtenderApp {
   private final ExtenderRoutes extenderRoutes;
   private final ManagementRoutes managementRoutes;
   private final WebhookRoutes webhookRoutes;
+  private final @Nullable WarmUp warmUp;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private volatile boolean stopping;
@@ -85,13 +87,15 @@ public final class ExtenderApp {
       ClusterWiring.Cluster cluster,
       ExtenderRoutes extenderRoutes,
       ManagementRoutes managementRoutes,
-      WebhookRoutes webhookRoutes) {
+      WebhookRoutes webhookRoutes,
+      @Nullable WarmUp warmUp) {
     this.options = options;
     this.config = config;
     this.cluster = cluster;
     this.extenderRoutes = extenderRoutes;
     this.managementRoutes = managementRoutes;
     this.webhookRoutes = webhookRoutes;
+    this.warmUp = warmUp;
   }
 
   public static ExtenderApp create(Options options) throws IOException {
@@ -136,8 +140,19 @@ public final class ExtenderApp {
             registry,
             new JobReports(policy, cluster.source(), registry),
             new ExtenderJson());
+    // only a live spotpack has kube-scheduler's calls to get ready for
+    WarmUp warmUp =
+        options.source() instanceof Source.Live && config.server().warmUpPods() > 0
+            ? new WarmUp(config, serialization, model, System::nanoTime)
+            : null;
+    if (warmUp != null) {
+      Gauge.builder("spotpack.warmup.running", warmUp, w -> w.running() ? 1 : 0)
+          .description(
+              "1 while the start-up rehearsal of the request path runs (server.warmUpPods)")
+          .register(registry);
+    }
     return new ExtenderApp(
-        options, config, cluster, new ExtenderRoutes(calls, budget), management, webhook);
+        options, config, cluster, new ExtenderRoutes(calls, budget), management, webhook, warmUp);
   }
 
   private static SpotpackConfig readConfig(@Nullable Path file) throws IOException {
@@ -220,6 +235,53 @@ public final class ExtenderApp {
           webhookServer.actualPort(),
           WebhookRoutes.PATH);
     }
+    if (warmUp != null) {
+      startWarmUp(warmUp, v);
+    }
+  }
+
+  /** The rehearsal of the request path (WarmUp), on a thread of its own while calls are served. */
+  private void startWarmUp(WarmUp rehearsal, Vertx v) {
+    int pods = config.server().warmUpPods();
+    rehearsal.running(true);
+    Thread t =
+        new Thread(
+            () -> {
+              long cpu0 = processCpuNanos();
+              try {
+                WarmUp.Result r = rehearsal.run(v, pods, WARM_UP_LIMIT, () -> stopping);
+                LOG.info(
+                    "warm-up: rehearsed {} of {} executors ({} binds, {} nodes rejected) in {} ms"
+                        + " ({} ms of CPU){}",
+                    r.pods(),
+                    pods,
+                    r.binds(),
+                    r.rejectedNodes(),
+                    r.took().toMillis(),
+                    (processCpuNanos() - cpu0) / 1_000_000,
+                    r.stoppedByLimit()
+                        ? ", stopped at its " + WARM_UP_LIMIT.toSeconds() + " s limit"
+                        : "");
+              } catch (IOException | RuntimeException e) {
+                if (!stopping) {
+                  LOG.warn("warm-up stopped early: {}", e.toString());
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } finally {
+                rehearsal.running(false);
+              }
+            },
+            "spotpack-warm-up");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The longest a warm-up may take: on a starved CPU it gives up rather than compete for long. */
+  static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
+
+  private static long processCpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
   /** What {@code start} listens with: a server, or the extender's servers. */

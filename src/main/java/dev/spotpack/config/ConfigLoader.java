@@ -304,7 +304,7 @@ public final class ConfigLoader {
     r.onlyKeys(
         server,
         "server.",
-        Set.of("maxRequestBodyBytes", "maxRequestBytesInFlight", "tls", "webhook"));
+        Set.of("maxRequestBodyBytes", "maxRequestBytesInFlight", "tls", "webhook", "warmUpPods"));
     long max =
         r.integer(
             server.get("maxRequestBodyBytes"),
@@ -342,7 +342,14 @@ public final class ConfigLoader {
             0,
             0,
             1L << 40);
-    return new ServerConfig(max, tls, webhook, inFlight);
+    long warmUpPods =
+        r.integer(
+            server.get("warmUpPods"),
+            "server.warmUpPods",
+            ServerConfig.DEFAULT_WARM_UP_PODS,
+            0,
+            1_000_000);
+    return new ServerConfig(max, tls, webhook, inFlight, (int) warmUpPods);
   }
 
   private static ServerConfig.Tls readTls(

@@ -13,16 +13,20 @@ import org.jspecify.annotations.Nullable;
  * @param webhook the spread-hint admission webhook's own HTTPS listener, or null for none
  * @param maxRequestBytesInFlight the request bytes all listeners may hold at once (503 beyond, one
  *     request always admitted); 0: an eighth of the heap
+ * @param warmUpPods how many made-up executors a live spotpack rehearses its request path with
+ *     right after it starts, so that the JIT compiles it before real calls pay for that; 0: none
  *     <p>Immutable.
  */
 public record ServerConfig(
     long maxRequestBodyBytes,
     @Nullable Tls tls,
     @Nullable Webhook webhook,
-    long maxRequestBytesInFlight) {
+    long maxRequestBytesInFlight,
+    int warmUpPods) {
   public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 64L * 1024 * 1024;
+  public static final int DEFAULT_WARM_UP_PODS = 2000;
   public static final ServerConfig DEFAULT =
-      new ServerConfig(DEFAULT_MAX_REQUEST_BODY_BYTES, null, null, 0);
+      new ServerConfig(DEFAULT_MAX_REQUEST_BODY_BYTES, null, null, 0, DEFAULT_WARM_UP_PODS);
 
   /**
    * The extender port's certificate and key (PEM), and optionally the CA whose client certificates

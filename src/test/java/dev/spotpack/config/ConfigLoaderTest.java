@@ -54,6 +54,7 @@ class ConfigLoaderTest {
                 - {name: nvidia.com/gpu, weight: 10}
             server:
               maxRequestBodyBytes: 1048576
+              warmUpPods: 0
             """,
             "full.yaml");
 
@@ -88,6 +89,8 @@ class ConfigLoaderTest {
     assertThat(c.policy().scoringWeights().byResource())
         .containsExactly(entry("cpu", 3L), entry("memory", 1L), entry("nvidia.com/gpu", 10L));
     assertThat(c.server().maxRequestBodyBytes()).isEqualTo(1048576);
+    assertThat(c.server().warmUpPods()).isZero();
+    assertThat(SpotpackConfig.DEFAULT.server().warmUpPods()).isEqualTo(2000);
   }
 
   record Bad(String name, String yaml, List<String> wantProblems) {
@@ -214,6 +217,10 @@ class ConfigLoaderTest {
             List.of(
                 "server.maxRequestBytesInFlight: -1 is invalid: expected a whole number from 0 to"
                     + " 1099511627776")),
+        new Bad(
+            "a negative warm-up",
+            "server:\n  warmUpPods: -5\n",
+            List.of("server.warmUpPods: -5 is invalid: expected a whole number from 0 to 1000000")),
         new Bad("not YAML", "a: [b\n", List.of("not valid YAML: ")));
   }
 

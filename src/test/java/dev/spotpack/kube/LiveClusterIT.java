@@ -245,6 +245,21 @@ class LiveClusterIT {
     assertThat(result.get("NodeNames").toString()).isEqualTo("[\"spot-b\",\"od-1\"]");
   }
 
+  /**
+   * The start-up rehearsal (server.warmUpPods, on by default) runs beside the live state and ends;
+   * the real job's counts are untouched by its made-up executors.
+   */
+  @Test
+  void warmsUpBesideTheLiveStateAndEnds() throws Exception {
+    assertThat(get("/metrics").body()).contains("spotpack_warmup_running");
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> get("/metrics").body().contains("spotpack_warmup_running 0.0"));
+    JsonNode job = job();
+    assertThat(job.get("executors").intValue()).isEqualTo(3);
+    assertThat(get("/debug/jobs").body()).doesNotContain("warm-up");
+  }
+
   @Test
   void bindPostsTheBindingWithTheUidAndCountsAtOnce() throws Exception {
     Pod e4 = createPending("e4");

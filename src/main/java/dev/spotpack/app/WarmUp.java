@@ -1,0 +1,376 @@
+package dev.spotpack.app;
+
+import dev.spotpack.bind.BindResult;
+import dev.spotpack.bind.Binder;
+import dev.spotpack.cluster.AssumptionListener;
+import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.config.SpotpackConfig;
+import dev.spotpack.extender.ExtenderCalls;
+import dev.spotpack.extender.LiveClusterSource;
+import dev.spotpack.http.BodyBudget;
+import dev.spotpack.http.ExtenderRoutes;
+import dev.spotpack.http.Listeners;
+import dev.spotpack.kube.KubeModel;
+import dev.spotpack.policy.SpotPolicy;
+import dev.spotpack.policy.spot.PodRoles;
+import dev.spotpack.policy.spot.SpotNodes;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.WatchEvent;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/*
+ * Design note.
+ *
+ * In kube-scheduler's loop a freshly started spotpack spends more CPU per scheduled pod on the JIT
+ * compiler than on the pods (docs/benchmarks.md, "the JIT in the first rounds"): the first few
+ * thousand pods after a start run interpreted or in C1 code while C2 compiles the hot paths. A
+ * class-data archive (the image's) covers class loading, not that.
+ *
+ * So a live spotpack rehearses its own request path right after it starts, while its informers
+ * list the cluster: a private cluster state of made-up nodes and Spark jobs, the real routes on a
+ * private loopback listener of the same Vert.x instance, and a JDK HTTP client standing in for
+ * kube-scheduler: each made-up executor is decoded from a watch event as the informers decode one,
+ * filtered over HTTP, bound over HTTP 4 calls later (kube-scheduler binds asynchronously), and its
+ * binding confirmed by a decoded watch event; jobs are deleted three jobs later. Nothing of it
+ * touches the real state, the real metrics or the API server (binds are recorded in the private
+ * state). The pods are a template of a real Spark executor (resources/warm-up/executor-pod.json,
+ * with the fields spotpack skips, so that the JIT sees the branches real pods take), and the
+ * labels follow the configuration (its first spot selector, its pool labels and roles), so the
+ * code compiled is the code real calls run.
+ *
+ * Live calls are served meanwhile: readiness is the informers' sync, as before, and the rehearsal
+ * stops after its number of pods or its time limit, whichever comes first. Measured in the loop
+ * (docs/benchmarks.md, stop 25): 2,000 rehearsed executors cut the first 2,000 real ones' CPU by
+ * a quarter to a third; 5,000 did no better, at twice the CPU.
+ */
+
+/** Rehearses the extender's request path at start-up, so that the JIT compiles it early. */
+final class WarmUp {
+  /** How many nodes the made-up cluster has: half spot, in a few pools. */
+  static final int NODES = 200;
+
+  /** Executors per made-up job (each job also has a driver). */
+  static final int JOB_SIZE = 100;
+
+  /** Executors filtered whose bind has not come yet, as in kube-scheduler's asynchronous binds. */
+  static final int IN_FLIGHT = 4;
+
+  /**
+   * What a rehearsal did.
+   *
+   * @param pods executors rehearsed (each job's driver besides)
+   * @param binds binds made
+   * @param rejectedNodes nodes the filter calls rejected, all calls together (drivers are kept off
+   *     spot nodes by default; executors meet their caps)
+   */
+  record Result(int pods, int binds, int rejectedNodes, Duration took, boolean stoppedByLimit) {}
+
+  private static final String NAMESPACE = "spotpack-warm-up";
+
+  private final SpotpackConfig config;
+  private final KubernetesSerialization serialization;
+  private final KubeModel model;
+  private final LongSupplier nanoTime;
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final ClusterState state;
+  private final List<String> nodeNames = new ArrayList<>();
+  private final ObjectNode podTemplate;
+  private int binds;
+  private int rejectedNodes;
+  private volatile boolean running;
+
+  WarmUp(
+      SpotpackConfig config,
+      KubernetesSerialization serialization,
+      KubeModel model,
+      LongSupplier nanoTime) {
+    this.config = config;
+    this.serialization = serialization;
+    this.model = model;
+    this.nanoTime = nanoTime;
+    this.podTemplate = podTemplate(json);
+    this.state =
+        new ClusterState(
+            config.policy().roles(),
+            com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
+            config.cluster().assumedPlacementTtl(),
+            AssumptionListener.NONE);
+  }
+
+  /** Whether a rehearsal is under way (set by its caller, read by a metric). */
+  boolean running() {
+    return running;
+  }
+
+  void running(boolean running) {
+    this.running = running;
+  }
+
+  /**
+   * Rehearses up to {@code pods} executors (and their jobs' drivers) through a private listener on
+   * {@code vertx}, for at most {@code limit} and until {@code stop}; blocks until done.
+   */
+  Result run(Vertx vertx, int pods, Duration limit, BooleanSupplier stop)
+      throws IOException, InterruptedException {
+    long start = nanoTime.getAsLong();
+    long deadline = start + limit.toNanos();
+    for (int i = 0; i < NODES; i++) {
+      Node node = serialization.unmarshal(nodeJson(i), Node.class);
+      state.upsertNode(model.toNodeInfo(node));
+      nodeNames.add(node.getMetadata().getName());
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Binder binder =
+        request -> {
+          state.assumeBound(request.uid(), request.node());
+          return CompletableFuture.completedFuture(BindResult.bound());
+        };
+    ExtenderCalls calls =
+        ExtenderCalls.wire(
+            new SpotPolicy(config.policy()),
+            new LiveClusterSource(state, () -> true),
+            binder,
+            model,
+            registry,
+            nanoTime,
+            Clock.systemUTC());
+    BodyBudget budget =
+        new BodyBudget(
+            BodyBudget.defaultBudget(Runtime.getRuntime().maxMemory()),
+            config.server().maxRequestBodyBytes(),
+            registry);
+    Listeners listeners = new Listeners(vertx, "127.0.0.1", Duration.ofSeconds(30));
+    HttpServer server =
+        await(
+            listeners.listen(new ExtenderRoutes(calls, budget).router(vertx), null, 0, "warm-up"));
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String base = "http://127.0.0.1:" + server.actualPort() + ExtenderRoutes.PREFIX;
+    int done = 0;
+    boolean byLimit = false;
+    try {
+      Deque<String[]> awaitingBind = new ArrayDeque<>();
+      for (; done < pods && !stop.getAsBoolean(); done++) {
+        if (nanoTime.getAsLong() > deadline) {
+          byLimit = true;
+          break;
+        }
+        rehearse(client, base, done, awaitingBind);
+      }
+    } finally {
+      // (HttpClient.close is JDK 21; on 17 its selector thread ends once the client is unreachable)
+      server.close();
+    }
+    return new Result(
+        done, binds, rejectedNodes, Duration.ofNanos(nanoTime.getAsLong() - start), byLimit);
+  }
+
+  /**
+   * Pod {@code i}: its informer event, its filter call, and the bind of the pod filtered 4 calls
+   * ago.
+   */
+  private void rehearse(HttpClient client, String base, int i, Deque<String[]> awaitingBind)
+      throws IOException, InterruptedException {
+    int job = i / JOB_SIZE;
+    int index = i % JOB_SIZE;
+    if (index == 0) {
+      // the job's driver, kept off spot nodes by the default configuration
+      String driver = podJson(job, -1, "");
+      event("ADDED", driver);
+      filter(client, base, driver);
+      deleteJob(job - 3);
+    }
+    String pod = podJson(job, index, "");
+    event("ADDED", pod);
+    JsonNode answer = filter(client, base, pod);
+    JsonNode names = answer.get("NodeNames");
+    if (names != null && names.isArray() && !names.isEmpty()) {
+      awaitingBind.addLast(
+          new String[] {
+            Integer.toString(job), Integer.toString(index), names.get(i % names.size()).asString()
+          });
+    }
+    if (awaitingBind.size() > IN_FLIGHT) {
+      String[] b = awaitingBind.removeFirst();
+      int bJob = Integer.parseInt(b[0]);
+      int bIndex = Integer.parseInt(b[1]);
+      String body =
+          "{\"PodName\":\""
+              + podName(bJob, bIndex)
+              + "\",\"PodNamespace\":\""
+              + NAMESPACE
+              + "\",\"PodUID\":\""
+              + uid(bJob, bIndex)
+              + "\",\"Node\":\""
+              + b[2]
+              + "\"}";
+      JsonNode bound = json.readTree(post(client, base + "/bind", body));
+      if (!bound.path("Error").asString("").isEmpty()) {
+        throw new IOException("warm-up bind failed: " + bound.get("Error").asString());
+      }
+      binds++;
+      event("MODIFIED", podJson(bJob, bIndex, b[2]));
+    }
+  }
+
+  private void deleteJob(int job) {
+    if (job < 0) {
+      return;
+    }
+    event("DELETED", podJson(job, -1, ""));
+    for (int k = 0; k < JOB_SIZE; k++) {
+      event("DELETED", podJson(job, k, ""));
+    }
+  }
+
+  /** What the informers do with a pod's watch event. */
+  private void event(String type, String podJson) {
+    WatchEvent event =
+        serialization.unmarshal(
+            "{\"type\":\"" + type + "\",\"object\":" + podJson + "}", WatchEvent.class);
+    Pod pod = (Pod) event.getObject();
+    if (type.equals("DELETED")) {
+      state.removePod(pod.getMetadata().getUid());
+    } else {
+      state.upsertPod(model.toPodInfo(pod));
+    }
+  }
+
+  private JsonNode filter(HttpClient client, String base, String podJson)
+      throws IOException, InterruptedException {
+    StringBuilder body = new StringBuilder(podJson.length() + nodeNames.size() * 24);
+    body.append("{\"Pod\":").append(podJson).append(",\"Nodes\":null,\"NodeNames\":[");
+    for (int n = 0; n < nodeNames.size(); n++) {
+      body.append(n == 0 ? "\"" : ",\"").append(nodeNames.get(n)).append('"');
+    }
+    body.append("]}");
+    JsonNode answer = json.readTree(post(client, base + "/filter", body.toString()));
+    if (!answer.path("Error").asString("").isEmpty()) {
+      throw new IOException("warm-up filter failed: " + answer.get("Error").asString());
+    }
+    rejectedNodes += answer.path("FailedAndUnresolvableNodes").size();
+    return answer;
+  }
+
+  private static byte[] post(HttpClient client, String url, String body)
+      throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new IOException(url + " answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  private String nodeJson(int i) {
+    SpotNodes spot = config.policy().spotNodes();
+    StringBuilder labels = new StringBuilder();
+    labels.append("\"kubernetes.io/hostname\":\"").append(nodeName(i)).append('"');
+    if (i % 2 == 0 && !spot.selectors().isEmpty()) {
+      SpotNodes.Selector s = spot.selectors().get(0);
+      labels.append(",\"").append(s.key()).append("\":\"").append(s.value()).append('"');
+    }
+    List<String> poolLabels = spot.poolLabels();
+    for (int k = 0; k < poolLabels.size(); k++) {
+      labels
+          .append(",\"")
+          .append(poolLabels.get(k))
+          .append("\":\"value-")
+          .append((i / (k + 1)) % (3 + k))
+          .append('"');
+    }
+    return "{\"kind\":\"Node\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\""
+        + nodeName(i)
+        + "\",\"uid\":\"warm-up-node-uid-"
+        + i
+        + "\",\"resourceVersion\":\"1\",\"labels\":{"
+        + labels
+        + "}},\"status\":{\"allocatable\":{\"cpu\":\"32\",\"memory\":\"128Gi\",\"pods\":\"110\"}}}";
+  }
+
+  private static String nodeName(int i) {
+    return "warm-up-node-" + i;
+  }
+
+  /**
+   * Executor {@code index} of {@code job} (its driver for -1), bound to {@code node} unless empty:
+   * the template (a Spark executor as the API server sends it, with the fields spotpack skips) with
+   * its name, uid, labels and node set.
+   */
+  private String podJson(int job, int index, String node) {
+    PodRoles roles = config.policy().roles();
+    ObjectNode pod = podTemplate.deepCopy();
+    ObjectNode metadata = (ObjectNode) pod.get("metadata");
+    metadata.put("name", podName(job, index));
+    metadata.put("namespace", NAMESPACE);
+    metadata.put("uid", uid(job, index));
+    metadata.put("resourceVersion", node.isEmpty() ? "1" : "2");
+    ObjectNode labels = metadata.putObject("labels");
+    labels.put(roles.jobLabels().get(0), "spark-warm-up-" + job);
+    labels.put(roles.roleLabel(), index < 0 ? roles.driverRole() : roles.executorRole());
+    labels.put("spark-exec-id", Integer.toString(index + 1));
+    if (!node.isEmpty()) {
+      ((ObjectNode) pod.get("spec")).put("nodeName", node);
+    }
+    return json.writeValueAsString(pod);
+  }
+
+  /** The pod template in the jar. */
+  private static ObjectNode podTemplate(JsonMapper json) {
+    try (InputStream in = WarmUp.class.getResourceAsStream(POD_TEMPLATE)) {
+      if (in == null) {
+        throw new IllegalStateException(POD_TEMPLATE + " is missing from the jar");
+      }
+      return (ObjectNode) json.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final String POD_TEMPLATE = "/warm-up/executor-pod.json";
+
+  private static String podName(int job, int index) {
+    return "spark-warm-up-" + job + (index < 0 ? "-driver" : "-exec-" + (index + 1));
+  }
+
+  private static String uid(int job, int index) {
+    return "warm-up-" + job + "-" + index;
+  }
+
+  private static <T> T await(CompletableFuture<T> future) throws IOException, InterruptedException {
+    try {
+      return future.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IOException("warm-up: " + e, e);
+    }
+  }
+}
