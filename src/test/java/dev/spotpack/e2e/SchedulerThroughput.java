@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Run (docs/benchmarks.md): {@code ./mvnw -q package test-compile dependency:build-classpath
  * -DskipTests -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]
- * [--prioritize] [--pool-labels] [--jfr] [--jvm=OPTION ...]}
+ * [--prioritize] [--pool-labels] [--warm-up=N] [--jfr] [--jvm=OPTION ...]}
  */
 public final class SchedulerThroughput {
   private static final long IDLE_MILLIS = 5_000;
@@ -58,7 +59,8 @@ public final class SchedulerThroughput {
     // as on a real cluster; without it every spot node lacks them and is a pool of its own
     boolean poolLabels = Arrays.asList(allArgs).contains("--pool-labels");
     // --jfr: a JFR profile (settings=profile) of spotpack's process over its last round
-    // (--jfr=FILE.jfc: with those JFR settings instead)
+    // (--jfr=FILE.jfc: with those JFR settings instead; docs/benchmarks.md measured the loop's
+    // steady state with a .jfc that enables only jdk.ExecutionSample and jdk.NativeMethodSample)
     String jfrSettings =
         Arrays.stream(allArgs)
             .filter(a -> a.equals("--jfr") || a.startsWith("--jfr="))
@@ -67,10 +69,18 @@ public final class SchedulerThroughput {
             .orElse(null);
     // --jvm=OPTION (repeatable): a JVM option for spotpack's process, e.g. --jvm=-XX:+UseSerialGC
     List<String> jvmOptions =
+        new ArrayList<>(
+            Arrays.stream(allArgs)
+                .filter(a -> a.startsWith("--jvm="))
+                .map(a -> a.substring("--jvm=".length()))
+                .toList());
+    // --warm-up=N: spotpack's server.warmUpPods (default: the shipped default)
+    String warmUpConfig =
         Arrays.stream(allArgs)
-            .filter(a -> a.startsWith("--jvm="))
-            .map(a -> a.substring("--jvm=".length()))
-            .toList();
+            .filter(a -> a.startsWith("--warm-up="))
+            .map(a -> "server:\n  warmUpPods: " + a.substring("--warm-up=".length()) + "\n")
+            .findFirst()
+            .orElse("");
     String[] args = Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
@@ -87,6 +97,19 @@ public final class SchedulerThroughput {
       System.exit(2);
     }
     Path dir = Path.of("target/e2e/throughput-" + System.currentTimeMillis()).toAbsolutePath();
+    if (jfrSettings != null) {
+      // JFR started for the first time in a running JVM (JDK 17) sent its compiled code back to the
+      // compiler: the profiled round measured the JIT at work again (compiler threads 3.2-4.1 ms
+      // per pod against 0.2-0.7 in the rounds before), even with method sampling alone. An empty
+      // recording from launch puts JFR in place beforehand (then 0.17 in a sixth round).
+      Files.createDirectories(dir);
+      Path empty = dir.resolve("empty.jfc");
+      Files.writeString(
+          empty,
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+              + "<configuration version=\"2.0\" label=\"empty\"></configuration>\n");
+      jvmOptions.add("-XX:StartFlightRecording=settings=" + empty + ",name=launch");
+    }
     LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir);
     KubernetesClient client = api.client();
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -115,9 +138,14 @@ public final class SchedulerThroughput {
               Path.of("target/spotpack.jar"),
               dir,
               api.kubeconfig(),
-              "cluster:\n  bindThreads: " + bindThreads + "\n",
+              "cluster:\n  bindThreads: " + bindThreads + "\n" + warmUpConfig,
               jvmOptions,
               api.processes());
+      // its start-up rehearsal (server.warmUpPods) runs after readiness: let it end, so that the
+      // first plain round measures following pods, not the rehearsal
+      long warmUpMillis = spotpack.awaitWarmUp(Duration.ofMinutes(2));
+      System.out.printf(
+          Locale.ROOT, "spotpack's warm-up ended %d ms after readiness%n", warmUpMillis);
       Path plainConfig =
           SchedulerConfigFile.withQps(
               SchedulerConfigFile.writeWithoutExtender(dir, api.kubeconfig(), "plain-scheduler"),

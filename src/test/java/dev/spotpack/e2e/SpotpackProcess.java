@@ -1,5 +1,7 @@
 package dev.spotpack.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +85,19 @@ final class SpotpackProcess {
         NAME,
         processes);
     return new SpotpackProcess(process, extenderPort, managementPort);
+  }
+
+  /**
+   * Waits until the start-up rehearsal ({@code spotpack_warmup_running}) is over, or was never
+   * started; returns how long that took in ms.
+   */
+  long awaitWarmUp(Duration atMost) throws Exception {
+    long t0 = System.nanoTime();
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> MetricsText.value(metrics(), "spotpack_warmup_running") == 0);
+    return (System.nanoTime() - t0) / 1_000_000;
   }
 
   int extenderPort() {
