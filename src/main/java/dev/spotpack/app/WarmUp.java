@@ -1,5 +1,6 @@
 package dev.spotpack.app;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.spotpack.bind.BindResult;
 import dev.spotpack.bind.Binder;
 import dev.spotpack.cluster.AssumptionListener;
@@ -117,7 +118,7 @@ final class WarmUp {
     this.state =
         new ClusterState(
             config.policy().roles(),
-            com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
+            Ticker.systemTicker(),
             config.cluster().assumedPlacementTtl(),
             AssumptionListener.NONE);
   }
@@ -133,10 +134,14 @@ final class WarmUp {
 
   /**
    * Rehearses up to {@code pods} executors (and their jobs' drivers) through a private listener on
-   * {@code vertx}, for at most {@code limit} and until {@code stop}; blocks until done.
+   * {@code vertx}, for at most {@code limit} and until {@code stop}; blocks until done. Once per
+   * instance: the made-up cluster is built here.
    */
   Result run(Vertx vertx, int pods, Duration limit, BooleanSupplier stop)
       throws IOException, InterruptedException {
+    if (!nodeNames.isEmpty()) {
+      throw new IllegalStateException("a WarmUp runs once");
+    }
     long start = nanoTime.getAsLong();
     long deadline = start + limit.toNanos();
     for (int i = 0; i < NODES; i++) {
@@ -173,7 +178,7 @@ final class WarmUp {
     int done = 0;
     boolean byLimit = false;
     try {
-      Deque<String[]> awaitingBind = new ArrayDeque<>();
+      Deque<Chosen> awaitingBind = new ArrayDeque<>();
       for (; done < pods && !stop.getAsBoolean(); done++) {
         if (nanoTime.getAsLong() > deadline) {
           byLimit = true;
@@ -189,11 +194,14 @@ final class WarmUp {
         done, binds, rejectedNodes, Duration.ofNanos(nanoTime.getAsLong() - start), byLimit);
   }
 
+  /** An executor filtered, and the node kube-scheduler would have picked for it. */
+  private record Chosen(int job, int index, String node) {}
+
   /**
    * Pod {@code i}: its informer event, its filter call, and the bind of the pod filtered 4 calls
    * ago.
    */
-  private void rehearse(HttpClient client, String base, int i, Deque<String[]> awaitingBind)
+  private void rehearse(HttpClient client, String base, int i, Deque<Chosen> awaitingBind)
       throws IOException, InterruptedException {
     int job = i / JOB_SIZE;
     int index = i % JOB_SIZE;
@@ -209,31 +217,21 @@ final class WarmUp {
     JsonNode answer = filter(client, base, pod);
     JsonNode names = answer.get("NodeNames");
     if (names != null && names.isArray() && !names.isEmpty()) {
-      awaitingBind.addLast(
-          new String[] {
-            Integer.toString(job), Integer.toString(index), names.get(i % names.size()).asString()
-          });
+      awaitingBind.addLast(new Chosen(job, index, names.get(i % names.size()).asString()));
     }
     if (awaitingBind.size() > IN_FLIGHT) {
-      String[] b = awaitingBind.removeFirst();
-      int bJob = Integer.parseInt(b[0]);
-      int bIndex = Integer.parseInt(b[1]);
-      String body =
-          "{\"PodName\":\""
-              + podName(bJob, bIndex)
-              + "\",\"PodNamespace\":\""
-              + NAMESPACE
-              + "\",\"PodUID\":\""
-              + uid(bJob, bIndex)
-              + "\",\"Node\":\""
-              + b[2]
-              + "\"}";
-      JsonNode bound = json.readTree(post(client, base + "/bind", body));
+      Chosen b = awaitingBind.removeFirst();
+      ObjectNode args = json.createObjectNode();
+      args.put("PodName", podName(b.job(), b.index()));
+      args.put("PodNamespace", NAMESPACE);
+      args.put("PodUID", uid(b.job(), b.index()));
+      args.put("Node", b.node());
+      JsonNode bound = json.readTree(post(client, base + "/bind", json.writeValueAsString(args)));
       if (!bound.path("Error").asString("").isEmpty()) {
         throw new IOException("warm-up bind failed: " + bound.get("Error").asString());
       }
       binds++;
-      event("MODIFIED", podJson(bJob, bIndex, b[2]));
+      event("MODIFIED", podJson(b.job(), b.index(), b.node()));
     }
   }
 
