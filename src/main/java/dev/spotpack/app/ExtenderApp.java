@@ -251,8 +251,8 @@ public final class ExtenderApp {
               try {
                 WarmUp.Result r = rehearsal.run(v, pods, WARM_UP_LIMIT, () -> stopping);
                 LOG.info(
-                    "warm-up: rehearsed {} of {} executors ({} binds, {} nodes rejected) in {} ms"
-                        + " ({} ms of CPU){}",
+                    "warm-up: rehearsed {} of {} executors ({} binds, {} nodes rejected) in {} ms;"
+                        + " the process used {} ms of CPU meanwhile{}",
                     r.pods(),
                     pods,
                     r.binds(),

@@ -33,15 +33,17 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /*
@@ -99,7 +101,10 @@ final class WarmUp {
   private final LongSupplier nanoTime;
   private final JsonMapper json = JsonMapper.builder().build();
   private final ClusterState state;
-  private final List<String> nodeNames = new ArrayList<>();
+
+  /** The made-up nodes' names as a JSON array, the same in every filter call; set by run. */
+  private String nodeNamesJson = "";
+
   private final ObjectNode podTemplate;
   private int binds;
   private int rejectedNodes;
@@ -123,7 +128,11 @@ final class WarmUp {
             AssumptionListener.NONE);
   }
 
-  /** Whether a rehearsal is under way (set by its caller, read by a metric). */
+  /**
+   * Whether a rehearsal is under way, read by a metric. Set by the caller before it starts the
+   * rehearsal's thread, so that the metric says 1 from the moment the server is up: a reader that
+   * waits for it to read 0 (SchedulerThroughput) cannot see the gap before the thread runs.
+   */
   boolean running() {
     return running;
   }
@@ -139,16 +148,18 @@ final class WarmUp {
    */
   Result run(Vertx vertx, int pods, Duration limit, BooleanSupplier stop)
       throws IOException, InterruptedException {
-    if (!nodeNames.isEmpty()) {
+    if (!nodeNamesJson.isEmpty()) {
       throw new IllegalStateException("a WarmUp runs once");
     }
     long start = nanoTime.getAsLong();
     long deadline = start + limit.toNanos();
+    ArrayNode names = json.createArrayNode();
     for (int i = 0; i < NODES; i++) {
       Node node = serialization.unmarshal(nodeJson(i), Node.class);
       state.upsertNode(model.toNodeInfo(node));
-      nodeNames.add(node.getMetadata().getName());
+      names.add(node.getMetadata().getName());
     }
+    nodeNamesJson = json.writeValueAsString(names);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Binder binder =
         request -> {
@@ -169,7 +180,9 @@ final class WarmUp {
             BodyBudget.defaultBudget(Runtime.getRuntime().maxMemory()),
             config.server().maxRequestBodyBytes(),
             registry);
-    Listeners listeners = new Listeners(vertx, "127.0.0.1", Duration.ofSeconds(30));
+    Listeners listeners =
+        new Listeners(
+            vertx, "127.0.0.1", Listeners.requestDeadline(config.cluster().bindTimeout()));
     HttpServer server =
         await(
             listeners.listen(new ExtenderRoutes(calls, budget).router(vertx), null, 0, "warm-up"));
@@ -260,13 +273,8 @@ final class WarmUp {
 
   private JsonNode filter(HttpClient client, String base, String podJson)
       throws IOException, InterruptedException {
-    StringBuilder body = new StringBuilder(podJson.length() + nodeNames.size() * 24);
-    body.append("{\"Pod\":").append(podJson).append(",\"Nodes\":null,\"NodeNames\":[");
-    for (int n = 0; n < nodeNames.size(); n++) {
-      body.append(n == 0 ? "\"" : ",\"").append(nodeNames.get(n)).append('"');
-    }
-    body.append("]}");
-    JsonNode answer = json.readTree(post(client, base + "/filter", body.toString()));
+    String body = "{\"Pod\":" + podJson + ",\"Nodes\":null,\"NodeNames\":" + nodeNamesJson + "}";
+    JsonNode answer = json.readTree(post(client, base + "/filter", body));
     if (!answer.path("Error").asString("").isEmpty()) {
       throw new IOException("warm-up filter failed: " + answer.get("Error").asString());
     }
@@ -367,7 +375,7 @@ final class WarmUp {
   private static <T> T await(CompletableFuture<T> future) throws IOException, InterruptedException {
     try {
       return future.get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new IOException("warm-up: " + e, e);
     }
   }
