@@ -23,6 +23,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
@@ -169,8 +170,9 @@ public final class LeanDecoding {
               case "resources" -> spec.setResources(value(p, ctxt, ResourceRequirements.class));
               case "schedulingGates" ->
                   spec.setSchedulingGates(
-                      ctxt.readValue(
+                      value(
                           p,
+                          ctxt,
                           ctxt.getTypeFactory()
                               .constructCollectionType(List.class, PodSchedulingGate.class)));
               case "affinity" -> spec.setAffinity(value(p, ctxt, Affinity.class));
@@ -324,10 +326,15 @@ public final class LeanDecoding {
    * deserializer itself comes from the mapper's cache, as in readValue.
    */
   private static <T> T value(JsonParser p, DeserializationContext ctxt, Class<T> type) {
-    ValueDeserializer<Object> deserializer =
-        ctxt.findContextualValueDeserializer(ctxt.constructType(type), null);
-    return type.cast(
-        p.hasToken(JsonToken.VALUE_NULL)
+    return type.cast(value(p, ctxt, ctxt.constructType(type)));
+  }
+
+  /** As {@link #value(JsonParser, DeserializationContext, Class)}, for a generic type. */
+  @SuppressWarnings("unchecked") // the deserializer found for type produces a T
+  private static <T> T value(JsonParser p, DeserializationContext ctxt, JavaType type) {
+    ValueDeserializer<Object> deserializer = ctxt.findContextualValueDeserializer(type, null);
+    return (T)
+        (p.hasToken(JsonToken.VALUE_NULL)
             ? deserializer.getNullValue(ctxt)
             : deserializer.deserialize(p, ctxt));
   }
