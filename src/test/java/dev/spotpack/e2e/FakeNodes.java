@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -162,5 +163,27 @@ final class FakeNodes {
     bound(client, namespace)
         .forEach(p -> perNode.merge(p.getSpec().getNodeName(), 1, Integer::sum));
     return perNode;
+  }
+
+  /**
+   * Each pod of {@code namespace} with its node, or, while unbound, its PodScheduled message: what
+   * a failed wait for bindings should show.
+   */
+  static Map<String, String> schedulingStatus(KubernetesClient client, String namespace) {
+    Map<String, String> out = new TreeMap<>();
+    for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
+      String status =
+          p.getSpec().getNodeName() != null
+              ? "on " + p.getSpec().getNodeName()
+              : p.getStatus() == null || p.getStatus().getConditions() == null
+                  ? "pending, never tried"
+                  : p.getStatus().getConditions().stream()
+                      .filter(c -> "PodScheduled".equals(c.getType()))
+                      .map(c -> "pending: " + c.getReason() + ": " + c.getMessage())
+                      .findFirst()
+                      .orElse("pending, never tried");
+      out.put(p.getMetadata().getName(), status);
+    }
+    return out;
   }
 }
