@@ -2,7 +2,9 @@ package dev.spotpack.kube;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The informer metrics: {@code spotpack_informer_events_total{resource,type}}, {@code
@@ -15,13 +17,21 @@ import java.util.List;
 public final class FeedMetrics {
   private final MeterRegistry registry;
 
+  /**
+   * The event counters, looked up once (one event per pod change; a builder's register() builds and
+   * hashes the meter's id each time). Immutable after construction.
+   */
+  private final Map<String, Map<String, Counter>> eventCounters = new HashMap<>();
+
   /** Every series at zero from the start: dashboards show 0, not "no data". */
   public FeedMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (String resource : List.of("nodes", "pods")) {
+      Map<String, Counter> byType = new HashMap<>();
       for (String type : List.of("add", "update", "delete")) {
-        events(resource, type);
+        byType.put(type, events(resource, type));
       }
+      eventCounters.put(resource, byType);
       lists(resource);
       errors(resource, "convert");
       errors(resource, "watch");
@@ -29,7 +39,9 @@ public final class FeedMetrics {
   }
 
   void event(String resource, String type) {
-    events(resource, type).increment();
+    Map<String, Counter> byType = eventCounters.get(resource);
+    Counter counter = byType == null ? null : byType.get(type);
+    (counter != null ? counter : events(resource, type)).increment();
   }
 
   void listed(String resource) {

@@ -122,16 +122,29 @@ final class LargeCluster {
 
   /** An ExtenderArgs body in Go's form for a new executor of job spark-7 (100 executors). */
   String args(List<String> candidates) {
+    return args(candidates, "exec", "executor");
+  }
+
+  /**
+   * The same for a pod of job spark-7 in {@code role} ({@code driver}: kept off every spot node, so
+   * half the candidates are rejected).
+   */
+  String args(List<String> candidates, String suffix, String role) {
     StringBuilder names = new StringBuilder();
     for (String n : candidates) {
       names.append(names.isEmpty() ? "" : ",").append('"').append(n).append('"');
     }
-    return "{\"Pod\":{\"metadata\":{\"name\":\"spark-7-exec-new\",\"namespace\":\"spark\",\"uid\":\"uid-new\","
-               + "\"creationTimestamp\":null,\"labels\":{\"spark-app-selector\":\"spark-7\",\"spark-role\":\"executor\"},"
-               + "\"annotations\":{\"spotpack.dev/profile\":\"BALANCED\"}},\"spec\":{\"containers\":[{\"name\":\"executor\","
-               + "\"image\":\"apache/spark:4.1.2\",\"resources\":{\"limits\":{\"memory\":\"11Gi\"},\"requests\":{\"cpu\":\"3\","
-               + "\"memory\":\"11Gi\"}}}],\"schedulerName\":\"spotpack-scheduler\"},\"status\":{\"phase\":\"Pending\"}},"
-               + "\"Nodes\":null,\"NodeNames\":["
+    return "{\"Pod\":{\"metadata\":{\"name\":\"spark-7-"
+        + suffix
+        + "-new\",\"namespace\":\"spark\",\"uid\":\"uid-"
+        + (suffix.equals("exec") ? "" : suffix + "-")
+        + "new\","
+        + "\"creationTimestamp\":null,\"labels\":{\"spark-app-selector\":\"spark-7\",\"spark-role\":\""
+        + role
+        + "\"},\"annotations\":{\"spotpack.dev/profile\":\"BALANCED\"}},\"spec\":{\"containers\":[{\"name\":\"executor\","
+        + "\"image\":\"apache/spark:4.1.2\",\"resources\":{\"limits\":{\"memory\":\"11Gi\"},\"requests\":{\"cpu\":\"3\","
+        + "\"memory\":\"11Gi\"}}}],\"schedulerName\":\"spotpack-scheduler\"},\"status\":{\"phase\":\"Pending\"}},"
+        + "\"Nodes\":null,\"NodeNames\":["
         + names
         + "]}";
   }

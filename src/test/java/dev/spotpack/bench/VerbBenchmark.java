@@ -56,6 +56,7 @@ public class VerbBenchmark {
   private LargeCluster cluster;
   private byte[] body;
   private byte[] fullNodeBody;
+  private byte[] driverBody;
   private PodInfo pod;
 
   @Setup(Level.Trial)
@@ -73,6 +74,8 @@ public class VerbBenchmark {
     policy = new SpotPolicy(PolicyConfig.DEFAULT);
     String args = cluster.args(cluster.nodeNames);
     body = args.getBytes(StandardCharsets.UTF_8);
+    driverBody =
+        cluster.args(cluster.nodeNames, "driver", "driver").getBytes(StandardCharsets.UTF_8);
     pod =
         new PodInfo(
             "uid-new",
@@ -92,6 +95,12 @@ public class VerbBenchmark {
   @Benchmark
   public Object filterCall() {
     return calls.filter(body);
+  }
+
+  /** A driver's filter call: every spot node rejected, each rejection counted in the metrics. */
+  @Benchmark
+  public Object driverFilterCall() {
+    return calls.filter(driverBody);
   }
 
   @Benchmark
