@@ -1,0 +1,316 @@
+package dev.spotpack.e2e;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The training run of the image's AOT cache (manifests/Dockerfile; docs/benchmarks.md, "stop 26").
+ *
+ * <p>JDK 25 starts a JVM from an AOT cache: classes loaded and linked ahead of time, and the method
+ * profiles of a training run, so that C2 compiles the hot paths as soon as they run. The profiles
+ * are only as good as the training: trained on spotpack's example mode (no API server) the cache
+ * did not help in the loop; trained live, with kube-scheduler's traffic, it halved the first
+ * round's CPU. An image build has no API server, so this class stands in for both: fabric8's mock
+ * API server (CRUD, over TLS) holds made-up nodes, the shipped jar serves live against it with
+ * {@code -XX:AOTCacheOutput} (its start-up warm-up included), and this class plays kube-scheduler:
+ * it creates executors, calls filter with every node's name, binds the executor filtered four calls
+ * earlier (spotpack's binder posts the binding; the mock accepts it, and this class then sets the
+ * pod's node as the API server would), and deletes each job three jobs later. Then it stops
+ * spotpack (SIGTERM), and the JVM writes the cache as it exits.
+ *
+ * <p>{@code java -cp TEST_CLASSPATH dev.spotpack.e2e.AotTraining JAVA JAR CACHE [NODES [PODS]]}:
+ * JAVA must be the JVM that will run the image (a cache is only valid for the JVM build that made
+ * it), and JAR the jar's path as the image runs it. Exits 1, naming the step, if spotpack does not
+ * get ready and warm up, if a bind fails, or if no cache is written, so that an image build fails.
+ */
+public final class AotTraining {
+  /** Nodes of the made-up cluster: half spot. */
+  static final int NODES = 500;
+
+  /** Executors scheduled: as many as one round of the loop benchmark that measured the cache. */
+  static final int PODS = 2000;
+
+  /** Executors filtered whose bind has not come yet: kube-scheduler binds asynchronously. */
+  static final int IN_FLIGHT = 4;
+
+  private static final String NAMESPACE = "aot-training";
+
+  /** What a training run did. */
+  record Result(int pods, int binds, long cacheBytes) {}
+
+  private AotTraining() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 3) {
+      System.err.println("usage: AotTraining JAVA JAR CACHE [NODES [PODS]]");
+      System.exit(2);
+    }
+    int nodes = args.length > 3 ? Integer.parseInt(args[3]) : NODES;
+    int pods = args.length > 4 ? Integer.parseInt(args[4]) : PODS;
+    try {
+      Result r = run(args[0], Path.of(args[1]), Path.of(args[2]), nodes, pods);
+      System.err.printf(
+          "AOT training: %d executors filtered, %d bound; cache %s, %d bytes%n",
+          r.pods(), r.binds(), args[2], r.cacheBytes());
+      System.exit(0);
+    } catch (IOException | IllegalStateException e) {
+      System.err.println("AOT training failed: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  static Result run(String java, Path jar, Path cache, int nodes, int pods)
+      throws IOException, InterruptedException {
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    KubernetesMockServer api =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
+            true);
+    api.init(InetAddress.getLoopbackAddress(), 0);
+    Path dir = Files.createTempDirectory("spotpack-aot-training");
+    try (KubernetesClient client = api.createClient()) {
+      for (int i = 0; i < nodes; i++) {
+        FakeNodes.create(
+            client,
+            "node-" + i,
+            i % 2 == 0
+                ? Map.of(
+                    "kubernetes.io/hostname", "node-" + i, "karpenter.sh/capacity-type", "spot")
+                : Map.of("kubernetes.io/hostname", "node-" + i));
+      }
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+          .create();
+      Path kubeconfig = dir.resolve("kubeconfig");
+      // the mock's certificate is self-signed
+      Files.writeString(
+          kubeconfig,
+          String.join(
+              "\n",
+              "apiVersion: v1",
+              "kind: Config",
+              "clusters:",
+              "- name: mock",
+              "  cluster:",
+              "    server: " + client.getMasterUrl(),
+              "    insecure-skip-tls-verify: true",
+              "contexts:",
+              "- name: mock",
+              "  context: {cluster: mock, user: training}",
+              "current-context: mock",
+              "users:",
+              "- name: training",
+              "  user: {token: training}",
+              ""));
+      int port = Processes.freePort();
+      int managementPort = Processes.freePort();
+      Process spotpack =
+          new ProcessBuilder(
+                  java,
+                  "-XX:AOTCacheOutput=" + cache,
+                  // as the shipped Deployment runs it (JAVA_TOOL_OPTIONS)
+                  "-XX:MaxRAMPercentage=50",
+                  "-jar",
+                  jar.toString(),
+                  "serve",
+                  "--kubeconfig",
+                  kubeconfig.toString(),
+                  "--host",
+                  "127.0.0.1",
+                  "--port",
+                  Integer.toString(port),
+                  "--management-port",
+                  Integer.toString(managementPort))
+              .inheritIO()
+              .start();
+      try {
+        HttpClient http = HttpClient.newHttpClient();
+        awaitWarmedUp(http, managementPort, spotpack);
+        int binds = schedule(api, client, http, port, nodes, pods);
+        spotpack.destroy();
+        if (!spotpack.waitFor(5, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("spotpack did not exit within 5 minutes of SIGTERM");
+        }
+        long bytes = Files.exists(cache) ? Files.size(cache) : 0;
+        if (bytes == 0) {
+          throw new IllegalStateException(
+              "spotpack exited (" + spotpack.exitValue() + ") without writing " + cache);
+        }
+        return new Result(pods, binds, bytes);
+      } finally {
+        spotpack.destroyForcibly();
+      }
+    } finally {
+      api.destroy();
+    }
+  }
+
+  /** Until spotpack is ready and its start-up warm-up has ended. */
+  private static void awaitWarmedUp(HttpClient http, int managementPort, Process spotpack)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    String base = "http://127.0.0.1:" + managementPort;
+    while (System.nanoTime() < deadline) {
+      if (!spotpack.isAlive()) {
+        throw new IllegalStateException("spotpack exited (" + spotpack.exitValue() + ") at start");
+      }
+      try {
+        if (get(http, base + "/readyz").statusCode() == 200
+            && get(http, base + "/metrics").body().contains("spotpack_warmup_running 0.0")) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("spotpack was not ready and warmed up within 3 minutes");
+  }
+
+  /** kube-scheduler's part: returns the binds made. */
+  private static int schedule(
+      KubernetesMockServer api,
+      KubernetesClient client,
+      HttpClient http,
+      int port,
+      int nodes,
+      int pods)
+      throws IOException, InterruptedException {
+    StringBuilder names = new StringBuilder();
+    for (int i = 0; i < nodes; i++) {
+      names.append(i == 0 ? "\"" : ",\"").append("node-").append(i).append('"');
+    }
+    String extender = "http://127.0.0.1:" + port + "/scheduler/";
+    JsonMapper json = JsonMapper.builder().build();
+    Deque<List<String>> awaitingBind = new ArrayDeque<>();
+    int binds = 0;
+    for (int n = 0; n < pods; n++) {
+      Pod pod =
+          client
+              .pods()
+              .inNamespace(NAMESPACE)
+              .resource(FakeNodes.batchExecutor(NAMESPACE, n, "spotpack-scheduler"))
+              .create();
+      // the pod as the API server returned it, as kube-scheduler sends it
+      String filter =
+          "{\"Pod\":"
+              + client.getKubernetesSerialization().asJson(pod)
+              + ",\"Nodes\":null,\"NodeNames\":["
+              + names
+              + "]}";
+      JsonNode feasible = json.readTree(post(http, extender + "filter", filter)).get("NodeNames");
+      if (feasible == null || !feasible.isArray() || feasible.isEmpty()) {
+        throw new IllegalStateException("filter passed no node for " + pod.getMetadata().getName());
+      }
+      awaitingBind.addLast(
+          List.of(
+              pod.getMetadata().getName(),
+              pod.getMetadata().getUid(),
+              feasible.get(n % feasible.size()).asString()));
+      if (awaitingBind.size() > IN_FLIGHT) {
+        bind(api, client, http, extender, awaitingBind.removeFirst());
+        binds++;
+      }
+      if (n % 100 == 0 && n >= 300) {
+        int job = n / 100 - 3;
+        for (int k = job * 100; k < job * 100 + 100; k++) {
+          client.pods().inNamespace(NAMESPACE).withName("exec-" + k).delete();
+        }
+      }
+    }
+    return binds;
+  }
+
+  /** Binds {@code [name, uid, node]} through spotpack; the mock accepts the binding POST. */
+  private static void bind(
+      KubernetesMockServer api,
+      KubernetesClient client,
+      HttpClient http,
+      String extender,
+      List<String> chosen)
+      throws IOException, InterruptedException {
+    String name = chosen.get(0);
+    String node = chosen.get(2);
+    api.expect()
+        .post()
+        .withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + name + "/binding")
+        .andReturn(201, Map.of("kind", "Status", "apiVersion", "v1", "status", "Success"))
+        .once();
+    String answer =
+        post(
+            http,
+            extender + "bind",
+            "{\"PodName\":\""
+                + name
+                + "\",\"PodNamespace\":\""
+                + NAMESPACE
+                + "\",\"PodUID\":\""
+                + chosen.get(1)
+                + "\",\"Node\":\""
+                + node
+                + "\"}");
+    if (!answer.equals("{\"Error\":\"\"}")) {
+      throw new IllegalStateException("bind of " + name + " failed: " + answer);
+    }
+    // the API server sets the node on a binding, and the informer reports it
+    client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .edit(
+            p -> {
+              p.getSpec().setNodeName(node);
+              return p;
+            });
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String url)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String post(HttpClient http, String url, String body)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+}
