@@ -139,9 +139,8 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * One filter call over HTTP to the server just started, with the bundled example request: the
-   * image build runs it to check the image and to record the classes a real call loads (the
-   * class-data sharing archive the image starts from).
+   * One filter call over HTTP to the server just started, with the bundled example request: a smoke
+   * check of a build or an image that needs no cluster.
    */
   private int selfTest(ExtenderApp app) throws Exception {
     byte[] body;

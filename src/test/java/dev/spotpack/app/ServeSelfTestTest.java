@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code serve --example --self-test}, which the image build runs: the server starts, answers the
- * bundled example's filter call over HTTP (spot-a refused at its cap, the other four nodes pass)
- * and the command exits 0.
+ * {@code serve --example --self-test}, a smoke check needing no cluster: the server starts, answers
+ * the bundled example's filter call over HTTP (spot-a refused at its cap, the other four nodes
+ * pass) and the command exits 0.
  */
 class ServeSelfTestTest {
   @Test
