@@ -228,9 +228,11 @@ public final class AotTraining {
               + ",\"Nodes\":null,\"NodeNames\":["
               + names
               + "]}";
-      JsonNode feasible = json.readTree(post(http, extender + "filter", filter)).get("NodeNames");
+      String answer = post(http, extender + "filter", filter);
+      JsonNode feasible = json.readTree(answer).get("NodeNames");
       if (feasible == null || !feasible.isArray() || feasible.isEmpty()) {
-        throw new IllegalStateException("filter passed no node for " + pod.getMetadata().getName());
+        throw new IllegalStateException(
+            "filter passed no node for " + pod.getMetadata().getName() + ": " + answer);
       }
       awaitingBind.addLast(
           List.of(
