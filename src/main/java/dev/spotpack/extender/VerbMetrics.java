@@ -60,9 +60,10 @@ public final class VerbMetrics {
 
   private final MeterRegistry registry;
 
-  // Looked up once: a builder's register() builds and hashes the meter's id on every call, and the
-  // filter counts a rejection for each of hundreds of nodes per call (10% of LoopBenchmark's time
-  // when done per node). Immutable after construction.
+  // Looked up once: a builder's register() builds and hashes the meter's id on every call (about
+  // 57 ns), and a driver's filter at 5,000 nodes rejects 2,500 spot nodes (VerbBenchmark's
+  // driverFilterCall: p50 0.75-0.78 ms counting each through a builder, 0.50 ms now). Immutable
+  // after construction.
   private final Map<String, Timer> durations = new HashMap<>();
   private final Map<String, Map<Outcome, Counter>> calls = new HashMap<>();
   private final Map<Rule, Counter> rejections = new EnumMap<>(Rule.class);
