@@ -19,12 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -78,14 +79,13 @@ public final class AotTraining {
           "AOT training: %d executors filtered, %d bound; cache %s, %d bytes%n",
           r.pods(), r.binds(), args[2], r.cacheBytes());
       System.exit(0);
-    } catch (IOException | IllegalStateException e) {
-      System.err.println("AOT training failed: " + e.getMessage());
+    } catch (Exception | AssertionError e) {
+      System.err.println("AOT training failed: " + e);
       System.exit(1);
     }
   }
 
-  static Result run(String java, Path jar, Path cache, int nodes, int pods)
-      throws IOException, InterruptedException {
+  static Result run(String java, Path jar, Path cache, int nodes, int pods) throws Exception {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     KubernetesMockServer api =
         new KubernetesMockServer(
@@ -132,85 +132,58 @@ public final class AotTraining {
               "- name: training",
               "  user: {token: training}",
               ""));
-      int port = Processes.freePort();
-      int managementPort = Processes.freePort();
-      Process spotpack =
-          new ProcessBuilder(
-                  java,
-                  "-XX:AOTCacheOutput=" + cache,
-                  // as the shipped Deployment runs it (JAVA_TOOL_OPTIONS)
-                  "-XX:MaxRAMPercentage=50",
-                  "-jar",
-                  jar.toString(),
-                  "serve",
-                  "--kubeconfig",
-                  kubeconfig.toString(),
-                  "--host",
-                  "127.0.0.1",
-                  "--port",
-                  Integer.toString(port),
-                  "--management-port",
-                  Integer.toString(managementPort))
-              .inheritIO()
-              .start();
-      try {
-        HttpClient http = HttpClient.newHttpClient();
-        awaitWarmedUp(http, managementPort, spotpack);
-        int binds = schedule(api, client, http, port, nodes, pods);
-        spotpack.destroy();
-        if (!spotpack.waitFor(5, TimeUnit.MINUTES)) {
-          throw new IllegalStateException("spotpack did not exit within 5 minutes of SIGTERM");
+      // spotpack's output goes to dir/spotpack.log; a failed start fails with its last lines
+      try (Processes processes = new Processes(dir)) {
+        SpotpackProcess spotpack =
+            SpotpackProcess.start(
+                Path.of(java),
+                jar,
+                dir,
+                kubeconfig,
+                "",
+                List.of("-XX:AOTCacheOutput=" + cache),
+                processes);
+        spotpack.awaitWarmUp(Duration.ofMinutes(3));
+        if (!spotpack.metrics().contains("spotpack_warmup_running ")) {
+          throw new IllegalStateException("spotpack did not warm up (server.warmUpPods: 0?)");
         }
+        int binds = schedule(api, client, spotpack.extenderPort(), nodes, pods);
+        int exit = spotpack.stop(Duration.ofMinutes(5));
         long bytes = Files.exists(cache) ? Files.size(cache) : 0;
         if (bytes == 0) {
           throw new IllegalStateException(
-              "spotpack exited (" + spotpack.exitValue() + ") without writing " + cache);
+              "spotpack exited ("
+                  + exit
+                  + ") without writing "
+                  + cache
+                  + "; its log ends:\n"
+                  + processes.tail(SpotpackProcess.NAME, 30));
         }
+        // its kubeconfig, config and log: nothing of the training stays in the image's /tmp
+        deleteTree(dir);
         return new Result(pods, binds, bytes);
-      } finally {
-        spotpack.destroyForcibly();
       }
     } finally {
       api.destroy();
     }
   }
 
-  /** Until spotpack is ready and its start-up warm-up has ended. */
-  private static void awaitWarmedUp(HttpClient http, int managementPort, Process spotpack)
-      throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    String base = "http://127.0.0.1:" + managementPort;
-    while (System.nanoTime() < deadline) {
-      if (!spotpack.isAlive()) {
-        throw new IllegalStateException("spotpack exited (" + spotpack.exitValue() + ") at start");
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
       }
-      try {
-        if (get(http, base + "/readyz").statusCode() == 200
-            && get(http, base + "/metrics").body().contains("spotpack_warmup_running 0.0")) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(250);
     }
-    throw new IllegalStateException("spotpack was not ready and warmed up within 3 minutes");
   }
 
   /** kube-scheduler's part: returns the binds made. */
   private static int schedule(
-      KubernetesMockServer api,
-      KubernetesClient client,
-      HttpClient http,
-      int port,
-      int nodes,
-      int pods)
-      throws IOException, InterruptedException {
+      KubernetesMockServer api, KubernetesClient client, int port, int nodes, int pods)
+      throws Exception {
     StringBuilder names = new StringBuilder();
     for (int i = 0; i < nodes; i++) {
       names.append(i == 0 ? "\"" : ",\"").append("node-").append(i).append('"');
     }
-    String extender = "http://127.0.0.1:" + port + "/scheduler/";
     JsonMapper json = JsonMapper.builder().build();
     Deque<List<String>> awaitingBind = new ArrayDeque<>();
     int binds = 0;
@@ -228,7 +201,7 @@ public final class AotTraining {
               + ",\"Nodes\":null,\"NodeNames\":["
               + names
               + "]}";
-      String answer = post(http, extender + "filter", filter);
+      String answer = post(port, "filter", filter);
       JsonNode feasible = json.readTree(answer).get("NodeNames");
       if (feasible == null || !feasible.isArray() || feasible.isEmpty()) {
         throw new IllegalStateException(
@@ -240,7 +213,7 @@ public final class AotTraining {
               pod.getMetadata().getUid(),
               feasible.get(n % feasible.size()).asString()));
       if (awaitingBind.size() > IN_FLIGHT) {
-        bind(api, client, http, extender, awaitingBind.removeFirst());
+        bind(api, client, port, awaitingBind.removeFirst());
         binds++;
       }
       if (n % 100 == 0 && n >= 300) {
@@ -255,12 +228,8 @@ public final class AotTraining {
 
   /** Binds {@code [name, uid, node]} through spotpack; the mock accepts the binding POST. */
   private static void bind(
-      KubernetesMockServer api,
-      KubernetesClient client,
-      HttpClient http,
-      String extender,
-      List<String> chosen)
-      throws IOException, InterruptedException {
+      KubernetesMockServer api, KubernetesClient client, int port, List<String> chosen)
+      throws Exception {
     String name = chosen.get(0);
     String node = chosen.get(2);
     api.expect()
@@ -270,8 +239,8 @@ public final class AotTraining {
         .once();
     String answer =
         post(
-            http,
-            extender + "bind",
+            port,
+            "bind",
             "{\"PodName\":\""
                 + name
                 + "\",\"PodNamespace\":\""
@@ -296,22 +265,21 @@ public final class AotTraining {
             });
   }
 
-  private static HttpResponse<String> get(HttpClient http, String url)
-      throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-  }
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private static String post(HttpClient http, String url, String body)
-      throws IOException, InterruptedException {
+  /**
+   * A verb's answer; anything but 200 ends the training. (Not ExtenderHttp: it links to the app's
+   * classes, which the image build's training classpath does not carry.)
+   */
+  private static String post(int port, String verb, String body) throws Exception {
     HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url))
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/scheduler/" + verb))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
+      throw new IOException(verb + " answered " + r.statusCode() + ": " + r.body());
     }
     return r.body();
   }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The shipped jar ({@code target/spotpack.jar}) serving live as a child process, as a cluster runs
@@ -45,6 +46,26 @@ final class SpotpackProcess {
       List<String> jvmOptions,
       Processes processes)
       throws Exception {
+    return start(
+        Path.of(System.getProperty("java.home"), "bin", "java"),
+        jar,
+        dir,
+        kubeconfig,
+        configYaml,
+        jvmOptions,
+        processes);
+  }
+
+  /** As above, with the {@code java} launcher given (another JDK than this JVM's). */
+  static SpotpackProcess start(
+      Path java,
+      Path jar,
+      Path dir,
+      Path kubeconfig,
+      String configYaml,
+      List<String> jvmOptions,
+      Processes processes)
+      throws Exception {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run ./mvnw -q package -DskipTests first");
     }
@@ -53,7 +74,7 @@ final class SpotpackProcess {
     int extenderPort = Processes.freePort();
     int managementPort = Processes.freePort();
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java.toString());
     // as the shipped Deployment runs it (manifests/deployment.yaml, JAVA_TOOL_OPTIONS)
     command.add("-XX:MaxRAMPercentage=50");
     command.addAll(jvmOptions);
@@ -98,6 +119,18 @@ final class SpotpackProcess {
         .pollInterval(Duration.ofMillis(200))
         .until(() -> MetricsText.value(metrics(), "spotpack_warmup_running") == 0);
     return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  /**
+   * SIGTERM, then waits up to {@code atMost} for the JVM to exit (its shutdown may write an AOT
+   * cache, which takes longer than Processes' 20 s); returns its exit value.
+   */
+  int stop(Duration atMost) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("spotpack did not exit within " + atMost + " of SIGTERM");
+    }
+    return process.exitValue();
   }
 
   int extenderPort() {
