@@ -135,6 +135,7 @@ public final class SchedulerThroughput {
       // spotpack runs from here to the end: in the plain rounds it only follows the pods
       SpotpackProcess spotpack =
           SpotpackProcess.start(
+              Path.of(System.getProperty("java.home"), "bin", "java"),
               Path.of("target/spotpack.jar"),
               dir,
               api.kubeconfig(),

@@ -36,27 +36,9 @@ final class SpotpackProcess {
 
   /**
    * Starts {@code java [jvmOptions] -jar jar serve} against {@code kubeconfig} with {@code
-   * configYaml}; returns once /readyz answers 200.
+   * configYaml}; returns once /readyz answers 200. {@code java} may be another JDK's launcher than
+   * this JVM's.
    */
-  static SpotpackProcess start(
-      Path jar,
-      Path dir,
-      Path kubeconfig,
-      String configYaml,
-      List<String> jvmOptions,
-      Processes processes)
-      throws Exception {
-    return start(
-        Path.of(System.getProperty("java.home"), "bin", "java"),
-        jar,
-        dir,
-        kubeconfig,
-        configYaml,
-        jvmOptions,
-        processes);
-  }
-
-  /** As above, with the {@code java} launcher given (another JDK than this JVM's). */
   static SpotpackProcess start(
       Path java,
       Path jar,
