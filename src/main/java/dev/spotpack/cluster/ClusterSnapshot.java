@@ -50,6 +50,14 @@ public final class ClusterSnapshot implements ClusterView {
     return nodes;
   }
 
+  /**
+   * The nodes' names, the instances the snapshot's maps are keyed by. The same set instance while
+   * consecutive snapshots share their node map (until a node changes).
+   */
+  public Set<String> nodeNames() {
+    return nodes.keySet();
+  }
+
   LayeredMap<String, Resources> nonZeroRequested() {
     return nonZeroRequested;
   }

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.OutputStream;
 import java.util.function.Function;
 
 /**
@@ -76,9 +77,31 @@ public final class ExtenderRoutes {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
+    // sized as the request: a filter answer repeats (at most) its node names
+    Buffer answer = Buffer.buffer(Math.max(256, ctx.body().length()));
+    calls.write(reply.body(), new BufferOutput(answer));
     ctx.response()
         .setStatusCode(reply.status())
         .putHeader("Content-Type", "application/json")
-        .end(Buffer.buffer(calls.write(reply.body())));
+        .end(answer);
+  }
+
+  /** Appends to a Vert.x buffer, so the answer is encoded into the buffer the response sends. */
+  private static final class BufferOutput extends OutputStream {
+    private final Buffer buffer;
+
+    BufferOutput(Buffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void write(int b) {
+      buffer.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      buffer.appendBytes(b, off, len);
+    }
   }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 @JsonPropertyOrder({"Nodes", "NodeNames", "FailedNodes", "FailedAndUnresolvableNodes", "Error"})
 public record ExtenderFilterResult(
     @JsonProperty("Nodes") @Nullable JsonNode nodes,
-    @JsonProperty("NodeNames") @Nullable List<String> nodeNames,
+    @JsonProperty("NodeNames") @JsonSerialize(using = NodeNamesSerializer.class)
+        @Nullable List<String> nodeNames,
     @JsonProperty("FailedNodes") @Nullable Map<String, String> failedNodes,
     @JsonProperty("FailedAndUnresolvableNodes")
         @Nullable Map<String, String> failedAndUnresolvableNodes,

@@ -1,5 +1,6 @@
 package dev.spotpack.protocol;
 
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.filter.TokenFilter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,12 +58,32 @@ public final class ExtenderJson {
   }
 
   /**
+   * Writes {@code value} to {@code out}, the node names {@code known} holds copied pre-encoded; the
+   * stream is not closed.
+   */
+  public void write(Object value, NameTable known, OutputStream out) {
+    mapper
+        .writer()
+        .withAttribute(NameTable.class, known)
+        .without(StreamWriteFeature.AUTO_CLOSE_TARGET)
+        .writeValue(out, value);
+  }
+
+  /**
    * Reads a filter or prioritize body. Streams over the top level so that the node names (5,000 of
    * them in a large cluster) go straight into a list, without a tree node each; the pod and a
    * NodeList are read as trees. Keys match case-insensitively, an exact match winning, as in {@link
    * #field}.
    */
   public ExtenderArgs readArgs(byte[] body) {
+    return readArgs(body, NameTable.EMPTY);
+  }
+
+  /**
+   * As {@link #readArgs(byte[])}, each node name the table holds read as the table's instance (see
+   * {@link NameTable}).
+   */
+  public ExtenderArgs readArgs(byte[] body, NameTable known) {
     if (body.length == 0) {
       throw new ProtocolException("empty request body: expected a JSON ExtenderArgs object");
     }
@@ -89,7 +111,7 @@ public final class ExtenderJson {
         switch (lower) {
           case "nodenames" -> {
             exact = key.equals("NodeNames");
-            List<String> read = value == JsonToken.VALUE_NULL ? null : streamNames(p, value);
+            List<String> read = value == JsonToken.VALUE_NULL ? null : streamNames(p, value, known);
             if (exact || !namesExact) {
               names = read;
               namesExact = exact;
@@ -167,7 +189,7 @@ public final class ExtenderJson {
     return root;
   }
 
-  private static List<String> streamNames(JsonParser p, JsonToken start) {
+  private static List<String> streamNames(JsonParser p, JsonToken start, NameTable known) {
     if (start != JsonToken.START_ARRAY) {
       throw new ProtocolException(
           "ExtenderArgs.NodeNames must be an array of strings, got " + JsonKinds.of(start));
@@ -182,7 +204,11 @@ public final class ExtenderJson {
       if (names.size() == MAX_NODES) {
         throw tooManyNodes("NodeNames");
       }
-      names.add(p.getString());
+      char[] chars = p.getStringCharacters();
+      int offset = p.getStringOffset();
+      int length = p.getStringLength();
+      String name = known.find(chars, offset, length);
+      names.add(name != null ? name : new String(chars, offset, length));
     }
     return names;
   }

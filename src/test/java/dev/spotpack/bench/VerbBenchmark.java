@@ -97,6 +97,12 @@ public class VerbBenchmark {
     return calls.filter(body);
   }
 
+  /** {@link #filterCall} and its answer written as the HTTP layer sends it. */
+  @Benchmark
+  public byte[] filterCallWritten() {
+    return calls.write(calls.filter(body).body());
+  }
+
   /** A driver's filter call: every spot node rejected, each rejection counted in the metrics. */
   @Benchmark
   public Object driverFilterCall() {

@@ -142,7 +142,8 @@ class ExecutorBurstTest {
             new BindVerb(binder, source),
             new dev.spotpack.protocol.ExtenderJson(),
             new VerbMetrics(new SimpleMeterRegistry()),
-            nanos::get);
+            nanos::get,
+            source);
 
     // kube-scheduler's own cache: exact, updated at assume time
     Map<String, Resources> schedulerRequested = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package dev.spotpack.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +48,42 @@ class ExtenderJsonTest {
   void writesBindingResultAsUpstream() {
     assertThat(new String(json.write(new ExtenderBindingResult("myerror")), StandardCharsets.UTF_8))
         .isEqualTo("{\"Error\":\"myerror\"}");
+  }
+
+  @Test
+  void writesTheSameBytesWithANameTable() {
+    // held names are copied pre-encoded, others (and every key) written as before
+    NameTable known = NameTable.of(List.of("node1", "q\"uote", "\u00e9t\u00e9", "unused"));
+    var result =
+        new ExtenderFilterResult(
+            null,
+            List.of("node1", "q\"uote", "\u00e9t\u00e9", "not-held", "tab\there"),
+            Map.of(),
+            Map.of("node2", "spot node: cap"),
+            "");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    json.write(result, known, out);
+
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(new String(json.write(result), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"Nodes\":null,\"NodeNames\":[\"node1\",\"q\\\"uote\",\"\u00e9t\u00e9\","
+                + "\"not-held\",\"tab\\there\"],\"FailedNodes\":{},"
+                + "\"FailedAndUnresolvableNodes\":{\"node2\":\"spot node: cap\"},\"Error\":\"\"}");
+  }
+
+  @Test
+  void readsHeldNamesAsTheTablesInstances() {
+    String held = new String("spot-1".toCharArray());
+    NameTable known = NameTable.of(List.of(held, "spot-2"));
+
+    List<String> names =
+        json.readArgs(
+                bytes("{\"Pod\":{},\"NodeNames\":[\"spot-1\",\"spot\\u002d2\",\"od-1\"]}"), known)
+            .nodeNames();
+
+    assertThat(names).containsExactly("spot-1", "spot-2", "od-1");
+    assertThat(names.get(0)).isSameAs(held);
   }
 
   @Test

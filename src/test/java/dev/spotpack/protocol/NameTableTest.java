@@ -1,0 +1,66 @@
+package dev.spotpack.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class NameTableTest {
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"", "a", "ab", "abc", "abcd", "abcde", "ip-10-0-12-34.ec2.internal", "nœud-é"})
+  void hashIsStringHashCode(String s) {
+    char[] padded = ("xy" + s + "z").toCharArray();
+    assertThat(NameTable.hash(padded, 2, s.length())).isEqualTo(s.hashCode());
+  }
+
+  @Test
+  void findsTheHeldInstanceItself() {
+    String held = new String("ip-10-0-0-1.ec2.internal".toCharArray());
+    NameTable table = NameTable.of(List.of("ip-10-0-0-0.ec2.internal", held));
+
+    char[] request = "[\"ip-10-0-0-1.ec2.internal\"]".toCharArray();
+    assertThat(table.find(request, 2, held.length())).isSameAs(held);
+  }
+
+  @Test
+  void findsNothingForNamesItDoesNotHold() {
+    // "Aa" and "BB" share a String.hashCode: the probe must compare the characters
+    NameTable table = NameTable.of(List.of("Aa", "node-1"));
+
+    assertThat(table.find("BB".toCharArray(), 0, 2)).isNull();
+    assertThat(table.find("node-".toCharArray(), 0, 5)).isNull();
+    assertThat(table.find("node-12".toCharArray(), 0, 7)).isNull();
+    assertThat(NameTable.EMPTY.find("node-1".toCharArray(), 0, 6)).isNull();
+  }
+
+  @Test
+  void holdsEveryNameOfALargeClusterWithCollisions() {
+    List<String> names = new ArrayList<>();
+    IntStream.range(0, 5000).forEach(i -> names.add("ip-10-0-" + i / 256 + "-" + i % 256));
+    names.add("Aa");
+    names.add("BB");
+    NameTable table = NameTable.of(names);
+
+    for (String name : names) {
+      assertThat(table.find(name.toCharArray(), 0, name.length())).isSameAs(name);
+      assertThat(table.json(new String(name.toCharArray()))).isNotNull();
+    }
+  }
+
+  @Test
+  void encodesEachNameAsAJsonString() {
+    NameTable table = NameTable.of(List.of("plain", "q\"uote\\d"));
+
+    assertThat(new String(table.json("plain").asQuotedUTF8(), StandardCharsets.UTF_8))
+        .isEqualTo("plain");
+    assertThat(new String(table.json("q\"uote\\d").asQuotedUTF8(), StandardCharsets.UTF_8))
+        .isEqualTo("q\\\"uote\\\\d");
+    assertThat(table.json("other")).isNull();
+  }
+}
