@@ -81,9 +81,27 @@ public final class ExtenderJson {
 
   /**
    * As {@link #readArgs(byte[])}, each node name the table holds read as the table's instance (see
-   * {@link NameTable}).
+   * {@link NameTable}). A body laid out exactly as kube-scheduler writes it is read by {@link
+   * SchedulerLayout}, any other by the general reader, with the same result.
    */
   public ExtenderArgs readArgs(byte[] body, NameTable known) {
+    SchedulerLayout.Read laidOut = SchedulerLayout.read(body, trees, known);
+    if (laidOut != null) {
+      try (JsonParser slice =
+          trees.parser(body, laidOut.podFrom(), laidOut.podTo() - laidOut.podFrom())) {
+        return new ExtenderArgs(trees.tree(slice, podFilter), null, laidOut.names());
+      } catch (JacksonException e) {
+        // read again the general way, which reports it
+      }
+    }
+    return readArgsGenerally(body, known);
+  }
+
+  /**
+   * Any body, in any key order and case, each problem reported; what {@link #readArgs} falls back
+   * to.
+   */
+  ExtenderArgs readArgsGenerally(byte[] body, NameTable known) {
     if (body.length == 0) {
       throw new ProtocolException("empty request body: expected a JSON ExtenderArgs object");
     }

@@ -1,5 +1,9 @@
 package dev.spotpack.protocol;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import org.jspecify.annotations.Nullable;
@@ -15,8 +19,10 @@ import tools.jackson.core.io.SerializedString;
  * VerbBenchmark.filterCallWritten}), and spotpack's CPU per call through HTTP fell by 9%
  * (docs/benchmarks.md, stop 27). Read through the table, a known name is the cluster's own
  * instance, its hash already computed and its map lookups an identity check, and no new string is
- * made for it; that measured no faster by itself (its probe costs what it saves) but leaves 5,000
- * fewer objects per call to the collector.
+ * made for it. With Jackson's reader that measured no faster (the probe cost what it saved); with
+ * {@link SchedulerLayout}'s, which looks names up by their bytes, the lookup costs more than making
+ * a string (JMH {@code readFilterRequest} 131 against 84 us) and saves more downstream ({@code
+ * filterCallWritten} 485 against 561 us).
  *
  * <p>A name the table does not hold (a node added since it was built, or any name at all) is read
  * and written as before: the table changes the cost of a call, never its answer.
@@ -26,24 +32,40 @@ import tools.jackson.core.io.SerializedString;
 public final class NameTable {
   public static final NameTable EMPTY = of(java.util.List.of());
 
-  /** Open addressing, at most half full; a slot holds a name, its characters and its JSON. */
-  private final String[] names;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
+  // entry e: a held name, its characters, its ASCII bytes (null unless ASCII), its JSON
+  private final String[] names;
   private final char[][] chars;
+  private final byte[] @Nullable [] ascii;
   private final SerializedString[] json;
+  private int size;
+
+  /**
+   * Open addressing, at most half full: entry + 1 per slot, 0 for none; one index by {@link
+   * String#hashCode}, one by {@link #asciiHash} (a byte array's word-at-a-time hash).
+   */
+  private final int[] byString;
+
+  private final int[] byAscii;
   private final int mask;
 
-  private NameTable(int slots) {
-    this.names = new String[slots];
-    this.chars = new char[slots][];
-    this.json = new SerializedString[slots];
+  private NameTable(int capacity, int slots) {
+    this.names = new String[capacity];
+    this.chars = new char[capacity][];
+    this.ascii = new byte[capacity][];
+    this.json = new SerializedString[capacity];
+    this.byString = new int[slots];
+    this.byAscii = new int[slots];
     this.mask = slots - 1;
   }
 
   /** A table of {@code names} (the instances themselves are kept); duplicates are kept once. */
   public static NameTable of(Collection<String> names) {
     int slots = Integer.highestOneBit(Math.max(2, names.size()) * 2 - 1) << 1;
-    NameTable table = new NameTable(slots);
+    NameTable table = new NameTable(names.size(), slots);
     for (String name : names) {
       table.add(name);
     }
@@ -52,27 +74,52 @@ public final class NameTable {
 
   private void add(String name) {
     int i = slot(name.hashCode());
-    while (names[i] != null) {
-      if (names[i].equals(name)) {
+    while (byString[i] != 0) {
+      if (names[byString[i] - 1].equals(name)) {
         return;
       }
       i = (i + 1) & mask;
     }
-    names[i] = name;
-    chars[i] = name.toCharArray();
+    int e = size++;
+    byString[i] = e + 1;
+    names[e] = name;
+    chars[e] = name.toCharArray();
     SerializedString encoded = new SerializedString(name);
     encoded.asQuotedUTF8(); // encoded once here rather than racing on first use
-    json[i] = encoded;
+    json[e] = encoded;
+    if (name.chars().allMatch(c -> c < 0x80)) {
+      byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+      ascii[e] = bytes;
+      int j = slot(asciiHash(bytes, 0, bytes.length));
+      while (byAscii[j] != 0) {
+        j = (j + 1) & mask;
+      }
+      byAscii[j] = e + 1;
+    }
   }
 
   /** The held name with these characters, or null. */
   public @Nullable String find(char[] buffer, int offset, int length) {
     int i = slot(hash(buffer, offset, length));
-    String name;
-    while ((name = names[i]) != null) {
-      char[] c = chars[i];
+    int e;
+    while ((e = byString[i]) != 0) {
+      char[] c = chars[e - 1];
       if (c.length == length && Arrays.equals(c, 0, length, buffer, offset, offset + length)) {
-        return name;
+        return names[e - 1];
+      }
+      i = (i + 1) & mask;
+    }
+    return null;
+  }
+
+  /** The held name whose ASCII bytes these are, or null. */
+  public @Nullable String find(byte[] buffer, int offset, int length) {
+    int i = slot(asciiHash(buffer, offset, length));
+    int e;
+    while ((e = byAscii[i]) != 0) {
+      byte[] b = ascii[e - 1];
+      if (b.length == length && Arrays.equals(b, 0, length, buffer, offset, offset + length)) {
+        return names[e - 1];
       }
       i = (i + 1) & mask;
     }
@@ -82,10 +129,11 @@ public final class NameTable {
   /** {@code name} as a JSON string, encoded once, if the table holds it; else null. */
   public @Nullable SerializedString json(String name) {
     int i = slot(name.hashCode());
-    String held;
-    while ((held = names[i]) != null) {
+    int e;
+    while ((e = byString[i]) != 0) {
+      String held = names[e - 1];
       if (held == name || held.equals(name)) {
-        return json[i];
+        return json[e - 1];
       }
       i = (i + 1) & mask;
     }
@@ -111,5 +159,26 @@ public final class NameTable {
       h = 31 * h + c[i];
     }
     return h;
+  }
+
+  /**
+   * A hash of the bytes read eight at a time (the last eight overlapping the one before when the
+   * length is not a multiple of eight): a node name of 27 bytes is four multiplications, where
+   * {@link String#hashCode}'s is 27 dependent ones.
+   */
+  static int asciiHash(byte[] b, int offset, int length) {
+    long h = length * GOLDEN;
+    int end = offset + length;
+    if (length >= 8) {
+      for (int i = offset; i < end - 8; i += 8) {
+        h = (h ^ (long) LONGS.get(b, i)) * GOLDEN;
+      }
+      h = (h ^ (long) LONGS.get(b, end - 8)) * GOLDEN;
+    } else {
+      for (int i = offset; i < end; i++) {
+        h = (h ^ (b[i] & 0xff)) * GOLDEN;
+      }
+    }
+    return (int) (h ^ (h >>> 29) ^ (h >>> 47));
   }
 }

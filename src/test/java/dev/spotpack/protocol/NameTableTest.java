@@ -54,6 +54,37 @@ class NameTableTest {
   }
 
   @Test
+  void findsByAsciiBytesAtAnyLengthAndOffset() {
+    List<String> names = new ArrayList<>();
+    IntStream.range(0, 40).forEach(n -> names.add("x".repeat(n)));
+    IntStream.range(0, 40).forEach(n -> names.add("ip-10-0-" + n + ".ec2.internal"));
+    NameTable table = NameTable.of(names);
+
+    for (String name : names) {
+      for (int pad = 0; pad < 9; pad++) {
+        byte[] body = ("[" + "\"".repeat(pad) + name + "\"]").getBytes(StandardCharsets.US_ASCII);
+        assertThat(table.find(body, 1 + pad, name.length())).as(name).isSameAs(name);
+        // one byte more or less is another name or none
+        if (name.length() > 0 && !name.startsWith("x")) {
+          assertThat(table.find(body, 1 + pad, name.length() - 1)).isNull();
+          assertThat(table.find(body, 1 + pad, name.length() + 1)).isNull();
+        }
+      }
+    }
+  }
+
+  @Test
+  void findsNoNonAsciiNameByBytes() {
+    NameTable table = NameTable.of(List.of("n\u00e9"));
+    byte[] utf8 = "n\u00e9".getBytes(StandardCharsets.UTF_8);
+    byte[] latin1 = "n\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+
+    assertThat(table.find(utf8, 0, utf8.length)).isNull();
+    assertThat(table.find(latin1, 0, latin1.length)).isNull();
+    assertThat(table.find("n\u00e9".toCharArray(), 0, 2)).isEqualTo("n\u00e9");
+  }
+
+  @Test
   void encodesEachNameAsAJsonString() {
     NameTable table = NameTable.of(List.of("plain", "q\"uote\\d"));
 

@@ -1,0 +1,162 @@
+package dev.spotpack.protocol;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+
+/**
+ * Reads a filter or prioritize body laid out exactly as kube-scheduler writes it, and nothing else.
+ *
+ * <p>Go's {@code encoding/json} writes {@code ExtenderArgs} (kubernetes/kube-scheduler {@code
+ * extender/v1/types.go}: fields {@code Pod}, {@code Nodes}, {@code NodeNames}, no tags) in field
+ * order and without whitespace; with {@code nodeCacheCapable: true} the body is {@code
+ * {"Pod":{...},"Nodes":null,"NodeNames":["a","b",...]}}. Jackson decodes each name into a character
+ * buffer a byte at a time, and at 5,000 names reading the body cost as much as the decision (JMH
+ * {@code VerbBenchmark.readFilterRequest}). This reader finds the end of each name eight bytes at a
+ * time instead, for names of printable ASCII without escapes, as every Kubernetes node name is.
+ *
+ * <p>It accepts only that layout: any other key, order, case, whitespace inside, escape, non-ASCII
+ * byte or size beyond {@link ExtenderJson}'s limits makes it answer null, and the caller reads the
+ * body the general way, which decides the same for every body this accepts (and reports what is
+ * wrong with the rest).
+ */
+final class SchedulerLayout {
+  private static final byte[] HEAD = ascii("{\"Pod\":");
+  private static final byte[] MIDDLE = ascii(",\"Nodes\":null,\"NodeNames\":[");
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  private SchedulerLayout() {}
+
+  /** Where the pod's JSON object lies in the body ({@code [podFrom, podTo)}), and the names. */
+  record Read(int podFrom, int podTo, List<String> names) {}
+
+  static @Nullable Read read(byte[] body, JsonTrees trees, NameTable known) {
+    int podFrom = HEAD.length;
+    if (!startsWith(body, 0, HEAD) || body.length <= podFrom || body[podFrom] != '{') {
+      return null;
+    }
+    int podTo;
+    try (JsonParser p = trees.parser(body, podFrom, body.length - podFrom)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      p.skipChildren();
+      // the parser fed from podFrom counts from there, and after skipping stands just past the '}'
+      podTo = podFrom + (int) p.currentLocation().getByteOffset();
+    } catch (JacksonException e) {
+      return null;
+    }
+    if (podTo - podFrom > ExtenderJson.MAX_OBJECT_BYTES
+        || podTo > body.length
+        || body[podTo - 1] != '}'
+        || !startsWith(body, podTo, MIDDLE)) {
+      return null;
+    }
+    List<String> names = names(body, podTo + MIDDLE.length, known);
+    return names == null ? null : new Read(podFrom, podTo, names);
+  }
+
+  /** The names from just after the array's '[' to the body's end, or null if not in layout. */
+  private static @Nullable List<String> names(byte[] body, int start, NameTable known) {
+    List<String> names = new ArrayList<>();
+    int i = start;
+    int n = body.length;
+    if (i < n && body[i] == ']') {
+      i++;
+    } else {
+      while (true) {
+        if (i >= n || body[i] != '"') {
+          return null;
+        }
+        int from = ++i;
+        i = plainEnd(body, from);
+        if (i < 0) {
+          return null;
+        }
+        if (names.size() == ExtenderJson.MAX_NODES) {
+          return null;
+        }
+        String name = known.find(body, from, i - from);
+        names.add(
+            name != null ? name : new String(body, from, i - from, StandardCharsets.ISO_8859_1));
+        i++;
+        if (i >= n) {
+          return null;
+        }
+        if (body[i] == ']') {
+          i++;
+          break;
+        }
+        if (body[i] != ',') {
+          return null;
+        }
+        i++;
+      }
+    }
+    if (i >= n || body[i] != '}') {
+      return null;
+    }
+    for (i++; i < n; i++) {
+      byte b = body[i];
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return null;
+      }
+    }
+    return names;
+  }
+
+  /**
+   * The index of the '"' that ends a string starting at {@code from}, or -1 if a byte before it is
+   * a backslash, a control character or not ASCII (or the body ends first).
+   */
+  private static int plainEnd(byte[] body, int from) {
+    int i = from;
+    for (; i + 8 <= body.length; i += 8) {
+      long word = (long) LONGS.get(body, i);
+      // a byte's high bit is set in `flags` where it is '"', '\\', below 0x20 or above 0x7f; the
+      // lowest flagged byte is exact (the borrow of the subtractions only reaches higher bytes)
+      long quote = word ^ 0x2222222222222222L;
+      long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
+      long flags =
+          ((quote - ONES) & ~quote)
+              | ((backslash - ONES) & ~backslash)
+              | ((word - 0x2020202020202020L) & ~word)
+              | word;
+      flags &= HIGHS;
+      if (flags != 0) {
+        int at = i + (Long.numberOfTrailingZeros(flags) >>> 3);
+        return body[at] == '"' ? at : -1;
+      }
+    }
+    for (; i < body.length; i++) {
+      byte b = body[i];
+      if (b == '"') {
+        return i;
+      }
+      if (b < 0x20 || b == '\\') { // negative: not ASCII
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean startsWith(byte[] body, int at, byte[] prefix) {
+    return body.length - at >= prefix.length
+        && java.util.Arrays.equals(body, at, at + prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}

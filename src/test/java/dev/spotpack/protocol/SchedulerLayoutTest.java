@@ -1,0 +1,148 @@
+package dev.spotpack.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The fast reader of kube-scheduler's layout must decide exactly as the general reader on every
+ * body: bodies in the layout, and bodies one change away from it (seeded, so a failure reproduces),
+ * compared through {@link ExtenderJson#readArgs} and {@link ExtenderJson#readArgsGenerally}.
+ */
+class SchedulerLayoutTest {
+  private final JsonTrees trees = new JsonTrees();
+  private final ExtenderJson json = new ExtenderJson(k -> !k.startsWith("x-"), k -> true);
+  private final NameTable known =
+      NameTable.of(List.of("ip-10-0-0-1.ec2.internal", "spot-1", "od-1", "n\u00e9"));
+
+  private static final String POD =
+      "{\"metadata\":{\"name\":\"exec-1\",\"namespace\":\"spark\",\"uid\":\"u1\",\"labels\":"
+          + "{\"spark-role\":\"executor\",\"x-skipped\":\"1\"}},\"spec\":{\"containers\":[{\"name\":"
+          + "\"e\",\"resources\":{\"requests\":{\"cpu\":\"1\"}}}]}}";
+
+  private static String laidOut(String pod, String names) {
+    return "{\"Pod\":" + pod + ",\"Nodes\":null,\"NodeNames\":[" + names + "]}";
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "\"spot-1\"",
+        "\"spot-1\",\"od-1\",\"unknown-9\"",
+        "\"ip-10-0-0-1.ec2.internal\",\"\"",
+        "\"a-name-of-exactly-sixteen\",\"12345678\",\"1234567\",\"123456789\""
+      })
+  void readsTheLayoutItselfAndAgreesWithTheGeneralReader(String names) {
+    byte[] body = bytes(laidOut(POD, names));
+
+    assertThat(SchedulerLayout.read(body, trees, known)).isNotNull();
+    assertSameOutcome(body);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        // escapes, non-ASCII, raw control characters: left to the general reader
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"spot\\u002d1\"]}",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"n\u00e9\"]}",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"tab\there\"]}",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"back\\\\slash\"]}",
+        // other layouts
+        "{\"Pod\":POD,\"NodeNames\":[\"spot-1\"],\"Nodes\":null}",
+        "{\"pod\":POD,\"Nodes\":null,\"NodeNames\":[\"spot-1\"]}",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"spot-1\"],\"NodeNames\":[\"od-1\"]}",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"spot-1\" ]}",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"spot-1\",]}",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"spot-1\"]} x",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"spot-1\"]}\n\t ",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"spot-1\",7]}",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":[\"spot-1\"",
+        "{\"Pod\":POD,\"Nodes\":null,\"NodeNames\":null}",
+        "{\"Pod\":null,\"Nodes\":null,\"NodeNames\":[\"spot-1\"]}",
+        "{\"Pod\":[],\"Nodes\":null,\"NodeNames\":[\"spot-1\"]}",
+        "{\"Pod\":{\"metadata\":{\"name\":\"a\",\"name\":\"b\"}},\"Nodes\":null,\"NodeNames\":[]}",
+        "{\"Pod\":{\"metadata\":{\"name\":\"a\"},\"Nodes\":null,\"NodeNames\":[]}",
+      })
+  void leavesEverythingElseToTheGeneralReaderWithTheSameOutcome(String template) {
+    assertSameOutcome(bytes(template.replace("POD", POD)));
+  }
+
+  @Test
+  void agreesOnEveryTruncationAndOnRandomChanges() {
+    byte[] base = bytes(laidOut(POD, "\"spot-1\",\"od-1\",\"ip-10-0-0-1.ec2.internal\",\"z\""));
+    for (int end = 0; end <= base.length; end++) {
+      assertSameOutcome(java.util.Arrays.copyOf(base, end));
+    }
+    SplittableRandom rng = new SplittableRandom(20261203);
+    byte[] alphabet = bytes("\"\\,[]{}: \t\nu0a-.\u00e9");
+    int fast = 0;
+    for (int i = 0; i < 20_000; i++) {
+      byte[] body = base.clone();
+      int changes = 1 + rng.nextInt(2);
+      for (int c = 0; c < changes; c++) {
+        body[rng.nextInt(body.length)] =
+            rng.nextInt(4) == 0 ? (byte) rng.nextInt(256) : alphabet[rng.nextInt(alphabet.length)];
+      }
+      if (SchedulerLayout.read(body, trees, known) != null) {
+        fast++;
+      }
+      assertSameOutcome(body);
+    }
+    // many changes (inside names, inside the pod) keep the layout: the fast reader was exercised
+    assertThat(fast).isGreaterThan(1000);
+  }
+
+  @Test
+  void findsEachNameEndAcrossEveryAlignment() {
+    List<String> names = new ArrayList<>();
+    StringBuilder list = new StringBuilder();
+    for (int length = 0; length < 40; length++) {
+      String name = "n".repeat(length);
+      names.add(name);
+      list.append(list.isEmpty() ? "" : ",").append('"').append(name).append('"');
+    }
+    for (int pad = 0; pad < 8; pad++) {
+      String pod = "{\"p\":\"" + "x".repeat(pad) + "\"}";
+      SchedulerLayout.Read read =
+          SchedulerLayout.read(bytes(laidOut(pod, list.toString())), trees, known);
+      assertThat(read).isNotNull();
+      assertThat(read.names()).containsExactlyElementsOf(names);
+    }
+  }
+
+  private void assertSameOutcome(byte[] body) {
+    String fast = outcome(() -> json.readArgs(body, known));
+    String general = outcome(() -> json.readArgsGenerally(body, known));
+    assertThat(fast).as(new String(body, StandardCharsets.UTF_8)).isEqualTo(general);
+  }
+
+  private interface Read {
+    ExtenderArgs run();
+  }
+
+  private static String outcome(Read read) {
+    try {
+      ExtenderArgs args = read.run();
+      return "args "
+          + args.pod()
+          + " "
+          + Objects.toString(args.nodeItems())
+          + " "
+          + args.nodeNames();
+    } catch (ProtocolException e) {
+      return "refused: " + e.getMessage();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
