@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The HTTP measurement of docs/benchmarks.md ("Through HTTP"): the built jar serving a generated
-# snapshot, wrk posting filter calls that name every node, with 1, 2 and 8 connections. Prints per
-# row wrk's calls/s and latency, and the CPU per call of spotpack's process and of wrk (from /proc
-# and bash's time), so that a run on shared cores says where the cycles went.
+# snapshot, wrk posting filter (or prioritize) calls that name every node, with 1, 2 and 8
+# connections. Prints per row wrk's calls/s and latency, and the CPU per call of spotpack's process
+# and of wrk (from /proc and bash's time), so that a run on shared cores says where the cycles went.
 #   JAR        the jar to measure (default: target/spotpack.jar)
 #   JAVA       the java launcher (default: java on PATH)
 #   NODES PODS the generated cluster (default: 5000 150000; generated once into target/bench)
 #   SECONDS_PER_ROW (default: 15), after 10 s of warm-up with 8 connections
+#   VERB       filter (default) or prioritize, with the same body
 # Needs wrk (Debian's package) and the test classpath:
 #   ./mvnw -q package test-compile dependency:build-classpath -DskipTests -Dmdep.outputFile=target/cp.txt
 set -euo pipefail
@@ -24,7 +25,7 @@ if [[ ! -f "$bench/cluster.json" ]]; then
 fi
 export SPOTPACK_BENCH_BODY="$bench/filter.json"
 script=src/test/resources/bench-filter.lua
-url=http://127.0.0.1:8888/scheduler/filter
+url="http://127.0.0.1:8888/scheduler/${VERB:-filter}"
 "$java" -Xmx3g -jar "$jar" serve --snapshot "$bench/cluster.json" --host 127.0.0.1 \
   >target/bench/http-bench-server.log 2>&1 &
 pid=$!

@@ -127,6 +127,12 @@ public class VerbBenchmark {
     return calls.prioritize(body);
   }
 
+  /** {@link #prioritizeCall} and its answer written as the HTTP layer sends it. */
+  @Benchmark
+  public byte[] prioritizeCallWritten() {
+    return calls.write(calls.prioritize(body).body());
+  }
+
   /** nodeCacheCapable: false with 1,000 full Node objects (about 2.5 MB of JSON). */
   @Benchmark
   public Object fullNodeFilterCall() {
