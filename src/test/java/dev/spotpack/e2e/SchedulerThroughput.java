@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Run (docs/benchmarks.md): {@code ./mvnw -q package test-compile dependency:build-classpath
  * -DskipTests -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]
- * [--prioritize] [--pool-labels] [--warm-up=N] [--jfr] [--jvm=OPTION ...]}
+ * [--prioritize] [--pool-labels] [--warm-up=N] [--jfr] [--async-profiler=LIB] [--jvm=OPTION ...]}
  */
 public final class SchedulerThroughput {
   private static final long IDLE_MILLIS = 5_000;
@@ -65,6 +65,16 @@ public final class SchedulerThroughput {
         Arrays.stream(allArgs)
             .filter(a -> a.equals("--jfr") || a.startsWith("--jfr="))
             .map(a -> a.equals("--jfr") ? "profile" : a.substring("--jfr=".length()))
+            .findFirst()
+            .orElse(null);
+    // --async-profiler=LIB: a CPU profile of spotpack's process over its last round by
+    // async-profiler (LIB: its libasyncProfiler.so, e.g. from the tools.profiler:async-profiler jar
+    // on Maven Central), loaded into the running JVM: it does not send compiled code back to the
+    // JIT as JFR does, and it sees native and kernel frames. Collapsed stacks with thread names.
+    Path asyncProfiler =
+        Arrays.stream(allArgs)
+            .filter(a -> a.startsWith("--async-profiler="))
+            .map(a -> Path.of(a.substring("--async-profiler=".length())).toAbsolutePath())
             .findFirst()
             .orElse(null);
     // --jvm=OPTION (repeatable): a JVM option for spotpack's process, e.g. --jvm=-XX:+UseSerialGC
@@ -151,8 +161,9 @@ public final class SchedulerThroughput {
           SchedulerConfigFile.withQps(
               SchedulerConfigFile.writeWithoutExtender(dir, api.kubeconfig(), "plain-scheduler"),
               qps);
-      Round rounds = new Round(bin.dir().get(), api, pool, spotpack, pods, jfrSettings);
-      double plain1 = rounds.run("plain-1", "plain-scheduler", plainConfig, null);
+      Round rounds =
+          new Round(bin.dir().get(), api, pool, spotpack, pods, dir, jfrSettings, asyncProfiler);
+      double plain1 = rounds.run("plain-1", "plain-scheduler", plainConfig, false);
 
       Path spotpackConfig =
           SchedulerConfigFile.withQps(
@@ -172,12 +183,12 @@ public final class SchedulerThroughput {
       }
       double withSpotpack = 0;
       for (int r = 1; r <= spotpackRounds; r++) {
-        Path jfr = jfrSettings != null && r == spotpackRounds ? dir.resolve("spotpack.jfr") : null;
-        withSpotpack = rounds.run("spotpack-" + r, "spotpack-scheduler", spotpackConfig, jfr);
+        withSpotpack =
+            rounds.run("spotpack-" + r, "spotpack-scheduler", spotpackConfig, r == spotpackRounds);
       }
       printVerbTimes(spotpack.metrics());
 
-      double plain2 = rounds.run("plain-2", "plain-scheduler", plainConfig, null);
+      double plain2 = rounds.run("plain-2", "plain-scheduler", plainConfig, false);
       double plain = (plain1 + plain2) / 2;
       System.out.printf(
           Locale.ROOT,
@@ -266,15 +277,19 @@ public final class SchedulerThroughput {
       ExecutorService pool,
       SpotpackProcess spotpack,
       int pods,
-      @Nullable String jfrSettings) {
+      Path dir,
+      @Nullable String jfrSettings,
+      @Nullable Path asyncProfiler) {
 
     /**
      * Creates the batch, starts the scheduler, times it until every pod is bound, deletes the
-     * batch; prints what each process spent per pod. With {@code jfr}, spotpack's process records a
-     * profile over the timed part into that file.
+     * batch; prints what each process spent per pod. If {@code profiled}, spotpack's process is
+     * profiled over the timed part as asked (spotpack.jfr, spotpack.collapsed in the run's
+     * directory).
      */
-    double run(String round, String schedulerName, Path config, @Nullable Path jfr)
-        throws Exception {
+    double run(String round, String schedulerName, Path config, boolean profiled) throws Exception {
+      Path jfr = profiled && jfrSettings != null ? dir.resolve("spotpack.jfr") : null;
+      Path collapsed = profiled && asyncProfiler != null ? dir.resolve("spotpack.collapsed") : null;
       KubernetesClient client = api.client();
       String ns = "tp-" + round;
       client
@@ -317,6 +332,14 @@ public final class SchedulerThroughput {
       if (jfr != null) {
         System.err.println(spotpack.jcmd("JFR.start", "name=loop", "settings=" + jfrSettings));
       }
+      if (collapsed != null) {
+        // quoted: jcmd would read the options' '=' as its own key=value arguments
+        System.err.println(
+            spotpack.jcmd(
+                "JVMTI.agent_load",
+                asyncProfiler.toString(),
+                "\"start,event=cpu,interval=1ms,threads\""));
+      }
       Map<String, Double> requests0 = apiRequests(api);
       Map<String, Duration> cpu0 = cpu();
       Map<String, Long> threads0 = SpotpackProcess.threadCpuByGroup(spotpack.pid());
@@ -333,6 +356,13 @@ public final class SchedulerThroughput {
       if (jfr != null) {
         System.err.println(spotpack.jcmd("JFR.dump", "name=loop", "filename=" + jfr));
         System.err.println(spotpack.jcmd("JFR.stop", "name=loop"));
+      }
+      if (collapsed != null) {
+        System.err.println(
+            spotpack.jcmd(
+                "JVMTI.agent_load",
+                asyncProfiler.toString(),
+                "\"stop,file=" + collapsed + ",collapsed,threads\""));
       }
       StringBuilder calls = new StringBuilder();
       requests1.forEach(
