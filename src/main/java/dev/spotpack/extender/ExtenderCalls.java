@@ -7,6 +7,7 @@ import dev.spotpack.kube.KubeModel;
 import dev.spotpack.policy.ClientText;
 import dev.spotpack.policy.PolicyConfig;
 import dev.spotpack.policy.SpotPolicy;
+import dev.spotpack.protocol.ExtenderArgs;
 import dev.spotpack.protocol.ExtenderBindingArgs;
 import dev.spotpack.protocol.ExtenderBindingResult;
 import dev.spotpack.protocol.ExtenderJson;
@@ -115,8 +116,9 @@ public final class ExtenderCalls {
     long start = nanoTime.getAsLong();
     FilterVerb.Answer answer;
     try {
-      answer = filter.filter(json.readArgs(body, knownNames.current()));
+      answer = filter.filter(read(body));
     } catch (ProtocolException e) {
+      metrics.bodyRead(false);
       answer = FilterVerb.Answer.badRequest(e.getMessage());
     }
     metrics.rejected(answer.decision().rejected().values());
@@ -147,12 +149,19 @@ public final class ExtenderCalls {
     return new Reply(200, answer.result());
   }
 
+  private ExtenderArgs read(byte[] body) {
+    ExtenderArgs args = json.readArgs(body, knownNames.current());
+    metrics.bodyRead(args.schedulerLayout());
+    return args;
+  }
+
   public Reply prioritize(byte[] body) {
     long start = nanoTime.getAsLong();
     PrioritizeVerb.Answer answer;
     try {
-      answer = prioritize.prioritize(json.readArgs(body, knownNames.current()));
+      answer = prioritize.prioritize(read(body));
     } catch (ProtocolException e) {
+      metrics.bodyRead(false);
       answer = new PrioritizeVerb.Answer(List.of(), Outcome.BAD_REQUEST, e.getMessage());
     }
     metrics.record("prioritize", answer.outcome(), elapsed(start));

@@ -68,6 +68,8 @@ public final class VerbMetrics {
   private final Map<String, Map<Outcome, Counter>> calls = new HashMap<>();
   private final Map<Rule, Counter> rejections = new EnumMap<>(Rule.class);
   private final Counter capsRelaxed;
+  private final Counter laidOutBodies;
+  private final Counter otherBodies;
 
   /**
    * Registers every series at zero, so that dashboards show 0 rather than "no data" and an alert on
@@ -91,6 +93,23 @@ public final class VerbMetrics {
                 "Filter calls that let an executor past its caps after spot.relaxAfterSeconds"
                     + " pending")
             .register(registry);
+    laidOutBodies = bodies("layout");
+    otherBodies = bodies("general");
+  }
+
+  private Counter bodies(String reader) {
+    return Counter.builder("spotpack.verb.bodies")
+        .description(
+            "Filter and prioritize bodies by the reader that read them: layout (laid out exactly as"
+                + " kube-scheduler writes them, the fast reader) or general (any other, and the"
+                + " malformed)")
+        .tag("reader", reader)
+        .register(registry);
+  }
+
+  /** A filter or prioritize body was read, by the layout reader or the general one. */
+  public void bodyRead(boolean schedulerLayout) {
+    (schedulerLayout ? laidOutBodies : otherBodies).increment();
   }
 
   public void record(String verb, Outcome outcome, Duration elapsed) {

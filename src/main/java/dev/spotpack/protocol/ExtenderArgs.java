@@ -11,10 +11,15 @@ import tools.jackson.databind.JsonNode;
  *
  * @param pod the pod as a JSON tree (Kubernetes camelCase API JSON, usually without kind)
  * @param nodeItems the NodeList's {@code items} as JSON trees, or null in NodeNames mode
+ * @param schedulerLayout whether the body was laid out exactly as kube-scheduler writes it, and so
+ *     read by {@link SchedulerLayout}
  *     <p>Immutable.
  */
 public record ExtenderArgs(
-    JsonNode pod, @Nullable List<JsonNode> nodeItems, @Nullable List<String> nodeNames) {
+    JsonNode pod,
+    @Nullable List<JsonNode> nodeItems,
+    @Nullable List<String> nodeNames,
+    boolean schedulerLayout) {
   public boolean nodeNamesMode() {
     return nodeNames != null;
   }

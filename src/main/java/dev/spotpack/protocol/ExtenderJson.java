@@ -89,7 +89,7 @@ public final class ExtenderJson {
     if (laidOut != null) {
       try (JsonParser slice =
           trees.parser(body, laidOut.podFrom(), laidOut.podTo() - laidOut.podFrom())) {
-        return new ExtenderArgs(trees.tree(slice, podFilter), null, laidOut.names());
+        return new ExtenderArgs(trees.tree(slice, podFilter), null, laidOut.names(), true);
       } catch (JacksonException e) {
         // read again the general way, which reports it
       }
@@ -174,7 +174,7 @@ public final class ExtenderJson {
           "ExtenderArgs has neither NodeNames (nodeCacheCapable: true) nor Nodes (nodeCacheCapable:"
               + " false)");
     }
-    return new ExtenderArgs(pod, items, names);
+    return new ExtenderArgs(pod, items, names, false);
   }
 
   /** The ExtenderArgs fields spotpack reads, lower-cased. */

@@ -27,7 +27,8 @@ import tools.jackson.core.io.SerializedString;
  * <p>A name the table does not hold (a node added since it was built, or any name at all) is read
  * and written as before: the table changes the cost of a call, never its answer.
  *
- * <p>Immutable; safe to share across threads.
+ * <p>Immutable once {@link #of} returns it; safe to share across threads once published (as {@code
+ * extender.KnownNodeNames} does, through a volatile field).
  */
 public final class NameTable {
   public static final NameTable EMPTY = of(java.util.List.of());
@@ -41,7 +42,7 @@ public final class NameTable {
   private final char[][] chars;
   private final byte[] @Nullable [] ascii;
   private final SerializedString[] json;
-  private int size;
+  private int size; // entries added, while of() fills the table
 
   /**
    * Open addressing, at most half full: entry + 1 per slot, 0 for none; one index by {@link

@@ -84,6 +84,17 @@ class MonitoringNamesE2EIT {
           }
         }
         assertThat(scraped).as("metric names in the two scrapes").containsAll(queried);
+        // every body the real kube-scheduler sent (and the warm-up's) was in its own layout, so
+        // that the fast reader is what users get (protocol.SchedulerLayout)
+        assertThat(
+                MetricsText.sum(spotpackMetrics, "spotpack_verb_bodies_total", "reader=\"layout\""))
+            .as(spotpackMetrics)
+            .isPositive();
+        assertThat(
+                MetricsText.sum(
+                    spotpackMetrics, "spotpack_verb_bodies_total", "reader=\"general\""))
+            .as(spotpackMetrics)
+            .isZero();
       } finally {
         spotpack.stop();
       }
