@@ -200,6 +200,23 @@ public final class ClusterState {
   }
 
   /**
+   * Undoes {@link #assumeBound} of the pod to {@code node} when that bind failed: the pod is
+   * pending again (neither placed nor in flight), unless the informer already shows it bound, which
+   * is the truth either way.
+   */
+  public synchronized void bindFailed(String uid, String node) {
+    Assumptions.Assumed assumed = assumptions.get(uid);
+    PodInfo informer = informerPods.get(uid);
+    if (assumed == null
+        || !node.equals(assumed.node())
+        || (informer != null && informer.isBound())) {
+      return;
+    }
+    assumptions.seen(assumed.pod());
+    reindex(uid);
+  }
+
+  /**
    * Binds a known, unbound pod in snapshot mode, where what the verbs record is the truth: the
    * checks and the record under one lock. Binding again to the same node is {@code BOUND}, so a
    * retried bind does not count twice.

@@ -27,9 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds through the API server exactly as kube-scheduler's DefaultBinder does: {@code POST
  * /api/v1/namespaces/{ns}/pods/{name}/binding} with the pod's UID as a precondition, so that a
- * newer pod with the same name is never bound. On success the placement is recorded in {@link
- * ClusterState} at once, before the informer reports it, so that the next filter call counts it. On
- * failure nothing is recorded and {@code Error} carries the API server's message.
+ * newer pod with the same name is never bound. The placement is recorded in {@link ClusterState}
+ * when the bind arrives, before the POST, as kube-scheduler assumes it in its own cache: the API
+ * server's watch can tell kube-scheduler of the binding before the POST's answer reaches spotpack,
+ * and a pod that kube-scheduler then retries at once must not find this one still counted on every
+ * node its filter allowed (a job at exactly its caps would be refused, and with no later event
+ * kube-scheduler would not ask again for minutes). On failure the record is undone and {@code
+ * Error} carries the API server's message.
  *
  * <p>The blocking call runs on the injected bounded executor and is cut off after {@code timeout},
  * which must stay inside kube-scheduler's {@code httpTimeout}. Thread-safe.
@@ -92,6 +96,7 @@ public final class KubeBinder implements Binder {
         request.uid().isEmpty()
             ? state.pod(request.namespace(), request.name()).map(p -> p.uid()).orElse("")
             : request.uid();
+    boolean assumed = !uid.isEmpty() && state.assumeBound(uid, request.node());
     CompletableFuture<BindResult> result = new CompletableFuture<>();
     AtomicBoolean sent = new AtomicBoolean();
     try {
@@ -111,21 +116,31 @@ public final class KubeBinder implements Binder {
             }
           });
     } catch (RejectedExecutionException e) {
+      undo(assumed, uid, request);
       return CompletableFuture.completedFuture(
           failed(request, "overloaded", "too many binds in flight"));
     }
     return result
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(
-            t ->
-                describe(
-                    request,
-                    t instanceof CompletionException && t.getCause() != null ? t.getCause() : t,
-                    sent.get()));
+            t -> {
+              undo(assumed, uid, request);
+              return describe(
+                  request,
+                  t instanceof CompletionException && t.getCause() != null ? t.getCause() : t,
+                  sent.get());
+            });
+  }
+
+  private void undo(boolean assumed, String uid, BindRequest request) {
+    if (assumed) {
+      state.bindFailed(uid, request.node());
+    }
   }
 
   private BindResult post(BindRequest request, String uid) {
     apiCall.record(() -> api.post(request.namespace(), request.name(), uid, request.node()));
+    // again: a bind answered as timed out has been undone, and this one landed after all
     if (!uid.isEmpty() && !state.assumeBound(uid, request.node())) {
       LOG.warn(
           "bound {} to {}, but spotpack had not seen the pod: it counts once the informer reports"
