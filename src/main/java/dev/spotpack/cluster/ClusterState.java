@@ -200,19 +200,20 @@ public final class ClusterState {
   }
 
   /**
-   * Undoes {@link #assumeBound} of the pod to {@code node} when that bind failed: the pod is
-   * pending again (neither placed nor in flight), unless the informer already shows it bound, which
-   * is the truth either way.
+   * Undoes {@link #assumeBound} of the pod to {@code node} when that bind failed: what the informer
+   * shows of the pod holds again, or, for a pod only seen in a filter call, it is pending (neither
+   * placed nor in flight).
    */
   public synchronized void bindFailed(String uid, String node) {
     Assumptions.Assumed assumed = assumptions.get(uid);
-    PodInfo informer = informerPods.get(uid);
-    if (assumed == null
-        || !node.equals(assumed.node())
-        || (informer != null && informer.isBound())) {
+    if (assumed == null || !node.equals(assumed.node())) {
       return;
     }
-    assumptions.seen(assumed.pod());
+    if (informerPods.containsKey(uid)) {
+      assumptions.forget(uid);
+    } else {
+      assumptions.seen(assumed.pod());
+    }
     reindex(uid);
   }
 

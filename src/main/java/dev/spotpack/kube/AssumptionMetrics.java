@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What becomes of spotpack's binds in a live cluster: how long the informer took to report each
- * ({@code spotpack_bind_confirmation_seconds}, the informer lag), the ones it never reported
- * ({@code spotpack_assumptions_expired_total}, logged), and how many are waiting ({@code
- * spotpack_assumed_placements}).
+ * ({@code spotpack_bind_confirmation_seconds}: from the bind's arrival, so the binding POST and the
+ * informer's lag), the ones it never reported ({@code spotpack_assumptions_expired_total}, logged),
+ * and how many are waiting ({@code spotpack_assumed_placements}).
  */
 public final class AssumptionMetrics implements AssumptionListener {
   private static final Logger LOG = LoggerFactory.getLogger(AssumptionMetrics.class);
@@ -29,7 +29,8 @@ public final class AssumptionMetrics implements AssumptionListener {
     this.confirmation =
         Timer.builder("spotpack.bind.confirmation")
             .description(
-                "Time from spotpack's bind to the informer reporting the pod bound (informer lag)")
+                "Time from a bind's arrival (its placement recorded) to the informer reporting the"
+                    + " pod bound: the binding POST and the informer's lag")
             .serviceLevelObjectives(
                 Duration.ofMillis(10),
                 Duration.ofMillis(50),
