@@ -81,6 +81,18 @@ class KubeBinderTest {
                     + "pod not found (404): pods \"exec-1\" not found"));
   }
 
+  /** exec-1 of job-1, seen in a filter call that let it onto spot-a and spot-b. */
+  private static ClusterState withExecutorInFlight() {
+    ClusterState state = new ClusterState(PodRoles.SPARK);
+    PodInfo exec = Build.executor("job-1", "exec-1").uid("u1").build();
+    state.filtered(exec, new InFlight(Set.of("spot-a", "spot-b"), Set.of("pool")));
+    return state;
+  }
+
+  private KubeBinder binder(ClusterState state, KubeBinder.BindingApi api) {
+    return new KubeBinder(api, state, queued::add, 8, Duration.ofSeconds(5), registry);
+  }
+
   /**
    * The API server's watch may tell kube-scheduler of a binding before the POST's answer reaches
    * spotpack, and kube-scheduler then retries the job's next executor at once: by then the bound
@@ -90,21 +102,15 @@ class KubeBinderTest {
    */
   @Test
   void aBindCountsOnItsNodeAloneBeforeThePostIsAnswered() throws Exception {
-    ClusterState state = new ClusterState(PodRoles.SPARK);
-    PodInfo exec = Build.executor("job-1", "exec-1").uid("u1").build();
-    state.filtered(exec, new InFlight(Set.of("spot-a", "spot-b"), Set.of("pool")));
+    ClusterState state = withExecutorInFlight();
     assertThat(state.snapshot().job("job-1").countsByNode("other"))
         .isEqualTo(Map.of("spot-a", 1, "spot-b", 1));
     List<Map<String, Integer>> seenDuringPost = new ArrayList<>();
     KubeBinder binder =
-        new KubeBinder(
-            (ns, name, uid, node) ->
-                seenDuringPost.add(state.snapshot().job("job-1").countsByNode("other")),
+        binder(
             state,
-            queued::add,
-            8,
-            Duration.ofSeconds(5),
-            registry);
+            (ns, name, uid, node) ->
+                seenDuringPost.add(state.snapshot().job("job-1").countsByNode("other")));
 
     var answer =
         binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture();
@@ -118,19 +124,13 @@ class KubeBinderTest {
 
   @Test
   void aFailedBindLeavesThePodPendingAndCountedNowhere() throws Exception {
-    ClusterState state = new ClusterState(PodRoles.SPARK);
-    PodInfo exec = Build.executor("job-1", "exec-1").uid("u1").build();
-    state.filtered(exec, new InFlight(Set.of("spot-a", "spot-b"), Set.of("pool")));
+    ClusterState state = withExecutorInFlight();
     KubeBinder binder =
-        new KubeBinder(
+        binder(
+            state,
             (ns, name, uid, node) -> {
               throw new KubernetesClientException("conflict", 409, null);
-            },
-            state,
-            queued::add,
-            8,
-            Duration.ofSeconds(5),
-            registry);
+            });
 
     var answer =
         binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture();
