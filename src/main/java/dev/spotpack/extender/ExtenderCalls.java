@@ -118,7 +118,6 @@ public final class ExtenderCalls {
     try {
       answer = filter.filter(read(body));
     } catch (ProtocolException e) {
-      metrics.bodyRead(false);
       answer = FilterVerb.Answer.badRequest(e.getMessage());
     }
     metrics.rejected(answer.decision().rejected().values());
@@ -149,8 +148,15 @@ public final class ExtenderCalls {
     return new Reply(200, answer.result());
   }
 
+  /** Reads a filter or prioritize body and counts which reader read it (a refused one: general). */
   private ExtenderArgs read(byte[] body) {
-    ExtenderArgs args = json.readArgs(body, knownNames.current());
+    ExtenderArgs args;
+    try {
+      args = json.readArgs(body, knownNames.current());
+    } catch (ProtocolException e) {
+      metrics.bodyRead(false);
+      throw e;
+    }
     metrics.bodyRead(args.schedulerLayout());
     return args;
   }
@@ -161,7 +167,6 @@ public final class ExtenderCalls {
     try {
       answer = prioritize.prioritize(read(body));
     } catch (ProtocolException e) {
-      metrics.bodyRead(false);
       answer = new PrioritizeVerb.Answer(List.of(), Outcome.BAD_REQUEST, e.getMessage());
     }
     metrics.record("prioritize", answer.outcome(), elapsed(start));
