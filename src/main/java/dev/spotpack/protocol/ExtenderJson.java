@@ -1,5 +1,6 @@
 package dev.spotpack.protocol;
 
+import dev.spotpack.policy.ClientText;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -180,14 +182,36 @@ public final class ExtenderJson {
   /** The ExtenderArgs fields spotpack reads, lower-cased. */
   private static final Set<String> READ_FIELDS = Set.of("nodenames", "pod", "nodes");
 
-  /** Reads a bind body. */
+  /**
+   * Reads a bind body. The pod's name and namespace must be Kubernetes object names: they become
+   * the path of the binding POST to the API server, where a slash or a dot-dot would name another
+   * resource.
+   */
   public ExtenderBindingArgs readBindingArgs(byte[] body) {
     JsonNode root = readObject(body, "ExtenderBindingArgs");
     return new ExtenderBindingArgs(
-        requiredString(root, "PodName"),
-        requiredString(root, "PodNamespace"),
+        objectName(root, "PodName", 253),
+        objectName(root, "PodNamespace", 63),
         optionalString(root, "PodUID"),
         requiredString(root, "Node"));
+  }
+
+  /** Lower-case letters, digits, '-' and '.', starting and ending with a letter or digit. */
+  private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+
+  private static String objectName(JsonNode root, String name, int maxLength) {
+    String value = requiredString(root, name);
+    if (value.length() > maxLength || !OBJECT_NAME.matcher(value).matches()) {
+      throw new ProtocolException(
+          "ExtenderBindingArgs."
+              + name
+              + " must be a Kubernetes object name (at most "
+              + maxLength
+              + " lower-case letters, digits, '-' and '.'), got \""
+              + ClientText.quote(value, 60)
+              + "\"");
+    }
+    return value;
   }
 
   private JsonNode readObject(byte[] body, String type) {

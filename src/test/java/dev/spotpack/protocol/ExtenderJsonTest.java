@@ -313,7 +313,30 @@ class ExtenderJsonTest {
         new Bad(
             "number PodUID",
             "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"PodUID\":5,\"Node\":\"n\"}",
-            "ExtenderBindingArgs.PodUID must be a string, got a number"));
+            "ExtenderBindingArgs.PodUID must be a string, got a number"),
+        // the name and namespace become the binding POST's path on the API server
+        new Bad(
+            "PodName climbing out of its path",
+            "{\"PodName\":\"../../../apis/x\",\"PodNamespace\":\"ns\",\"Node\":\"n\"}",
+            "ExtenderBindingArgs.PodName must be a Kubernetes object name (at most 253 lower-case"
+                + " letters, digits, '-' and '.'), got \"../../../apis/x\""),
+        new Bad(
+            "PodNamespace with a query",
+            "{\"PodName\":\"p\",\"PodNamespace\":\"ns?dryRun=All\",\"Node\":\"n\"}",
+            "ExtenderBindingArgs.PodNamespace must be a Kubernetes object name (at most 63"),
+        new Bad(
+            "PodName in upper case",
+            "{\"PodName\":\"Exec-1\",\"PodNamespace\":\"ns\",\"Node\":\"n\"}",
+            "ExtenderBindingArgs.PodName must be a Kubernetes object name"),
+        new Bad(
+            "PodName with a control character, quoted readably",
+            "{\"PodName\":\"exec\\u0000\",\"PodNamespace\":\"ns\",\"Node\":\"n\"}",
+            "ExtenderBindingArgs.PodName must be a Kubernetes object name (at most 253 lower-case"
+                + " letters, digits, '-' and '.'), got \"exec\\u0000\""),
+        new Bad(
+            "PodNamespace of 64 characters (a DNS label has at most 63)",
+            "{\"PodName\":\"p\",\"PodNamespace\":\"" + "n".repeat(64) + "\",\"Node\":\"n\"}",
+            "ExtenderBindingArgs.PodNamespace must be a Kubernetes object name (at most 63"));
   }
 
   @ParameterizedTest(name = "{0}")
