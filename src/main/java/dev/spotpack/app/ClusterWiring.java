@@ -30,12 +30,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,10 +76,7 @@ final class ClusterWiring {
     ClusterFeed feed =
         new ClusterFeed(
             client, model, state, new FeedMetrics(registry), cc.listPageSize(), System::nanoTime);
-    ThreadPoolExecutor bindPool = daemonPool("spotpack-bind", cc.bindThreads(), 1024);
-    closeLast.add(bindPool::shutdownNow);
-    Binder binder =
-        new KubeBinder(client, state, bindPool, cc.bindThreads(), cc.bindTimeout(), registry);
+    Binder binder = new KubeBinder(client, state, cc.bindThreads(), cc.bindTimeout(), registry);
     // the controller runs in every live deployment, so that executors gated before the webhook's
     // gate was turned off are still released; the webhook gates only when configured to
     PlacementGate gate =
@@ -167,20 +160,5 @@ final class ClusterWiring {
     } catch (NoSuchFileException e) {
       throw new StartupException("kubeconfig " + kubeconfig + " does not exist");
     }
-  }
-
-  private static ThreadPoolExecutor daemonPool(String name, int threads, int queue) {
-    AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(
-        threads,
-        threads,
-        60,
-        TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(queue),
-        r -> {
-          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
   }
 }

@@ -4,8 +4,6 @@ import dev.spotpack.bind.BindRequest;
 import dev.spotpack.bind.BindResult;
 import dev.spotpack.bind.Binder;
 import dev.spotpack.cluster.ClusterState;
-import io.fabric8.kubernetes.api.model.Binding;
-import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
@@ -16,8 +14,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,49 +31,52 @@ import org.slf4j.LoggerFactory;
  * kube-scheduler would not ask again for minutes). On failure the record is undone and {@code
  * Error} carries the API server's message.
  *
- * <p>The blocking call runs on the injected bounded executor and is cut off after {@code timeout},
- * which must stay inside kube-scheduler's {@code httpTimeout}. Thread-safe.
+ * <p>The POST is asynchronous ({@link BindingPost}): no thread waits for the API server. At most
+ * {@code cluster.bindThreads} POSTs are in flight at once ({@link BindSlots}); a bind is answered
+ * after {@code timeout} at most, which must stay inside kube-scheduler's {@code httpTimeout}.
+ * Thread-safe.
  */
 public final class KubeBinder implements Binder {
   private static final Logger LOG = LoggerFactory.getLogger(KubeBinder.class);
 
-  /** The binding POST; throws {@link KubernetesClientException} as the client does. */
+  /**
+   * The binding POST, asynchronous: completes when the API server has answered, exceptionally with
+   * {@link KubernetesClientException} when it refused (its code and status, as the client's
+   * blocking calls throw it) or with the transport's exception when it could not be reached.
+   */
   interface BindingApi {
-    void post(String namespace, String name, String uid, String node);
+    CompletionStage<Void> post(String namespace, String name, String uid, String node);
   }
+
+  /** Binds beyond the slots wait, up to this many, before a bind is refused as overloaded. */
+  static final int WAITING_BINDS = 1024;
 
   private final BindingApi api;
   private final ClusterState state;
   private final int threads;
-  private final Executor executor;
+  private final BindSlots slots;
   private final Duration timeout;
   private final MeterRegistry registry;
   private final Timer apiCall;
 
   /**
-   * @param threads the size of {@code executor}'s pool, for messages
+   * @param threads binding POSTs in flight at once ({@code cluster.bindThreads})
    */
   public KubeBinder(
       KubernetesClient client,
       ClusterState state,
-      Executor executor,
       int threads,
       Duration timeout,
       MeterRegistry registry) {
-    this(bindingPost(client), state, executor, threads, timeout, registry);
+    this(BindingPost.of(client), state, threads, timeout, registry);
   }
 
   KubeBinder(
-      BindingApi api,
-      ClusterState state,
-      Executor executor,
-      int threads,
-      Duration timeout,
-      MeterRegistry registry) {
+      BindingApi api, ClusterState state, int threads, Duration timeout, MeterRegistry registry) {
     this.api = api;
     this.state = state;
     this.threads = threads;
-    this.executor = executor;
+    this.slots = new BindSlots(threads, WAITING_BINDS);
     this.timeout = timeout;
     this.registry = registry;
     // the API server's share of a bind; the verb's duration minus this is spotpack's own
@@ -99,23 +98,20 @@ public final class KubeBinder implements Binder {
     boolean assumed = !uid.isEmpty() && state.assumeBound(uid, request.node());
     CompletableFuture<BindResult> result = new CompletableFuture<>();
     AtomicBoolean sent = new AtomicBoolean();
-    try {
-      executor.execute(
-          () -> {
-            // Answered as timed out while it waited for a thread: sending it now would bind a pod
-            // that kube-scheduler was told is unbound, so it would forget its choice and schedule
-            // the pod again. Not sending keeps the answer true.
-            if (result.isDone()) {
-              return;
-            }
-            sent.set(true);
-            try {
-              result.complete(post(request, uid));
-            } catch (RuntimeException e) {
-              result.completeExceptionally(e);
-            }
-          });
-    } catch (RejectedExecutionException e) {
+    boolean accepted =
+        slots.submit(
+            () -> {
+              // Answered as timed out while it waited for a slot: sending it now would bind a pod
+              // that kube-scheduler was told is unbound, so it would forget its choice and
+              // schedule the pod again. Not sending keeps the answer true.
+              if (result.isDone()) {
+                return false;
+              }
+              sent.set(true);
+              send(request, uid, result);
+              return true;
+            });
+    if (!accepted) {
       undo(assumed, uid, request);
       return CompletableFuture.completedFuture(
           failed(request, "overloaded", "too many binds in flight"));
@@ -132,43 +128,39 @@ public final class KubeBinder implements Binder {
             });
   }
 
+  /** The POST, holding a slot until the API server answers; never throws. */
+  private void send(BindRequest request, String uid, CompletableFuture<BindResult> result) {
+    Timer.Sample sample = Timer.start(registry);
+    CompletionStage<Void> posted;
+    try {
+      posted = api.post(request.namespace(), request.name(), uid, request.node());
+    } catch (RuntimeException e) {
+      posted = CompletableFuture.failedFuture(e);
+    }
+    posted.whenComplete(
+        (ok, failure) -> {
+          sample.stop(apiCall);
+          slots.release();
+          if (failure != null) {
+            result.completeExceptionally(failure);
+            return;
+          }
+          // again: a bind answered as timed out has been undone, and this one landed after all
+          if (!uid.isEmpty() && !state.assumeBound(uid, request.node())) {
+            LOG.warn(
+                "bound {} to {}, but spotpack had not seen the pod: it counts once the informer"
+                    + " reports it",
+                request.podKey(),
+                request.node());
+          }
+          result.complete(BindResult.bound());
+        });
+  }
+
   private void undo(boolean assumed, String uid, BindRequest request) {
     if (assumed) {
       state.bindFailed(uid, request.node());
     }
-  }
-
-  private BindResult post(BindRequest request, String uid) {
-    apiCall.record(() -> api.post(request.namespace(), request.name(), uid, request.node()));
-    // again: a bind answered as timed out has been undone, and this one landed after all
-    if (!uid.isEmpty() && !state.assumeBound(uid, request.node())) {
-      LOG.warn(
-          "bound {} to {}, but spotpack had not seen the pod: it counts once the informer reports"
-              + " it",
-          request.podKey(),
-          request.node());
-    }
-    return BindResult.bound();
-  }
-
-  /** The POST kube-scheduler's DefaultBinder makes, through {@code client}. */
-  private static BindingApi bindingPost(KubernetesClient client) {
-    return (namespace, name, uid, node) -> {
-      Binding binding =
-          new BindingBuilder()
-              .withNewMetadata()
-              .withName(name)
-              .withNamespace(namespace)
-              .withUid(uid.isEmpty() ? null : uid)
-              .endMetadata()
-              .withNewTarget()
-              .withApiVersion("v1")
-              .withKind("Node")
-              .withName(node)
-              .endTarget()
-              .build();
-      client.raw("/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding", "POST", binding);
-    };
   }
 
   private BindResult describe(BindRequest request, Throwable t, boolean sent) {
@@ -176,11 +168,11 @@ public final class KubeBinder implements Binder {
       return failed(
           request,
           "overloaded",
-          "not sent: no bind thread was free within "
-              + timeout.toMillis()
-              + " ms (config cluster.bindThreads: "
+          "not sent: the "
               + threads
-              + ", cluster.bindTimeoutMillis)");
+              + " binds in flight did not end within "
+              + timeout.toMillis()
+              + " ms (config cluster.bindThreads, cluster.bindTimeoutMillis)");
     }
     if (t instanceof TimeoutException) {
       return failed(

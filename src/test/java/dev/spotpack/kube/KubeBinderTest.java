@@ -16,64 +16,110 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bind pool's queue: a bind kube-scheduler was told had failed must never be sent afterwards,
- * or the pod is bound where kube-scheduler no longer assumes it and is scheduled a second time. The
- * executor here holds tasks until the test runs them, so which comes first (the answer or the POST)
- * is fixed, not raced.
+ * Binds through an API that answers when the test says: a bind kube-scheduler was told had failed
+ * must never be sent afterwards, or the pod is bound where kube-scheduler no longer assumes it and
+ * is scheduled a second time; and the placement counts on its node alone from the bind's arrival.
+ * Each POST's answer is a future the test completes, so which comes first (the answer, the POST,
+ * the next bind) is fixed, not raced.
  */
 class KubeBinderTest {
-  private final List<Runnable> queued = new ArrayList<>();
+  /** POSTs sent, in order, as "ns/name@node". */
   private final List<String> posts = new CopyOnWriteArrayList<>();
+
+  /** Their answers, completed by the tests. */
+  private final List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
+
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  private KubeBinder binder(KubeBinder.BindingApi api) {
-    return new KubeBinder(
-        api, new ClusterState(PodRoles.SPARK), queued::add, 8, Duration.ofMillis(100), registry);
+  /** Records each POST and leaves its answer to the test. */
+  private final KubeBinder.BindingApi heldApi =
+      (ns, name, uid, node) -> {
+        posts.add(ns + "/" + name + "@" + node);
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        answers.add(answer);
+        return answer;
+      };
+
+  private KubeBinder binder(KubeBinder.BindingApi api, int slots, Duration timeout) {
+    return new KubeBinder(api, new ClusterState(PodRoles.SPARK), slots, timeout, registry);
+  }
+
+  private static BindRequest request(String pod, String node) {
+    return new BindRequest("spark", pod, "uid-" + pod, node);
   }
 
   @Test
-  void aBindAnsweredAsTimedOutWhileQueuedIsNeverSent() throws Exception {
-    KubeBinder binder = binder((ns, name, uid, node) -> posts.add(ns + "/" + name + "@" + node));
-    BindResult answer =
-        binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture().get();
+  void aBindAnsweredAsTimedOutWhileWaitingForASlotIsNeverSent() throws Exception {
+    KubeBinder binder = binder(heldApi, 1, Duration.ofMillis(100));
+    var first = binder.bind(request("exec-1", "spot-a")).toCompletableFuture();
+    BindResult second = binder.bind(request("exec-2", "spot-a")).toCompletableFuture().get();
 
-    queued.forEach(Runnable::run); // a bind thread frees up after the answer
-    assertThat(posts).isEmpty();
-    assertThat(answer)
+    answers.get(0).complete(null); // the slot frees up after exec-2 was answered
+    assertThat(posts).containsExactly("spark/exec-1@spot-a");
+    // exec-1 was sent, so its answer says it may be bound after all; exec-2 was never sent
+    assertThat(first.get())
         .isEqualTo(
             BindResult.failed(
-                "binding spark/exec-1 to node spot-a failed: not sent: no bind thread was free"
-                    + " within 100 ms (config cluster.bindThreads: 8, cluster.bindTimeoutMillis)"));
+                "binding spark/exec-1 to node spot-a failed: no answer from the API server within"
+                    + " 100 ms (config cluster.bindTimeoutMillis); the pod may still be bound,"
+                    + " which the informer will show"));
+    assertThat(second)
+        .isEqualTo(
+            BindResult.failed(
+                "binding spark/exec-2 to node spot-a failed: not sent: the 1 binds in flight did"
+                    + " not end within 100 ms (config cluster.bindThreads,"
+                    + " cluster.bindTimeoutMillis)"));
     assertThat(registry.get("spotpack.bind.errors").tag("reason", "overloaded").counter().count())
         .isEqualTo(1);
   }
 
   @Test
-  void aBindThatStartsInTimeIsSentAndAnswered() throws Exception {
-    KubeBinder binder = binder((ns, name, uid, node) -> posts.add(ns + "/" + name + "@" + node));
-    var answer =
-        binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture();
+  void atMostBindThreadsPostsAreInFlightAndTheNextStartsWhenOneIsAnswered() throws Exception {
+    KubeBinder binder = binder(heldApi, 2, Duration.ofSeconds(5));
+    var binds =
+        List.of("exec-1", "exec-2", "exec-3", "exec-4").stream()
+            .map(pod -> binder.bind(request(pod, "spot-a")).toCompletableFuture())
+            .toList();
+    assertThat(posts).containsExactly("spark/exec-1@spot-a", "spark/exec-2@spot-a");
 
-    queued.forEach(Runnable::run);
+    answers.get(1).complete(null); // exec-2 answered: exec-3 takes its slot, in arrival order
+    assertThat(binds.get(1).get()).isEqualTo(BindResult.bound());
+    assertThat(posts).hasSize(3).last().isEqualTo("spark/exec-3@spot-a");
+
+    answers.get(0).completeExceptionally(new KubernetesClientException("conflict", 409, null));
+    assertThat(posts).hasSize(4).last().isEqualTo("spark/exec-4@spot-a"); // a refusal frees too
+    answers.get(2).complete(null);
+    answers.get(3).complete(null);
+    assertThat(binds.get(0).get()).isInstanceOf(BindResult.Failed.class);
+    assertThat(binds.get(2).get()).isEqualTo(BindResult.bound());
+    assertThat(binds.get(3).get()).isEqualTo(BindResult.bound());
+  }
+
+  @Test
+  void aBindThatStartsInTimeIsSentAndAnswered() throws Exception {
+    KubeBinder binder = binder(heldApi, 8, Duration.ofSeconds(5));
+    var answer = binder.bind(request("exec-1", "spot-a")).toCompletableFuture();
+
+    assertThat(answer).isNotDone();
+    answers.get(0).complete(null);
     assertThat(answer.get()).isEqualTo(BindResult.bound());
     assertThat(posts).containsExactly("spark/exec-1@spot-a");
   }
 
   @Test
   void theApiServersRefusalIsTheAnswer() throws Exception {
-    KubeBinder binder =
-        binder(
-            (ns, name, uid, node) -> {
-              throw new KubernetesClientException("pods \"exec-1\" not found", 404, null);
-            });
-    var answer =
-        binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture();
+    KubeBinder binder = binder(heldApi, 8, Duration.ofSeconds(5));
+    var answer = binder.bind(request("exec-1", "spot-a")).toCompletableFuture();
 
-    queued.forEach(Runnable::run);
+    answers
+        .get(0)
+        .completeExceptionally(
+            new KubernetesClientException("pods \"exec-1\" not found", 404, null));
     assertThat(answer.get())
         .isEqualTo(
             BindResult.failed(
@@ -90,7 +136,7 @@ class KubeBinderTest {
   }
 
   private KubeBinder binder(ClusterState state, KubeBinder.BindingApi api) {
-    return new KubeBinder(api, state, queued::add, 8, Duration.ofSeconds(5), registry);
+    return new KubeBinder(api, state, 8, Duration.ofSeconds(5), registry);
   }
 
   /**
@@ -109,14 +155,16 @@ class KubeBinderTest {
     KubeBinder binder =
         binder(
             state,
-            (ns, name, uid, node) ->
-                seenDuringPost.add(state.snapshot().job("job-1").countsByNode("other")));
+            (ns, name, uid, node) -> {
+              seenDuringPost.add(state.snapshot().job("job-1").countsByNode("other"));
+              return heldApi.post(ns, name, uid, node);
+            });
 
     var answer =
         binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture();
-    // before a bind thread even takes it
+    // before the API server answers
     assertThat(state.snapshot().job("job-1").countsByNode("other")).isEqualTo(Map.of("spot-a", 1));
-    queued.forEach(Runnable::run);
+    answers.get(0).complete(null);
 
     assertThat(answer.get()).isEqualTo(BindResult.bound());
     assertThat(seenDuringPost).containsExactly(Map.of("spot-a", 1));
@@ -128,13 +176,12 @@ class KubeBinderTest {
     KubeBinder binder =
         binder(
             state,
-            (ns, name, uid, node) -> {
-              throw new KubernetesClientException("conflict", 409, null);
-            });
+            (ns, name, uid, node) ->
+                CompletableFuture.failedFuture(
+                    new KubernetesClientException("conflict", 409, null)));
 
     var answer =
         binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture();
-    queued.forEach(Runnable::run);
 
     assertThat(answer.get()).isInstanceOf(BindResult.Failed.class);
     assertThat(state.snapshot().job("job-1").countsByNode("other")).isEmpty();

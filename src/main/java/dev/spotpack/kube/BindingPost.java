@@ -1,0 +1,130 @@
+package dev.spotpack.kube;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import tools.jackson.core.io.JsonStringEncoder;
+
+/**
+ * kube-scheduler's DefaultBinder POST ({@code /api/v1/namespaces/{ns}/pods/{name}/binding}, a
+ * {@code Binding} with the pod's UID as a precondition), sent without waiting: through the client's
+ * own HTTP client, so with its authentication, TLS and request timeout, but without a thread parked
+ * on each call as the client's blocking {@code raw} call needs, and with the body written directly
+ * rather than built and serialized as a model object.
+ *
+ * <p>Failures complete the stage as the client's blocking calls throw them: a refusal as {@link
+ * KubernetesClientException} with the API server's code and {@code Status}; a transport failure as
+ * one with code 0. Thread-safe.
+ */
+final class BindingPost implements KubeBinder.BindingApi {
+  /**
+   * What the URL's path may carry: Kubernetes object names (DNS-1123 subdomains). The protocol
+   * reader refuses anything else before a bind gets here; this is the guard at the edge.
+   */
+  private static final Pattern OBJECT_NAME =
+      Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+  private final HttpClient http;
+  private final String apiRoot;
+  private final long requestTimeoutMillis;
+  private final KubernetesSerialization serialization;
+
+  BindingPost(
+      HttpClient http,
+      String apiRoot,
+      long requestTimeoutMillis,
+      KubernetesSerialization serialization) {
+    this.http = http;
+    this.apiRoot = apiRoot.endsWith("/") ? apiRoot.substring(0, apiRoot.length() - 1) : apiRoot;
+    this.requestTimeoutMillis = requestTimeoutMillis;
+    this.serialization = serialization;
+  }
+
+  static BindingPost of(KubernetesClient client) {
+    return new BindingPost(
+        client.getHttpClient(),
+        client.getMasterUrl().toString(),
+        client.getConfiguration().getRequestTimeout(),
+        client.getKubernetesSerialization());
+  }
+
+  @Override
+  public CompletionStage<Void> post(String namespace, String name, String uid, String node) {
+    if (!OBJECT_NAME.matcher(namespace).matches() || !OBJECT_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a Kubernetes object name: " + namespace + "/" + name);
+    }
+    HttpRequest.Builder request =
+        http.newHttpRequestBuilder()
+            .uri(apiRoot + "/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding")
+            .post("application/json", body(namespace, name, uid, node));
+    if (requestTimeoutMillis > 0) {
+      request.timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+    return http.sendAsync(request.build(), String.class)
+        .handle(
+            (response, failure) -> {
+              if (failure != null) {
+                Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
+                throw new KubernetesClientException(
+                    String.valueOf(cause.getMessage()), cause, 0, null, null);
+              }
+              if (!response.isSuccessful()) {
+                throw new KubernetesClientException(status(response));
+              }
+              return null;
+            });
+  }
+
+  /** The Binding as JSON, as the client would serialize it (its fields in any order). */
+  static byte[] body(String namespace, String name, String uid, String node) {
+    StringBuilder json = new StringBuilder(192);
+    json.append("{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":");
+    quoted(json, name).append(",\"namespace\":");
+    quoted(json, namespace);
+    if (!uid.isEmpty()) {
+      json.append(",\"uid\":");
+      quoted(json, uid);
+    }
+    json.append("},\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":");
+    quoted(json, node).append("}}");
+    return json.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static StringBuilder quoted(StringBuilder json, String value) {
+    json.append('"');
+    JsonStringEncoder.getInstance().quoteAsString(value, json);
+    return json.append('"');
+  }
+
+  /**
+   * The API server's Status from a refusal, or one made from the code and body when it sent none.
+   */
+  private Status status(HttpResponse<String> response) {
+    String body = response.body() == null ? "" : response.body();
+    try {
+      Status status = serialization.unmarshal(body, Status.class);
+      if (status != null && status.getCode() != null) {
+        return status;
+      }
+    } catch (RuntimeException notAStatus) {
+      // a proxy's page, say: the code and the start of the body tell the operator enough
+    }
+    return new StatusBuilder()
+        .withCode(response.code())
+        .withMessage(body.length() > 200 ? body.substring(0, 200) + "..." : body)
+        .build();
+  }
+}
