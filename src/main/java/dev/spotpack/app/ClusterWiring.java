@@ -22,7 +22,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +61,8 @@ final class ClusterWiring {
       SpotpackConfig config,
       KubernetesSerialization serialization,
       KubeModel model,
-      PrometheusMeterRegistry registry)
+      PrometheusMeterRegistry registry,
+      Vertx vertx)
       throws IOException {
     ClusterConfig cc = config.cluster();
     AssumptionMetrics assumptionMetrics = new AssumptionMetrics(registry);
@@ -71,7 +74,7 @@ final class ClusterWiring {
             assumptionMetrics);
     assumptionMetrics.gaugeAssumed(state);
     List<AutoCloseable> closeLast = new ArrayList<>();
-    KubernetesClient client = client(live.kubeconfig(), serialization);
+    KubernetesClient client = client(live.kubeconfig(), serialization, vertx);
     closeLast.add(client);
     ClusterFeed feed =
         new ClusterFeed(
@@ -147,6 +150,22 @@ final class ClusterWiring {
     return new KubernetesClientBuilder()
         .withConfig(kubeConfig(kubeconfig))
         .withKubernetesSerialization(serialization)
+        .build();
+  }
+
+  /**
+   * The same, on {@code vertx}'s event loops instead of a Vert.x instance of the client's own: the
+   * binding POSTs are sent from the extender's event loops and their answers written there, so one
+   * set of event loops (not two) serves kube-scheduler and talks to the API server. The client does
+   * not close {@code vertx}; its owner does, after the client.
+   */
+  static KubernetesClient client(
+      @Nullable Path kubeconfig, KubernetesSerialization serialization, Vertx vertx)
+      throws IOException {
+    return new KubernetesClientBuilder()
+        .withConfig(kubeConfig(kubeconfig))
+        .withKubernetesSerialization(serialization)
+        .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
         .build();
   }
 

@@ -76,7 +76,10 @@ public final class ExtenderApp {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private volatile boolean stopping;
+
+  /** The servers' event loops, which the API client shares in live mode; closed last. */
   private @Nullable Vertx vertx;
+
   private List<HttpServer> extenderServers = List.of();
   private @Nullable HttpServer managementServer;
   private @Nullable HttpServer webhookServer;
@@ -88,7 +91,9 @@ public final class ExtenderApp {
       ExtenderRoutes extenderRoutes,
       ManagementRoutes managementRoutes,
       WebhookRoutes webhookRoutes,
-      @Nullable WarmUp warmUp) {
+      @Nullable WarmUp warmUp,
+      Vertx vertx) {
+    this.vertx = vertx;
     this.options = options;
     this.config = config;
     this.cluster = cluster;
@@ -100,6 +105,17 @@ public final class ExtenderApp {
 
   public static ExtenderApp create(Options options) throws IOException {
     SpotpackConfig config = readConfig(options.config());
+    Vertx vertx = Vertx.vertx();
+    try {
+      return create(options, config, vertx);
+    } catch (IOException | RuntimeException e) {
+      vertx.close(); // its event-loop threads would keep the JVM from exiting on the error
+      throw e;
+    }
+  }
+
+  private static ExtenderApp create(Options options, SpotpackConfig config, Vertx vertx)
+      throws IOException {
     // Pods and Nodes carry only what spotpack reads (kube.LeanDecoding)
     KubernetesSerialization serialization = LeanDecoding.serialization();
     KubeModel model = new KubeModel(serialization, config.policy().roles().labelKeys());
@@ -107,7 +123,7 @@ public final class ExtenderApp {
     SpotPolicy policy = new SpotPolicy(config.policy());
     ClusterWiring.Cluster cluster =
         options.source() instanceof Source.Live live
-            ? ClusterWiring.live(live, config, serialization, model, registry)
+            ? ClusterWiring.live(live, config, serialization, model, registry, vertx)
             : ClusterWiring.snapshot(
                 options.source(), config, new SnapshotFile(serialization, model));
 
@@ -152,7 +168,14 @@ public final class ExtenderApp {
           .register(registry);
     }
     return new ExtenderApp(
-        options, config, cluster, new ExtenderRoutes(calls, budget), management, webhook, warmUp);
+        options,
+        config,
+        cluster,
+        new ExtenderRoutes(calls, budget),
+        management,
+        webhook,
+        warmUp,
+        vertx);
   }
 
   private static SpotpackConfig readConfig(@Nullable Path file) throws IOException {
@@ -186,8 +209,10 @@ public final class ExtenderApp {
           "watching nodes and pods at {}; verbs answer \"not ready\" until the first sync",
           feed.apiServer());
     }
-    Vertx v = Vertx.vertx();
-    vertx = v;
+    Vertx v = vertx;
+    if (v == null) {
+      throw new IllegalStateException("spotpack was stopped before it started");
+    }
     Listeners listeners =
         new Listeners(v, options.host(), Listeners.requestDeadline(config.cluster().bindTimeout()));
     ServerConfig server = config.server();
@@ -323,7 +348,7 @@ public final class ExtenderApp {
   }
 
   /**
-   * Drains in-flight calls (up to 5 s), closes Vert.x, then the feed and the client. Idempotent.
+   * Drains in-flight calls (up to 5 s), closes the feed and the client, then Vert.x. Idempotent.
    */
   public synchronized void stop() {
     stopping = true;
@@ -340,9 +365,6 @@ public final class ExtenderApp {
         }
       }
       CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-      if (vertx != null) {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
@@ -351,7 +373,6 @@ public final class ExtenderApp {
       extenderServers = List.of();
       managementServer = null;
       webhookServer = null;
-      vertx = null;
       if (cluster.feed() != null) {
         cluster.feed().close();
       }
@@ -364,7 +385,23 @@ public final class ExtenderApp {
         }
       }
       closeLast.clear();
+      closeVertx(); // last: the API client ran on its event loops
       stopped.countDown();
+    }
+  }
+
+  private void closeVertx() {
+    Vertx v = vertx;
+    vertx = null;
+    if (v == null) {
+      return;
+    }
+    try {
+      v.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("closing the event loops did not complete cleanly: {}", e.toString());
     }
   }
 
