@@ -17,6 +17,7 @@ import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.protocol.ExtenderFilterResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,6 +79,15 @@ public class LoopBenchmark {
 
   @Param({"true"})
   public boolean poolLabels;
+
+  /**
+   * Whether the filter's answer is also written as JSON, as the route writes it (since stop 28; the
+   * figures before it are without).
+   */
+  @Param({"false"})
+  public boolean written;
+
+  private final ByteArrayOutputStream answer = new ByteArrayOutputStream(16 * 1024);
 
   private ClusterState state;
   private ExtenderCalls calls;
@@ -141,6 +151,10 @@ public class LoopBenchmark {
             new PodDemand(Resources.cpuMemory(1000, GI), Resources.cpuMemory(1000, GI)));
     state.upsertPod(pod);
     ExtenderCalls.Reply reply = calls.filter(body(pod));
+    if (written) {
+      answer.reset();
+      calls.write(reply.body(), answer);
+    }
     List<String> feasible = ((ExtenderFilterResult) reply.body()).nodeNames();
     awaitingBind.addLast(pod);
     awaitingNodes.addLast(feasible == null ? List.of() : feasible);
