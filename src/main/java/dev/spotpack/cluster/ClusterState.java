@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +42,10 @@ public final class ClusterState {
   private boolean nodesChanged; // since the last snapshot
 
   private volatile @Nullable ClusterSnapshot published = ClusterSnapshot.EMPTY;
+
+  /** The last snapshot's node names while no node changed since it; null once one did. */
+  private volatile @Nullable Set<String> nodeNames = ClusterSnapshot.EMPTY.nodeNames();
+
   private volatile long lastSweepNanos;
 
   /** A state for snapshot mode: binds are truth, nothing expires. */
@@ -84,7 +89,18 @@ public final class ClusterState {
   private ClusterSnapshot nextSnapshot() {
     ClusterSnapshot next = indexes.snapshot(nodes, nodesChanged);
     nodesChanged = false;
+    nodeNames = next.nodeNames();
     return next;
+  }
+
+  /**
+   * The cluster's node names, as {@code snapshot().nodeNames()}, without building a snapshot when
+   * only pods changed since the last one: a filter call records its pod in flight before its answer
+   * is written, and the answer needs the names, not the pods.
+   */
+  public Set<String> nodeNames() {
+    Set<String> names = nodeNames;
+    return names != null ? names : snapshot().nodeNames();
   }
 
   /** Adds or replaces the node; an update that changes nothing spotpack reads is a no-op. */
@@ -92,6 +108,7 @@ public final class ClusterState {
     NodeInfo previous = nodes.put(node.name(), node);
     if (!node.equals(previous)) {
       nodesChanged = true;
+      nodeNames = null;
       published = null;
     }
   }
@@ -99,6 +116,7 @@ public final class ClusterState {
   public synchronized void removeNode(String name) {
     if (nodes.remove(name) != null) {
       nodesChanged = true;
+      nodeNames = null;
       published = null;
     }
   }

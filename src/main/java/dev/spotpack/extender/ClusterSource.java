@@ -3,6 +3,7 @@ package dev.spotpack.extender;
 import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.model.PodInfo;
+import java.util.Set;
 
 /** Where the verbs get the cluster from: a snapshot file or live informers. */
 public interface ClusterSource {
@@ -11,6 +12,14 @@ public interface ClusterSource {
 
   /** The current immutable snapshot; read once per request. */
   ClusterSnapshot snapshot();
+
+  /**
+   * The current node names, the instances {@link #snapshot()}'s maps are keyed by; the same set
+   * instance until a node changes. A source may answer without building a snapshot.
+   */
+  default Set<String> nodeNames() {
+    return snapshot().nodeNames();
+  }
 
   /**
    * Tells the source of a pod seen in a prioritize call. A snapshot source adds it as a known

@@ -21,7 +21,7 @@ final class KnownNodeNames {
   }
 
   NameTable current() {
-    Set<String> names = cluster.snapshot().nodeNames();
+    Set<String> names = cluster.nodeNames();
     Built last = built;
     if (last.names() == names) {
       return last.table();

@@ -4,6 +4,7 @@ import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.model.PodInfo;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,6 +31,11 @@ public final class LiveClusterSource implements ClusterSource {
   @Override
   public ClusterSnapshot snapshot() {
     return state.snapshot();
+  }
+
+  @Override
+  public Set<String> nodeNames() {
+    return state.nodeNames();
   }
 
   @Override

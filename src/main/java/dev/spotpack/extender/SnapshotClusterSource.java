@@ -4,6 +4,7 @@ import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.model.PodInfo;
+import java.util.Set;
 
 /**
  * The cluster of {@code serve --snapshot}: always ready once loaded, and it learns pods from the
@@ -26,6 +27,11 @@ public final class SnapshotClusterSource implements ClusterSource {
   @Override
   public ClusterSnapshot snapshot() {
     return state.snapshot();
+  }
+
+  @Override
+  public Set<String> nodeNames() {
+    return state.nodeNames();
   }
 
   @Override

@@ -54,6 +54,31 @@ class IncrementalSnapshotTest {
     assertThat(snapshots).isGreaterThan(400);
   }
 
+  /**
+   * The node names a filter answer is written with come from the state without a snapshot when only
+   * pods changed: at any point of a random history they are the names a snapshot built then would
+   * have, as the same instance.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3})
+  void nodeNamesWithoutASnapshotAreTheNamesASnapshotWouldHave(long seed) {
+    Random random = new Random(seed);
+    ClusterState state = newState();
+    int checked = 0;
+    for (int i = 0; i < 3_000; i++) {
+      Consumer<ClusterState> change = randomChange(random);
+      change.accept(state);
+      if (random.nextInt(4) == 0) {
+        Set<String> names = state.nodeNames(); // before any snapshot of this change
+        Set<String> truth = state.snapshot().nodeNames();
+        // the same instance, so the name table built for it is kept
+        assertThat(names).isSameAs(truth);
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(600);
+  }
+
   private static ClusterState newState() {
     // a ticker that never moves: assumptions never expire, so both states see the same history
     return new ClusterState(
