@@ -97,17 +97,17 @@ public final class KubeBinder implements Binder {
             : request.uid();
     boolean assumed = !uid.isEmpty() && state.assumeBound(uid, request.node());
     CompletableFuture<BindResult> result = new CompletableFuture<>();
-    AtomicBoolean sent = new AtomicBoolean();
+    // Set once, by whichever comes first: the POST's start, or an answer that says "not sent".
+    // Answered as not sent while it waited for a slot, the bind must never be sent afterwards: it
+    // would bind a pod that kube-scheduler was told is unbound, so it would forget its choice and
+    // schedule the pod again. A start that wins answers "no answer, may be bound" instead.
+    AtomicBoolean decided = new AtomicBoolean();
     boolean accepted =
         slots.submit(
             () -> {
-              // Answered as timed out while it waited for a slot: sending it now would bind a pod
-              // that kube-scheduler was told is unbound, so it would forget its choice and
-              // schedule the pod again. Not sending keeps the answer true.
-              if (result.isDone()) {
+              if (!decided.compareAndSet(false, true)) {
                 return false;
               }
-              sent.set(true);
               send(request, uid, result);
               return true;
             });
@@ -124,7 +124,7 @@ public final class KubeBinder implements Binder {
               return describe(
                   request,
                   t instanceof CompletionException && t.getCause() != null ? t.getCause() : t,
-                  sent.get());
+                  !decided.compareAndSet(false, true));
             });
   }
 
