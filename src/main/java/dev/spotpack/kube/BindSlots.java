@@ -70,12 +70,12 @@ final class BindSlots {
     }
   }
 
-  /** Binds holding a slot, for tests and metrics. */
+  /** Binds holding a slot (tests). */
   synchronized int running() {
     return running;
   }
 
-  /** Binds waiting for a slot. */
+  /** Binds waiting for a slot (tests). */
   synchronized int waiting() {
     return waiting.size();
   }
