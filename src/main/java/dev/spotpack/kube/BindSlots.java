@@ -70,12 +70,12 @@ final class BindSlots {
     }
   }
 
-  /** Binds holding a slot (tests). */
+  /** Binds holding a slot. */
   synchronized int running() {
     return running;
   }
 
-  /** Binds waiting for a slot (tests). */
+  /** Binds waiting for a slot. */
   synchronized int waiting() {
     return waiting.size();
   }

@@ -7,6 +7,7 @@ import dev.spotpack.cluster.ClusterState;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -87,6 +88,13 @@ public final class KubeBinder implements Binder {
         Timer.builder("spotpack.bind.api.duration")
             .description("Time of the pods/binding POST to the API server, successful or not")
             .register(registry);
+    // a saturated bind path shows here before binds fail as overloaded
+    Gauge.builder("spotpack.binds.in.flight", slots, BindSlots::running)
+        .description("Binding POSTs sent and not yet answered (at most cluster.bindThreads)")
+        .register(registry);
+    Gauge.builder("spotpack.binds.waiting", slots, BindSlots::waiting)
+        .description("Binds waiting for one of the cluster.bindThreads slots")
+        .register(registry);
   }
 
   @Override

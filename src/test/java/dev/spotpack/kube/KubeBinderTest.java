@@ -86,6 +86,8 @@ class KubeBinderTest {
             .map(pod -> binder.bind(request(pod, "spot-a")).toCompletableFuture())
             .toList();
     assertThat(posts).containsExactly("spark/exec-1@spot-a", "spark/exec-2@spot-a");
+    assertThat(registry.get("spotpack.binds.in.flight").gauge().value()).isEqualTo(2);
+    assertThat(registry.get("spotpack.binds.waiting").gauge().value()).isEqualTo(2);
 
     answers.get(1).complete(null); // exec-2 answered: exec-3 takes its slot, in arrival order
     assertThat(binds.get(1).get()).isEqualTo(BindResult.bound());
@@ -98,6 +100,8 @@ class KubeBinderTest {
     assertThat(binds.get(0).get()).isInstanceOf(BindResult.Failed.class);
     assertThat(binds.get(2).get()).isEqualTo(BindResult.bound());
     assertThat(binds.get(3).get()).isEqualTo(BindResult.bound());
+    assertThat(registry.get("spotpack.binds.in.flight").gauge().value()).isZero();
+    assertThat(registry.get("spotpack.binds.waiting").gauge().value()).isZero();
   }
 
   @Test
