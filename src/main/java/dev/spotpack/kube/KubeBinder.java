@@ -116,7 +116,7 @@ public final class KubeBinder implements Binder {
               if (!decided.compareAndSet(false, true)) {
                 return false;
               }
-              send(request, uid, result);
+              send(request, uid, assumed, result);
               return true;
             });
     if (!accepted) {
@@ -137,7 +137,8 @@ public final class KubeBinder implements Binder {
   }
 
   /** The POST, holding a slot until the API server answers; never throws. */
-  private void send(BindRequest request, String uid, CompletableFuture<BindResult> result) {
+  private void send(
+      BindRequest request, String uid, boolean assumed, CompletableFuture<BindResult> result) {
     Timer.Sample sample = Timer.start(registry);
     CompletionStage<Void> posted;
     try {
@@ -153,8 +154,11 @@ public final class KubeBinder implements Binder {
             result.completeExceptionally(failure);
             return;
           }
-          // again: a bind answered as timed out has been undone, and this one landed after all
-          if (!uid.isEmpty() && !state.assumeBound(uid, request.node())) {
+          // Recorded again only where the arrival's record is not standing: the pod was unknown
+          // then, or the bind was answered as timed out (and undone) and has landed after all.
+          // Otherwise the record stays as it is, timing the confirmation from the bind's arrival.
+          boolean recordStands = assumed && !result.isDone();
+          if (!uid.isEmpty() && !recordStands && !state.assumeBound(uid, request.node())) {
             LOG.warn(
                 "bound {} to {}, but spotpack had not seen the pod: it counts once the informer"
                     + " reports it",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.bind.BindRequest;
 import dev.spotpack.bind.BindResult;
+import dev.spotpack.cluster.AssumptionListener;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.policy.model.InFlight;
 import dev.spotpack.policy.model.PodInfo;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -172,6 +174,56 @@ class KubeBinderTest {
 
     assertThat(answer.get()).isEqualTo(BindResult.bound());
     assertThat(seenDuringPost).containsExactly(Map.of("spot-a", 1));
+  }
+
+  /**
+   * spotpack_bind_confirmation_seconds runs from the bind's arrival, where the placement is
+   * recorded: the POST's answer must not record it again (which restarted the clock, and took the
+   * state's lock and a cache write on every bind for nothing).
+   */
+  @Test
+  void theConfirmationIsTimedFromTheBindsArrivalNotFromThePostsAnswer() throws Exception {
+    AtomicLong now = new AtomicLong();
+    List<Duration> lags = new ArrayList<>();
+    ClusterState state =
+        new ClusterState(
+            PodRoles.SPARK,
+            now::get,
+            Duration.ofMinutes(2),
+            new AssumptionListener() {
+              @Override
+              public void confirmed(PodInfo pod, Duration lag) {
+                lags.add(lag);
+              }
+            });
+    PodInfo exec = Build.executor("job-1", "exec-1").uid("u1").build();
+    state.upsertPod(exec);
+    KubeBinder binder = binder(state, heldApi);
+
+    var answer =
+        binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture();
+    now.addAndGet(Duration.ofMillis(30).toNanos()); // the API server takes 30 ms to answer
+    answers.get(0).complete(null);
+    assertThat(answer.get()).isEqualTo(BindResult.bound());
+    now.addAndGet(Duration.ofMillis(20).toNanos()); // and the watch 20 ms more
+    state.upsertPod(exec.boundTo("spot-a"));
+
+    assertThat(lags).containsExactly(Duration.ofMillis(50));
+  }
+
+  /** A bind answered as timed out whose POST lands after all counts on its node again. */
+  @Test
+  void aPostThatLandsAfterItsBindTimedOutCountsAgain() throws Exception {
+    ClusterState state = withExecutorInFlight();
+    KubeBinder binder = new KubeBinder(heldApi, state, 8, Duration.ofMillis(50), registry);
+
+    BindResult answer =
+        binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture().get();
+    assertThat(answer).isInstanceOf(BindResult.Failed.class);
+    assertThat(state.snapshot().job("job-1").countsByNode("other")).isEmpty();
+
+    answers.get(0).complete(null);
+    assertThat(state.snapshot().job("job-1").countsByNode("other")).isEqualTo(Map.of("spot-a", 1));
   }
 
   @Test
