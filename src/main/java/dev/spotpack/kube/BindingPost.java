@@ -1,5 +1,6 @@
 package dev.spotpack.kube;
 
+import dev.spotpack.protocol.ObjectNames;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import tools.jackson.core.io.JsonStringEncoder;
 
 /**
@@ -27,13 +27,6 @@ import tools.jackson.core.io.JsonStringEncoder;
  * one with code 0. Thread-safe.
  */
 final class BindingPost implements KubeBinder.BindingApi {
-  /**
-   * What the URL's path may carry: Kubernetes object names (DNS-1123 subdomains). The protocol
-   * reader refuses anything else before a bind gets here; this is the guard at the edge.
-   */
-  private static final Pattern OBJECT_NAME =
-      Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-
   private final HttpClient http;
   private final String apiRoot;
   private final long requestTimeoutMillis;
@@ -60,7 +53,10 @@ final class BindingPost implements KubeBinder.BindingApi {
 
   @Override
   public CompletionStage<Void> post(String namespace, String name, String uid, String node) {
-    if (!OBJECT_NAME.matcher(namespace).matches() || !OBJECT_NAME.matcher(name).matches()) {
+    // the protocol reader refuses anything else before a bind gets here; this is the guard at the
+    // edge, where the names become the URL's path
+    if (!ObjectNames.isObjectName(namespace, ObjectNames.NAMESPACE_MAX)
+        || !ObjectNames.isObjectName(name, ObjectNames.NAME_MAX)) {
       throw new IllegalArgumentException("not a Kubernetes object name: " + namespace + "/" + name);
     }
     HttpRequest.Builder request =

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -190,18 +189,15 @@ public final class ExtenderJson {
   public ExtenderBindingArgs readBindingArgs(byte[] body) {
     JsonNode root = readObject(body, "ExtenderBindingArgs");
     return new ExtenderBindingArgs(
-        objectName(root, "PodName", 253),
-        objectName(root, "PodNamespace", 63),
+        objectName(root, "PodName", ObjectNames.NAME_MAX),
+        objectName(root, "PodNamespace", ObjectNames.NAMESPACE_MAX),
         optionalString(root, "PodUID"),
         requiredString(root, "Node"));
   }
 
-  /** Lower-case letters, digits, '-' and '.', starting and ending with a letter or digit. */
-  private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
-
   private static String objectName(JsonNode root, String name, int maxLength) {
     String value = requiredString(root, name);
-    if (value.length() > maxLength || !OBJECT_NAME.matcher(value).matches()) {
+    if (!ObjectNames.isObjectName(value, maxLength)) {
       throw new ProtocolException(
           "ExtenderBindingArgs."
               + name
