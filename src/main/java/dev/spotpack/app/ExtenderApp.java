@@ -20,6 +20,7 @@ import dev.spotpack.policy.spot.SpreadHints;
 import dev.spotpack.protocol.ExtenderJson;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -73,6 +74,7 @@ public final class ExtenderApp {
   private final ManagementRoutes managementRoutes;
   private final WebhookRoutes webhookRoutes;
   private final @Nullable WarmUp warmUp;
+  private final MeterRegistry registry;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private volatile boolean stopping;
@@ -92,8 +94,10 @@ public final class ExtenderApp {
       ManagementRoutes managementRoutes,
       WebhookRoutes webhookRoutes,
       @Nullable WarmUp warmUp,
+      MeterRegistry registry,
       Vertx vertx) {
     this.vertx = vertx;
+    this.registry = registry;
     this.options = options;
     this.config = config;
     this.cluster = cluster;
@@ -175,6 +179,7 @@ public final class ExtenderApp {
         management,
         webhook,
         warmUp,
+        registry,
         vertx);
   }
 
@@ -214,7 +219,8 @@ public final class ExtenderApp {
       throw new IllegalStateException("spotpack was stopped before it started");
     }
     Listeners listeners =
-        new Listeners(v, options.host(), Listeners.requestDeadline(config.cluster().bindTimeout()));
+        new Listeners(
+            v, options.host(), Listeners.requestDeadline(config.cluster().bindTimeout()), registry);
     ServerConfig server = config.server();
     // filter and prioritize are decided on the event loop of their connection (ExtenderRoutes):
     // one server per event loop, so that several callers use every core

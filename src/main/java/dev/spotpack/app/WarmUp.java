@@ -183,7 +183,10 @@ final class WarmUp {
             registry);
     Listeners listeners =
         new Listeners(
-            vertx, "127.0.0.1", Listeners.requestDeadline(config.cluster().bindTimeout()));
+            vertx,
+            "127.0.0.1",
+            Listeners.requestDeadline(config.cluster().bindTimeout()),
+            registry);
     HttpServer server =
         await(
             listeners.listen(new ExtenderRoutes(calls, budget).router(vertx), null, 0, "warm-up"));

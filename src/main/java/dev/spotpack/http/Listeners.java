@@ -1,6 +1,8 @@
 package dev.spotpack.http;
 
 import dev.spotpack.config.ServerConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * speak it to extenders and webhooks, and cleartext HTTP/2 (h2c upgrade) adds a protocol nobody
  * here uses.
  *
+ * <p>Each port counts the connections it accepts ({@code spotpack_http_connections_opened_total}):
+ * kube-scheduler's extender client keeps at most two idle connections per extender (Go's
+ * DefaultMaxIdleConnsPerHost; kubernetes/kubernetes pkg/scheduler/extender.go {@code makeTransport}
+ * sets no other), so once more than two calls overlap (binds waiting on the API server while the
+ * next pod is filtered) it closes the extra connections after their call and opens new ones for
+ * later calls. The count shows that churn.
+ *
  * <p>Immutable.
  */
 public final class Listeners {
@@ -42,15 +51,17 @@ public final class Listeners {
   private final Vertx vertx;
   private final String host;
   private final Duration requestDeadline;
+  private final MeterRegistry registry;
 
   /**
    * @param requestDeadline how long a request may take once its headers are in (see {@link
    *     #requestDeadline(Duration)})
    */
-  public Listeners(Vertx vertx, String host, Duration requestDeadline) {
+  public Listeners(Vertx vertx, String host, Duration requestDeadline, MeterRegistry registry) {
     this.vertx = vertx;
     this.host = host;
     this.requestDeadline = requestDeadline;
+    this.registry = registry;
   }
 
   /**
@@ -119,9 +130,18 @@ public final class Listeners {
 
   private HttpServer server(
       Router router, ServerConfig.@Nullable Tls tls, String what, ConnectionDeadlines deadlines) {
+    Counter opened =
+        Counter.builder("spotpack.http.connections.opened")
+            .description("TCP connections accepted, by port")
+            .tag("port", what)
+            .register(registry);
     return vertx
         .createHttpServer(options(tls))
-        .connectionHandler(deadlines::onConnection)
+        .connectionHandler(
+            connection -> {
+              opened.increment();
+              deadlines.onConnection(connection);
+            })
         .requestHandler(deadlines.wrap(router))
         // malformed HTTP from a client (a bad chunk, a reset): one line, no stack trace
         .exceptionHandler(

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -342,7 +344,9 @@ public final class SchedulerThroughput {
       }
       Map<String, Double> requests0 = apiRequests(api);
       Map<String, Duration> cpu0 = cpu();
-      Map<String, Long> threads0 = SpotpackProcess.threadCpuByGroup(spotpack.pid());
+      Map<String, SpotpackProcess.ThreadUse> threads0 =
+          SpotpackProcess.threadUseByGroup(spotpack.pid());
+      double connections0 = extenderConnections();
       long t0 = System.nanoTime();
       if (!allBound.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException(
@@ -350,7 +354,9 @@ public final class SchedulerThroughput {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       Map<String, Duration> cpu1 = cpu();
-      Map<String, Long> threads1 = SpotpackProcess.threadCpuByGroup(spotpack.pid());
+      Map<String, SpotpackProcess.ThreadUse> threads1 =
+          SpotpackProcess.threadUseByGroup(spotpack.pid());
+      double connections1 = extenderConnections();
       Map<String, Double> requests1 = apiRequests(api);
       watch.close();
       if (jfr != null) {
@@ -384,6 +390,16 @@ public final class SchedulerThroughput {
           "%s: spotpack's CPU per pod by thread group:%s%n",
           round,
           byThread(threads0, threads1));
+      System.err.printf(
+          Locale.ROOT,
+          "%s: spotpack's runs (wake-ups) per pod by thread group:%s%n",
+          round,
+          runsByThread(threads0, threads1));
+      System.err.printf(
+          Locale.ROOT,
+          "%s: extender connections opened per pod: %.3f%n",
+          round,
+          (connections1 - connections0) / pods);
       // the same processes with nothing to schedule: what each burns per second regardless of
       // pods, which a longer round spreads over its pods
       Thread.sleep(2_000);
@@ -473,18 +489,58 @@ public final class SchedulerThroughput {
       return line.toString();
     }
 
-    private String byThread(Map<String, Long> before, Map<String, Long> after) {
+    private String byThread(
+        Map<String, SpotpackProcess.ThreadUse> before,
+        Map<String, SpotpackProcess.ThreadUse> after) {
       StringBuilder out = new StringBuilder();
-      after.entrySet().stream()
-          .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-          .filter(e -> e.getValue() >= pods * 10_000L) // at least 0.01 ms per pod
-          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+      used(before, after)
+          .filter(e -> e.getValue().cpuNanos() >= pods * 10_000L) // at least 0.01 ms per pod
+          .sorted(Comparator.comparingLong(e -> -e.getValue().cpuNanos()))
           .forEach(
               e ->
                   out.append(
                       String.format(
-                          Locale.ROOT, "  %s %.2f ms", e.getKey(), e.getValue() / 1e6 / pods)));
+                          Locale.ROOT,
+                          "  %s %.2f ms",
+                          e.getKey(),
+                          e.getValue().cpuNanos() / 1e6 / pods)));
       return out.toString();
+    }
+
+    private String runsByThread(
+        Map<String, SpotpackProcess.ThreadUse> before,
+        Map<String, SpotpackProcess.ThreadUse> after) {
+      StringBuilder out = new StringBuilder();
+      long total = used(before, after).mapToLong(e -> e.getValue().runs()).sum();
+      out.append(String.format(Locale.ROOT, "  all %.2f", (double) total / pods));
+      used(before, after)
+          .filter(e -> e.getValue().runs() >= pods / 100) // at least 0.01 per pod
+          .sorted(Comparator.comparingLong(e -> -e.getValue().runs()))
+          .forEach(
+              e ->
+                  out.append(
+                      String.format(
+                          Locale.ROOT,
+                          "  %s %.2f",
+                          e.getKey(),
+                          (double) e.getValue().runs() / pods)));
+      return out.toString();
+    }
+
+    private static Stream<Map.Entry<String, SpotpackProcess.ThreadUse>> used(
+        Map<String, SpotpackProcess.ThreadUse> before,
+        Map<String, SpotpackProcess.ThreadUse> after) {
+      SpotpackProcess.ThreadUse none = new SpotpackProcess.ThreadUse(0, 0);
+      return after.entrySet().stream()
+          .map(
+              e ->
+                  Map.entry(e.getKey(), e.getValue().minus(before.getOrDefault(e.getKey(), none))));
+    }
+
+    /** Connections spotpack's extender port has accepted so far. */
+    private double extenderConnections() throws Exception {
+      return MetricsText.sum(
+          spotpack.metrics(), "spotpack_http_connections_opened_total", "port=\"extender\"");
     }
 
     /** CPU used so far by each child process (spotpack's included) and by this JVM (the driver). */

@@ -139,13 +139,28 @@ final class SpotpackProcess {
     return out.strip();
   }
 
+  /** What a group of threads used: CPU time, and how many times the kernel put them on a CPU. */
+  record ThreadUse(long cpuNanos, long runs) {
+    ThreadUse plus(ThreadUse other) {
+      return new ThreadUse(cpuNanos + other.cpuNanos, runs + other.runs);
+    }
+
+    ThreadUse minus(ThreadUse other) {
+      return new ThreadUse(cpuNanos - other.cpuNanos, runs - other.runs);
+    }
+  }
+
   /**
-   * CPU time of a process's live threads in ns (JIT and GC threads included), summed by thread name
-   * with digits replaced by N, from /proc/PID/task (Linux cuts names to 15 characters). Empty where
-   * there is no /proc. Threads that ended in between are missing; the process total has them.
+   * CPU time and runs of a process's live threads (JIT and GC threads included), summed by thread
+   * name with digits replaced by N, from /proc/PID/task (Linux cuts names to 15 characters). CPU
+   * time from {@code stat}'s utime and stime (10 ms ticks); runs from {@code schedstat}'s third
+   * field, the times the thread was put on a CPU: each wake-up of a waiting thread is one, so runs
+   * per pod count the hand-offs between threads and the waits for the network, which CPU time on a
+   * noisy machine cannot resolve. Empty where there is no /proc; runs 0 where the kernel keeps no
+   * schedstat. Threads that ended in between are missing; the process total has them.
    */
-  static Map<String, Long> threadCpuByGroup(long pid) {
-    Map<String, Long> out = new TreeMap<>();
+  static Map<String, ThreadUse> threadUseByGroup(long pid) {
+    Map<String, ThreadUse> out = new TreeMap<>();
     Path tasks = Path.of("/proc/" + pid + "/task");
     if (!Files.isDirectory(tasks)) {
       return out;
@@ -158,7 +173,14 @@ final class SpotpackProcess {
           // fields after the parenthesised name: utime and stime are the 12th and 13th
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-          out.merge(name, ticks * 10_000_000L, Long::sum); // USER_HZ is 100 on Linux
+          long runs = 0;
+          Path schedstat = task.resolve("schedstat");
+          if (Files.exists(schedstat)) {
+            // "<ns on a CPU> <ns waiting for one> <times put on a CPU>"
+            runs = Long.parseLong(Files.readString(schedstat).strip().split(" ")[2]);
+          }
+          // USER_HZ is 100 on Linux
+          out.merge(name, new ThreadUse(ticks * 10_000_000L, runs), ThreadUse::plus);
         } catch (IOException | RuntimeException e) {
           // the thread ended while we read it
         }

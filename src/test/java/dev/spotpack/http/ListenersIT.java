@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.testing.ExtenderHttp;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -36,8 +37,9 @@ class ListenersIT {
   void connectionsAreSharedOutAmongTheEventLoops() throws Exception {
     Router router = Router.router(vertx);
     router.get("/thread").handler(ctx -> ctx.response().end(Thread.currentThread().getName()));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<HttpServer> servers =
-        new Listeners(vertx, "127.0.0.1", Duration.ofSeconds(30))
+        new Listeners(vertx, "127.0.0.1", Duration.ofSeconds(30), registry)
             .listenOnEventLoops(router, null, 0, "test", 4)
             .get(10, TimeUnit.SECONDS);
 
@@ -60,6 +62,10 @@ class ListenersIT {
               .body());
     }
     assertThat(threads).hasSize(4).allSatisfy(t -> assertThat(t).startsWith("vert.x-eventloop"));
+    // four clients, four connections, counted once each however many servers share the port
+    assertThat(
+            registry.get("spotpack.http.connections.opened").tag("port", "test").counter().count())
+        .isEqualTo(4.0);
   }
 
   /**
