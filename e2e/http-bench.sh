@@ -8,6 +8,8 @@
 #   NODES PODS the generated cluster (default: 5000 150000; generated once into target/bench)
 #   SECONDS_PER_ROW (default: 15), after 10 s of warm-up with 8 connections
 #   VERB       filter (default) or prioritize, with the same body
+#   EVENT_LOOPS spotpack's server.eventLoops (default: spotpack's default, 1); with 8 connections
+#              more loops use both cores, which kube-scheduler's one-filter-at-a-time calls cannot
 # Needs wrk (Debian's package) and the test classpath:
 #   ./mvnw -q package test-compile dependency:build-classpath -DskipTests -Dmdep.outputFile=target/cp.txt
 set -euo pipefail
@@ -26,7 +28,12 @@ fi
 export SPOTPACK_BENCH_BODY="$bench/filter.json"
 script=src/test/resources/bench-filter.lua
 url="http://127.0.0.1:8888/scheduler/${VERB:-filter}"
-"$java" -Xmx3g -jar "$jar" serve --snapshot "$bench/cluster.json" --host 127.0.0.1 \
+config=()
+if [[ -n "${EVENT_LOOPS:-}" ]]; then
+  printf 'server:\n  eventLoops: %s\n' "$EVENT_LOOPS" >target/bench/http-bench-config.yaml
+  config=(--config target/bench/http-bench-config.yaml)
+fi
+"$java" -Xmx3g -jar "$jar" serve --snapshot "$bench/cluster.json" --host 127.0.0.1 "${config[@]}" \
   >target/bench/http-bench-server.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT

@@ -109,7 +109,13 @@ public final class ExtenderApp {
 
   public static ExtenderApp create(Options options) throws IOException {
     SpotpackConfig config = readConfig(options.config());
-    Vertx vertx = Vertx.vertx();
+    // the extender's loops are Vert.x's, which the API client and the other ports share
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(
+                    Math.max(
+                        VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.server().eventLoops())));
     try {
       return create(options, config, vertx);
     } catch (IOException | RuntimeException e) {
@@ -222,8 +228,8 @@ public final class ExtenderApp {
         new Listeners(
             v, options.host(), Listeners.requestDeadline(config.cluster().bindTimeout()), registry);
     ServerConfig server = config.server();
-    // filter and prioritize are decided on the event loop of their connection (ExtenderRoutes):
-    // one server per event loop, so that several callers use every core
+    // filter and prioritize are decided on the event loop of their connection (ExtenderRoutes), and
+    // a bind's POST is sent and answered there: one loop by default (ServerConfig.eventLoops)
     extenderServers =
         listen(
             () ->
@@ -232,7 +238,7 @@ public final class ExtenderApp {
                     server.tls(),
                     options.port(),
                     "extender",
-                    VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE),
+                    server.eventLoops()),
             options.port(),
             "extender");
     managementServer =

@@ -31,6 +31,11 @@ import tools.jackson.databind.JsonNode;
  * <p>Stateless; safe to share across threads.
  */
 public final class ConfigLoader {
+  /**
+   * server.eventLoops: far above what a scheduler's calls can use, low enough to be a thread each.
+   */
+  static final int MAX_EVENT_LOOPS = 64;
+
   private static final Set<String> TOP =
       Set.of("pods", "spot", "profiles", "scoring", "server", "cluster");
 
@@ -304,7 +309,13 @@ public final class ConfigLoader {
     r.onlyKeys(
         server,
         "server.",
-        Set.of("maxRequestBodyBytes", "maxRequestBytesInFlight", "tls", "webhook", "warmUpPods"));
+        Set.of(
+            "maxRequestBodyBytes",
+            "maxRequestBytesInFlight",
+            "tls",
+            "webhook",
+            "warmUpPods",
+            "eventLoops"));
     long max =
         r.integer(
             server.get("maxRequestBodyBytes"),
@@ -349,7 +360,14 @@ public final class ConfigLoader {
             ServerConfig.DEFAULT_WARM_UP_PODS,
             0,
             1_000_000);
-    return new ServerConfig(max, tls, webhook, inFlight, (int) warmUpPods);
+    long eventLoops =
+        r.integer(
+            server.get("eventLoops"),
+            "server.eventLoops",
+            ServerConfig.DEFAULT_EVENT_LOOPS,
+            1,
+            MAX_EVENT_LOOPS);
+    return new ServerConfig(max, tls, webhook, inFlight, (int) warmUpPods, (int) eventLoops);
   }
 
   private static ServerConfig.Tls readTls(

@@ -15,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  *     request always admitted); 0: an eighth of the heap
  * @param warmUpPods how many made-up executors a live spotpack rehearses its request path with
  *     right after it starts, so that the JIT compiles it before real calls pay for that; 0: none
+ * @param eventLoops how many event loops serve the extender port (each connection stays on one):
+ *     kube-scheduler sends one filter at a time, so one loop serves it without threads handing
+ *     calls and binding answers to each other; more serve several concurrent callers (load tests,
+ *     several schedulers) on more cores
  *     <p>Immutable.
  */
 public record ServerConfig(
@@ -22,11 +26,14 @@ public record ServerConfig(
     @Nullable Tls tls,
     @Nullable Webhook webhook,
     long maxRequestBytesInFlight,
-    int warmUpPods) {
+    int warmUpPods,
+    int eventLoops) {
   public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 64L * 1024 * 1024;
   public static final int DEFAULT_WARM_UP_PODS = 2000;
+  public static final int DEFAULT_EVENT_LOOPS = 1;
   public static final ServerConfig DEFAULT =
-      new ServerConfig(DEFAULT_MAX_REQUEST_BODY_BYTES, null, null, 0, DEFAULT_WARM_UP_PODS);
+      new ServerConfig(
+          DEFAULT_MAX_REQUEST_BODY_BYTES, null, null, 0, DEFAULT_WARM_UP_PODS, DEFAULT_EVENT_LOOPS);
 
   /**
    * The extender port's certificate and key (PEM), and optionally the CA whose client certificates

@@ -55,6 +55,7 @@ class ConfigLoaderTest {
             server:
               maxRequestBodyBytes: 1048576
               warmUpPods: 0
+              eventLoops: 4
             """,
             "full.yaml");
 
@@ -91,6 +92,8 @@ class ConfigLoaderTest {
     assertThat(c.server().maxRequestBodyBytes()).isEqualTo(1048576);
     assertThat(c.server().warmUpPods()).isZero();
     assertThat(SpotpackConfig.DEFAULT.server().warmUpPods()).isEqualTo(2000);
+    assertThat(c.server().eventLoops()).isEqualTo(4);
+    assertThat(SpotpackConfig.DEFAULT.server().eventLoops()).isEqualTo(1);
   }
 
   record Bad(String name, String yaml, List<String> wantProblems) {
@@ -221,6 +224,10 @@ class ConfigLoaderTest {
             "a negative warm-up",
             "server:\n  warmUpPods: -5\n",
             List.of("server.warmUpPods: -5 is invalid: expected a whole number from 0 to 1000000")),
+        new Bad(
+            "no event loop",
+            "server:\n  eventLoops: 0\n",
+            List.of("server.eventLoops: 0 is invalid: expected a whole number from 1 to 64")),
         new Bad("not YAML", "a: [b\n", List.of("not valid YAML: ")));
   }
 

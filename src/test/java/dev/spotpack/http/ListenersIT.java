@@ -6,7 +6,6 @@ import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.testing.ExtenderHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.net.URI;
@@ -70,16 +69,17 @@ class ListenersIT {
 
   /**
    * stop() returns promptly with an idle keep-alive connection open on every one of the extender's
-   * event loops: an idle connection is closed, not waited for through the 5 s drain. (The drains
-   * run at once, so calls still in flight on several servers cost one drain period, not one each;
-   * this example-mode server has no slow call to show that with.)
+   * event loops (four here, {@code server.eventLoops}): an idle connection is closed, not waited
+   * for through the 5 s drain. (The drains run at once, so calls still in flight on several servers
+   * cost one drain period, not one each; this example-mode server has no slow call to show that
+   * with.)
    */
   @Test
   void stoppingWithAConnectionOnEveryEventLoopIsPrompt(@TempDir Path dir) throws Exception {
-    ExtenderApp app = ExtenderHttp.startOnExample(dir, "");
+    ExtenderApp app = ExtenderHttp.startOnExample(dir, "server:\n  eventLoops: 4\n");
     List<HttpClient> clients = new ArrayList<>();
     try {
-      for (int i = 0; i < VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE; i++) {
+      for (int i = 0; i < 4; i++) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         clients.add(client);
         HttpResponse<String> answer =
