@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -26,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Run (docs/benchmarks.md): {@code ./mvnw -q package test-compile dependency:build-classpath
  * -DskipTests -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]
- * [--prioritize] [--pool-labels] [--warm-up=N] [--jfr] [--async-profiler=LIB] [--jvm=OPTION ...]}
+ * [--prioritize] [--pool-labels] [--warm-up=N] [--event-loops=N] [--jfr] [--async-profiler=LIB]
+ * [--jvm=OPTION ...]}
  */
 public final class SchedulerThroughput {
   private static final long IDLE_MILLIS = 5_000;
@@ -86,13 +89,18 @@ public final class SchedulerThroughput {
                 .filter(a -> a.startsWith("--jvm="))
                 .map(a -> a.substring("--jvm=".length()))
                 .toList());
-    // --warm-up=N: spotpack's server.warmUpPods (default: the shipped default)
-    String warmUpConfig =
+    // --warm-up=N, --event-loops=N: spotpack's server.warmUpPods and server.eventLoops (default:
+    // the shipped defaults)
+    String serverKeys =
         Arrays.stream(allArgs)
-            .filter(a -> a.startsWith("--warm-up="))
-            .map(a -> "server:\n  warmUpPods: " + a.substring("--warm-up=".length()) + "\n")
-            .findFirst()
-            .orElse("");
+            .filter(a -> a.startsWith("--warm-up=") || a.startsWith("--event-loops="))
+            .map(
+                a ->
+                    (a.startsWith("--warm-up=") ? "  warmUpPods: " : "  eventLoops: ")
+                        + a.substring(a.indexOf('=') + 1)
+                        + "\n")
+            .collect(Collectors.joining());
+    String serverConfig = serverKeys.isEmpty() ? "" : "server:\n" + serverKeys;
     String[] args = Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
@@ -151,7 +159,7 @@ public final class SchedulerThroughput {
               Path.of("target/spotpack.jar"),
               dir,
               api.kubeconfig(),
-              "cluster:\n  bindThreads: " + bindThreads + "\n" + warmUpConfig,
+              "cluster:\n  bindThreads: " + bindThreads + "\n" + serverConfig,
               jvmOptions,
               api.processes());
       // its start-up rehearsal (server.warmUpPods) runs after readiness: let it end, so that the
@@ -421,10 +429,24 @@ public final class SchedulerThroughput {
       scheduler.destroy();
       scheduler.waitFor(10, TimeUnit.SECONDS);
       Map<String, Duration> deleted0 = cpu();
-      client.pods().inNamespace(ns).withGracePeriod(0).delete();
+      // one collection delete; on a loaded machine it can outlast the client's 10 s request
+      // timeout while the API server goes on deleting, so a timed-out call is sent again until
+      // every pod is gone
       await()
           .atMost(Duration.ofMinutes(5))
-          .until(() -> client.pods().inNamespace(ns).list().getItems().isEmpty());
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () -> {
+                if (client.pods().inNamespace(ns).list().getItems().isEmpty()) {
+                  return true;
+                }
+                try {
+                  client.pods().inNamespace(ns).withGracePeriod(0).delete();
+                } catch (KubernetesClientException e) {
+                  System.err.println(round + ": deleting the pods: " + e.getMessage());
+                }
+                return false;
+              });
       awaitSpotpackSettled();
       Map<String, Duration> deleted1 = cpu();
       System.err.printf(
