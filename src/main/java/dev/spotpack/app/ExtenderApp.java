@@ -229,7 +229,8 @@ public final class ExtenderApp {
             v, options.host(), Listeners.requestDeadline(config.cluster().bindTimeout()), registry);
     ServerConfig server = config.server();
     // filter and prioritize are decided on the event loop of their connection (ExtenderRoutes), and
-    // a bind's POST is sent and answered there: one loop by default (ServerConfig.eventLoops)
+    // a bind's POST starts there: one loop by default, so kube-scheduler's calls never change loops
+    // (ServerConfig.eventLoops)
     extenderServers =
         listen(
             () ->
