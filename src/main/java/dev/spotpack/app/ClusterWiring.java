@@ -79,7 +79,14 @@ final class ClusterWiring {
     ClusterFeed feed =
         new ClusterFeed(
             client, model, state, new FeedMetrics(registry), cc.listPageSize(), System::nanoTime);
-    Binder binder = new KubeBinder(client, state, cc.bindThreads(), cc.bindTimeout(), registry);
+    // a bind's timeout on the event loop it came in on: arming and cancelling it wakes no thread
+    KubeBinder.Deadlines onEventLoop =
+        (delay, task) -> {
+          long timer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run());
+          return () -> vertx.cancelTimer(timer);
+        };
+    Binder binder =
+        new KubeBinder(client, state, cc.bindThreads(), cc.bindTimeout(), onEventLoop, registry);
     // the controller runs in every live deployment, so that executors gated before the webhook's
     // gate was turned off are still released; the webhook gates only when configured to
     PlacementGate gate =

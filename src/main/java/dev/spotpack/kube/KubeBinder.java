@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -34,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The POST is asynchronous ({@link BindingPost}): no thread waits for the API server. At most
  * {@code cluster.bindThreads} POSTs are in flight at once ({@link BindSlots}); a bind is answered
- * after {@code timeout} at most, which must stay inside kube-scheduler's {@code httpTimeout}.
- * Thread-safe.
+ * after {@code timeout} at most, which must stay inside kube-scheduler's {@code httpTimeout}, timed
+ * by the injected {@link Deadlines} (live: a timer on the event loop the bind came in on, so
+ * neither arming nor cancelling it wakes another thread). Thread-safe.
  */
 public final class KubeBinder implements Binder {
   private static final Logger LOG = LoggerFactory.getLogger(KubeBinder.class);
@@ -49,6 +49,12 @@ public final class KubeBinder implements Binder {
     CompletionStage<Void> post(String namespace, String name, String uid, String node);
   }
 
+  /** Runs {@code task} once after {@code delay} unless the returned action cancels it first. */
+  @FunctionalInterface
+  public interface Deadlines {
+    Runnable after(Duration delay, Runnable task);
+  }
+
   /** Binds beyond the slots wait, up to this many, before a bind is refused as overloaded. */
   static final int WAITING_BINDS = 1024;
 
@@ -57,6 +63,7 @@ public final class KubeBinder implements Binder {
   private final int threads;
   private final BindSlots slots;
   private final Duration timeout;
+  private final Deadlines deadlines;
   private final MeterRegistry registry;
   private final Timer apiCall;
 
@@ -68,17 +75,24 @@ public final class KubeBinder implements Binder {
       ClusterState state,
       int threads,
       Duration timeout,
+      Deadlines deadlines,
       MeterRegistry registry) {
-    this(BindingPost.of(client), state, threads, timeout, registry);
+    this(BindingPost.of(client), state, threads, timeout, deadlines, registry);
   }
 
   KubeBinder(
-      BindingApi api, ClusterState state, int threads, Duration timeout, MeterRegistry registry) {
+      BindingApi api,
+      ClusterState state,
+      int threads,
+      Duration timeout,
+      Deadlines deadlines,
+      MeterRegistry registry) {
     this.api = api;
     this.state = state;
     this.threads = threads;
     this.slots = new BindSlots(threads, WAITING_BINDS);
     this.timeout = timeout;
+    this.deadlines = deadlines;
     this.registry = registry;
     // the API server's share of a bind; the verb's duration minus this is spotpack's own
     for (String reason : REASONS) {
@@ -124,16 +138,17 @@ public final class KubeBinder implements Binder {
       return CompletableFuture.completedFuture(
           failed(request, "overloaded", "too many binds in flight"));
     }
-    return result
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(
-            t -> {
-              undo(assumed, uid, request);
-              return describe(
-                  request,
-                  t instanceof CompletionException && t.getCause() != null ? t.getCause() : t,
-                  !decided.compareAndSet(false, true));
-            });
+    Runnable cancel =
+        deadlines.after(timeout, () -> result.completeExceptionally(new TimeoutException()));
+    result.whenComplete((r, t) -> cancel.run());
+    return result.exceptionally(
+        t -> {
+          undo(assumed, uid, request);
+          return describe(
+              request,
+              t instanceof CompletionException && t.getCause() != null ? t.getCause() : t,
+              !decided.compareAndSet(false, true));
+        });
   }
 
   /** The POST, holding a slot until the API server answers; never throws. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,26 @@ class KubeBinderTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
+  /** Bind deadlines armed and not yet cancelled or run; {@link #expire} runs them. */
+  private final Map<Runnable, Duration> armed = new ConcurrentHashMap<>();
+
+  private final KubeBinder.Deadlines deadlines =
+      (delay, task) -> {
+        armed.put(task, delay);
+        return () -> armed.remove(task);
+      };
+
+  /** The bind timeout passes for every bind still waiting for its answer. */
+  private void expire() {
+    List.copyOf(armed.keySet())
+        .forEach(
+            task -> {
+              if (armed.remove(task) != null) {
+                task.run();
+              }
+            });
+  }
+
   /** Records each POST and leaves its answer to the test. */
   private final KubeBinder.BindingApi heldApi =
       (ns, name, uid, node) -> {
@@ -48,7 +69,8 @@ class KubeBinderTest {
       };
 
   private KubeBinder binder(KubeBinder.BindingApi api, int slots, Duration timeout) {
-    return new KubeBinder(api, new ClusterState(PodRoles.SPARK), slots, timeout, registry);
+    return new KubeBinder(
+        api, new ClusterState(PodRoles.SPARK), slots, timeout, deadlines, registry);
   }
 
   private static BindRequest request(String pod, String node) {
@@ -59,7 +81,10 @@ class KubeBinderTest {
   void aBindAnsweredAsTimedOutWhileWaitingForASlotIsNeverSent() throws Exception {
     KubeBinder binder = binder(heldApi, 1, Duration.ofMillis(100));
     var first = binder.bind(request("exec-1", "spot-a")).toCompletableFuture();
-    BindResult second = binder.bind(request("exec-2", "spot-a")).toCompletableFuture().get();
+    var waiting = binder.bind(request("exec-2", "spot-a")).toCompletableFuture();
+    assertThat(armed.values()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(100));
+    expire(); // 100 ms pass with exec-1's POST unanswered and exec-2 waiting for its slot
+    BindResult second = waiting.getNow(null);
 
     answers.get(0).complete(null); // the slot frees up after exec-2 was answered
     assertThat(posts).containsExactly("spark/exec-1@spot-a");
@@ -112,9 +137,11 @@ class KubeBinderTest {
     var answer = binder.bind(request("exec-1", "spot-a")).toCompletableFuture();
 
     assertThat(answer).isNotDone();
+    assertThat(armed.values()).containsExactly(Duration.ofSeconds(5));
     answers.get(0).complete(null);
     assertThat(answer.get()).isEqualTo(BindResult.bound());
     assertThat(posts).containsExactly("spark/exec-1@spot-a");
+    assertThat(armed).isEmpty(); // answered: its deadline is cancelled
   }
 
   @Test
@@ -142,7 +169,7 @@ class KubeBinderTest {
   }
 
   private KubeBinder binder(ClusterState state, KubeBinder.BindingApi api) {
-    return new KubeBinder(api, state, 8, Duration.ofSeconds(5), registry);
+    return new KubeBinder(api, state, 8, Duration.ofSeconds(5), deadlines, registry);
   }
 
   /**
@@ -215,10 +242,13 @@ class KubeBinderTest {
   @Test
   void aPostThatLandsAfterItsBindTimedOutCountsAgain() throws Exception {
     ClusterState state = withExecutorInFlight();
-    KubeBinder binder = new KubeBinder(heldApi, state, 8, Duration.ofMillis(50), registry);
+    KubeBinder binder =
+        new KubeBinder(heldApi, state, 8, Duration.ofMillis(50), deadlines, registry);
 
-    BindResult answer =
-        binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture().get();
+    var bind =
+        binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture();
+    expire(); // 50 ms pass without the POST's answer
+    BindResult answer = bind.getNow(null);
     assertThat(answer).isInstanceOf(BindResult.Failed.class);
     assertThat(state.snapshot().job("job-1").countsByNode("other")).isEmpty();
 
