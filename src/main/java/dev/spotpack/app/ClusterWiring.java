@@ -154,26 +154,28 @@ final class ClusterWiring {
    */
   static KubernetesClient client(@Nullable Path kubeconfig, KubernetesSerialization serialization)
       throws IOException {
-    return new KubernetesClientBuilder()
-        .withConfig(kubeConfig(kubeconfig))
-        .withKubernetesSerialization(serialization)
-        .build();
+    return builder(kubeconfig, serialization).build();
   }
 
   /**
    * The same, on {@code vertx}'s event loops instead of a Vert.x instance of the client's own: the
-   * binding POSTs are sent from the extender's event loops and their answers written there, so one
-   * set of event loops (not two) serves kube-scheduler and talks to the API server. The client does
-   * not close {@code vertx}; its owner does, after the client.
+   * binding POSTs are sent from the extender's event loops, so one set of event loops (not two)
+   * serves kube-scheduler and talks to the API server. The client does not close {@code vertx}; its
+   * owner does, after the client.
    */
   static KubernetesClient client(
       @Nullable Path kubeconfig, KubernetesSerialization serialization, Vertx vertx)
       throws IOException {
-    return new KubernetesClientBuilder()
-        .withConfig(kubeConfig(kubeconfig))
-        .withKubernetesSerialization(serialization)
+    return builder(kubeconfig, serialization)
         .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
         .build();
+  }
+
+  private static KubernetesClientBuilder builder(
+      @Nullable Path kubeconfig, KubernetesSerialization serialization) throws IOException {
+    return new KubernetesClientBuilder()
+        .withConfig(kubeConfig(kubeconfig))
+        .withKubernetesSerialization(serialization);
   }
 
   /** The client config from a kubeconfig file, or the default lookup when it is null. */
