@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -514,38 +515,42 @@ public final class SchedulerThroughput {
     private String byThread(
         Map<String, SpotpackProcess.ThreadUse> before,
         Map<String, SpotpackProcess.ThreadUse> after) {
-      StringBuilder out = new StringBuilder();
-      used(before, after)
-          .filter(e -> e.getValue().cpuNanos() >= pods * 10_000L) // at least 0.01 ms per pod
-          .sorted(Comparator.comparingLong(e -> -e.getValue().cpuNanos()))
-          .forEach(
-              e ->
-                  out.append(
-                      String.format(
-                          Locale.ROOT,
-                          "  %s %.2f ms",
-                          e.getKey(),
-                          e.getValue().cpuNanos() / 1e6 / pods)));
-      return out.toString();
+      return perPod(
+          before, after, SpotpackProcess.ThreadUse::cpuNanos, 1e6, " ms", new StringBuilder());
     }
 
     private String runsByThread(
         Map<String, SpotpackProcess.ThreadUse> before,
         Map<String, SpotpackProcess.ThreadUse> after) {
-      StringBuilder out = new StringBuilder();
       long total = used(before, after).mapToLong(e -> e.getValue().runs()).sum();
-      out.append(String.format(Locale.ROOT, "  all %.2f", (double) total / pods));
+      StringBuilder out =
+          new StringBuilder(String.format(Locale.ROOT, "  all %.2f", (double) total / pods));
+      return perPod(before, after, SpotpackProcess.ThreadUse::runs, 1, "", out);
+    }
+
+    /**
+     * Appends each thread group's {@code amount} per pod in {@code unit}s, largest first, leaving
+     * out groups under 0.01 of a unit per pod.
+     */
+    private String perPod(
+        Map<String, SpotpackProcess.ThreadUse> before,
+        Map<String, SpotpackProcess.ThreadUse> after,
+        ToLongFunction<SpotpackProcess.ThreadUse> amount,
+        double unit,
+        String suffix,
+        StringBuilder out) {
       used(before, after)
-          .filter(e -> e.getValue().runs() >= pods / 100) // at least 0.01 per pod
-          .sorted(Comparator.comparingLong(e -> -e.getValue().runs()))
+          .filter(e -> amount.applyAsLong(e.getValue()) >= unit * pods / 100)
+          .sorted(Comparator.comparingLong(e -> -amount.applyAsLong(e.getValue())))
           .forEach(
               e ->
                   out.append(
                       String.format(
                           Locale.ROOT,
-                          "  %s %.2f",
+                          "  %s %.2f%s",
                           e.getKey(),
-                          (double) e.getValue().runs() / pods)));
+                          amount.applyAsLong(e.getValue()) / unit / pods,
+                          suffix)));
       return out.toString();
     }
 
