@@ -171,11 +171,23 @@ final class ClusterWiring {
         .build();
   }
 
+  /**
+   * fabric8's tasks (watch events, informer notifications, its scheduled retries) run on the thread
+   * that produced them instead of being handed to a cached thread pool. With the pool, every watch
+   * event woke two pool threads in turn (the watch's serial executor, then the informer's): 3.3
+   * thread wake-ups per scheduled pod, more than any other hop in the loop (docs/benchmarks.md,
+   * stop 30). Safe because nothing run there blocks: spotpack's handlers only update memory and
+   * hand the gate's API calls to its own thread ({@link GateController}), and fabric8's informers
+   * list and watch asynchronously (fabric8 itself informs with a direct executor in {@code
+   * informOnCondition}). Blocking client calls (explain, the gate's patches) come from spotpack's
+   * own threads and wait on futures the event loops complete, as before.
+   */
   private static KubernetesClientBuilder builder(
       @Nullable Path kubeconfig, KubernetesSerialization serialization) throws IOException {
     return new KubernetesClientBuilder()
         .withConfig(kubeConfig(kubeconfig))
-        .withKubernetesSerialization(serialization);
+        .withKubernetesSerialization(serialization)
+        .withTaskExecutor(Runnable::run);
   }
 
   /** The client config from a kubeconfig file, or the default lookup when it is null. */

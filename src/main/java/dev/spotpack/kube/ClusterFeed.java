@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * WATCH_GRACE, and comes back by itself once the informer is watching again.
  *
  * Handlers never throw: an object spotpack cannot convert is logged with its key and counted.
+ *
+ * Handlers never block either: the client runs fabric8's tasks on the thread that read the watch
+ * event (app.ClusterWiring), usually a Vert.x event loop.
  */
 
 /**
@@ -65,7 +68,11 @@ public final class ClusterFeed implements AutoCloseable {
   private volatile boolean stopped;
   private volatile boolean closing;
 
-  /** What else follows pod events besides {@link ClusterState}; called on the informer's thread. */
+  /**
+   * What else follows pod events besides {@link ClusterState}. Called on the thread that read the
+   * event, which may be an event loop serving kube-scheduler: it must not block (hand slow work to
+   * a thread of its own).
+   */
   public interface PodListener {
     PodListener NONE =
         new PodListener() {
