@@ -2,6 +2,7 @@ package dev.spotpack.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.spotpack.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,8 +46,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Run (docs/benchmarks.md): {@code ./mvnw -q package test-compile dependency:build-classpath
  * -DskipTests -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]
- * [--prioritize] [--pool-labels] [--warm-up=N] [--event-loops=N] [--jfr] [--async-profiler=LIB]
- * [--jvm=OPTION ...]}
+ * [--prioritize] [--pool-labels] [--tls] [--warm-up=N] [--event-loops=N] [--jfr]
+ * [--async-profiler=LIB] [--jvm=OPTION ...]}
  */
 public final class SchedulerThroughput {
   private static final long IDLE_MILLIS = 5_000;
@@ -64,6 +65,9 @@ public final class SchedulerThroughput {
     // --pool-labels: the fake nodes carry an instance type (4) and a zone (3): 12 capacity pools,
     // as on a real cluster; without it every spot node lacks them and is a pool of its own
     boolean poolLabels = Arrays.asList(allArgs).contains("--pool-labels");
+    // --tls: the extender port over HTTPS (server.tls, certificates made with openssl), and
+    // kube-scheduler calling it with enableHTTPS and the CA, as a deployment behind a Service may
+    boolean tls = Arrays.asList(allArgs).contains("--tls");
     // --jfr: a JFR profile (settings=profile) of spotpack's process over its last round
     // (--jfr=FILE.jfc: with those JFR settings instead; docs/benchmarks.md measured the loop's
     // steady state with a .jfc that enables only jdk.ExecutionSample and jdk.NativeMethodSample)
@@ -101,7 +105,6 @@ public final class SchedulerThroughput {
                         + a.substring(a.indexOf('=') + 1)
                         + "\n")
             .collect(Collectors.joining());
-    String serverConfig = serverKeys.isEmpty() ? "" : "server:\n" + serverKeys;
     String[] args = Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
@@ -118,6 +121,18 @@ public final class SchedulerThroughput {
       System.exit(2);
     }
     Path dir = Path.of("target/e2e/throughput-" + System.currentTimeMillis()).toAbsolutePath();
+    Path certificates = dir.resolve("certificates");
+    if (tls) {
+      Files.createDirectories(certificates);
+      TestCertificates.make(certificates);
+      serverKeys +=
+          "  tls:\n    certFile: "
+              + certificates.resolve("server.crt")
+              + "\n    keyFile: "
+              + certificates.resolve("server.key")
+              + "\n";
+    }
+    String serverConfig = serverKeys.isEmpty() ? "" : "server:\n" + serverKeys;
     if (jfrSettings != null) {
       // JFR started for the first time in a running JVM (JDK 17) sent its compiled code back to the
       // compiler: the profiled round measured the JIT at work again (compiler threads 3.2-4.1 ms
@@ -181,6 +196,21 @@ public final class SchedulerThroughput {
               SchedulerConfigFile.write(
                   dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()),
               qps);
+      if (tls) {
+        String text = Files.readString(spotpackConfig);
+        if (!text.contains("urlPrefix: http://") || !text.contains("  filterVerb: filter\n")) {
+          throw new IllegalStateException(
+              spotpackConfig + " has no urlPrefix or filterVerb to edit");
+        }
+        Files.writeString(
+            spotpackConfig,
+            text.replace("urlPrefix: http://", "urlPrefix: https://")
+                .replace(
+                    "  filterVerb: filter\n",
+                    "  filterVerb: filter\n  enableHTTPS: true\n  tlsConfig:\n    caFile: "
+                        + certificates.resolve("ca.crt")
+                        + "\n"));
+      }
       if (withPrioritize) {
         String text = Files.readString(spotpackConfig);
         if (!text.contains("  filterVerb: filter\n")) {
