@@ -4,9 +4,14 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +30,14 @@ import org.slf4j.LoggerFactory;
  *
  * A connection past either deadline is closed; nothing else is done to it.
  *
+ * <p>An HTTP/2 connection (negotiated over TLS) carries many requests at once, each a stream, so
+ * the request deadline is each stream's: a stream not done within it is reset (RST_STREAM), and the
+ * connection with its other streams goes on. The headers deadline becomes the connection's: it is
+ * closed once no stream has started for that long and none is open (a client trickling a header
+ * block never starts one). Both are checked by one timer per connection, every quarter of the
+ * request deadline, so a stream is reset between one and one and a quarter deadlines after it
+ * started.
+ *
  * <p>Needs cleartext HTTP/2 off on the server: with it on, the connection first handed to the
  * connection handler is the one that sniffs for HTTP/2's preface, and it reports itself closed when
  * it hands over to HTTP/1.1 (seen with Vert.x 5.0), cancelling the deadline.
@@ -39,14 +52,25 @@ public final class ConnectionDeadlines {
   private final long requestMillis;
   private final String what;
 
+  private final LongSupplier nanoTime;
+
   /** The pending deadline timer of each open connection. */
   private final Map<HttpConnection, Long> timers = new ConcurrentHashMap<>();
 
+  /** The streams of each HTTP/2 connection, once its first request has come. */
+  private final Map<HttpConnection, Streams> multiplexed = new ConcurrentHashMap<>();
+
   public ConnectionDeadlines(Vertx vertx, Duration headers, Duration request, String what) {
+    this(vertx, headers, request, what, System::nanoTime);
+  }
+
+  ConnectionDeadlines(
+      Vertx vertx, Duration headers, Duration request, String what, LongSupplier nanoTime) {
     this.vertx = vertx;
     this.headersMillis = headers.toMillis();
     this.requestMillis = request.toMillis();
     this.what = what;
+    this.nanoTime = nanoTime;
   }
 
   /** For {@code HttpServer.connectionHandler}: the headers deadline starts. */
@@ -54,6 +78,7 @@ public final class ConnectionDeadlines {
     arm(connection, headersMillis, "its request headers", null);
     connection.closeHandler(
         v -> {
+          multiplexed.remove(connection);
           Long timer = timers.remove(connection);
           if (timer != null) {
             vertx.cancelTimer(timer);
@@ -69,9 +94,108 @@ public final class ConnectionDeadlines {
    */
   public Handler<HttpServerRequest> wrap(Handler<HttpServerRequest> handler) {
     return request -> {
-      arm(request.connection(), requestMillis, "the request to finish", request);
+      if (request.version() == HttpVersion.HTTP_2) {
+        started(request);
+      } else {
+        arm(request.connection(), requestMillis, "the request to finish", request);
+      }
       handler.handle(request);
     };
+  }
+
+  /** A stream of an HTTP/2 connection; its first turns the connection's deadline into a sweep. */
+  private void started(HttpServerRequest request) {
+    HttpConnection connection = request.connection();
+    Streams streams =
+        multiplexed.computeIfAbsent(
+            connection,
+            c -> {
+              Streams first = new Streams();
+              Long headersTimer = timers.remove(c);
+              if (headersTimer != null) {
+                vertx.cancelTimer(headersTimer);
+              }
+              sweepLater(c, first);
+              return first;
+            });
+    streams.started(request, nanoTime.getAsLong());
+  }
+
+  private void sweepLater(HttpConnection connection, Streams streams) {
+    long timer = vertx.setTimer(Math.max(1, requestMillis / 4), id -> sweep(connection, streams));
+    timers.put(connection, timer);
+  }
+
+  private void sweep(HttpConnection connection, Streams streams) {
+    if (multiplexed.get(connection) != streams) {
+      return; // closed meanwhile
+    }
+    long now = nanoTime.getAsLong();
+    int reset = streams.resetOverdue(now, requestMillis * 1_000_000L);
+    if (reset > 0) {
+      LOG.debug(
+          "{} port: reset {} stream(s) from {} that took over {} ms",
+          what,
+          reset,
+          connection.remoteAddress(),
+          requestMillis);
+    }
+    if (streams.idleSince(now, headersMillis * 1_000_000L)) {
+      LOG.debug(
+          "{} port: closed an HTTP/2 connection from {} that started no stream for {} ms",
+          what,
+          connection.remoteAddress(),
+          headersMillis);
+      multiplexed.remove(connection, streams);
+      timers.remove(connection);
+      connection.close();
+      return;
+    }
+    sweepLater(connection, streams);
+  }
+
+  /**
+   * The streams of one HTTP/2 connection not yet seen done, oldest first. Done streams are dropped
+   * from the front as new ones start, so it holds about the streams in flight.
+   */
+  private static final class Streams {
+    private record Started(HttpServerRequest request, long nanos) {}
+
+    private final ArrayDeque<Started> open = new ArrayDeque<>();
+    private long lastStart;
+
+    synchronized void started(HttpServerRequest request, long now) {
+      while (!open.isEmpty() && done(open.peekFirst().request())) {
+        open.pollFirst();
+      }
+      open.addLast(new Started(request, now));
+      lastStart = now;
+    }
+
+    /** Resets each stream open longer than {@code deadline}; how many. */
+    synchronized int resetOverdue(long now, long deadline) {
+      int reset = 0;
+      for (Iterator<Started> it = open.iterator(); it.hasNext(); ) {
+        Started s = it.next();
+        if (done(s.request())) {
+          it.remove();
+        } else if (now - s.nanos() >= deadline) {
+          s.request().response().reset();
+          it.remove();
+          reset++;
+        }
+      }
+      return reset;
+    }
+
+    synchronized boolean idleSince(long now, long deadline) {
+      return open.isEmpty() && now - lastStart >= deadline;
+    }
+
+    private static boolean done(HttpServerRequest request) {
+      HttpServerResponse response = request.response();
+      return response.ended() || response.closed();
+    }
   }
 
   private void arm(

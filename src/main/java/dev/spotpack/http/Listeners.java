@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
@@ -31,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * IdleConnTimeout from SetOldTransportDefaults in kubernetes/kubernetes
  * staging/src/k8s.io/apimachinery/pkg/util/net/http.go), so spotpack never closes a connection the
  * scheduler is about to reuse, while a connection that sends nothing (or stops half-way through its
- * headers) is closed instead of held forever. HTTP/1.1 only: kube-scheduler and the API server
- * speak it to extenders and webhooks, and cleartext HTTP/2 (h2c upgrade) adds a protocol nobody
- * here uses.
+ * headers) is closed instead of held forever. HTTP/1.1 on plain ports, and HTTP/2 too over TLS,
+ * where Go's clients offer it by ALPN; cleartext HTTP/2 (h2c upgrade) stays off: no client here
+ * uses it, and it would hand the connection handler a connection that closes when it upgrades.
  *
  * <p>Each port counts the connections it accepts ({@code spotpack_http_connections_opened_total}):
  * kube-scheduler's extender client keeps at most two idle connections per extender (Go's
@@ -162,7 +163,13 @@ public final class Listeners {
     if (tls == null) {
       return o;
     }
-    o.setSsl(true)
+    // HTTP/2 where the client offers it: kube-scheduler's Go client then sends every call over one
+    // connection. Over HTTP/1.1 it keeps at most two idle connections per host (Go's
+    // DefaultMaxIdleConnsPerHost), so it opened a connection, and a TLS handshake, for about every
+    // third pod (docs/benchmarks.md, stop 30). ConnectionDeadlines keeps its deadlines per stream.
+    o.setUseAlpn(true)
+        .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+        .setSsl(true)
         .setKeyCertOptions(
             new PemKeyCertOptions()
                 .setCertPath(tls.certFile().toString())

@@ -7,18 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.testing.TestCertificates;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,32 +47,16 @@ class TlsIT {
   }
 
   static SSLContext context(boolean withClientCertificate) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
-      trust.setCertificateEntry(
-          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    KeyManagerFactory kmf = null;
-    if (withClientCertificate) {
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(dir.resolve("client.p12"))) {
-        keys.load(in, "test".toCharArray());
-      }
-      kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, "test".toCharArray());
-    }
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return ctx;
+    return TestCertificates.clientContext(dir, withClientCertificate);
   }
 
   static HttpResponse<String> filter(SSLContext ctx, String scheme, int port) throws Exception {
-    HttpClient client =
-        HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
+    return filter(ctx, scheme, port, HttpClient.Version.HTTP_1_1);
+  }
+
+  static HttpResponse<String> filter(
+      SSLContext ctx, String scheme, int port, HttpClient.Version version) throws Exception {
+    HttpClient client = HttpClient.newBuilder().sslContext(ctx).version(version).build();
     return client.send(
         HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + "/scheduler/filter"))
             .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -108,6 +87,33 @@ class TlsIT {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(200);
+    } finally {
+      app.stop();
+    }
+  }
+
+  /**
+   * A client that offers HTTP/2 (as kube-scheduler's Go client does over TLS) gets it, and so sends
+   * every call over one connection; one that does not still gets HTTP/1.1.
+   */
+  @Test
+  void offersHttp2OverTls() throws Exception {
+    ExtenderApp app =
+        start(
+            "    certFile: "
+                + dir.resolve("server.crt")
+                + "\n    keyFile: "
+                + dir.resolve("server.key")
+                + "\n");
+    try {
+      HttpResponse<String> h2 =
+          filter(context(false), "https", app.extenderPort(), HttpClient.Version.HTTP_2);
+      assertThat(h2.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(h2.statusCode()).isEqualTo(200);
+      assertThat(h2.body()).contains("already has 3 of its 12 executors here");
+      HttpResponse<String> h1 = filter(context(false), "https", app.extenderPort());
+      assertThat(h1.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+      assertThat(h1.statusCode()).isEqualTo(200);
     } finally {
       app.stop();
     }

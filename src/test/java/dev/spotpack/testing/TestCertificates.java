@@ -1,10 +1,16 @@
 package dev.spotpack.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Test certificates made with openssl in {@code dir}: {@code ca.crt}/{@code ca.key}, and {@code
@@ -111,5 +117,33 @@ public final class TestCertificates {
       return false;
     }
     return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+
+  /**
+   * A client's TLS context that trusts {@code dir}'s CA, with the client certificate when asked.
+   */
+  public static SSLContext clientContext(Path dir, boolean withClientCertificate) throws Exception {
+
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
+      trust.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    KeyManagerFactory kmf = null;
+    if (withClientCertificate) {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(dir.resolve("client.p12"))) {
+        keys.load(in, "test".toCharArray());
+      }
+      kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, "test".toCharArray());
+    }
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
   }
 }
