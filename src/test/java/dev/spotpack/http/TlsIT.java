@@ -46,6 +46,16 @@ class TlsIT {
     return app;
   }
 
+  /** spotpack over TLS with the test server certificate, no client certificate asked. */
+  static ExtenderApp startWithServerCertificate() throws Exception {
+    return start(
+        "    certFile: "
+            + dir.resolve("server.crt")
+            + "\n    keyFile: "
+            + dir.resolve("server.key")
+            + "\n");
+  }
+
   static SSLContext context(boolean withClientCertificate) throws Exception {
     return TestCertificates.clientContext(dir, withClientCertificate);
   }
@@ -66,13 +76,7 @@ class TlsIT {
 
   @Test
   void servesTheExtenderOverHttpsAndKeepsManagementPlain() throws Exception {
-    ExtenderApp app =
-        start(
-            "    certFile: "
-                + dir.resolve("server.crt")
-                + "\n    keyFile: "
-                + dir.resolve("server.key")
-                + "\n");
+    ExtenderApp app = startWithServerCertificate();
     try {
       HttpResponse<String> https = filter(context(false), "https", app.extenderPort());
       assertThat(https.statusCode()).isEqualTo(200);
@@ -98,13 +102,7 @@ class TlsIT {
    */
   @Test
   void offersHttp2OverTls() throws Exception {
-    ExtenderApp app =
-        start(
-            "    certFile: "
-                + dir.resolve("server.crt")
-                + "\n    keyFile: "
-                + dir.resolve("server.key")
-                + "\n");
+    ExtenderApp app = startWithServerCertificate();
     try {
       HttpResponse<String> h2 =
           filter(context(false), "https", app.extenderPort(), HttpClient.Version.HTTP_2);
