@@ -11,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +51,6 @@ public final class ConnectionDeadlines {
   private final long requestMillis;
   private final String what;
 
-  private final LongSupplier nanoTime;
-
   /** The pending deadline timer of each open connection. */
   private final Map<HttpConnection, Long> timers = new ConcurrentHashMap<>();
 
@@ -61,16 +58,10 @@ public final class ConnectionDeadlines {
   private final Map<HttpConnection, Streams> multiplexed = new ConcurrentHashMap<>();
 
   public ConnectionDeadlines(Vertx vertx, Duration headers, Duration request, String what) {
-    this(vertx, headers, request, what, System::nanoTime);
-  }
-
-  ConnectionDeadlines(
-      Vertx vertx, Duration headers, Duration request, String what, LongSupplier nanoTime) {
     this.vertx = vertx;
     this.headersMillis = headers.toMillis();
     this.requestMillis = request.toMillis();
     this.what = what;
-    this.nanoTime = nanoTime;
   }
 
   /** For {@code HttpServer.connectionHandler}: the headers deadline starts. */
@@ -103,7 +94,10 @@ public final class ConnectionDeadlines {
     };
   }
 
-  /** A stream of an HTTP/2 connection; its first turns the connection's deadline into a sweep. */
+  /**
+   * A stream of an HTTP/2 connection; its first replaces the connection's headers deadline with the
+   * sweep.
+   */
   private void started(HttpServerRequest request) {
     HttpConnection connection = request.connection();
     Streams streams =
@@ -111,26 +105,23 @@ public final class ConnectionDeadlines {
             connection,
             c -> {
               Streams first = new Streams();
-              Long headersTimer = timers.remove(c);
-              if (headersTimer != null) {
-                vertx.cancelTimer(headersTimer);
-              }
               sweepLater(c, first);
               return first;
             });
-    streams.started(request, nanoTime.getAsLong());
+    streams.started(request, System.nanoTime());
   }
 
   private void sweepLater(HttpConnection connection, Streams streams) {
-    long timer = vertx.setTimer(Math.max(1, requestMillis / 4), id -> sweep(connection, streams));
-    timers.put(connection, timer);
+    replaceTimer(
+        connection,
+        vertx.setTimer(Math.max(1, requestMillis / 4), id -> sweep(connection, streams)));
   }
 
   private void sweep(HttpConnection connection, Streams streams) {
     if (multiplexed.get(connection) != streams) {
       return; // closed meanwhile
     }
-    long now = nanoTime.getAsLong();
+    long now = System.nanoTime();
     int reset = streams.resetOverdue(now, requestMillis * 1_000_000L);
     if (reset > 0) {
       LOG.debug(
@@ -146,9 +137,7 @@ public final class ConnectionDeadlines {
           what,
           connection.remoteAddress(),
           headersMillis);
-      multiplexed.remove(connection, streams);
-      timers.remove(connection);
-      connection.close();
+      connection.close(); // its close handler forgets it
       return;
     }
     sweepLater(connection, streams);
@@ -222,6 +211,11 @@ public final class ConnectionDeadlines {
                   waitingFor);
               connection.close();
             });
+    replaceTimer(connection, timer);
+  }
+
+  /** {@code timer} becomes the connection's pending deadline; the one before it is cancelled. */
+  private void replaceTimer(HttpConnection connection, long timer) {
     Long previous = timers.put(connection, timer);
     if (previous != null) {
       vertx.cancelTimer(previous);
