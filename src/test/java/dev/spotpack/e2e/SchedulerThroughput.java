@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +58,16 @@ public final class SchedulerThroughput {
   private static final String[] ZONES = {"us-east-1a", "us-east-1b", "us-east-1c"};
 
   private SchedulerThroughput() {}
+
+  /** Adds {@code lines} to the extender in a scheduler config, after its filterVerb line. */
+  private static void afterFilterVerb(Path config, String lines) throws IOException {
+    String text = Files.readString(config);
+    String filterVerb = "  filterVerb: filter\n";
+    if (!text.contains(filterVerb)) {
+      throw new IllegalStateException(config + " has no filterVerb line to add to");
+    }
+    Files.writeString(config, text.replace(filterVerb, filterVerb + lines));
+  }
 
   public static void main(String[] allArgs) throws Exception {
     // --prioritize: spotpack's rounds add prioritizeVerb (weight 1) to the shipped config, which
@@ -198,29 +209,19 @@ public final class SchedulerThroughput {
               qps);
       if (tls) {
         String text = Files.readString(spotpackConfig);
-        if (!text.contains("urlPrefix: http://") || !text.contains("  filterVerb: filter\n")) {
-          throw new IllegalStateException(
-              spotpackConfig + " has no urlPrefix or filterVerb to edit");
+        if (!text.contains("urlPrefix: http://")) {
+          throw new IllegalStateException(spotpackConfig + " has no http:// urlPrefix to edit");
         }
         Files.writeString(
+            spotpackConfig, text.replace("urlPrefix: http://", "urlPrefix: https://"));
+        afterFilterVerb(
             spotpackConfig,
-            text.replace("urlPrefix: http://", "urlPrefix: https://")
-                .replace(
-                    "  filterVerb: filter\n",
-                    "  filterVerb: filter\n  enableHTTPS: true\n  tlsConfig:\n    caFile: "
-                        + certificates.resolve("ca.crt")
-                        + "\n"));
+            "  enableHTTPS: true\n  tlsConfig:\n    caFile: "
+                + certificates.resolve("ca.crt")
+                + "\n");
       }
       if (withPrioritize) {
-        String text = Files.readString(spotpackConfig);
-        if (!text.contains("  filterVerb: filter\n")) {
-          throw new IllegalStateException(spotpackConfig + " has no filterVerb line to add to");
-        }
-        Files.writeString(
-            spotpackConfig,
-            text.replace(
-                "  filterVerb: filter\n",
-                "  filterVerb: filter\n  prioritizeVerb: prioritize\n  weight: 1\n"));
+        afterFilterVerb(spotpackConfig, "  prioritizeVerb: prioritize\n  weight: 1\n");
       }
       double withSpotpack = 0;
       for (int r = 1; r <= spotpackRounds; r++) {
