@@ -35,7 +35,8 @@ public record ExtenderFilterResult(
   public static ExtenderFilterResult passing(
       ExtenderArgs args, List<String> feasible, Map<String, String> unresolvable) {
     if (args.nodeNamesMode()) {
-      return new ExtenderFilterResult(null, feasible, Map.of(), unresolvable, "");
+      return new ExtenderFilterResult(
+          null, fromRequest(args.nodeNames(), feasible), Map.of(), unresolvable, "");
     }
     Map<String, JsonNode> byName = new LinkedHashMap<>();
     for (JsonNode item : args.nodeItems()) {
@@ -48,6 +49,16 @@ public record ExtenderFilterResult(
       items.add(byName.get(name));
     }
     return new ExtenderFilterResult(list, null, Map.of(), unresolvable, "");
+  }
+
+  /**
+   * {@code feasible} tied to the request's bytes when the layout reader read {@code candidates} and
+   * {@code feasible} keeps their instances in their order, so that writing copies those bytes.
+   */
+  private static List<String> fromRequest(
+      @Nullable List<String> candidates, List<String> feasible) {
+    RequestNames kept = candidates instanceof RequestNames read ? read.subsequence(feasible) : null;
+    return kept != null ? kept : feasible;
   }
 
   /** The whole call failed; kube-scheduler reports it and retries the pod with backoff. */

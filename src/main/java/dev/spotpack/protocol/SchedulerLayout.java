@@ -4,8 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -39,7 +37,7 @@ final class SchedulerLayout {
   private SchedulerLayout() {}
 
   /** Where the pod's JSON object lies in the body ({@code [podFrom, podTo)}), and the names. */
-  record Read(int podFrom, int podTo, List<String> names) {}
+  record Read(int podFrom, int podTo, RequestNames names) {}
 
   static @Nullable Read read(byte[] body, JsonTrees trees, NameTable known) {
     int podFrom = HEAD.length;
@@ -63,13 +61,13 @@ final class SchedulerLayout {
         || !startsWith(body, podTo, MIDDLE)) {
       return null;
     }
-    List<String> names = names(body, podTo + MIDDLE.length, known);
+    RequestNames names = names(body, podTo + MIDDLE.length, known);
     return names == null ? null : new Read(podFrom, podTo, names);
   }
 
   /** The names from just after the array's '[' to the body's end, or null if not in layout. */
-  private static @Nullable List<String> names(byte[] body, int start, NameTable known) {
-    List<String> names = new ArrayList<>();
+  private static @Nullable RequestNames names(byte[] body, int start, NameTable known) {
+    RequestNames.Builder names = new RequestNames.Builder(body);
     int i = start;
     int n = body.length;
     if (i < n && body[i] == ']') {
@@ -89,7 +87,9 @@ final class SchedulerLayout {
         }
         String name = known.find(body, from, i - from);
         names.add(
-            name != null ? name : new String(body, from, i - from, StandardCharsets.ISO_8859_1));
+            name != null ? name : new String(body, from, i - from, StandardCharsets.ISO_8859_1),
+            from,
+            i);
         i++;
         if (i >= n) {
           return null;
@@ -113,7 +113,7 @@ final class SchedulerLayout {
         return null;
       }
     }
-    return names;
+    return names.build();
   }
 
   /**

@@ -72,6 +72,65 @@ class ExtenderJsonTest {
                 + "\"FailedAndUnresolvableNodes\":{\"node2\":\"spot node: cap\"},\"Error\":\"\"}");
   }
 
+  /**
+   * Which of the request's names pass (by position), and the names table: held, not held (read as
+   * new strings), repeated.
+   */
+  static Stream<org.junit.jupiter.params.provider.Arguments> passingNames() {
+    List<String> held = List.of("spot-1", "spot-2", "od-1");
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(List.of(0, 1, 2, 3), held),
+        org.junit.jupiter.params.provider.Arguments.of(List.of(), held),
+        org.junit.jupiter.params.provider.Arguments.of(List.of(1, 3), held),
+        org.junit.jupiter.params.provider.Arguments.of(List.of(0, 3), List.of()),
+        // "spot-1" twice in the request: the second occurrence passes alone
+        org.junit.jupiter.params.provider.Arguments.of(List.of(4), held),
+        org.junit.jupiter.params.provider.Arguments.of(List.of(0, 2, 4), held));
+  }
+
+  @ParameterizedTest
+  @MethodSource("passingNames")
+  void writesPassingNamesFromTheRequestsBytes(List<Integer> passingAt, List<String> heldNames) {
+    NameTable known = NameTable.of(heldNames);
+    byte[] body =
+        bytes(
+            "{\"Pod\":{},\"Nodes\":null,"
+                + "\"NodeNames\":[\"spot-1\",\"spot-2\",\"od-1\",\"od-2.x\",\"spot-1\"]}");
+    ExtenderArgs args = json.readArgs(body, known);
+    assertThat(args.schedulerLayout()).isTrue();
+    List<String> passing = passingAt.stream().map(args.nodeNames()::get).toList();
+
+    ExtenderFilterResult result =
+        ExtenderFilterResult.passing(args, passing, Map.of("od-1", "spot node: cap"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    json.write(result, known, out);
+
+    assertThat(result.nodeNames()).isInstanceOf(RequestNames.class).isEqualTo(passing);
+    // the same bytes as the same names written as strings
+    var asStrings =
+        new ExtenderFilterResult(
+            null, List.copyOf(passing), Map.of(), Map.of("od-1", "spot node: cap"), "");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(new String(json.write(asStrings), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void writesPassingNamesThatAreNotTheRequestsInstancesAsStrings() {
+    byte[] body = bytes("{\"Pod\":{},\"Nodes\":null,\"NodeNames\":[\"spot-1\",\"od-1\"]}");
+    ExtenderArgs args = json.readArgs(body, NameTable.of(List.of("spot-1", "od-1")));
+    // equal names, other instances; and the request's names out of their order
+    List<String> copies = List.of(new String("spot-1".toCharArray()));
+    List<String> reordered = List.of(args.nodeNames().get(1), args.nodeNames().get(0));
+
+    for (List<String> passing : List.of(copies, reordered)) {
+      ExtenderFilterResult result = ExtenderFilterResult.passing(args, passing, Map.of());
+      assertThat(result.nodeNames()).isSameAs(passing);
+      assertThat(new String(json.write(result), StandardCharsets.UTF_8))
+          .contains(
+              "\"NodeNames\":" + (passing == copies ? "[\"spot-1\"]" : "[\"od-1\",\"spot-1\"]"));
+    }
+  }
+
   @Test
   void readsHeldNamesAsTheTablesInstances() {
     String held = new String("spot-1".toCharArray());

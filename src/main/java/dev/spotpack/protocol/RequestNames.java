@@ -1,0 +1,137 @@
+package dev.spotpack.protocol;
+
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.RandomAccess;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * Node names read by {@link SchedulerLayout}, each remembered with where its characters lie in the
+ * request body, so that an answer repeating some of them copies those bytes.
+ *
+ * <p>In the scheduling loop a filter answer's names cost more than their size suggests: each one
+ * written through {@link NameTable} touched the name, the table's slots and the encoded copy, a few
+ * cache misses per name on a machine whose caches the API server and kube-scheduler keep evicting
+ * (async-profiler, round 8 of the scheduling loop: 5.9% of spotpack's CPU went to writing answers
+ * of about 230 names; 2.6% once they were copied from the request). The request body was read
+ * moments before and its bytes are still in cache; the layout reader accepted them only as
+ * printable ASCII without escapes, so they are valid JSON string content as they stand.
+ *
+ * <p>Immutable (the body is not copied: it belongs to the call that read it, and nothing writes to
+ * it after reading).
+ */
+final class RequestNames extends AbstractList<String> implements RandomAccess {
+  private final byte[] body;
+  private final String[] names;
+  // the layout has the names one after another ("a","b"): name i ends at its closing quote
+  // ends[i] and starts 3 bytes after the one before it; the first starts at firstFrom
+  private final int firstFrom;
+  private final int[] ends;
+  private final int readCount;
+  // the positions kept, in order; null: all that were read
+  private final int @Nullable [] kept;
+
+  private RequestNames(
+      byte[] body,
+      String[] names,
+      int firstFrom,
+      int[] ends,
+      int readCount,
+      int @Nullable [] kept) {
+    this.body = body;
+    this.names = names;
+    this.firstFrom = firstFrom;
+    this.ends = ends;
+    this.readCount = readCount;
+    this.kept = kept;
+  }
+
+  @Override
+  public String get(int index) {
+    if (index < 0 || index >= size()) {
+      throw new IndexOutOfBoundsException("index " + index + ", size " + size());
+    }
+    return names[kept == null ? index : kept[index]];
+  }
+
+  @Override
+  public int size() {
+    return kept == null ? readCount : kept.length;
+  }
+
+  /**
+   * Of these names, {@code passing}, still tied to the body: {@code passing} must hold the very
+   * instances of this list, in its order (as a decision that keeps candidates in the order it was
+   * given does); null when it does not, and the caller writes {@code passing} as any list.
+   */
+  @Nullable RequestNames subsequence(List<String> passing) {
+    if (kept != null) {
+      return null; // only the names as read are subsequenced
+    }
+    int n = passing.size();
+    int[] positions = new int[n];
+    int j = 0;
+    // a reference comparison, so the names themselves are not read; one instance is one name, so
+    // whichever occurrence of a repeated name is matched, its bytes are the same
+    for (int i = 0; i < readCount && j < n; i++) {
+      if (names[i] == passing.get(j)) {
+        positions[j++] = i;
+      }
+    }
+    return j == n ? new RequestNames(body, names, firstFrom, ends, readCount, positions) : null;
+  }
+
+  /** Writes the names as a JSON array, each copied from the body. */
+  void write(JsonGenerator gen) {
+    int size = size();
+    gen.writeStartArray(this, size);
+    for (int k = 0; k < size; k++) {
+      int i = kept == null ? k : kept[k];
+      int from = i == 0 ? firstFrom : ends[i - 1] + 3;
+      gen.writeRawUTF8String(body, from, ends[i] - from);
+    }
+    gen.writeEndArray();
+  }
+
+  /** Collects the names of one body as they are read, in order. Not thread-safe. */
+  static final class Builder {
+    private final byte[] body;
+    private String[] names = new String[16];
+    private int[] ends = new int[16];
+    private int firstFrom = -1;
+    private int size;
+
+    Builder(byte[] body) {
+      this.body = body;
+    }
+
+    int size() {
+      return size;
+    }
+
+    /**
+     * Adds {@code name}, whose characters are {@code body[from, end)}: the first at any {@code
+     * from}, each next one 3 bytes ({@code ","}) after the one before.
+     */
+    void add(String name, int from, int end) {
+      if (size == 0) {
+        firstFrom = from;
+      } else if (from != ends[size - 1] + 3) {
+        throw new IllegalArgumentException("name at " + from + " does not follow the one before");
+      }
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+        ends = Arrays.copyOf(ends, size * 2);
+      }
+      names[size] = name;
+      ends[size] = end;
+      size++;
+    }
+
+    RequestNames build() {
+      return new RequestNames(body, names, firstFrom, ends, size, null);
+    }
+  }
+}
