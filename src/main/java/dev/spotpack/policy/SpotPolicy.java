@@ -12,6 +12,7 @@ import dev.spotpack.policy.spot.SpotLimits;
 import dev.spotpack.policy.spot.SpotNodes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -308,13 +309,13 @@ public final class SpotPolicy {
     int poolCap = caps.perPool();
     Check shareRejection =
         shareRule(pod, job, limits, caps, executors, view).map(Check::reject).orElse(null);
-    // one pass over the job's executors, not one per candidate node
-    Map<String, Integer> perNode = executors.countsByNode(pod.uid());
-    Map<String, Integer> perPool = executors.countsByPool(node -> spotPool(view, node), pod.uid());
-    // the pool rule can refuse a node only once some pool holds the cap: skip the per-candidate
-    // count lookup for the many jobs far from it (with nodes that lack pool labels, every spot node
-    // is a pool, and the map as large as the job's spread)
-    boolean poolCapReachable = perPool.values().stream().anyMatch(count -> count + 1 > poolCap);
+    // one pass over the job's executors, not one per candidate node; and as a cap refuses only a
+    // node (or pool) that already holds it, only those are kept to be looked up: most jobs have
+    // none, and then no candidate pays a lookup by name (at 5,000 candidates each such lookup is a
+    // few cache misses: the name, the map's slot, its entry)
+    Map<String, Integer> fullNodes = atCap(executors.countsByNode(pod.uid()), cap);
+    Map<String, Integer> fullPools =
+        atCap(executors.countsByPool(node -> spotPool(view, node), pod.uid()), poolCap);
 
     return node -> {
       NodeInfo info = view.node(node);
@@ -327,8 +328,8 @@ public final class SpotPolicy {
       if (shareRejection != null) {
         return shareRejection;
       }
-      int here = perNode.getOrDefault(node, 0);
-      if (here + 1 > cap) {
+      Integer here = fullNodes.isEmpty() ? null : fullNodes.get(node);
+      if (here != null) {
         return Check.reject(
             new Rejection(
                 Rule.PER_NODE_CAP,
@@ -346,8 +347,8 @@ public final class SpotPolicy {
                     + BY_SPOTPACK));
       }
       String pool = config.spotNodes().pool(info);
-      int inPool = poolCapReachable ? perPool.getOrDefault(pool, 0) : 0;
-      if (inPool + 1 > poolCap) {
+      Integer inPool = fullPools.isEmpty() ? null : fullPools.get(pool);
+      if (inPool != null) {
         return Check.reject(
             new Rejection(
                 Rule.PER_POOL_CAP,
@@ -372,6 +373,18 @@ public final class SpotPolicy {
       }
       return Check.passCapped(pool);
     };
+  }
+
+  /** The entries of {@code counts} that one more executor would take past {@code cap}. */
+  private static Map<String, Integer> atCap(Map<String, Integer> counts, int cap) {
+    Map<String, Integer> full = new HashMap<>();
+    counts.forEach(
+        (key, count) -> {
+          if (count + 1 > cap) {
+            full.put(key, count);
+          }
+        });
+    return full;
   }
 
   /** The pool of a spot node the view knows; null for any other node. */

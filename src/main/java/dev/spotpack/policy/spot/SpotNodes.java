@@ -49,7 +49,9 @@ public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
    * What the rules ask of a node, worked out once per node object: whether it is spot, its pool
    * label values (null when one is missing or empty) and its pool's name.
    */
-  private record Classified(boolean spot, @Nullable List<String> poolValues, String pool) {}
+  private record Classified(
+      SpotNodes owner, boolean spot, @Nullable List<String> poolValues, String pool)
+      implements NodeInfo.Derived {}
 
   private Classified classified(NodeInfo node) {
     return node.derived(this, SpotNodes::classify);
@@ -66,7 +68,7 @@ public record SpotNodes(List<Selector> selectors, List<String> poolLabels) {
     List<String> values = readPoolValues(node);
     String pool =
         values != null ? String.join("/", values) : "node " + node.name() + " (no pool labels)";
-    return new Classified(spot, values, pool);
+    return new Classified(this, spot, values, pool);
   }
 
   /**
