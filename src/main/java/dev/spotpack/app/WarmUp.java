@@ -21,15 +21,17 @@ import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -57,12 +59,13 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * So a live spotpack rehearses its own request path right after it starts, while its informers
  * list the cluster: a private cluster state of made-up nodes and Spark jobs, the real routes on a
- * private loopback listener of the same Vert.x instance, and a JDK HTTP client standing in for
- * kube-scheduler: each made-up executor is decoded from a watch event as the informers decode one,
- * filtered over HTTP, bound over HTTP 4 calls later (kube-scheduler binds asynchronously), and its
- * binding confirmed by a decoded watch event; jobs are deleted three jobs later. Nothing of it
- * touches the real state, the real metrics or the API server (binds are recorded in the private
- * state). The pods are a template of a real Spark executor (resources/warm-up/executor-pod.json,
+ * private loopback listener of the same Vert.x instance, and a Vert.x HTTP client standing in for
+ * kube-scheduler (the client fabric8 talks to the API server with: a JDK client's code was compiled
+ * for nothing, and on JDK 17 left its selector thread behind): each made-up executor is decoded
+ * from a watch event as the informers decode one, filtered over HTTP, bound over HTTP 4 calls
+ * later (kube-scheduler binds asynchronously), and its binding confirmed by a decoded watch event;
+ * jobs are deleted three jobs later. Nothing of it touches the real state, the real metrics or the
+ * API server (binds are recorded in the private state). The pods are a template of a real Spark executor (resources/warm-up/executor-pod.json,
  * with the fields spotpack skips, so that the JIT sees the branches real pods take), and the
  * labels follow the configuration (its first spot selector, its pool labels and roles), so the
  * code compiled is the code real calls run.
@@ -190,8 +193,12 @@ final class WarmUp {
     HttpServer server =
         await(
             listeners.listen(new ExtenderRoutes(calls, budget).router(vertx), null, 0, "warm-up"));
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    String base = "http://127.0.0.1:" + server.actualPort() + ExtenderRoutes.PREFIX;
+    HttpClientAgent client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(server.actualPort()));
+    String base = ExtenderRoutes.PREFIX;
     int done = 0;
     boolean byLimit = false;
     try {
@@ -204,7 +211,7 @@ final class WarmUp {
         rehearse(client, base, done, awaitingBind);
       }
     } finally {
-      // (HttpClient.close is JDK 21; on 17 its selector thread ends once the client is unreachable)
+      client.close();
       server.close();
     }
     return new Result(
@@ -286,19 +293,24 @@ final class WarmUp {
     return answer;
   }
 
-  private static byte[] post(HttpClient client, String url, String body)
+  private static byte[] post(HttpClient client, String path, String body)
       throws IOException, InterruptedException {
-    HttpResponse<byte[]> response =
-        client.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() != 200) {
-      throw new IOException(url + " answered " + response.statusCode());
-    }
-    return response.body();
+    // the body's handler is set in the callback that gets the response (a later stage of the chain
+    // may run after the body has gone by)
+    Future<Buffer> answer =
+        client
+            .request(HttpMethod.POST, path)
+            .compose(
+                r ->
+                    r.putHeader("Content-Type", "application/json")
+                        .send(body)
+                        .compose(
+                            response ->
+                                response.statusCode() == 200
+                                    ? response.body()
+                                    : Future.failedFuture(
+                                        path + " answered " + response.statusCode())));
+    return await(answer.toCompletionStage().toCompletableFuture()).getBytes();
   }
 
   private String nodeJson(int i) {
