@@ -65,10 +65,10 @@ import tools.jackson.databind.node.ObjectNode;
  * from a watch event as the informers decode one, filtered over HTTP, bound over HTTP 4 calls
  * later (kube-scheduler binds asynchronously), and its binding confirmed by a decoded watch event;
  * jobs are deleted three jobs later. Nothing of it touches the real state, the real metrics or the
- * API server (binds are recorded in the private state). The pods are a template of a real Spark executor (resources/warm-up/executor-pod.json,
- * with the fields spotpack skips, so that the JIT sees the branches real pods take), and the
- * labels follow the configuration (its first spot selector, its pool labels and roles), so the
- * code compiled is the code real calls run.
+ * API server (binds are recorded in the private state). The pods are a template of a real Spark
+ * executor (resources/warm-up/executor-pod.json, with the fields spotpack skips, so that the JIT
+ * sees the branches real pods take), and the labels follow the configuration (its first spot
+ * selector, its pool labels and roles), so the code compiled is the code real calls run.
  *
  * Live calls are served meanwhile: readiness is the informers' sync, as before, and the rehearsal
  * stops after its number of pods or its time limit, whichever comes first. Measured in the loop

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
@@ -76,16 +77,16 @@ class ExtenderJsonTest {
    * Which of the request's names pass (by position), and the names table: held, not held (read as
    * new strings), repeated.
    */
-  static Stream<org.junit.jupiter.params.provider.Arguments> passingNames() {
+  static Stream<Arguments> passingNames() {
     List<String> held = List.of("spot-1", "spot-2", "od-1");
     return Stream.of(
-        org.junit.jupiter.params.provider.Arguments.of(List.of(0, 1, 2, 3), held),
-        org.junit.jupiter.params.provider.Arguments.of(List.of(), held),
-        org.junit.jupiter.params.provider.Arguments.of(List.of(1, 3), held),
-        org.junit.jupiter.params.provider.Arguments.of(List.of(0, 3), List.of()),
+        Arguments.of(List.of(0, 1, 2, 3), held),
+        Arguments.of(List.of(), held),
+        Arguments.of(List.of(1, 3), held),
+        Arguments.of(List.of(0, 3), List.of()),
         // "spot-1" twice in the request: the second occurrence passes alone
-        org.junit.jupiter.params.provider.Arguments.of(List.of(4), held),
-        org.junit.jupiter.params.provider.Arguments.of(List.of(0, 2, 4), held));
+        Arguments.of(List.of(4), held),
+        Arguments.of(List.of(0, 2, 4), held));
   }
 
   @ParameterizedTest
