@@ -99,6 +99,11 @@ public final class NameTable {
     }
   }
 
+  /** How many names the table holds. */
+  public int size() {
+    return size;
+  }
+
   /** The held name with these characters, or null. */
   public @Nullable String find(char[] buffer, int offset, int length) {
     int i = slot(hash(buffer, offset, length));

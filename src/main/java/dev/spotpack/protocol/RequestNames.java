@@ -98,13 +98,17 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
   /** Collects the names of one body as they are read, in order. Not thread-safe. */
   static final class Builder {
     private final byte[] body;
-    private String[] names = new String[16];
-    private int[] ends = new int[16];
+    private String[] names;
+    private int[] ends;
     private int firstFrom = -1;
     private int size;
 
-    Builder(byte[] body) {
+    /** For about {@code expected} names (more grow the arrays). */
+    Builder(byte[] body, int expected) {
       this.body = body;
+      int capacity = Math.max(16, expected);
+      this.names = new String[capacity];
+      this.ends = new int[capacity];
     }
 
     int size() {

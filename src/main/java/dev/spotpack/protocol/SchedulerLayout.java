@@ -67,7 +67,9 @@ final class SchedulerLayout {
 
   /** The names from just after the array's '[' to the body's end, or null if not in layout. */
   private static @Nullable RequestNames names(byte[] body, int start, NameTable known) {
-    RequestNames.Builder names = new RequestNames.Builder(body);
+    // kube-scheduler names at most the cluster's nodes, and each name takes at least 3 bytes
+    RequestNames.Builder names =
+        new RequestNames.Builder(body, Math.min(known.size(), (body.length - start) / 3));
     int i = start;
     int n = body.length;
     if (i < n && body[i] == ']') {
