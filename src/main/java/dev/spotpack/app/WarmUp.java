@@ -198,7 +198,6 @@ final class WarmUp {
             new HttpClientOptions()
                 .setDefaultHost("127.0.0.1")
                 .setDefaultPort(server.actualPort()));
-    String base = ExtenderRoutes.PREFIX;
     int done = 0;
     boolean byLimit = false;
     try {
@@ -208,7 +207,7 @@ final class WarmUp {
           byLimit = true;
           break;
         }
-        rehearse(client, base, done, awaitingBind);
+        rehearse(client, done, awaitingBind);
       }
     } finally {
       client.close();
@@ -225,7 +224,7 @@ final class WarmUp {
    * Pod {@code i}: its informer event, its filter call, and the bind of the pod filtered 4 calls
    * ago.
    */
-  private void rehearse(HttpClient client, String base, int i, Deque<Chosen> awaitingBind)
+  private void rehearse(HttpClient client, int i, Deque<Chosen> awaitingBind)
       throws IOException, InterruptedException {
     int job = i / JOB_SIZE;
     int index = i % JOB_SIZE;
@@ -233,12 +232,12 @@ final class WarmUp {
       // the job's driver, kept off spot nodes by the default configuration
       String driver = podJson(job, -1, "");
       event("ADDED", driver);
-      filter(client, base, driver);
+      filter(client, driver);
       deleteJob(job - 3);
     }
     String pod = podJson(job, index, "");
     event("ADDED", pod);
-    JsonNode answer = filter(client, base, pod);
+    JsonNode answer = filter(client, pod);
     JsonNode names = answer.get("NodeNames");
     if (names != null && names.isArray() && !names.isEmpty()) {
       awaitingBind.addLast(new Chosen(job, index, names.get(i % names.size()).asString()));
@@ -250,7 +249,9 @@ final class WarmUp {
       args.put("PodNamespace", NAMESPACE);
       args.put("PodUID", uid(b.job(), b.index()));
       args.put("Node", b.node());
-      JsonNode bound = json.readTree(post(client, base + "/bind", json.writeValueAsString(args)));
+      JsonNode bound =
+          json.readTree(
+              post(client, ExtenderRoutes.PREFIX + "/bind", json.writeValueAsString(args)));
       if (!bound.path("Error").asString("").isEmpty()) {
         throw new IOException("warm-up bind failed: " + bound.get("Error").asString());
       }
@@ -282,10 +283,10 @@ final class WarmUp {
     }
   }
 
-  private JsonNode filter(HttpClient client, String base, String podJson)
+  private JsonNode filter(HttpClient client, String podJson)
       throws IOException, InterruptedException {
     String body = "{\"Pod\":" + podJson + ",\"Nodes\":null,\"NodeNames\":" + nodeNamesJson + "}";
-    JsonNode answer = json.readTree(post(client, base + "/filter", body));
+    JsonNode answer = json.readTree(post(client, ExtenderRoutes.PREFIX + "/filter", body));
     if (!answer.path("Error").asString("").isEmpty()) {
       throw new IOException("warm-up filter failed: " + answer.get("Error").asString());
     }
