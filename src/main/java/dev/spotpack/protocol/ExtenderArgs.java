@@ -1,6 +1,7 @@
 package dev.spotpack.protocol;
 
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -22,5 +23,15 @@ public record ExtenderArgs(
     boolean schedulerLayout) {
   public boolean nodeNamesMode() {
     return nodeNames != null;
+  }
+
+  /**
+   * For each index of {@link #nodeNames}, the name's entry in {@code table} ({@link
+   * NameTable#entry}; -1 for a name the table does not hold), so that a caller can read what it
+   * keeps per entry without looking each name up again; null unless the names were read by {@link
+   * SchedulerLayout} with this very table.
+   */
+  public @Nullable IntUnaryOperator nameEntries(NameTable table) {
+    return nodeNames instanceof RequestNames read ? read.entriesIn(table) : null;
   }
 }

@@ -28,7 +28,7 @@ import tools.jackson.core.io.SerializedString;
  * and written as before: the table changes the cost of a call, never its answer.
  *
  * <p>Immutable once {@link #of} returns it; safe to share across threads once published (as {@code
- * extender.KnownNodeNames} does, through a volatile field).
+ * extender.KnownNodes} does, through a volatile field).
  */
 public final class NameTable {
   public static final NameTable EMPTY = of(java.util.List.of());
@@ -120,16 +120,34 @@ public final class NameTable {
 
   /** The held name whose ASCII bytes these are, or null. */
   public @Nullable String find(byte[] buffer, int offset, int length) {
+    int e = entry(buffer, offset, length);
+    return e < 0 ? null : names[e];
+  }
+
+  /**
+   * The entry of the held name whose ASCII bytes these are, or -1. Entry i is the i-th distinct
+   * name {@link #of} was given (for names without repeats, its position among them), so that a
+   * caller can keep what it knows of each name in arrays of that order.
+   */
+  public int entry(byte[] buffer, int offset, int length) {
     int i = slot(asciiHash(buffer, offset, length));
     int e;
     while ((e = byAscii[i]) != 0) {
       byte[] b = ascii[e - 1];
       if (b.length == length && Arrays.equals(b, 0, length, buffer, offset, offset + length)) {
-        return names[e - 1];
+        return e - 1;
       }
       i = (i + 1) & mask;
     }
-    return null;
+    return -1;
+  }
+
+  /** The name of an {@link #entry}. */
+  public String name(int entry) {
+    if (entry < 0 || entry >= size) {
+      throw new IndexOutOfBoundsException("entry " + entry + ", size " + size);
+    }
+    return names[entry];
   }
 
   /** {@code name} as a JSON string, encoded once, if the table holds it; else null. */

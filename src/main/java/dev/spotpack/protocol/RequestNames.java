@@ -1,9 +1,11 @@
 package dev.spotpack.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.RandomAccess;
+import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 
@@ -25,6 +27,9 @@ import tools.jackson.core.JsonGenerator;
 final class RequestNames extends AbstractList<String> implements RandomAccess {
   private final byte[] body;
   private final String[] names;
+  // each name's entry in `table` (-1: not held), for callers that keep facts by entry
+  private final NameTable table;
+  private final int[] entries;
   // the layout has the names one after another ("a","b"): name i ends at its closing quote
   // ends[i] and starts 3 bytes after the one before it; the first starts at firstFrom
   private final int firstFrom;
@@ -36,12 +41,16 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
   private RequestNames(
       byte[] body,
       String[] names,
+      NameTable table,
+      int[] entries,
       int firstFrom,
       int[] ends,
       int readCount,
       int @Nullable [] kept) {
     this.body = body;
     this.names = names;
+    this.table = table;
+    this.entries = entries;
     this.firstFrom = firstFrom;
     this.ends = ends;
     this.readCount = readCount;
@@ -59,6 +68,21 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
   @Override
   public int size() {
     return kept == null ? readCount : kept.length;
+  }
+
+  /**
+   * Each name's entry in {@code table} by its index in this list (-1 for a name the table does not
+   * hold), or null if these names were not read with {@code table}.
+   */
+  @Nullable IntUnaryOperator entriesIn(NameTable table) {
+    return table == this.table && kept == null ? this::entry : null;
+  }
+
+  private int entry(int index) {
+    if (index < 0 || index >= readCount) {
+      throw new IndexOutOfBoundsException("index " + index + ", size " + readCount);
+    }
+    return entries[index];
   }
 
   /**
@@ -80,7 +104,9 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
         positions[j++] = i;
       }
     }
-    return j == n ? new RequestNames(body, names, firstFrom, ends, readCount, positions) : null;
+    return j == n
+        ? new RequestNames(body, names, table, entries, firstFrom, ends, readCount, positions)
+        : null;
   }
 
   /** Writes the names as a JSON array, each copied from the body. */
@@ -98,16 +124,20 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
   /** Collects the names of one body as they are read, in order. Not thread-safe. */
   static final class Builder {
     private final byte[] body;
+    private final NameTable table;
     private String[] names;
+    private int[] entries;
     private int[] ends;
     private int firstFrom = -1;
     private int size;
 
-    /** For about {@code expected} names (more grow the arrays). */
-    Builder(byte[] body, int expected) {
+    /** For about {@code expected} names (more grow the arrays), looked up in {@code table}. */
+    Builder(byte[] body, NameTable table, int expected) {
       this.body = body;
+      this.table = table;
       int capacity = Math.max(16, expected);
       this.names = new String[capacity];
+      this.entries = new int[capacity];
       this.ends = new int[capacity];
     }
 
@@ -116,10 +146,11 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
     }
 
     /**
-     * Adds {@code name}, whose characters are {@code body[from, end)}: the first at any {@code
-     * from}, each next one 3 bytes ({@code ","}) after the one before.
+     * Adds the name whose characters are {@code body[from, end)}: the first at any {@code from},
+     * each next one 3 bytes ({@code ","}) after the one before. A name the table holds is its
+     * instance; any other a new string.
      */
-    void add(String name, int from, int end) {
+    void add(int from, int end) {
       if (size == 0) {
         firstFrom = from;
       } else if (from != ends[size - 1] + 3) {
@@ -127,15 +158,21 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
       }
       if (size == names.length) {
         names = Arrays.copyOf(names, size * 2);
+        entries = Arrays.copyOf(entries, size * 2);
         ends = Arrays.copyOf(ends, size * 2);
       }
-      names[size] = name;
+      int entry = table.entry(body, from, end - from);
+      names[size] =
+          entry >= 0
+              ? table.name(entry)
+              : new String(body, from, end - from, StandardCharsets.ISO_8859_1);
+      entries[size] = entry;
       ends[size] = end;
       size++;
     }
 
     RequestNames build() {
-      return new RequestNames(body, names, firstFrom, ends, size, null);
+      return new RequestNames(body, names, table, entries, firstFrom, ends, size, null);
     }
   }
 }

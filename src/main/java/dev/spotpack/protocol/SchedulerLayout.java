@@ -69,7 +69,7 @@ final class SchedulerLayout {
   private static @Nullable RequestNames names(byte[] body, int start, NameTable known) {
     // kube-scheduler names at most the cluster's nodes, and each name takes at least 3 bytes
     RequestNames.Builder names =
-        new RequestNames.Builder(body, Math.min(known.size(), (body.length - start) / 3));
+        new RequestNames.Builder(body, known, Math.min(known.size(), (body.length - start) / 3));
     int i = start;
     int n = body.length;
     if (i < n && body[i] == ']') {
@@ -87,11 +87,7 @@ final class SchedulerLayout {
         if (names.size() == ExtenderJson.MAX_NODES) {
           return null;
         }
-        String name = known.find(body, from, i - from);
-        names.add(
-            name != null ? name : new String(body, from, i - from, StandardCharsets.ISO_8859_1),
-            from,
-            i);
+        names.add(from, i);
         i++;
         if (i >= n) {
           return null;

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,6 +132,26 @@ class ExtenderJsonTest {
           .contains(
               "\"NodeNames\":" + (passing == copies ? "[\"spot-1\"]" : "[\"od-1\",\"spot-1\"]"));
     }
+  }
+
+  @Test
+  void givesEachLaidOutNameItsEntryInTheTableItWasReadWith() {
+    NameTable known = NameTable.of(List.of("od-1", "spot-1", "spot-2"));
+    byte[] laidOut =
+        bytes("{\"Pod\":{},\"Nodes\":null,\"NodeNames\":[\"spot-1\",\"x\",\"od-1\",\"spot-1\"]}");
+    ExtenderArgs args = json.readArgs(laidOut, known);
+
+    IntUnaryOperator entries = args.nameEntries(known);
+    assertThat(entries).isNotNull();
+    // spot-1 is the table's entry 1, od-1 its entry 0; "x" is not held
+    assertThat(IntStream.range(0, 4).map(entries)).containsExactly(1, -1, 0, 1);
+    // entries are only meaningful in the table that read them
+    assertThat(args.nameEntries(NameTable.of(List.of("od-1", "spot-1", "spot-2")))).isNull();
+    // the general reader (here: another key order) gives none
+    ExtenderArgs general =
+        json.readArgs(bytes("{\"NodeNames\":[\"spot-1\"],\"Nodes\":null,\"Pod\":{}}"), known);
+    assertThat(general.schedulerLayout()).isFalse();
+    assertThat(general.nameEntries(known)).isNull();
   }
 
   @Test

@@ -29,6 +29,20 @@ class NameTableTest {
   }
 
   @Test
+  void numbersTheDistinctNamesInTheOrderGiven() {
+    // "b" repeated keeps entry 1; "c" is the third distinct name, entry 2
+    NameTable table = NameTable.of(List.of("a", "b", "b", "c"));
+    byte[] body = "[\"a\",\"b\",\"c\",\"d\"]".getBytes(StandardCharsets.US_ASCII);
+
+    assertThat(table.entry(body, 2, 1)).isEqualTo(0);
+    assertThat(table.entry(body, 6, 1)).isEqualTo(1);
+    assertThat(table.entry(body, 10, 1)).isEqualTo(2);
+    assertThat(table.entry(body, 14, 1)).isEqualTo(-1);
+    assertThat(table.name(2)).isEqualTo("c");
+    assertThat(table.size()).isEqualTo(3);
+  }
+
+  @Test
   void findsNothingForNamesItDoesNotHold() {
     // "Aa" and "BB" share a String.hashCode: the probe must compare the characters
     NameTable table = NameTable.of(List.of("Aa", "node-1"));
