@@ -11,6 +11,7 @@ import dev.spotpack.protocol.ExtenderArgs;
 import dev.spotpack.protocol.ExtenderBindingArgs;
 import dev.spotpack.protocol.ExtenderBindingResult;
 import dev.spotpack.protocol.ExtenderJson;
+import dev.spotpack.protocol.NameTable;
 import dev.spotpack.protocol.ProtocolException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -56,7 +57,7 @@ public final class ExtenderCalls {
   private final ExtenderJson json;
   private final VerbMetrics metrics;
   private final LongSupplier nanoTime;
-  private final KnownNodeNames knownNames;
+  private final KnownNodes knownNames;
 
   /** The three verbs over {@code cluster}, binding with {@code binder}. */
   public static ExtenderCalls wire(
@@ -109,14 +110,15 @@ public final class ExtenderCalls {
     this.json = json;
     this.metrics = metrics;
     this.nanoTime = nanoTime;
-    this.knownNames = new KnownNodeNames(cluster);
+    this.knownNames = new KnownNodes(cluster, filter.spotNodes());
   }
 
   public Reply filter(byte[] body) {
     long start = nanoTime.getAsLong();
     FilterVerb.Answer answer;
     try {
-      answer = filter.filter(read(body));
+      KnownNodes.Known known = knownNames.known();
+      answer = filter.filter(read(body, known.table()), known);
     } catch (ProtocolException e) {
       answer = FilterVerb.Answer.badRequest(e.getMessage());
     }
@@ -149,10 +151,10 @@ public final class ExtenderCalls {
   }
 
   /** Reads a filter or prioritize body and counts which reader read it (a refused one: general). */
-  private ExtenderArgs read(byte[] body) {
+  private ExtenderArgs read(byte[] body, NameTable table) {
     ExtenderArgs args;
     try {
-      args = json.readArgs(body, knownNames.current());
+      args = json.readArgs(body, table);
     } catch (ProtocolException e) {
       metrics.bodyRead(false);
       throw e;
@@ -165,7 +167,7 @@ public final class ExtenderCalls {
     long start = nanoTime.getAsLong();
     PrioritizeVerb.Answer answer;
     try {
-      answer = prioritize.prioritize(read(body));
+      answer = prioritize.prioritize(read(body, knownNames.current()));
     } catch (ProtocolException e) {
       answer = new PrioritizeVerb.Answer(List.of(), Outcome.BAD_REQUEST, e.getMessage());
     }

@@ -1,16 +1,22 @@
 package dev.spotpack.extender;
 
+import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.KubeModelException;
 import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.SpotPolicy;
+import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.policy.spot.SpotNodes;
 import dev.spotpack.protocol.ExtenderArgs;
 import dev.spotpack.protocol.ExtenderFilterResult;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The filter verb. Answers in the mode it was asked in ({@code NodeNames} for names, a NodeList in
@@ -49,6 +55,20 @@ public final class FilterVerb {
    * known, and in flight to the capped nodes it may now be bound to.
    */
   public Answer filter(ExtenderArgs args) {
+    return filter(args, null);
+  }
+
+  /** The classification of spot nodes the policy decides with. */
+  SpotNodes spotNodes() {
+    return policy.config().spotNodes();
+  }
+
+  /**
+   * As {@link #filter(ExtenderArgs)}; with {@code known} (whose table read {@code args}), the
+   * policy reads each candidate's facts by its entry instead of looking the node up, whenever those
+   * facts describe the very snapshot decided on.
+   */
+  Answer filter(ExtenderArgs args, KnownNodes.@Nullable Known known) {
     if (!cluster.ready()) {
       return new Answer(ExtenderFilterResult.error(NOT_READY), Outcome.NOT_READY, EMPTY, "");
     }
@@ -59,9 +79,19 @@ public final class FilterVerb {
       return Answer.badRequest(e.getMessage());
     }
     PodInfo pod = request.pod();
+    ClusterSnapshot snapshot = cluster.snapshot();
+    ClusterView view = request.view(snapshot);
+    Duration pendingFor = pod.age(clock.instant());
+    // a node map that changed since the table was built, or the request's own Node objects, leave
+    // the facts out: the decision then looks each node up, as it would without them
+    IntUnaryOperator entries =
+        known != null && view == snapshot && known.describes(snapshot)
+            ? args.nameEntries(known.table())
+            : null;
     FilterDecision decision =
-        policy.filter(
-            pod, request.candidates(), request.view(cluster.snapshot()), pod.age(clock.instant()));
+        entries == null
+            ? policy.filter(pod, request.candidates(), view, pendingFor)
+            : policy.filter(pod, request.candidates(), view, pendingFor, known.facts(), entries);
     cluster.filtered(pod, decision);
 
     Map<String, String> unresolvable = new LinkedHashMap<>();

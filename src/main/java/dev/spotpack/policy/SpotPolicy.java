@@ -7,6 +7,7 @@ import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.score.MostAllocatedScorer;
 import dev.spotpack.policy.spot.Caps;
 import dev.spotpack.policy.spot.JobCaps;
+import dev.spotpack.policy.spot.NodeFacts;
 import dev.spotpack.policy.spot.SpotAnnotations;
 import dev.spotpack.policy.spot.SpotLimits;
 import dev.spotpack.policy.spot.SpotNodes;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,13 +74,46 @@ public final class SpotPolicy {
    */
   public FilterDecision filter(
       PodInfo pod, List<String> candidates, ClusterView view, Duration pendingFor) {
-    NodeRule rule = ruleFor(pod, view, pendingFor);
-    List<String> feasible = new ArrayList<>(candidates.size());
+    return decide(pod, candidates, view, pendingFor, new ByName(candidates, view, config));
+  }
+
+  /**
+   * The same decision as {@link #filter(PodInfo, List, ClusterView, Duration)}, reading what the
+   * rules need of each candidate from {@code facts} instead of looking it up by name.
+   *
+   * @param facts made with this policy's {@link PolicyConfig#spotNodes} from the very node map of
+   *     {@code view} (the caller guarantees it: facts of another map would decide on stale nodes)
+   * @param positionOf each candidate's position (by its index in {@code candidates}) in the names
+   *     {@code facts} was made of, -1 for a name not among them (a node {@code view} does not hold)
+   */
+  public FilterDecision filter(
+      PodInfo pod,
+      List<String> candidates,
+      ClusterView view,
+      Duration pendingFor,
+      NodeFacts facts,
+      IntUnaryOperator positionOf) {
+    if (facts.spotNodes() != config.spotNodes()) {
+      throw new IllegalArgumentException("node facts made with another spot node classification");
+    }
+    return decide(pod, candidates, view, pendingFor, new ByPosition(facts, positionOf));
+  }
+
+  private FilterDecision decide(
+      PodInfo pod,
+      List<String> candidates,
+      ClusterView view,
+      Duration pendingFor,
+      CandidateFacts facts) {
+    NodeRule rule = ruleFor(pod, view, pendingFor, facts);
+    int n = candidates.size();
+    List<String> feasible = new ArrayList<>(n);
     List<String> cappedFeasible = new ArrayList<>();
     List<String> cappedPools = new ArrayList<>();
     Map<String, Rejection> rejected = new LinkedHashMap<>();
-    for (String name : candidates) {
-      Check check = rule.check(name);
+    for (int i = 0; i < n; i++) {
+      String name = candidates.get(i);
+      Check check = rule.check(name, i);
       if (check.rejection() != null) {
         rejected.put(name, check.rejection());
       } else {
@@ -217,27 +252,95 @@ public final class SpotPolicy {
   }
 
   /**
-   * The rule for one node, with everything that does not depend on the node computed once. One
-   * lookup of the node per candidate: a large cluster's nodes are spread over memory, and the scan
-   * over 15,000 of them is bound by those lookups.
+   * The rule for one node, with everything that does not depend on the node computed once.
+   *
+   * <p>{@code i} is the node's index among the candidates, for {@link CandidateFacts}.
    */
   @FunctionalInterface
   private interface NodeRule {
-    Check check(String node);
+    Check check(String node, int i);
+  }
+
+  /**
+   * What the rules read of the candidate at index {@code i}: at most one lookup of the node per
+   * candidate, or none. A large cluster's nodes are spread over memory, and the scan over 5,000 of
+   * them is bound by those lookups.
+   */
+  private interface CandidateFacts {
+    /** {@link NodeFacts#UNKNOWN}, {@link NodeFacts#ON_DEMAND} or {@link NodeFacts#SPOT}. */
+    byte kind(int i);
+
+    /** The pool of a candidate {@link #kind} answered SPOT for. */
+    String pool(int i);
+  }
+
+  /** Looks each candidate up in the view, once (the last node looked up is kept for its pool). */
+  private static final class ByName implements CandidateFacts {
+    private final List<String> candidates;
+    private final ClusterView view;
+    private final SpotNodes spotNodes;
+    private int last = -1;
+    private @Nullable NodeInfo lastNode;
+
+    ByName(List<String> candidates, ClusterView view, PolicyConfig config) {
+      this.candidates = candidates;
+      this.view = view;
+      this.spotNodes = config.spotNodes();
+    }
+
+    private @Nullable NodeInfo node(int i) {
+      if (i != last) {
+        lastNode = view.node(candidates.get(i));
+        last = i;
+      }
+      return lastNode;
+    }
+
+    @Override
+    public byte kind(int i) {
+      NodeInfo node = node(i);
+      if (node == null) {
+        return NodeFacts.UNKNOWN;
+      }
+      return spotNodes.isSpot(node) ? NodeFacts.SPOT : NodeFacts.ON_DEMAND;
+    }
+
+    @Override
+    public String pool(int i) {
+      NodeInfo node = node(i);
+      if (node == null) {
+        throw new IllegalStateException("pool of an unknown node");
+      }
+      return spotNodes.pool(node);
+    }
+  }
+
+  /** Reads each candidate's facts at the position the request reader found for its name. */
+  private record ByPosition(NodeFacts facts, IntUnaryOperator positionOf)
+      implements CandidateFacts {
+    @Override
+    public byte kind(int i) {
+      return facts.kind(positionOf.applyAsInt(i));
+    }
+
+    @Override
+    public String pool(int i) {
+      return facts.pool(positionOf.applyAsInt(i));
+    }
   }
 
   /**
    * An executor that has waited past {@code spot.relaxAfterSeconds}: spot nodes pass without caps
    * (still counted as capped, so the state records it in flight), unknown nodes do not.
    */
-  private record RelaxedRule(ClusterView view, SpotNodes spotNodes) implements NodeRule {
+  private record RelaxedRule(CandidateFacts facts) implements NodeRule {
     @Override
-    public Check check(String node) {
-      NodeInfo info = view.node(node);
-      if (info == null) {
-        return UNKNOWN;
-      }
-      return spotNodes.isSpot(info) ? Check.passCapped(spotNodes.pool(info)) : Check.PASS;
+    public Check check(String node, int i) {
+      return switch (facts.kind(i)) {
+        case NodeFacts.SPOT -> Check.passCapped(facts.pool(i));
+        case NodeFacts.ON_DEMAND -> Check.PASS;
+        default -> UNKNOWN;
+      };
     }
   }
 
@@ -258,33 +361,34 @@ public final class SpotPolicy {
     }
   }
 
-  private NodeRule ruleFor(PodInfo pod, ClusterView view, Duration pendingFor) {
+  private NodeRule ruleFor(
+      PodInfo pod, ClusterView view, Duration pendingFor, CandidateFacts facts) {
     SpotAnnotations.Result read = annotations.read(pod.annotations());
     if (read instanceof SpotAnnotations.Invalid invalid) {
       Check rejection = Check.reject(new Rejection(Rule.INVALID_ANNOTATION, invalid.message()));
-      return node -> rejection;
+      return (node, i) -> rejection;
     }
     SpotLimits limits = ((SpotAnnotations.Valid) read).limits();
 
     Optional<String> job = config.roles().jobOf(pod.labels());
     if (job.isEmpty()) {
-      return node -> Check.PASS;
+      return (node, i) -> Check.PASS;
     }
     if (config.roles().isDriver(pod.labels())) {
-      return driverRule(view);
+      return driverRule(facts);
     }
     if (config.roles().isActiveExecutor(pod.labels())) {
       if (config.capsFallback().relaxes(pendingFor)) {
-        return new RelaxedRule(view, config.spotNodes());
+        return new RelaxedRule(facts);
       }
-      return executorRule(pod, job.get(), limits, view);
+      return executorRule(pod, job.get(), limits, view, facts);
     }
-    return node -> Check.PASS;
+    return (node, i) -> Check.PASS;
   }
 
-  private NodeRule driverRule(ClusterView view) {
+  private NodeRule driverRule(CandidateFacts facts) {
     if (config.driversOnSpot()) {
-      return node -> view.node(node) == null ? UNKNOWN : Check.PASS;
+      return (node, i) -> facts.kind(i) == NodeFacts.UNKNOWN ? UNKNOWN : Check.PASS;
     }
     Check onSpot =
         Check.reject(
@@ -292,16 +396,16 @@ public final class SpotPolicy {
                 Rule.DRIVER_ON_SPOT,
                 "spot node: spotpack keeps Spark drivers off spot nodes (config spot.allowDrivers:"
                     + " false)"));
-    return node -> {
-      NodeInfo info = view.node(node);
-      if (info == null) {
-        return UNKNOWN;
-      }
-      return config.spotNodes().isSpot(info) ? onSpot : Check.PASS;
-    };
+    return (node, i) ->
+        switch (facts.kind(i)) {
+          case NodeFacts.SPOT -> onSpot;
+          case NodeFacts.ON_DEMAND -> Check.PASS;
+          default -> UNKNOWN;
+        };
   }
 
-  private NodeRule executorRule(PodInfo pod, String job, SpotLimits limits, ClusterView view) {
+  private NodeRule executorRule(
+      PodInfo pod, String job, SpotLimits limits, ClusterView view, CandidateFacts facts) {
     JobExecutors executors = view.job(job);
     JobCaps caps = limits.caps(executors.count() + (executors.contains(pod.uid()) ? 0 : 1));
     int jobSize = caps.jobSize();
@@ -317,13 +421,10 @@ public final class SpotPolicy {
     Map<String, Integer> fullPools =
         atCap(executors.countsByPool(node -> spotPool(view, node), pod.uid()), poolCap);
 
-    return node -> {
-      NodeInfo info = view.node(node);
-      if (info == null) {
-        return UNKNOWN;
-      }
-      if (!config.spotNodes().isSpot(info)) {
-        return Check.PASS;
+    return (node, i) -> {
+      byte kind = facts.kind(i);
+      if (kind != NodeFacts.SPOT) {
+        return kind == NodeFacts.ON_DEMAND ? Check.PASS : UNKNOWN;
       }
       if (shareRejection != null) {
         return shareRejection;
@@ -346,7 +447,7 @@ public final class SpotPolicy {
                     + ")"
                     + BY_SPOTPACK));
       }
-      String pool = config.spotNodes().pool(info);
+      String pool = facts.pool(i);
       Integer inPool = fullPools.isEmpty() ? null : fullPools.get(pool);
       if (inPool != null) {
         return Check.reject(

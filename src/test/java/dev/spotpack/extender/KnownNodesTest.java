@@ -3,15 +3,28 @@ package dev.spotpack.extender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.kube.KubeModel;
+import dev.spotpack.policy.PolicyConfig;
+import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.Resources;
+import dev.spotpack.policy.spot.NodeFacts;
 import dev.spotpack.policy.spot.PodRoles;
+import dev.spotpack.policy.spot.SpotNodes;
+import dev.spotpack.protocol.ExtenderArgs;
+import dev.spotpack.protocol.ExtenderJson;
+import dev.spotpack.testing.Build;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class KnownNodeNamesTest {
+class KnownNodesTest {
   private final ClusterState state = new ClusterState(PodRoles.SPARK);
-  private final KnownNodeNames known = new KnownNodeNames(new SnapshotClusterSource(state));
+  private final KnownNodes known =
+      new KnownNodes(new SnapshotClusterSource(state), SpotNodes.DEFAULT);
 
   private static NodeInfo node(String name, String instanceType) {
     return new NodeInfo(
@@ -22,6 +35,58 @@ class KnownNodeNamesTest {
 
   private String lookUp(String name) {
     return known.current().find(name.toCharArray(), 0, name.length());
+  }
+
+  @Test
+  void describesEachNodeAtItsEntryInTheTable() {
+    state.upsertNode(Build.spotNode("spot-a"));
+    state.upsertNode(Build.onDemandNode("od-1"));
+    state.upsertNode(Build.spotNode("spot-b"));
+    KnownNodes.Known k = known.known();
+
+    for (String name : List.of("spot-a", "od-1", "spot-b")) {
+      byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+      int entry = k.table().entry(bytes, 0, bytes.length);
+      assertThat(k.table().name(entry)).isEqualTo(name);
+      assertThat(k.facts().kind(entry))
+          .as(name)
+          .isEqualTo(name.startsWith("spot") ? NodeFacts.SPOT : NodeFacts.ON_DEMAND);
+    }
+    assertThat(k.describes(state.snapshot())).isTrue();
+  }
+
+  /**
+   * A filter read with a table built before a node changed must not decide on that table's facts:
+   * od-1 was on-demand then, and is spot now, so a driver may not go there.
+   */
+  @Test
+  void aFilterDecidesOnTheNodesAsTheyAreNotAsTheTableOnceDescribedThem() {
+    state.upsertNode(Build.onDemandNode("od-1"));
+    KnownNodes.Known before = known.known();
+    state.upsertNode(Build.spotNode("od-1"));
+    KubeModel model = new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys());
+    ExtenderJson json = new ExtenderJson(model::keepsLabel, KubeModel::keepsAnnotation);
+    FilterVerb verb =
+        new FilterVerb(
+            new SpotPolicy(PolicyConfig.DEFAULT),
+            new SnapshotClusterSource(state),
+            model,
+            Clock.systemUTC());
+    byte[] body =
+        ("{\"Pod\":{\"metadata\":{\"name\":\"d\",\"namespace\":\"spark\",\"uid\":\"u-1\","
+                + "\"labels\":{\"spark-app-selector\":\"app-1\",\"spark-role\":\"driver\"}}},"
+                + "\"Nodes\":null,\"NodeNames\":[\"od-1\"]}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    ExtenderArgs stale = json.readArgs(body, before.table());
+    assertThat(stale.nameEntries(before.table())).isNotNull();
+    assertThat(before.facts().kind(0)).isEqualTo(NodeFacts.ON_DEMAND);
+    assertThat(verb.filter(stale, before).decision().rejected()).containsOnlyKeys("od-1");
+
+    KnownNodes.Known now = known.known();
+    assertThat(now.describes(state.snapshot())).isTrue();
+    assertThat(verb.filter(json.readArgs(body, now.table()), now).decision().rejected())
+        .containsOnlyKeys("od-1");
   }
 
   @Test

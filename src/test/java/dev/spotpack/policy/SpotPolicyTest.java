@@ -10,10 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.policy.spot.NodeFacts;
 import dev.spotpack.testing.Build;
 import dev.spotpack.testing.Clusters;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -343,10 +345,28 @@ class SpotPolicyTest {
     check(c, NODES);
   }
 
-  /** The case's rejections exactly, and every other candidate feasible, in order. */
+  /**
+   * The case's rejections exactly, and every other candidate feasible, in order; and the same
+   * decision when the policy reads the candidates' facts by position instead of by name.
+   */
   static FilterDecision check(Case c, List<NodeInfo> nodes) {
     ClusterView view = Clusters.of(nodes, c.cluster());
-    FilterDecision decision = new SpotPolicy(c.config()).filter(c.pod(), c.candidates(), view);
+    SpotPolicy policy = new SpotPolicy(c.config());
+    FilterDecision decision = policy.filter(c.pod(), c.candidates(), view);
+
+    // the facts of the cluster's nodes in reverse order, so that a position is not an index
+    List<String> order = new ArrayList<>(nodes.stream().map(NodeInfo::name).toList());
+    Collections.reverse(order);
+    NodeFacts facts = NodeFacts.of(order, view, c.config().spotNodes());
+    assertThat(
+            policy.filter(
+                c.pod(),
+                c.candidates(),
+                view,
+                Duration.ZERO,
+                facts,
+                i -> order.indexOf(c.candidates().get(i))))
+        .isEqualTo(decision);
 
     Map<String, String> gotRejected = new LinkedHashMap<>();
     decision.rejected().forEach((node, r) -> gotRejected.put(node, r.message()));
