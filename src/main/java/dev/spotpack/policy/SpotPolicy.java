@@ -110,7 +110,7 @@ public final class SpotPolicy {
     List<String> feasible = new ArrayList<>(n);
     List<String> cappedFeasible = new ArrayList<>();
     List<String> cappedPools = new ArrayList<>();
-    Map<String, Rejection> rejected = new LinkedHashMap<>();
+    LinkedHashMap<String, Rejection> rejected = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       String name = candidates.get(i);
       Check check = rule.check(name, i);
@@ -124,13 +124,8 @@ public final class SpotPolicy {
         }
       }
     }
-    return new FilterDecision(
+    return FilterDecision.handedOver(
         feasible, rejected, cappedFeasible, cappedPools, rule instanceof RelaxedRule);
-  }
-
-  private boolean isCappedExecutor(PodInfo pod) {
-    return config.roles().jobOf(pod.labels()).isPresent()
-        && config.roles().isActiveExecutor(pod.labels());
   }
 
   /**
