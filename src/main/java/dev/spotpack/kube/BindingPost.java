@@ -10,9 +10,11 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.core.io.JsonStringEncoder;
 
 /**
@@ -23,31 +25,41 @@ import tools.jackson.core.io.JsonStringEncoder;
  * rather than built and serialized as a model object.
  *
  * <p>Failures complete the stage as the client's blocking calls throw them: a refusal as {@link
- * KubernetesClientException} with the API server's code and {@code Status}; a transport failure as
- * one with code 0. Thread-safe.
+ * KubernetesClientException} with the API server's code and {@code Status}; a transport failure, or
+ * no answer within the client's {@code requestTimeout}, as one with code 0. Thread-safe.
+ *
+ * <p>The request timeout is timed here, by the injected {@link KubeBinder.Deadlines} (live: a timer
+ * on the event loop), not by the client: the client times a request with a scheduled future that it
+ * cancels when the answer comes, and each cancellation builds two exceptions with their stack
+ * traces, 5.5% of spotpack's CPU in the scheduling loop (async-profiler, docs/benchmarks.md, stop
+ * 32).
  */
 final class BindingPost implements KubeBinder.BindingApi {
   private final HttpClient http;
   private final String apiRoot;
   private final long requestTimeoutMillis;
+  private final KubeBinder.Deadlines deadlines;
   private final KubernetesSerialization serialization;
 
   BindingPost(
       HttpClient http,
       String apiRoot,
       long requestTimeoutMillis,
+      KubeBinder.Deadlines deadlines,
       KubernetesSerialization serialization) {
     this.http = http;
     this.apiRoot = apiRoot.endsWith("/") ? apiRoot.substring(0, apiRoot.length() - 1) : apiRoot;
     this.requestTimeoutMillis = requestTimeoutMillis;
+    this.deadlines = deadlines;
     this.serialization = serialization;
   }
 
-  static BindingPost of(KubernetesClient client) {
+  static BindingPost of(KubernetesClient client, KubeBinder.Deadlines deadlines) {
     return new BindingPost(
         client.getHttpClient(),
         client.getMasterUrl().toString(),
         client.getConfiguration().getRequestTimeout(),
+        deadlines,
         client.getKubernetesSerialization());
   }
 
@@ -59,29 +71,39 @@ final class BindingPost implements KubeBinder.BindingApi {
         || !ObjectNames.isObjectName(name, ObjectNames.NAME_MAX)) {
       throw new IllegalArgumentException("not a Kubernetes object name: " + namespace + "/" + name);
     }
-    HttpRequest.Builder request =
+    HttpRequest request =
         http.newHttpRequestBuilder()
             .uri(apiRoot + "/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding")
-            .post("application/json", body(namespace, name, uid, node));
+            .post("application/json", body(namespace, name, uid, node))
+            .build();
+    CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, String.class);
     if (requestTimeoutMillis > 0) {
-      request.timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS);
+      Runnable disarm =
+          deadlines.after(
+              Duration.ofMillis(requestTimeoutMillis),
+              () ->
+                  sent.completeExceptionally(
+                      new TimeoutException(
+                          "no answer from the API server within "
+                              + requestTimeoutMillis
+                              + " ms (the client's requestTimeout)")));
+      sent.whenComplete((response, failure) -> disarm.run());
     }
-    return http.sendAsync(request.build(), String.class)
-        .handle(
-            (response, failure) -> {
-              if (failure != null) {
-                Throwable cause =
-                    failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause()
-                        : failure;
-                throw new KubernetesClientException(
-                    String.valueOf(cause.getMessage()), cause, 0, null, null);
-              }
-              if (!response.isSuccessful()) {
-                throw new KubernetesClientException(status(response));
-              }
-              return null;
-            });
+    return sent.handle(
+        (response, failure) -> {
+          if (failure != null) {
+            Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure;
+            throw new KubernetesClientException(
+                String.valueOf(cause.getMessage()), cause, 0, null, null);
+          }
+          if (!response.isSuccessful()) {
+            throw new KubernetesClientException(status(response));
+          }
+          return null;
+        });
   }
 
   /** The Binding as JSON, as the client would serialize it (its fields in any order). */

@@ -77,7 +77,7 @@ public final class KubeBinder implements Binder {
       Duration timeout,
       Deadlines deadlines,
       MeterRegistry registry) {
-    this(BindingPost.of(client), state, threads, timeout, deadlines, registry);
+    this(BindingPost.of(client, deadlines), state, threads, timeout, deadlines, registry);
   }
 
   KubeBinder(

@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -66,7 +69,8 @@ class BindingPostTest {
         BindingPost.of(
             new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build())
-                .build());
+                .build(),
+            new ManualDeadlines());
     assertThatThrownBy(() -> post.post(ns, name, "u", "spot-a"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a Kubernetes object name");
@@ -86,13 +90,85 @@ class BindingPostTest {
                     .withRequestRetryBackoffLimit(0) // the client retries refused connections
                     .build())
             .build()) {
+      ManualDeadlines deadlines = new ManualDeadlines();
       var answer =
-          BindingPost.of(client).post("spark", "exec-1", "u1", "spot-a").toCompletableFuture();
+          BindingPost.of(client, deadlines)
+              .post("spark", "exec-1", "u1", "spot-a")
+              .toCompletableFuture();
       assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .cause()
           .isInstanceOfSatisfying(
               KubernetesClientException.class, e -> assertThat(e.getCode()).isZero());
+      // the answer disarmed the request's deadline
+      assertThat(deadlines.armed).hasSize(1);
+      assertThat(deadlines.armed.get(0).cancelled).isTrue();
+    }
+  }
+
+  /**
+   * An API server that takes the connection and never answers: the POST fails, as a transport
+   * failure (code 0) naming the timeout, once the request's deadline (the client's requestTimeout)
+   * passes, and not before.
+   */
+  @Test
+  void anApiServerThatNeverAnswersFailsAtTheClientsRequestTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0); // the backlog takes the connection; no reply
+        KubernetesClient client =
+            new KubernetesClientBuilder()
+                .withConfig(
+                    new ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
+                        .withRequestTimeout(7_000)
+                        .build())
+                .build()) {
+      ManualDeadlines deadlines = new ManualDeadlines();
+      var answer =
+          BindingPost.of(client, deadlines)
+              .post("spark", "exec-1", "u1", "spot-a")
+              .toCompletableFuture();
+
+      assertThat(deadlines.armed).hasSize(1);
+      assertThat(deadlines.armed.get(0).delay).isEqualTo(Duration.ofMillis(7_000));
+      assertThat(answer).isNotDone();
+
+      deadlines.armed.get(0).task.run(); // the deadline passes
+
+      assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class,
+              e -> {
+                assertThat(e.getCode()).isZero();
+                assertThat(e.getMessage())
+                    .isEqualTo(
+                        "no answer from the API server within 7000 ms (the client's"
+                            + " requestTimeout)");
+              });
+    }
+  }
+
+  /** Deadlines that fire only when a test runs them. */
+  private static final class ManualDeadlines implements KubeBinder.Deadlines {
+    static final class Armed {
+      final Duration delay;
+      final Runnable task;
+      volatile boolean cancelled;
+
+      Armed(Duration delay, Runnable task) {
+        this.delay = delay;
+        this.task = task;
+      }
+    }
+
+    final List<Armed> armed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Runnable after(Duration delay, Runnable task) {
+      Armed a = new Armed(delay, task);
+      armed.add(a);
+      return () -> a.cancelled = true;
     }
   }
 }
