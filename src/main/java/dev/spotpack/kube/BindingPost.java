@@ -77,20 +77,20 @@ final class BindingPost implements KubeBinder.BindingApi {
             .post("application/json", body(namespace, name, uid, node))
             .build();
     CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, String.class);
-    if (requestTimeoutMillis > 0) {
-      Runnable disarm =
-          deadlines.after(
-              Duration.ofMillis(requestTimeoutMillis),
-              () ->
-                  sent.completeExceptionally(
-                      new TimeoutException(
-                          "no answer from the API server within "
-                              + requestTimeoutMillis
-                              + " ms (the client's requestTimeout)")));
-      sent.whenComplete((response, failure) -> disarm.run());
-    }
+    Runnable disarm =
+        requestTimeoutMillis <= 0
+            ? () -> {}
+            : deadlines.after(
+                Duration.ofMillis(requestTimeoutMillis),
+                () ->
+                    sent.completeExceptionally(
+                        new TimeoutException(
+                            "no answer from the API server within "
+                                + requestTimeoutMillis
+                                + " ms (the client's requestTimeout)")));
     return sent.handle(
         (response, failure) -> {
+          disarm.run(); // before the answer is passed on
           if (failure != null) {
             Throwable cause =
                 failure instanceof CompletionException && failure.getCause() != null
