@@ -13,6 +13,7 @@ import dev.spotpack.policy.spot.SpotLimits;
 import dev.spotpack.policy.spot.SpotNodes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -267,6 +268,16 @@ public final class SpotPolicy {
 
     /** The pool of a candidate {@link #kind} answered SPOT for. */
     String pool(int i);
+
+    /** {@code byNode} (counts by node name), to be read per candidate. */
+    NodeCounts perCandidate(Map<String, Integer> byNode);
+  }
+
+  /** A count per node, read for the candidate {@code node} at index {@code i}. */
+  @FunctionalInterface
+  private interface NodeCounts {
+    /** The node's count, or null if it has none. */
+    @Nullable Integer get(String node, int i);
   }
 
   /** Looks each candidate up in the view, once (the last node looked up is kept for its pool). */
@@ -308,6 +319,11 @@ public final class SpotPolicy {
       }
       return spotNodes.pool(node);
     }
+
+    @Override
+    public NodeCounts perCandidate(Map<String, Integer> byNode) {
+      return byNode.isEmpty() ? (node, i) -> null : (node, i) -> byNode.get(node);
+    }
   }
 
   /** Reads each candidate's facts at the position the request reader found for its name. */
@@ -321,6 +337,36 @@ public final class SpotPolicy {
     @Override
     public String pool(int i) {
       return facts.pool(positionOf.applyAsInt(i));
+    }
+
+    /**
+     * The counts by position, sorted, so that a candidate's is found by its position without
+     * reading its name (usually a handful: the nodes a job holds at its cap).
+     */
+    @Override
+    public NodeCounts perCandidate(Map<String, Integer> byNode) {
+      if (byNode.isEmpty()) {
+        return (node, i) -> null;
+      }
+      long[] byPosition = new long[byNode.size()]; // position in the high half, count in the low
+      int n = 0;
+      for (Map.Entry<String, Integer> e : byNode.entrySet()) {
+        int position = facts.position(e.getKey());
+        if (position >= 0) { // a node not among the facts is no candidate's
+          byPosition[n++] = ((long) position << 32) | (e.getValue() & 0xFFFFFFFFL);
+        }
+      }
+      long[] sorted = Arrays.copyOf(byPosition, n);
+      Arrays.sort(sorted);
+      return (node, i) -> {
+        long position = positionOf.applyAsInt(i);
+        if (position < 0) {
+          return null;
+        }
+        int k = Arrays.binarySearch(sorted, position << 32);
+        int at = k >= 0 ? k : -k - 1; // the first entry at or after (position, 0)
+        return at < sorted.length && (sorted[at] >>> 32) == position ? (int) sorted[at] : null;
+      };
     }
   }
 
@@ -412,7 +458,7 @@ public final class SpotPolicy {
     // node (or pool) that already holds it, only those are kept to be looked up: most jobs have
     // none, and then no candidate pays a lookup by name (at 5,000 candidates each such lookup is a
     // few cache misses: the name, the map's slot, its entry)
-    Map<String, Integer> fullNodes = atCap(executors.countsByNode(pod.uid()), cap);
+    NodeCounts fullNodes = facts.perCandidate(atCap(executors.countsByNode(pod.uid()), cap));
     Map<String, Integer> fullPools =
         atCap(executors.countsByPool(node -> spotPool(view, node), pod.uid()), poolCap);
 
@@ -424,7 +470,7 @@ public final class SpotPolicy {
       if (shareRejection != null) {
         return shareRejection;
       }
-      Integer here = fullNodes.isEmpty() ? null : fullNodes.get(node);
+      Integer here = fullNodes.get(node, i);
       if (here != null) {
         return Check.reject(
             new Rejection(

@@ -31,11 +31,14 @@ public final class NodeFacts {
   private final byte[] kinds;
   // each spot node's pool, one String instance per pool (hash cached, shared by its nodes)
   private final String[] pools;
+  private final Map<String, Integer> positions;
 
-  private NodeFacts(SpotNodes spotNodes, byte[] kinds, String[] pools) {
+  private NodeFacts(
+      SpotNodes spotNodes, byte[] kinds, String[] pools, Map<String, Integer> positions) {
     this.spotNodes = spotNodes;
     this.kinds = kinds;
     this.pools = pools;
+    this.positions = positions;
   }
 
   /** The facts of {@code names}, in that order, as {@code view} and {@code spotNodes} see them. */
@@ -43,7 +46,9 @@ public final class NodeFacts {
     byte[] kinds = new byte[names.size()];
     String[] pools = new String[names.size()];
     Map<String, String> onePerPool = new HashMap<>();
+    Map<String, Integer> positions = new HashMap<>(names.size() * 2);
     for (int i = 0; i < kinds.length; i++) {
+      positions.putIfAbsent(names.get(i), i);
       NodeInfo node = view.node(names.get(i));
       if (node == null) {
         kinds[i] = UNKNOWN;
@@ -55,7 +60,7 @@ public final class NodeFacts {
         kinds[i] = ON_DEMAND;
       }
     }
-    return new NodeFacts(spotNodes, kinds, pools);
+    return new NodeFacts(spotNodes, kinds, pools, positions);
   }
 
   /** The classification these facts were made with. */
@@ -70,6 +75,12 @@ public final class NodeFacts {
   /** {@link #UNKNOWN}, {@link #ON_DEMAND} or {@link #SPOT}; UNKNOWN for -1 (a name not listed). */
   public byte kind(int position) {
     return position < 0 ? UNKNOWN : kinds[position];
+  }
+
+  /** The position of the node named {@code name} (its first, if listed twice), or -1. */
+  public int position(String name) {
+    Integer position = positions.get(name);
+    return position == null ? -1 : position;
   }
 
   /** The pool of the spot node at {@code position} ({@link SpotNodes#pool}). */
