@@ -10,10 +10,8 @@ import dev.spotpack.policy.spot.JobCaps;
 import dev.spotpack.policy.spot.NodeFacts;
 import dev.spotpack.policy.spot.SpotAnnotations;
 import dev.spotpack.policy.spot.SpotLimits;
-import dev.spotpack.policy.spot.SpotNodes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +73,12 @@ public final class SpotPolicy {
    */
   public FilterDecision filter(
       PodInfo pod, List<String> candidates, ClusterView view, Duration pendingFor) {
-    return decide(pod, candidates, view, pendingFor, new ByName(candidates, view, config));
+    return decide(
+        pod,
+        candidates,
+        view,
+        pendingFor,
+        new CandidateFacts.ByName(candidates, view, config.spotNodes()));
   }
 
   /**
@@ -97,7 +100,8 @@ public final class SpotPolicy {
     if (facts.spotNodes() != config.spotNodes()) {
       throw new IllegalArgumentException("node facts made with another spot node classification");
     }
-    return decide(pod, candidates, view, pendingFor, new ByPosition(facts, positionOf));
+    return decide(
+        pod, candidates, view, pendingFor, new CandidateFacts.ByPosition(facts, positionOf));
   }
 
   private FilterDecision decide(
@@ -258,119 +262,6 @@ public final class SpotPolicy {
   }
 
   /**
-   * What the rules read of the candidate at index {@code i}: at most one lookup of the node per
-   * candidate, or none. A large cluster's nodes are spread over memory, and the scan over 5,000 of
-   * them is bound by those lookups.
-   */
-  private interface CandidateFacts {
-    /** {@link NodeFacts#UNKNOWN}, {@link NodeFacts#ON_DEMAND} or {@link NodeFacts#SPOT}. */
-    byte kind(int i);
-
-    /** The pool of a candidate {@link #kind} answered SPOT for. */
-    String pool(int i);
-
-    /** {@code byNode} (counts by node name), to be read per candidate. */
-    NodeCounts perCandidate(Map<String, Integer> byNode);
-  }
-
-  /** A count per node, read for the candidate {@code node} at index {@code i}. */
-  @FunctionalInterface
-  private interface NodeCounts {
-    /** The node's count, or null if it has none. */
-    @Nullable Integer get(String node, int i);
-  }
-
-  /** Looks each candidate up in the view, once (the last node looked up is kept for its pool). */
-  private static final class ByName implements CandidateFacts {
-    private final List<String> candidates;
-    private final ClusterView view;
-    private final SpotNodes spotNodes;
-    private int last = -1;
-    private @Nullable NodeInfo lastNode;
-
-    ByName(List<String> candidates, ClusterView view, PolicyConfig config) {
-      this.candidates = candidates;
-      this.view = view;
-      this.spotNodes = config.spotNodes();
-    }
-
-    private @Nullable NodeInfo node(int i) {
-      if (i != last) {
-        lastNode = view.node(candidates.get(i));
-        last = i;
-      }
-      return lastNode;
-    }
-
-    @Override
-    public byte kind(int i) {
-      NodeInfo node = node(i);
-      if (node == null) {
-        return NodeFacts.UNKNOWN;
-      }
-      return spotNodes.isSpot(node) ? NodeFacts.SPOT : NodeFacts.ON_DEMAND;
-    }
-
-    @Override
-    public String pool(int i) {
-      NodeInfo node = node(i);
-      if (node == null) {
-        throw new IllegalStateException("pool of an unknown node");
-      }
-      return spotNodes.pool(node);
-    }
-
-    @Override
-    public NodeCounts perCandidate(Map<String, Integer> byNode) {
-      return byNode.isEmpty() ? (node, i) -> null : (node, i) -> byNode.get(node);
-    }
-  }
-
-  /** Reads each candidate's facts at the position the request reader found for its name. */
-  private record ByPosition(NodeFacts facts, IntUnaryOperator positionOf)
-      implements CandidateFacts {
-    @Override
-    public byte kind(int i) {
-      return facts.kind(positionOf.applyAsInt(i));
-    }
-
-    @Override
-    public String pool(int i) {
-      return facts.pool(positionOf.applyAsInt(i));
-    }
-
-    /**
-     * The counts by position, sorted, so that a candidate's is found by its position without
-     * reading its name (usually a handful: the nodes a job holds at its cap).
-     */
-    @Override
-    public NodeCounts perCandidate(Map<String, Integer> byNode) {
-      if (byNode.isEmpty()) {
-        return (node, i) -> null;
-      }
-      long[] byPosition = new long[byNode.size()]; // position in the high half, count in the low
-      int n = 0;
-      for (Map.Entry<String, Integer> e : byNode.entrySet()) {
-        int position = facts.position(e.getKey());
-        if (position >= 0) { // a node not among the facts is no candidate's
-          byPosition[n++] = ((long) position << 32) | (e.getValue() & 0xFFFFFFFFL);
-        }
-      }
-      long[] sorted = Arrays.copyOf(byPosition, n);
-      Arrays.sort(sorted);
-      return (node, i) -> {
-        long position = positionOf.applyAsInt(i);
-        if (position < 0) {
-          return null;
-        }
-        int k = Arrays.binarySearch(sorted, position << 32);
-        int at = k >= 0 ? k : -k - 1; // the first entry at or after (position, 0)
-        return at < sorted.length && (sorted[at] >>> 32) == position ? (int) sorted[at] : null;
-      };
-    }
-  }
-
-  /**
    * An executor that has waited past {@code spot.relaxAfterSeconds}: spot nodes pass without caps
    * (still counted as capped, so the state records it in flight), unknown nodes do not.
    */
@@ -458,7 +349,8 @@ public final class SpotPolicy {
     // node (or pool) that already holds it, only those are kept to be looked up: most jobs have
     // none, and then no candidate pays a lookup by name (at 5,000 candidates each such lookup is a
     // few cache misses: the name, the map's slot, its entry)
-    NodeCounts fullNodes = facts.perCandidate(atCap(executors.countsByNode(pod.uid()), cap));
+    CandidateFacts.NodeCounts fullNodes =
+        facts.perCandidate(atCap(executors.countsByNode(pod.uid()), cap));
     Map<String, Integer> fullPools =
         atCap(executors.countsByPool(node -> spotPool(view, node), pod.uid()), poolCap);
 
