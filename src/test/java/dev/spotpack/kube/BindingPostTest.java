@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -91,10 +92,7 @@ class BindingPostTest {
                     .build())
             .build()) {
       ManualDeadlines deadlines = new ManualDeadlines();
-      var answer =
-          BindingPost.of(client, deadlines)
-              .post("spark", "exec-1", "u1", "spot-a")
-              .toCompletableFuture();
+      var answer = bindExec1(client, deadlines);
       assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .cause()
@@ -123,10 +121,7 @@ class BindingPostTest {
                         .build())
                 .build()) {
       ManualDeadlines deadlines = new ManualDeadlines();
-      var answer =
-          BindingPost.of(client, deadlines)
-              .post("spark", "exec-1", "u1", "spot-a")
-              .toCompletableFuture();
+      var answer = bindExec1(client, deadlines);
 
       assertThat(deadlines.armed).hasSize(1);
       assertThat(deadlines.armed.get(0).delay).isEqualTo(Duration.ofMillis(7_000));
@@ -147,6 +142,13 @@ class BindingPostTest {
                             + " requestTimeout)");
               });
     }
+  }
+
+  private static CompletableFuture<Void> bindExec1(
+      KubernetesClient client, ManualDeadlines deadlines) {
+    return BindingPost.of(client, deadlines)
+        .post("spark", "exec-1", "u1", "spot-a")
+        .toCompletableFuture();
   }
 
   /** Deadlines that fire only when a test runs them. */
