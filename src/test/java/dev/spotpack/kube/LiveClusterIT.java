@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.testing.ExtenderHttp;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,6 +63,89 @@ class LiveClusterIT {
     client.pods().inNamespace("spark").resource(executor("done", "spot-b", "Succeeded")).create();
     app = startApp(dir, kubeconfig(dir, client.getConfiguration().getMasterUrl()), "");
     await().atMost(Duration.ofSeconds(20)).until(app::ready);
+    awaitWatches();
+  }
+
+  /**
+   * Waits until both informers' watches deliver events. Ready means listed; each watch starts just
+   * after its list, and fabric8's mock server, unlike a real API server, does not replay what
+   * changed in between from the list's resourceVersion: a change a test makes in that gap never
+   * arrives, and the test waiting for it fails (one run in three or four on a slow machine, at stop
+   * 32, in whichever test was first to change something). A probe node and a probe pod, made after
+   * readiness, are touched until spotpack has seen each through its watch, then removed.
+   */
+  void awaitWatches() throws Exception {
+    client.nodes().resource(probeNode()).create();
+    client.pods().inNamespace("spark").resource(probePod()).create();
+    // the pod's job lists its node as spot once both the pod and the node came through
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> seenOrTouched(probeOnSpot() == Boolean.TRUE));
+    client.nodes().withName(PROBE).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> probeOnSpot() == Boolean.FALSE);
+    client.pods().inNamespace("spark").withName(PROBE).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> probeOnSpot() == null);
+  }
+
+  private static final String PROBE = "watch-probe";
+  private int probeTouches;
+
+  /**
+   * True once seen; until then the probe node and pod are changed again, so that live watches
+   * deliver them.
+   */
+  private boolean seenOrTouched(boolean seen) {
+    if (!seen) {
+      String touch = Integer.toString(++probeTouches);
+      client.nodes().withName(PROBE).edit(n -> touched(n, touch));
+      client.pods().inNamespace("spark").withName(PROBE).edit(p -> touched(p, touch));
+    }
+    return seen;
+  }
+
+  private static <T extends HasMetadata> T touched(T object, String touch) {
+    Map<String, String> annotations = new HashMap<>();
+    if (object.getMetadata().getAnnotations() != null) {
+      annotations.putAll(object.getMetadata().getAnnotations());
+    }
+    annotations.put("spotpack.test/probe", touch);
+    object.getMetadata().setAnnotations(annotations);
+    return object;
+  }
+
+  /**
+   * Whether /debug/jobs shows the probe job's executor on a spot node (false: on a node it does not
+   * know as spot), or null while it shows no probe job.
+   */
+  private Boolean probeOnSpot() throws Exception {
+    for (JsonNode j : JSON.readTree(get("/debug/jobs").body()).path("jobs")) {
+      if (PROBE.equals(text(j.path("job")))) {
+        for (JsonNode n : j.path("nodes")) {
+          if (PROBE.equals(text(n.path("node")))) {
+            return n.path("spot").asBoolean(false);
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A spot node with pool labels, so that it changes no count of nodes without them. */
+  private static Node probeNode() {
+    Node node = node(PROBE, "spot");
+    node.getMetadata()
+        .setLabels(
+            Map.of(
+                "karpenter.sh/capacity-type", "spot",
+                "node.kubernetes.io/instance-type", "probe",
+                "topology.kubernetes.io/zone", "probe"));
+    return node;
+  }
+
+  private static Pod probePod() {
+    Pod pod = executor(PROBE, PROBE, "Running");
+    pod.getMetadata().setLabels(Map.of("spark-app-selector", PROBE, "spark-role", "executor"));
+    return pod;
   }
 
   @AfterEach
