@@ -39,7 +39,9 @@ final class KnownNodes {
     this.spotNodes = spotNodes;
     this.built =
         new Known(
-            Set.of(), NameTable.EMPTY, NodeFacts.of(List.of(), ClusterSnapshot.EMPTY, spotNodes));
+            Set.of(),
+            NameTable.EMPTY,
+            NodeFacts.of(List.of(), ClusterSnapshot.EMPTY, spotNodes, NameTable.EMPTY::entry));
   }
 
   NameTable current() {
@@ -55,7 +57,9 @@ final class KnownNodes {
     // one order for both, so that a name's table entry is its position in the facts
     List<String> order = List.copyOf(snapshot.nodeNames());
     NameTable table = NameTable.of(order); // a set's names: entry i is order's i-th
-    Known next = new Known(snapshot.nodeNames(), table, NodeFacts.of(order, snapshot, spotNodes));
+    Known next =
+        new Known(
+            snapshot.nodeNames(), table, NodeFacts.of(order, snapshot, spotNodes, table::entry));
     built = next;
     return next;
   }

@@ -152,16 +152,22 @@ public final class NameTable {
 
   /** {@code name} as a JSON string, encoded once, if the table holds it; else null. */
   public @Nullable SerializedString json(String name) {
+    int e = entry(name);
+    return e < 0 ? null : json[e];
+  }
+
+  /** The {@link #entry} of {@code name}, or -1 if the table does not hold it. */
+  public int entry(String name) {
     int i = slot(name.hashCode());
     int e;
     while ((e = byString[i]) != 0) {
       String held = names[e - 1];
       if (held == name || held.equals(name)) {
-        return json[e - 1];
+        return e - 1;
       }
       i = (i + 1) & mask;
     }
-    return null;
+    return -1;
   }
 
   private int slot(int hash) {

@@ -48,6 +48,7 @@ class KnownNodesTest {
       byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
       int entry = k.table().entry(bytes, 0, bytes.length);
       assertThat(k.table().name(entry)).isEqualTo(name);
+      assertThat(k.facts().position(name)).isEqualTo(entry);
       assertThat(k.facts().kind(entry))
           .as(name)
           .isEqualTo(name.startsWith("spot") ? NodeFacts.SPOT : NodeFacts.ON_DEMAND);

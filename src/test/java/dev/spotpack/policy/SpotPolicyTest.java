@@ -357,7 +357,7 @@ class SpotPolicyTest {
     // the facts of the cluster's nodes in reverse order, so that a position is not an index
     List<String> order = new ArrayList<>(nodes.stream().map(NodeInfo::name).toList());
     Collections.reverse(order);
-    NodeFacts facts = NodeFacts.of(order, view, c.config().spotNodes());
+    NodeFacts facts = NodeFacts.of(order, view, c.config().spotNodes(), order::indexOf);
     assertThat(
             policy.filter(
                 c.pod(),

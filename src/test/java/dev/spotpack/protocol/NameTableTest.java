@@ -39,6 +39,8 @@ class NameTableTest {
     assertThat(table.entry(body, 10, 1)).isEqualTo(2);
     assertThat(table.entry(body, 14, 1)).isEqualTo(-1);
     assertThat(table.name(2)).isEqualTo("c");
+    assertThat(table.entry(new String("c".toCharArray()))).isEqualTo(2);
+    assertThat(table.entry("d")).isEqualTo(-1);
     assertThat(table.size()).isEqualTo(3);
   }
 

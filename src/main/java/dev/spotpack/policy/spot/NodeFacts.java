@@ -5,6 +5,7 @@ import dev.spotpack.policy.model.NodeInfo;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * What the spot rules read of each node of one cluster view (whether the view knows it, whether it
@@ -31,24 +32,28 @@ public final class NodeFacts {
   private final byte[] kinds;
   // each spot node's pool, one String instance per pool (hash cached, shared by its nodes)
   private final String[] pools;
-  private final Map<String, Integer> positions;
+  private final ToIntFunction<String> positionOf;
 
   private NodeFacts(
-      SpotNodes spotNodes, byte[] kinds, String[] pools, Map<String, Integer> positions) {
+      SpotNodes spotNodes, byte[] kinds, String[] pools, ToIntFunction<String> positionOf) {
     this.spotNodes = spotNodes;
     this.kinds = kinds;
     this.pools = pools;
-    this.positions = positions;
+    this.positionOf = positionOf;
   }
 
-  /** The facts of {@code names}, in that order, as {@code view} and {@code spotNodes} see them. */
-  public static NodeFacts of(List<String> names, ClusterView view, SpotNodes spotNodes) {
+  /**
+   * The facts of {@code names}, in that order, as {@code view} and {@code spotNodes} see them.
+   *
+   * @param positionOf a name's position in {@code names}, -1 for a name not among them: the index
+   *     the caller already keeps of them (a name table built from the same list), not a second one
+   */
+  public static NodeFacts of(
+      List<String> names, ClusterView view, SpotNodes spotNodes, ToIntFunction<String> positionOf) {
     byte[] kinds = new byte[names.size()];
     String[] pools = new String[names.size()];
     Map<String, String> onePerPool = new HashMap<>();
-    Map<String, Integer> positions = new HashMap<>(names.size() * 2);
     for (int i = 0; i < kinds.length; i++) {
-      positions.putIfAbsent(names.get(i), i);
       NodeInfo node = view.node(names.get(i));
       if (node == null) {
         kinds[i] = UNKNOWN;
@@ -60,7 +65,7 @@ public final class NodeFacts {
         kinds[i] = ON_DEMAND;
       }
     }
-    return new NodeFacts(spotNodes, kinds, pools, positions);
+    return new NodeFacts(spotNodes, kinds, pools, positionOf);
   }
 
   /** The classification these facts were made with. */
@@ -77,10 +82,9 @@ public final class NodeFacts {
     return position < 0 ? UNKNOWN : kinds[position];
   }
 
-  /** The position of the node named {@code name} (its first, if listed twice), or -1. */
+  /** The position of the node named {@code name}, or -1. */
   public int position(String name) {
-    Integer position = positions.get(name);
-    return position == null ? -1 : position;
+    return positionOf.applyAsInt(name);
   }
 
   /** The pool of the spot node at {@code position} ({@link SpotNodes#pool}). */
