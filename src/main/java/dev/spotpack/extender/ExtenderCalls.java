@@ -57,7 +57,7 @@ public final class ExtenderCalls {
   private final ExtenderJson json;
   private final VerbMetrics metrics;
   private final LongSupplier nanoTime;
-  private final KnownNodes knownNames;
+  private final KnownNodes knownNodes;
 
   /** The three verbs over {@code cluster}, binding with {@code binder}. */
   public static ExtenderCalls wire(
@@ -110,14 +110,14 @@ public final class ExtenderCalls {
     this.json = json;
     this.metrics = metrics;
     this.nanoTime = nanoTime;
-    this.knownNames = new KnownNodes(cluster, filter.spotNodes());
+    this.knownNodes = new KnownNodes(cluster, filter.spotNodes());
   }
 
   public Reply filter(byte[] body) {
     long start = nanoTime.getAsLong();
     FilterVerb.Answer answer;
     try {
-      KnownNodes.Known known = knownNames.known();
+      KnownNodes.Known known = knownNodes.known();
       answer = filter.filter(read(body, known.table()), known);
     } catch (ProtocolException e) {
       answer = FilterVerb.Answer.badRequest(e.getMessage());
@@ -167,7 +167,7 @@ public final class ExtenderCalls {
     long start = nanoTime.getAsLong();
     PrioritizeVerb.Answer answer;
     try {
-      answer = prioritize.prioritize(read(body, knownNames.current()));
+      answer = prioritize.prioritize(read(body, knownNodes.current()));
     } catch (ProtocolException e) {
       answer = new PrioritizeVerb.Answer(List.of(), Outcome.BAD_REQUEST, e.getMessage());
     }
@@ -242,7 +242,7 @@ public final class ExtenderCalls {
    * call) in between.
    */
   public void write(Object body, OutputStream out) {
-    json.write(body, knownNames.current(), out);
+    json.write(body, knownNodes.current(), out);
   }
 
   private Duration elapsed(long start) {
