@@ -1,7 +1,9 @@
 package dev.spotpack.policy;
 
 import dev.spotpack.policy.model.InFlight;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,8 @@ public final class FilterDecision {
   private final List<String> cappedFeasible;
   private final List<String> cappedPools;
   private final boolean capsRelaxed;
+
+  private static final int DISTINCT_POOLS_SCANNED = 16;
 
   /**
    * @param cappedFeasible the passing nodes on which a cap counted this pod (spot nodes, for an
@@ -118,7 +122,33 @@ public final class FilterDecision {
   public InFlight inFlight() {
     return cappedFeasible.isEmpty()
         ? InFlight.NONE
-        : new InFlight(distinct(cappedFeasible), Set.copyOf(cappedPools));
+        : new InFlight(distinct(cappedFeasible), distinctPools(cappedPools));
+  }
+
+  /**
+   * The pools as a set. A few pools repeat across hundreds of capped nodes (and are the same
+   * instances, interned by the node facts), so they are gathered in a short list first, compared by
+   * reference before by content; {@code Set.copyOf} hashed every element into a {@code HashSet}
+   * first. Past a handful of distinct pools (nodes without pool labels are each a pool of their
+   * own) the rest go through a hash set.
+   */
+  private static Set<String> distinctPools(List<String> pools) {
+    List<String> seen = new ArrayList<>(DISTINCT_POOLS_SCANNED);
+    String last = null;
+    for (int i = 0; i < pools.size(); i++) {
+      String pool = pools.get(i);
+      if (pool == last || seen.contains(pool)) {
+        continue;
+      }
+      if (seen.size() == DISTINCT_POOLS_SCANNED) {
+        Set<String> all = new HashSet<>(seen);
+        all.addAll(pools.subList(i, pools.size()));
+        return Set.copyOf(all);
+      }
+      seen.add(pool);
+      last = pool;
+    }
+    return Set.of(seen.toArray(String[]::new));
   }
 
   /**

@@ -6,6 +6,8 @@ import dev.spotpack.policy.model.InFlight;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,6 +33,32 @@ class FilterDecisionTest {
     assertThat(inFlight.nodes()).isEqualTo(Set.of(want.split(",")));
     assertThat(inFlight.pools())
         .isEqualTo(Set.copyOf(inFlight.nodes().stream().map(n -> "pool-" + n).toList()));
+  }
+
+  /**
+   * Each pool once, however the capped nodes' pools repeat. {@code new String} makes equal pools
+   * distinct instances, as pools read from different nodes' labels are.
+   */
+  @ParameterizedTest(name = "pools {0}: in flight in {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "a              | a",
+        "a,a,a          | a",
+        "a,b,a,b,c      | a,b,c",
+        "a,b,c,c,b,a    | a,b,c",
+        // past the 16 gathered in a list: from the 17th on through a hash set, repeats too
+        "p1,p2,p3,p4,p5,p6,p7,p8,p9,p10,p11,p12,p13,p14,p15,p16,p17,p1,p18,p18 |"
+            + " p1,p2,p3,p4,p5,p6,p7,p8,p9,p10,p11,p12,p13,p14,p15,p16,p17,p18",
+        "p1,p2,p3,p4,p5,p6,p7,p8,p9,p10,p11,p12,p13,p14,p15,p16,p16,p16 |"
+            + " p1,p2,p3,p4,p5,p6,p7,p8,p9,p10,p11,p12,p13,p14,p15,p16",
+      })
+  void recordsEachPoolOnce(String pools, String want) {
+    List<String> poolOfEach = Stream.of(pools.split(",")).map(String::new).toList();
+    List<String> nodes = IntStream.range(0, poolOfEach.size()).mapToObj(i -> "spot-" + i).toList();
+    FilterDecision decision = new FilterDecision(nodes, Map.of(), nodes, poolOfEach, false);
+
+    assertThat(decision.inFlight().pools()).isEqualTo(Set.of(want.split(",")));
   }
 
   @Test
