@@ -100,6 +100,27 @@ class NameTableTest {
     assertThat(table.find("n\u00e9".toCharArray(), 0, 2)).isEqualTo("n\u00e9");
   }
 
+  /**
+   * Every ASCII name found by its bytes at its entry when names that are not ASCII (kept, but
+   * without bytes) and repeats come between them: entries 0 a-1, 1 n\u00e9, 2 a-22, 3 \u00fc, 4
+   * bbb-333.
+   */
+  @Test
+  void findsAsciiNamesByBytesAmongOthers() {
+    NameTable table =
+        NameTable.of(List.of("a-1", "n\u00e9", "a-22", "a-1", "\u00fc", "bbb-333", "a-22"));
+    byte[] body =
+        "[\"a-1\",\"a-22\",\"bbb-333\",\"a-2\",\"bbb-33\"]".getBytes(StandardCharsets.US_ASCII);
+
+    assertThat(table.size()).isEqualTo(5);
+    assertThat(table.entry(body, 2, 3)).isEqualTo(0);
+    assertThat(table.entry(body, 8, 4)).isEqualTo(2);
+    assertThat(table.entry(body, 15, 7)).isEqualTo(4);
+    assertThat(table.entry(body, 25, 3)).isEqualTo(-1); // a-2: a prefix of a-22
+    assertThat(table.entry(body, 31, 6)).isEqualTo(-1); // bbb-33: a prefix of bbb-333
+    assertThat(table.name(4)).isEqualTo("bbb-333");
+  }
+
   @Test
   void encodesEachNameAsAJsonString() {
     NameTable table = NameTable.of(List.of("plain", "q\"uote\\d"));
