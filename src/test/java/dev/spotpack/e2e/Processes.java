@@ -61,6 +61,25 @@ final class Processes implements AutoCloseable {
     return out;
   }
 
+  /**
+   * How many times the kernel has put each running child process's live threads on a CPU, by name
+   * (Linux with schedstat; else absent): every wake-up of a waiting thread is one.
+   */
+  Map<String, Long> runs() {
+    Map<String, Long> out = new TreeMap<>();
+    byName.forEach(
+        (name, p) -> {
+          long runs =
+              SpotpackProcess.threadUseByGroup(p.pid()).values().stream()
+                  .mapToLong(SpotpackProcess.ThreadUse::runs)
+                  .sum();
+          if (runs > 0) {
+            out.put(name, runs);
+          }
+        });
+    return out;
+  }
+
   /** The last lines of a process's log, for an assertion message. */
   String tail(String name, int lines) {
     try {

@@ -384,6 +384,7 @@ public final class SchedulerThroughput {
       }
       Map<String, Double> requests0 = apiRequests(api);
       Map<String, Duration> cpu0 = cpu();
+      Map<String, Long> runs0 = api.processes().runs();
       Map<String, SpotpackProcess.ThreadUse> threads0 =
           SpotpackProcess.threadUseByGroup(spotpack.pid());
       double connections0 = extenderConnections();
@@ -394,6 +395,7 @@ public final class SchedulerThroughput {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       Map<String, Duration> cpu1 = cpu();
+      Map<String, Long> runs1 = api.processes().runs();
       Map<String, SpotpackProcess.ThreadUse> threads1 =
           SpotpackProcess.threadUseByGroup(spotpack.pid());
       double connections1 = extenderConnections();
@@ -425,6 +427,17 @@ public final class SchedulerThroughput {
           round,
           perPod(cpu0, cpu1),
           seconds * 1000 / pods);
+      StringBuilder runs = new StringBuilder();
+      runs1.forEach(
+          (name, n) ->
+              runs.append(
+                  String.format(
+                      Locale.ROOT,
+                      "  %s %.1f",
+                      name,
+                      (double) (n - runs0.getOrDefault(name, 0L)) / pods)));
+      System.err.printf(
+          Locale.ROOT, "%s: runs (wake-ups) per pod while binding, by process:%s%n", round, runs);
       System.err.printf(
           Locale.ROOT,
           "%s: spotpack's CPU per pod by thread group:%s%n",
