@@ -1,7 +1,7 @@
 package dev.spotpack.policy;
 
 import dev.spotpack.policy.model.InFlight;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -126,29 +126,44 @@ public final class FilterDecision {
   }
 
   /**
-   * The pools as a set. A few pools repeat across hundreds of capped nodes (and are the same
-   * instances, interned by the node facts), so they are gathered in a short list first, compared by
-   * reference before by content; {@code Set.copyOf} hashed every element into a {@code HashSet}
-   * first. Past a handful of distinct pools (nodes without pool labels are each a pool of their
-   * own) the rest go through a hash set.
+   * The pools as a set. In the filter's usual case a few pools repeat across hundreds of capped
+   * nodes as the same instances (the node facts keep one string per pool), so they are told apart
+   * by reference in a short array, without touching the strings; {@code Set.copyOf} hashed every
+   * element into a {@code HashSet} first. Past a handful of instances (nodes without pool labels
+   * are each a pool of their own; pools looked up by name are one instance per node), or when two
+   * instances turn out equal, the pools are hashed as before.
    */
   private static Set<String> distinctPools(List<String> pools) {
-    List<String> seen = new ArrayList<>(DISTINCT_POOLS_SCANNED);
-    String last = null;
+    String[] seen = new String[DISTINCT_POOLS_SCANNED];
+    int n = 0;
     for (int i = 0; i < pools.size(); i++) {
       String pool = pools.get(i);
-      if (pool == last || seen.contains(pool)) {
-        continue;
+      if (!holdsInstance(seen, n, pool)) {
+        if (n == seen.length) {
+          return hashed(pools);
+        }
+        seen[n++] = pool;
       }
-      if (seen.size() == DISTINCT_POOLS_SCANNED) {
-        Set<String> all = new HashSet<>(seen);
-        all.addAll(pools.subList(i, pools.size()));
-        return Set.copyOf(all);
-      }
-      seen.add(pool);
-      last = pool;
     }
-    return Set.of(seen.toArray(String[]::new));
+    try {
+      return Set.of(Arrays.copyOf(seen, n));
+    } catch (IllegalArgumentException equalInstances) {
+      return hashed(pools);
+    }
+  }
+
+  private static boolean holdsInstance(String[] seen, int n, String pool) {
+    for (int j = n - 1; j >= 0; j--) {
+      if (seen[j] == pool) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What {@code Set.copyOf} does for a list, without its second hash set. */
+  private static Set<String> hashed(List<String> pools) {
+    return Set.of(new HashSet<>(pools).toArray(String[]::new));
   }
 
   /**

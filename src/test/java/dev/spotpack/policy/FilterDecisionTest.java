@@ -6,6 +6,7 @@ import dev.spotpack.policy.model.InFlight;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,10 +36,7 @@ class FilterDecisionTest {
         .isEqualTo(Set.copyOf(inFlight.nodes().stream().map(n -> "pool-" + n).toList()));
   }
 
-  /**
-   * Each pool once, however the capped nodes' pools repeat. {@code new String} makes equal pools
-   * distinct instances, as pools read from different nodes' labels are.
-   */
+  /** Each pool once, however the capped nodes' pools repeat. */
   @ParameterizedTest(name = "pools {0}: in flight in {1}")
   @CsvSource(
       delimiter = '|',
@@ -54,11 +52,17 @@ class FilterDecisionTest {
             + " p1,p2,p3,p4,p5,p6,p7,p8,p9,p10,p11,p12,p13,p14,p15,p16",
       })
   void recordsEachPoolOnce(String pools, String want) {
-    List<String> poolOfEach = Stream.of(pools.split(",")).map(String::new).toList();
-    List<String> nodes = IntStream.range(0, poolOfEach.size()).mapToObj(i -> "spot-" + i).toList();
-    FilterDecision decision = new FilterDecision(nodes, Map.of(), nodes, poolOfEach, false);
+    // each pool one instance, as the node facts keep them; and each node's its own, as pools
+    // looked up by name are
+    for (UnaryOperator<String> instance :
+        List.<UnaryOperator<String>>of(String::intern, String::new)) {
+      List<String> poolOfEach = Stream.of(pools.split(",")).map(instance).toList();
+      List<String> nodes =
+          IntStream.range(0, poolOfEach.size()).mapToObj(i -> "spot-" + i).toList();
+      FilterDecision decision = new FilterDecision(nodes, Map.of(), nodes, poolOfEach, false);
 
-    assertThat(decision.inFlight().pools()).isEqualTo(Set.of(want.split(",")));
+      assertThat(decision.inFlight().pools()).isEqualTo(Set.of(want.split(",")));
+    }
   }
 
   @Test
