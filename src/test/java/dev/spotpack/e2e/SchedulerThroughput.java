@@ -339,12 +339,14 @@ public final class SchedulerThroughput {
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
       Map<String, Duration> created0 = cpu();
+      Map<String, Double> createdEvents0 = podEvents();
       createExecutors(client, ns, schedulerName);
       await()
           .atMost(Duration.ofMinutes(5))
           .until(() -> client.pods().inNamespace(ns).list().getItems().size() == pods);
       awaitSpotpackSettled();
       Map<String, Duration> created1 = cpu();
+      Map<String, Double> createdEvents1 = podEvents();
       // a watch, not polling: the API server pushes each binding once from its watch cache, while
       // a poll would read from etcd every time and load the control plane more the longer a round
       // lasts
@@ -474,6 +476,7 @@ public final class SchedulerThroughput {
       scheduler.destroy();
       scheduler.waitFor(10, TimeUnit.SECONDS);
       Map<String, Duration> deleted0 = cpu();
+      Map<String, Double> deletedEvents0 = podEvents();
       // one collection delete; on a loaded machine it can outlast the client's 10 s request
       // timeout while the API server goes on deleting, so a timed-out call is sent again until
       // every pod is gone
@@ -494,6 +497,7 @@ public final class SchedulerThroughput {
               });
       awaitSpotpackSettled();
       Map<String, Duration> deleted1 = cpu();
+      Map<String, Double> deletedEvents1 = podEvents();
       System.err.printf(
           Locale.ROOT,
           "%s: spotpack following the pods, CPU per pod: creation %.3f ms, deletion %.3f ms"
@@ -501,6 +505,12 @@ public final class SchedulerThroughput {
           round,
           spotpackPerPod(created0, created1),
           spotpackPerPod(deleted0, deleted1));
+      System.err.printf(
+          Locale.ROOT,
+          "%s: spotpack's pod events per pod: creation%s, deletion%s%n",
+          round,
+          eventsPerPod(createdEvents0, createdEvents1),
+          eventsPerPod(deletedEvents0, deletedEvents1));
       System.err.printf(Locale.ROOT, "%s: %d pods bound in %.2f s%n", round, pods, seconds);
       Files.writeString(api.dir().resolve(round + ".seconds"), Double.toString(seconds));
       return pods / seconds;
@@ -517,6 +527,32 @@ public final class SchedulerThroughput {
                     .resource(FakeNodes.batchExecutor(ns, n, schedulerName))
                     .create());
       }
+    }
+
+    /** spotpack's pod events so far by informer event type (add, update, delete). */
+    private Map<String, Double> podEvents() throws Exception {
+      String metrics = spotpack.metrics();
+      Map<String, Double> out = new TreeMap<>();
+      for (String type : List.of("add", "update", "delete")) {
+        out.put(
+            type,
+            MetricsText.sum(
+                metrics,
+                "spotpack_informer_events_total",
+                "resource=\"pods\"",
+                "type=\"" + type + "\""));
+      }
+      return out;
+    }
+
+    private String eventsPerPod(Map<String, Double> before, Map<String, Double> after) {
+      StringBuilder out = new StringBuilder();
+      after.forEach(
+          (type, n) ->
+              out.append(
+                  String.format(
+                      Locale.ROOT, " %s %.2f", type, (n - before.getOrDefault(type, 0.0)) / pods)));
+      return out.toString();
     }
 
     /** Until spotpack's count of pod events stops moving for half a second. */
