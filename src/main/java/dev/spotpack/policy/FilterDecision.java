@@ -21,13 +21,14 @@ import java.util.Set;
  * <p>Immutable.
  */
 public final class FilterDecision {
+  // pool instances told apart by reference before the pools are hashed (distinctPools)
+  private static final int DISTINCT_POOLS_SCANNED = 16;
+
   private final List<String> feasible;
   private final Map<String, Rejection> rejected;
   private final List<String> cappedFeasible;
   private final List<String> cappedPools;
   private final boolean capsRelaxed;
-
-  private static final int DISTINCT_POOLS_SCANNED = 16;
 
   /**
    * @param cappedFeasible the passing nodes on which a cap counted this pod (spot nodes, for an

@@ -79,7 +79,7 @@ public final class NameTable {
     int slots = Integer.highestOneBit(Math.max(2, names.size()) * 2 - 1) << 1;
     int characters = 0;
     for (String name : names) {
-      characters += name.length();
+      characters = Math.addExact(characters, name.length());
     }
     NameTable table = new NameTable(names.size(), slots, characters);
     for (String name : names) {
