@@ -15,6 +15,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.filter.TokenFilter;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -41,6 +42,8 @@ public final class ExtenderJson {
   /** Of a pod's labels and annotations, which are read; null: all. */
   private final @Nullable PodMetadataFilter podFilter;
 
+  private volatile @Nullable TableWriter lastWriter;
+
   /** Reads every label and annotation of a pod. */
   public ExtenderJson() {
     this.podFilter = null;
@@ -63,12 +66,30 @@ public final class ExtenderJson {
    * stream is not closed.
    */
   public void write(Object value, NameTable known, OutputStream out) {
-    mapper
-        .writer()
-        .withAttribute(NameTable.class, known)
-        .without(StreamWriteFeature.AUTO_CLOSE_TARGET)
-        .writeValue(out, value);
+    writerFor(known).writeValue(out, value);
   }
+
+  /**
+   * A writer with {@code known} as its attribute, kept while the table is the same: each new one
+   * copies the configuration and its attribute map, about 1% of a 5,000-name filter call through
+   * HTTP (docs/benchmarks.md, stop 33), and the table changes only with the cluster's node set.
+   */
+  private ObjectWriter writerFor(NameTable known) {
+    TableWriter last = lastWriter;
+    if (last == null || last.table() != known) {
+      last =
+          new TableWriter(
+              known,
+              mapper
+                  .writer()
+                  .withAttribute(NameTable.class, known)
+                  .without(StreamWriteFeature.AUTO_CLOSE_TARGET));
+      lastWriter = last; // racing callers each build one; either is right
+    }
+    return last.writer();
+  }
+
+  private record TableWriter(NameTable table, ObjectWriter writer) {}
 
   /**
    * Reads a filter or prioritize body. Streams over the top level so that the node names (5,000 of

@@ -53,6 +53,31 @@ class ExtenderJsonTest {
         .isEqualTo("{\"Error\":\"myerror\"}");
   }
 
+  /**
+   * The writer kept for the last table is replaced when the table changes: each answer the same as
+   * without a table, and the stream left open for the caller every time.
+   */
+  @Test
+  void writesTheSameBytesAsTheTableChanges() {
+    var result = new ExtenderFilterResult(null, List.of("node1", "node2"), Map.of(), Map.of(), "");
+    NameTable both = NameTable.of(List.of("node1", "node2"));
+    NameTable other = NameTable.of(List.of("node3"));
+    for (NameTable known : List.of(both, both, other, both, NameTable.EMPTY)) {
+      boolean[] closed = {false};
+      ByteArrayOutputStream out =
+          new ByteArrayOutputStream() {
+            @Override
+            public void close() {
+              closed[0] = true;
+            }
+          };
+      json.write(result, known, out);
+
+      assertThat(out.toByteArray()).isEqualTo(json.write(result));
+      assertThat(closed[0]).isFalse();
+    }
+  }
+
   @Test
   void writesTheSameBytesWithANameTable() {
     // held names are copied pre-encoded, others (and every key) written as before
