@@ -429,17 +429,11 @@ public final class SchedulerThroughput {
           round,
           perPod(cpu0, cpu1),
           seconds * 1000 / pods);
-      StringBuilder runs = new StringBuilder();
-      runs1.forEach(
-          (name, n) ->
-              runs.append(
-                  String.format(
-                      Locale.ROOT,
-                      "  %s %.1f",
-                      name,
-                      (double) (n - runs0.getOrDefault(name, 0L)) / pods)));
       System.err.printf(
-          Locale.ROOT, "%s: runs (wake-ups) per pod while binding, by process:%s%n", round, runs);
+          Locale.ROOT,
+          "%s: runs (wake-ups) per pod while binding, by process:%s%n",
+          round,
+          increasePerPod(runs0, runs1, "  %s %.1f"));
       System.err.printf(
           Locale.ROOT,
           "%s: spotpack's CPU per pod by thread group:%s%n",
@@ -509,8 +503,8 @@ public final class SchedulerThroughput {
           Locale.ROOT,
           "%s: spotpack's pod events per pod: creation%s, deletion%s%n",
           round,
-          eventsPerPod(createdEvents0, createdEvents1),
-          eventsPerPod(deletedEvents0, deletedEvents1));
+          increasePerPod(createdEvents0, createdEvents1, " %s %.2f"),
+          increasePerPod(deletedEvents0, deletedEvents1, " %s %.2f"));
       System.err.printf(Locale.ROOT, "%s: %d pods bound in %.2f s%n", round, pods, seconds);
       Files.writeString(api.dir().resolve(round + ".seconds"), Double.toString(seconds));
       return pods / seconds;
@@ -545,16 +539,6 @@ public final class SchedulerThroughput {
       return out;
     }
 
-    private String eventsPerPod(Map<String, Double> before, Map<String, Double> after) {
-      StringBuilder out = new StringBuilder();
-      after.forEach(
-          (type, n) ->
-              out.append(
-                  String.format(
-                      Locale.ROOT, " %s %.2f", type, (n - before.getOrDefault(type, 0.0)) / pods)));
-      return out.toString();
-    }
-
     /** Until spotpack's count of pod events stops moving for half a second. */
     private void awaitSpotpackSettled() throws Exception {
       double last = -1;
@@ -578,18 +562,26 @@ public final class SchedulerThroughput {
     }
 
     private String perPod(Map<String, Duration> before, Map<String, Duration> after) {
-      StringBuilder line = new StringBuilder();
+      return increasePerPod(millis(before), millis(after), "  %s %.2f ms");
+    }
+
+    private static Map<String, Double> millis(Map<String, Duration> durations) {
+      Map<String, Double> out = new TreeMap<>();
+      durations.forEach((name, d) -> out.put(name, d.toNanos() / 1e6));
+      return out;
+    }
+
+    /** Each name's increase from {@code before} to {@code after} per pod, in name order. */
+    private String increasePerPod(
+        Map<String, ? extends Number> before, Map<String, ? extends Number> after, String format) {
+      StringBuilder out = new StringBuilder();
       after.forEach(
-          (name, d) ->
-              line.append(
-                  String.format(
-                      Locale.ROOT,
-                      "  %s %.2f ms",
-                      name,
-                      (d.toNanos() - before.getOrDefault(name, Duration.ZERO).toNanos())
-                          / 1e6
-                          / pods)));
-      return line.toString();
+          (name, n) -> {
+            Number was = before.get(name);
+            double increase = n.doubleValue() - (was == null ? 0 : was.doubleValue());
+            out.append(String.format(Locale.ROOT, format, name, increase / pods));
+          });
+      return out.toString();
     }
 
     private String byThread(
