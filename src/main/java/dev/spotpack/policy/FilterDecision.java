@@ -163,8 +163,8 @@ public final class FilterDecision {
   }
 
   /** What {@code Set.copyOf} does for a list, without its second hash set. */
-  private static Set<String> hashed(List<String> pools) {
-    return Set.of(new HashSet<>(pools).toArray(String[]::new));
+  private static Set<String> hashed(List<String> names) {
+    return Set.of(new HashSet<>(names).toArray(String[]::new));
   }
 
   /**
@@ -178,7 +178,7 @@ public final class FilterDecision {
     try {
       return Set.of(names.toArray(String[]::new));
     } catch (IllegalArgumentException repeated) {
-      return Set.copyOf(names);
+      return hashed(names);
     }
   }
 
