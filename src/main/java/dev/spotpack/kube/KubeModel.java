@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -50,6 +51,29 @@ public final class KubeModel {
       Pattern.compile(
           "[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]{1,3})?");
   private static final String SPOTPACK_ANNOTATIONS = "spotpack.dev/";
+
+  /** Decimal exponents 0 to 18 as longs, for {@link #plainAmount}. */
+  private static final long[] POWERS_OF_TEN = {
+    1L,
+    10L,
+    100L,
+    1_000L,
+    10_000L,
+    100_000L,
+    1_000_000L,
+    10_000_000L,
+    100_000_000L,
+    1_000_000_000L,
+    10_000_000_000L,
+    100_000_000_000L,
+    1_000_000_000_000L,
+    10_000_000_000_000L,
+    100_000_000_000_000L,
+    1_000_000_000_000_000L,
+    10_000_000_000_000_000L,
+    100_000_000_000_000_000L,
+    1_000_000_000_000_000_000L
+  };
 
   private final KubernetesSerialization serialization;
   private final Set<String> keptLabels;
@@ -136,7 +160,7 @@ public final class KubeModel {
     // Objects from the API server always carry a UID; a hand-written snapshot may not.
     String uid =
         meta.getUid() == null || meta.getUid().isEmpty() ? namespace + "/" + name : meta.getUid();
-    String where = "pod " + namespace + "/" + name;
+    Supplier<String> where = () -> "pod " + namespace + "/" + name;
     PodSpec spec = pod.getSpec();
     String nodeName = spec == null ? null : spec.getNodeName();
     PodResourceSpec resources =
@@ -162,10 +186,10 @@ public final class KubeModel {
     return new NodeInfo(
         meta.getName(),
         kept(meta.getLabels(), key -> true),
-        resources(allocatable, "node " + meta.getName() + " status.allocatable"));
+        resources(allocatable, () -> "node " + meta.getName() + " status.allocatable"));
   }
 
-  private static PodResourceSpec resourceSpec(PodSpec spec, String where) {
+  private static PodResourceSpec resourceSpec(PodSpec spec, Supplier<String> where) {
     List<ContainerRequests> containers = new ArrayList<>();
     for (Container c : orEmpty(spec.getContainers())) {
       containers.add(ContainerRequests.regular(c == null ? Resources.NONE : requests(c, where)));
@@ -178,7 +202,7 @@ public final class KubeModel {
       boolean sidecar = "Always".equals(c.getRestartPolicy());
       inits.add(new ContainerRequests(requests(c, where), sidecar));
     }
-    Resources overhead = resources(spec.getOverhead(), where + " spec.overhead");
+    Resources overhead = resources(spec.getOverhead(), () -> where.get() + " spec.overhead");
     Resources podLevel = Resources.NONE;
     if (spec.getResources() != null && spec.getResources().getRequests() != null) {
       Map<String, Quantity> supported = new TreeMap<>();
@@ -193,18 +217,22 @@ public final class KubeModel {
                   supported.put(k, v);
                 }
               });
-      podLevel = resources(supported, where + " spec.resources.requests");
+      podLevel = resources(supported, () -> where.get() + " spec.resources.requests");
     }
     return new PodResourceSpec(containers, inits, overhead, podLevel);
   }
 
-  private static Resources requests(Container c, String where) {
+  private static Resources requests(Container c, Supplier<String> where) {
     Map<String, Quantity> requests =
         c.getResources() == null ? null : c.getResources().getRequests();
-    return resources(requests, where + " container " + c.getName() + " resources.requests");
+    return resources(
+        requests, () -> where.get() + " container " + c.getName() + " resources.requests");
   }
 
-  static Resources resources(@Nullable Map<String, Quantity> list, String where) {
+  /**
+   * @param where names the field in an error; built only then, as most conversions never fail
+   */
+  static Resources resources(@Nullable Map<String, Quantity> list, Supplier<String> where) {
     if (list == null || list.isEmpty()) {
       return Resources.NONE;
     }
@@ -214,10 +242,76 @@ public final class KubeModel {
   }
 
   /** cpu in millicores, anything else in base units; rounded up, as Go's MilliValue/Value. */
-  static long amount(String resource, @Nullable Quantity q, String where) {
+  static long amount(String resource, @Nullable Quantity q, Supplier<String> where) {
     if (q == null) {
       return 0;
     }
+    long plain = plainAmount(resource, q.getAmount(), q.getFormat());
+    return plain >= 0 ? plain : generalAmount(resource, q, where);
+  }
+
+  /**
+   * The amount of a quantity in the form nearly every object carries (up to 18 digits, then no
+   * suffix or one of n u m k M G T P E Ki Mi Gi Ti Pi) in exact integer arithmetic; -1 for any
+   * other form and on overflow, which {@link #generalAmount} then decides. Every pod of every watch
+   * event and filter call carries such quantities, and the general path's regular expression and
+   * decimal arithmetic (fabric8 builds each suffix's multiple anew) were most of a conversion. "Ei"
+   * is left to the general path: fabric8 rounds 2^60 to 16 digits, and this path must agree with
+   * it.
+   */
+  static long plainAmount(String resource, @Nullable String digits, @Nullable String suffix) {
+    if (digits == null || digits.isEmpty() || digits.length() > 18 || suffix == null) {
+      return -1;
+    }
+    long n = 0;
+    for (int i = 0; i < digits.length(); i++) {
+      char c = digits.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    int exponent; // of ten
+    int shift = 0; // of two
+    switch (suffix) {
+      case "" -> exponent = 0;
+      case "n" -> exponent = -9;
+      case "u" -> exponent = -6;
+      case "m" -> exponent = -3;
+      case "k" -> exponent = 3;
+      case "M" -> exponent = 6;
+      case "G" -> exponent = 9;
+      case "T" -> exponent = 12;
+      case "P" -> exponent = 15;
+      case "E" -> exponent = 18;
+      case "Ki", "Mi", "Gi", "Ti", "Pi" -> {
+        exponent = 0;
+        shift = 10 * (1 + "KMGTP".indexOf(suffix.charAt(0)));
+      }
+      default -> {
+        return -1;
+      }
+    }
+    if (n == 0) {
+      return 0;
+    }
+    if (Resources.CPU.equals(resource)) {
+      exponent += 3; // millicores
+    }
+    if (exponent > 18 || (shift > 0 && n > (Long.MAX_VALUE >> shift))) {
+      return -1;
+    }
+    long value = n << shift;
+    if (exponent >= 0) {
+      long power = POWERS_OF_TEN[exponent];
+      return value > Long.MAX_VALUE / power ? -1 : value * power;
+    }
+    long divisor = POWERS_OF_TEN[-exponent];
+    return value / divisor + (value % divisor == 0 ? 0 : 1); // rounded up; value >= 0
+  }
+
+  /** Any quantity the API server's grammar allows, checked before any arithmetic. */
+  static long generalAmount(String resource, Quantity q, Supplier<String> where) {
     String text =
         (q.getAmount() == null ? "" : q.getAmount()) + (q.getFormat() == null ? "" : q.getFormat());
     if (text.length() > MAX_QUANTITY_LENGTH || !QUANTITY.matcher(text).matches()) {
@@ -241,9 +335,9 @@ public final class KubeModel {
 
   /** Built only on failure: the message quotes the client's text. */
   private static KubeModelException badQuantity(
-      String where, String resource, String text, String problem) {
+      Supplier<String> where, String resource, String text, String problem) {
     return new KubeModelException(
-        where + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" " + problem);
+        where.get() + ": " + resource + "=\"" + ClientText.quote(text, 40) + "\" " + problem);
   }
 
   /** The entries whose key passes, null values read as "" (Go's decoding of null into a string). */

@@ -42,8 +42,8 @@ import tools.jackson.databind.util.TokenBuffer;
  *
  * What a lean Pod carries: kind, apiVersion; metadata name, namespace, uid, resourceVersion,
  * creationTimestamp, deletionTimestamp, labels, and the spotpack.dev/ annotations; spec nodeName,
- * schedulerName, containers and initContainers (name, resources, restartPolicy), overhead,
- * resources, schedulingGates, affinity; status phase. A lean Node: kind, apiVersion; metadata
+ * schedulerName, containers and initContainers (name, resources' requests, restartPolicy),
+ * overhead, resources' requests, schedulingGates, affinity; status phase. A lean Node: kind, apiVersion; metadata
  * name, uid, resourceVersion, labels; status allocatable. KubeModel and GateController read
  * nothing else, and LeanDecodingTest checks that they read the same from both decodings. Objects
  * read through this serialization must never be written back to the API server.
@@ -167,7 +167,7 @@ public final class LeanDecoding {
               case "containers" -> spec.setContainers(containers(p, ctxt));
               case "initContainers" -> spec.setInitContainers(containers(p, ctxt));
               case "overhead" -> spec.setOverhead(quantities(p, ctxt));
-              case "resources" -> spec.setResources(value(p, ctxt, ResourceRequirements.class));
+              case "resources" -> spec.setResources(requirements(p, ctxt));
               case "schedulingGates" ->
                   spec.setSchedulingGates(
                       value(
@@ -205,7 +205,7 @@ public final class LeanDecoding {
             switch (name) {
               case "name" -> c.setName(string(p, ctxt));
               case "restartPolicy" -> c.setRestartPolicy(string(p, ctxt));
-              case "resources" -> c.setResources(value(p, ctxt, ResourceRequirements.class));
+              case "resources" -> c.setResources(requirements(p, ctxt));
               default -> p.skipChildren();
             }
           });
@@ -312,10 +312,39 @@ public final class LeanDecoding {
         });
   }
 
+  /** A container's or a pod's resources: their requests (limits and claims are not read). */
+  private static ResourceRequirements requirements(JsonParser p, DeserializationContext ctxt) {
+    expect(p, ctxt, JsonToken.START_OBJECT);
+    ResourceRequirements requirements = new ResourceRequirements();
+    return fields(
+        p,
+        requirements,
+        name -> {
+          if (name.equals("requests")) {
+            requirements.setRequests(quantities(p, ctxt));
+          } else {
+            p.skipChildren();
+          }
+        });
+  }
+
+  /**
+   * A map of quantities. A string, the form the API server writes, becomes a Quantity as fabric8's
+   * deserializer makes it ({@code new Quantity(text)}), without that deserializer's reading the
+   * value as a tree first; any other value is left to that deserializer.
+   */
   private static Map<String, Quantity> quantities(JsonParser p, DeserializationContext ctxt) {
     expect(p, ctxt, JsonToken.START_OBJECT);
     Map<String, Quantity> out = new LinkedHashMap<>();
-    return entries(p, out, key -> out.put(key, value(p, ctxt, Quantity.class)));
+    return entries(
+        p,
+        out,
+        key ->
+            out.put(
+                key,
+                p.currentToken() == JsonToken.VALUE_STRING
+                    ? new Quantity(p.getString())
+                    : value(p, ctxt, Quantity.class)));
   }
 
   /**

@@ -9,7 +9,10 @@ import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.spot.PodRoles;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,7 +41,89 @@ class KubeModelTest {
     "ephemeral-storage, 95551679124, 95551679124"
   })
   void convertsQuantitiesAsTheScheduler(String resource, String quantity, long want) {
-    assertThat(KubeModel.amount(resource, new Quantity(quantity), "test")).isEqualTo(want);
+    assertThat(KubeModel.amount(resource, new Quantity(quantity), () -> "test")).isEqualTo(want);
+  }
+
+  /**
+   * The forms objects carry are read in integer arithmetic: 4Gi = 4 × 2^30, 250m of memory ⌈0.25⌉.
+   */
+  @ParameterizedTest(name = "{0}={1}{2} → {3}")
+  @CsvSource({
+    "cpu, 500, m, 500",
+    "cpu, 4, '', 4000",
+    "cpu, 1, k, 1000000",
+    "cpu, 1, n, 1", // 0.000001 millicores rounds up to 1
+    "cpu, 1500000, n, 2", // 1.5 millicores rounds up
+    "cpu, 2, Ki, 2048000",
+    "memory, 4, Gi, 4294967296",
+    "memory, 14745, Mi, 15461253120",
+    "memory, 250, m, 1",
+    "memory, 1000, m, 1",
+    "memory, 1001, m, 2",
+    "memory, 9, E, 9000000000000000000",
+    "memory, 8191, Pi, 9222246136947933184", // 8191 × 2^50, just below 2^63
+    "nvidia.com/gpu, 0002, '', 2",
+    "cpu, 0, E, 0"
+  })
+  void readsThePlainFormsInIntegers(String resource, String digits, String suffix, long want) {
+    assertThat(KubeModel.plainAmount(resource, digits, suffix)).isEqualTo(want);
+  }
+
+  /**
+   * Wherever the integer path answers, the general one answers the same; where it declines for a
+   * form it reads (one it could overflow), the general one finds the amount out of range. Every
+   * suffix, 1 to 19 digits, random and extreme.
+   */
+  @Test
+  void thePlainPathAgreesWithTheGeneralOne() {
+    Random random = new Random(20261203);
+    List<String> suffixes =
+        List.of(
+            "", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
+            "e3", "K", "mi");
+    int answered = 0;
+    for (String resource : List.of("cpu", "memory")) {
+      for (String suffix : suffixes) {
+        for (int length = 1; length <= 19; length++) {
+          for (int i = 0; i < 12; i++) {
+            String digits = digits(random, length, i);
+            Quantity q = new Quantity(digits, suffix);
+            String what = resource + "=" + digits + suffix;
+            long plain = KubeModel.plainAmount(resource, digits, suffix);
+            if (plain >= 0) {
+              answered++;
+              assertThat(plain)
+                  .as(what)
+                  .isEqualTo(KubeModel.generalAmount(resource, q, () -> "test"));
+            } else if (length <= 18 && PLAIN_SUFFIXES.contains(suffix)) {
+              assertThatThrownBy(() -> KubeModel.generalAmount(resource, q, () -> "test"))
+                  .as(what)
+                  .hasMessageEndingWith("is out of range");
+            }
+          }
+        }
+      }
+    }
+    assertThat(answered)
+        .isGreaterThan(3_000); // about 3,900 of the 6,480 plain forms up to 18 digits fit a long
+  }
+
+  private static final Set<String> PLAIN_SUFFIXES =
+      Set.of("", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi");
+
+  /** Case 0 all nines, 1 all zeros, 2 a one and zeros, otherwise random digits. */
+  private static String digits(Random random, int length, int kind) {
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      out.append(
+          switch (kind) {
+            case 0 -> '9';
+            case 1 -> '0';
+            case 2 -> i == 0 ? '1' : '0';
+            default -> (char) ('0' + random.nextInt(10));
+          });
+    }
+    return out.toString();
   }
 
   @Test
@@ -46,7 +131,7 @@ class KubeModelTest {
     assertThatThrownBy(
             () ->
                 KubeModel.amount(
-                    "memory", new Quantity("12Zz"), "pod a/b container c resources.requests"))
+                    "memory", new Quantity("12Zz"), () -> "pod a/b container c resources.requests"))
         .isInstanceOf(KubeModelException.class)
         .hasMessage(
             "pod a/b container c resources.requests: memory=\"12Zz\" is not a valid quantity");

@@ -164,6 +164,30 @@ class LeanDecodingTest {
     assertThat(Read.of(lean)).isEqualTo(Read.of(full));
   }
 
+  /**
+   * A quantity written as a number, as an amount and format, or as null reads as fabric8's own
+   * deserializer reads it; of the resources only the requests are kept.
+   */
+  @Test
+  void quantitiesInEveryFormReadAsTheFullDecodingReadsThem() {
+    String json =
+        "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\","
+            + "\"resources\":{\"requests\":{\"cpu\":2,\"memory\":{\"amount\":\"4\",\"format\":\"Gi\"},"
+            + "\"ephemeral-storage\":\"1e9\",\"example.com/x\":null},"
+            + "\"limits\":{\"memory\":\"8Gi\"},\"claims\":[{\"name\":\"gpu\"}]}}],"
+            + "\"resources\":{\"requests\":{\"cpu\":\"3\"},\"limits\":{\"cpu\":\"4\"}}}}";
+    Pod full = FULL.unmarshal(json, Pod.class);
+    Pod lean = LEAN.unmarshal(json, Pod.class);
+    assertThat(Read.of(lean)).isEqualTo(Read.of(full));
+    assertThat(MODEL.toPodInfo(lean).demand().requested().amounts())
+        .containsEntry("cpu", 3000L) // the pod-level request: 3 cores
+        .containsEntry("memory", 4L << 30)
+        .containsEntry("ephemeral-storage", 1_000_000_000L);
+    var resources = lean.getSpec().getContainers().get(0).getResources();
+    assertThat(resources.getLimits()).isNullOrEmpty();
+    assertThat(resources.getClaims()).isNullOrEmpty();
+  }
+
   private static Pod randomPod(Random r) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("spark-role", r.nextBoolean() ? "executor" : "driver");
