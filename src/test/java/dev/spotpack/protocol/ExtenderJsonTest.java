@@ -53,6 +53,17 @@ class ExtenderJsonTest {
         .isEqualTo("{\"Error\":\"myerror\"}");
   }
 
+  /** The success every bind answers, written from fixed bytes, as the mapper writes any other. */
+  @Test
+  void writesTheBoundResultAsTheMapperWritesIt() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    json.write(ExtenderBindingResult.BOUND, NameTable.EMPTY, out);
+    assertThat(out.toByteArray())
+        .isEqualTo(
+            json.write(new ExtenderBindingResult(""))) // another instance: the mapper's bytes
+        .isEqualTo(bytes("{\"Error\":\"\"}"));
+  }
+
   /**
    * The writer kept for the last table is replaced when the table changes: each answer the same as
    * without a table, and the stream left open for the caller every time.
