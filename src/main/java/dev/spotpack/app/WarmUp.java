@@ -279,7 +279,7 @@ final class WarmUp {
     if (type.equals("DELETED")) {
       state.removePod(pod.getMetadata().getUid());
     } else {
-      state.upsertPod(model.toPodInfo(pod));
+      state.upsertPod(model.toPodInfo(pod), KubeModel.resourceVersion(pod));
     }
   }
 

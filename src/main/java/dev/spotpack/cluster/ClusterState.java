@@ -39,6 +39,7 @@ public final class ClusterState {
   private final Map<String, Indexed> effective = new HashMap<>();
   private final Map<String, String> uidByKey = new HashMap<>();
   private final Indexes indexes;
+  private final PendingPods pending = new PendingPods();
   private boolean nodesChanged; // since the last snapshot
 
   private volatile @Nullable ClusterSnapshot published = ClusterSnapshot.EMPTY;
@@ -121,8 +122,19 @@ public final class ClusterState {
     }
   }
 
-  /** The pod as the API server (or the snapshot file) shows it; replaces the same uid. */
-  public synchronized void upsertPod(PodInfo pod) {
+  /**
+   * As {@link #upsertPod(PodInfo)}, for a pod the informer read at {@code resourceVersion}: while
+   * it is unbound, {@link #pendingPod} finds it by that version.
+   */
+  public synchronized void upsertPod(PodInfo pod, String resourceVersion) {
+    pending.read(upsertPod(pod), resourceVersion);
+  }
+
+  /**
+   * The pod as the API server (or the snapshot file) shows it; replaces the same uid. Returns the
+   * pod as kept.
+   */
+  public synchronized PodInfo upsertPod(PodInfo pod) {
     PodInfo compact = compact(pod);
     PodInfo previous = informerPods.put(compact.uid(), compact);
     if (previous != null && !previous.key().equals(compact.key())) {
@@ -132,6 +144,16 @@ public final class ClusterState {
       assumptions.confirmed(compact);
     }
     reindex(compact.uid());
+    return compact;
+  }
+
+  /**
+   * The unbound pod with this uid as the informer last read it, if that was at {@code
+   * resourceVersion}; null otherwise. Not serialised with the mutators: an answer is the pod at
+   * that version, whenever it was read.
+   */
+  public @Nullable PodInfo pendingPod(String uid, String resourceVersion) {
+    return pending.get(uid, resourceVersion);
   }
 
   /**
@@ -147,6 +169,7 @@ public final class ClusterState {
   }
 
   public synchronized void removePod(String uid) {
+    pending.forget(uid);
     informerPods.remove(uid);
     assumptions.forget(uid);
     reindex(uid);

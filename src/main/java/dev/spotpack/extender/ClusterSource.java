@@ -4,6 +4,7 @@ import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.model.PodInfo;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Where the verbs get the cluster from: a snapshot file or live informers. */
 public interface ClusterSource {
@@ -19,6 +20,15 @@ public interface ClusterSource {
    */
   default Set<String> nodeNames() {
     return snapshot().nodeNames();
+  }
+
+  /**
+   * The unbound pod with this uid as the source's informer read it at exactly {@code
+   * resourceVersion}, or null (always, for a source without an informer): a request about that
+   * version of the pod may take it instead of converting its own copy.
+   */
+  default @Nullable PodInfo pendingPod(String uid, String resourceVersion) {
+    return null;
   }
 
   /**

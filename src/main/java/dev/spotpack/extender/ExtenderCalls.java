@@ -58,6 +58,7 @@ public final class ExtenderCalls {
   private final VerbMetrics metrics;
   private final LongSupplier nanoTime;
   private final KnownNodes knownNodes;
+  private final ExtenderJson.ReadPods readPods;
 
   /** The three verbs over {@code cluster}, binding with {@code binder}. */
   public static ExtenderCalls wire(
@@ -111,6 +112,7 @@ public final class ExtenderCalls {
     this.metrics = metrics;
     this.nanoTime = nanoTime;
     this.knownNodes = new KnownNodes(cluster, filter.spotNodes());
+    this.readPods = cluster::pendingPod;
   }
 
   public Reply filter(byte[] body) {
@@ -154,12 +156,13 @@ public final class ExtenderCalls {
   private ExtenderArgs read(byte[] body, NameTable table) {
     ExtenderArgs args;
     try {
-      args = json.readArgs(body, table);
+      args = json.readArgs(body, table, readPods);
     } catch (ProtocolException e) {
       metrics.bodyRead(false);
       throw e;
     }
     metrics.bodyRead(args.schedulerLayout());
+    metrics.podRead(args.readPod() != null);
     return args;
   }
 

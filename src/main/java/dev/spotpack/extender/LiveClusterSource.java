@@ -6,6 +6,7 @@ import dev.spotpack.policy.FilterDecision;
 import dev.spotpack.policy.model.PodInfo;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cluster of {@code serve} against an API server: ready once the informers have synced; a pod
@@ -36,6 +37,11 @@ public final class LiveClusterSource implements ClusterSource {
   @Override
   public Set<String> nodeNames() {
     return state.nodeNames();
+  }
+
+  @Override
+  public @Nullable PodInfo pendingPod(String uid, String resourceVersion) {
+    return state.pendingPod(uid, resourceVersion);
   }
 
   @Override

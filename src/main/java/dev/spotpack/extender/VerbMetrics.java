@@ -70,6 +70,8 @@ public final class VerbMetrics {
   private final Counter capsRelaxed;
   private final Counter laidOutBodies;
   private final Counter otherBodies;
+  private final Counter podsFromInformer;
+  private final Counter podsFromRequest;
 
   /**
    * Registers every series at zero, so that dashboards show 0 rather than "no data" and an alert on
@@ -95,6 +97,18 @@ public final class VerbMetrics {
             .register(registry);
     laidOutBodies = bodies("layout");
     otherBodies = bodies("general");
+    podsFromInformer = pods("informer");
+    podsFromRequest = pods("request");
+  }
+
+  private Counter pods(String read) {
+    return Counter.builder("spotpack.verb.pods")
+        .description(
+            "Filter and prioritize pods by where spotpack read them: informer (the version its"
+                + " informer had read, found by uid and resourceVersion) or request (the request's"
+                + " copy, converted)")
+        .tag("read", read)
+        .register(registry);
   }
 
   private Counter bodies(String reader) {
@@ -110,6 +124,11 @@ public final class VerbMetrics {
   /** A filter or prioritize body was read, by the layout reader or the general one. */
   public void bodyRead(boolean schedulerLayout) {
     (schedulerLayout ? laidOutBodies : otherBodies).increment();
+  }
+
+  /** A request's pod was found as the informer read it, or read from the request. */
+  public void podRead(boolean fromInformer) {
+    (fromInformer ? podsFromInformer : podsFromRequest).increment();
   }
 
   public void record(String verb, Outcome outcome, Duration elapsed) {

@@ -214,7 +214,7 @@ public final class ClusterFeed implements AutoCloseable {
       return;
     }
     try {
-      state.upsertPod(model.toPodInfo(pod));
+      state.upsertPod(model.toPodInfo(pod), KubeModel.resourceVersion(pod));
     } finally {
       podListener.upserted(pod); // after the state has it; also for a pod spotpack cannot read
     }

@@ -9,6 +9,7 @@ import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.requests.PodRequests;
 import dev.spotpack.protocol.ExtenderArgs;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,6 +21,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -99,7 +101,8 @@ public final class KubeModel {
 
   /** The pod of a filter or prioritize call. */
   public PodInfo podOf(ExtenderArgs args) {
-    return podFromJson(args.pod());
+    PodInfo read = args.readPod();
+    return read != null ? read : podFromJson(Objects.requireNonNull(args.pod()));
   }
 
   /**
@@ -142,6 +145,12 @@ public final class KubeModel {
   /** Whether a pod annotation is one spotpack reads: its own. */
   public static boolean keepsAnnotation(String key) {
     return key.startsWith(SPOTPACK_ANNOTATIONS);
+  }
+
+  /** The object's resourceVersion, or "" if it has none. */
+  public static String resourceVersion(HasMetadata object) {
+    ObjectMeta meta = object.getMetadata();
+    return meta == null || meta.getResourceVersion() == null ? "" : meta.getResourceVersion();
   }
 
   /** Whether the pod has finished: it then holds no resources and no place in its job. */

@@ -1,5 +1,6 @@
 package dev.spotpack.protocol;
 
+import dev.spotpack.policy.model.PodInfo;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -10,14 +11,18 @@ import tools.jackson.databind.JsonNode;
  * nodes} and {@code nodeNames} is set: {@code nodeNames} when the extender is {@code
  * nodeCacheCapable}, {@code nodes} (a NodeList) otherwise.
  *
- * @param pod the pod as a JSON tree (Kubernetes camelCase API JSON, usually without kind)
+ * @param pod the pod as a JSON tree (Kubernetes camelCase API JSON, usually without kind); null
+ *     when {@code readPod} is set
+ * @param readPod the pod as already read at the request's uid and resourceVersion (see {@link
+ *     ExtenderJson.ReadPods}), or null
  * @param nodeItems the NodeList's {@code items} as JSON trees, or null in NodeNames mode
  * @param schedulerLayout whether the body was laid out exactly as kube-scheduler writes it, and so
  *     read by {@link SchedulerLayout}
  *     <p>Immutable.
  */
 public record ExtenderArgs(
-    JsonNode pod,
+    @Nullable JsonNode pod,
+    @Nullable PodInfo readPod,
     @Nullable List<JsonNode> nodeItems,
     @Nullable List<String> nodeNames,
     boolean schedulerLayout) {

@@ -1,6 +1,7 @@
 package dev.spotpack.protocol;
 
 import dev.spotpack.policy.ClientText;
+import dev.spotpack.policy.model.PodInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -123,11 +124,37 @@ public final class ExtenderJson {
    * SchedulerLayout}, any other by the general reader, with the same result.
    */
   public ExtenderArgs readArgs(byte[] body, NameTable known) {
+    return readArgs(body, known, ReadPods.NONE);
+  }
+
+  /**
+   * Pods read before, found by uid and resourceVersion: a version names one version of one object,
+   * so a pod found is the request's pod, without reading the request's copy.
+   */
+  @FunctionalInterface
+  public interface ReadPods {
+    ReadPods NONE = (uid, resourceVersion) -> null;
+
+    @Nullable PodInfo find(String uid, String resourceVersion);
+  }
+
+  /**
+   * As {@link #readArgs(byte[], NameTable)}; a body in kube-scheduler's layout whose pod {@code
+   * read} finds by its uid and resourceVersion carries that pod ({@link ExtenderArgs#readPod()})
+   * instead of a tree of its own.
+   */
+  public ExtenderArgs readArgs(byte[] body, NameTable known, ReadPods read) {
     SchedulerLayout.Read laidOut = SchedulerLayout.read(body, trees, known);
     if (laidOut != null) {
+      if (laidOut.podUid() != null && laidOut.podVersion() != null) {
+        PodInfo found = read.find(laidOut.podUid(), laidOut.podVersion());
+        if (found != null) {
+          return new ExtenderArgs(null, found, null, laidOut.names(), true);
+        }
+      }
       try (JsonParser slice =
           trees.parser(body, laidOut.podFrom(), laidOut.podTo() - laidOut.podFrom())) {
-        return new ExtenderArgs(trees.tree(slice, podFilter), null, laidOut.names(), true);
+        return new ExtenderArgs(trees.tree(slice, podFilter), null, null, laidOut.names(), true);
       } catch (JacksonException e) {
         // read again the general way, which reports it
       }
@@ -212,7 +239,7 @@ public final class ExtenderJson {
           "ExtenderArgs has neither NodeNames (nodeCacheCapable: true) nor Nodes (nodeCacheCapable:"
               + " false)");
     }
-    return new ExtenderArgs(pod, items, names, false);
+    return new ExtenderArgs(pod, null, items, names, false);
   }
 
   /** The ExtenderArgs fields spotpack reads, lower-cased. */

@@ -36,8 +36,20 @@ final class SchedulerLayout {
 
   private SchedulerLayout() {}
 
-  /** Where the pod's JSON object lies in the body ({@code [podFrom, podTo)}), and the names. */
-  record Read(int podFrom, int podTo, RequestNames names) {}
+  /**
+   * Where the pod's JSON object lies in the body ({@code [podFrom, podTo)}), the names, and the
+   * pod's {@code metadata.uid} and {@code metadata.resourceVersion} (each null unless a string
+   * given once).
+   */
+  record Read(
+      int podFrom,
+      int podTo,
+      RequestNames names,
+      @Nullable String podUid,
+      @Nullable String podVersion) {}
+
+  /** A pod's uid and resourceVersion, as {@link Read} carries them. */
+  private record Version(@Nullable String uid, @Nullable String resourceVersion) {}
 
   static @Nullable Read read(byte[] body, JsonTrees trees, NameTable known) {
     int podFrom = HEAD.length;
@@ -45,11 +57,12 @@ final class SchedulerLayout {
       return null;
     }
     int podTo;
+    Version version;
     try (JsonParser p = trees.parser(body, podFrom, body.length - podFrom)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
-      p.skipChildren();
+      version = walkPod(p);
       // the parser fed from podFrom counts from there, and after skipping stands just past the '}'
       podTo = podFrom + (int) p.currentLocation().getByteOffset();
     } catch (JacksonException e) {
@@ -62,7 +75,45 @@ final class SchedulerLayout {
       return null;
     }
     RequestNames names = names(body, podTo + MIDDLE.length, known);
-    return names == null ? null : new Read(podFrom, podTo, names);
+    return names == null
+        ? null
+        : new Read(podFrom, podTo, names, version.uid(), version.resourceVersion());
+  }
+
+  /**
+   * Walks past the pod's object (the parser on its start, left on its end, as {@code skipChildren}
+   * would), reading its version on the way: the metadata's fields are looked at, everything else is
+   * skipped. A field given twice (Go's decoder would take the last one; the tree this body may
+   * still become refuses it) leaves the version unknown.
+   */
+  private static Version walkPod(JsonParser p) {
+    String uid = null;
+    String resourceVersion = null;
+    int metadata = 0;
+    int uids = 0;
+    int versions = 0;
+    for (String name = p.nextName(); name != null; name = p.nextName()) {
+      if (p.nextToken() == JsonToken.START_OBJECT && name.equals("metadata")) {
+        metadata++;
+        for (String field = p.nextName(); field != null; field = p.nextName()) {
+          JsonToken value = p.nextToken();
+          if (field.equals("uid")) {
+            uids++;
+            uid = value == JsonToken.VALUE_STRING ? p.getString() : null;
+          } else if (field.equals("resourceVersion")) {
+            versions++;
+            resourceVersion = value == JsonToken.VALUE_STRING ? p.getString() : null;
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    return metadata == 1 && uids == 1 && versions == 1
+        ? new Version(uid, resourceVersion)
+        : new Version(null, null);
   }
 
   /** The names from just after the array's '[' to the body's end, or null if not in layout. */

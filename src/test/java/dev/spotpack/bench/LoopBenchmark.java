@@ -87,6 +87,14 @@ public class LoopBenchmark {
   @Param({"false"})
   public boolean written;
 
+  /**
+   * Where the filter call's pod comes from: {@code informer}, the state's pod found by the
+   * request's uid and resourceVersion, as in the live loop since stop 34; {@code request}, the
+   * request's copy read and converted (every figure before stop 34).
+   */
+  @Param({"informer"})
+  public String podRead;
+
   private final ByteArrayOutputStream answer = new ByteArrayOutputStream(16 * 1024);
 
   private ClusterState state;
@@ -149,7 +157,11 @@ public class LoopBenchmark {
             Map.of(),
             null,
             new PodDemand(Resources.cpuMemory(1000, GI), Resources.cpuMemory(1000, GI)));
-    state.upsertPod(pod);
+    if (podRead.equals("informer")) {
+      state.upsertPod(pod, "1"); // the filter call finds it by uid and resourceVersion
+    } else {
+      state.upsertPod(pod); // no version: the call converts its own copy
+    }
     ExtenderCalls.Reply reply = calls.filter(body(pod));
     if (written) {
       answer.reset();
@@ -182,7 +194,8 @@ public class LoopBenchmark {
             + pod.name()
             + "\",\"namespace\":\"spark\",\"uid\":\""
             + pod.uid()
-            + "\",\"creationTimestamp\":\"2026-12-02T10:00:00Z\",\"labels\":{\"spark-app-selector\":\""
+            + "\",\"resourceVersion\":\"1\",\"creationTimestamp\":\"2026-12-02T10:00:00Z\","
+            + "\"labels\":{\"spark-app-selector\":\""
             + pod.labels().get("spark-app-selector")
             + "\",\"spark-role\":\"executor\"}},\"spec\":{\"containers\":[{\"name\":\"executor\","
             + "\"image\":\"apache/spark:4.1.2\",\"resources\":{\"requests\":{\"cpu\":\"1\","

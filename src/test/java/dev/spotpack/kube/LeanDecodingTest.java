@@ -2,7 +2,11 @@ package dev.spotpack.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.policy.spot.PodRoles;
+import dev.spotpack.protocol.ExtenderArgs;
+import dev.spotpack.protocol.ExtenderJson;
+import dev.spotpack.protocol.NameTable;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -73,6 +77,35 @@ class LeanDecodingTest {
     Pod kindLast =
         (Pod) LEAN.unmarshal(event("MODIFIED", kindLast(json)), WatchEvent.class).getObject();
     assertThat(Read.of(kindLast)).isEqualTo(Read.of(full));
+  }
+
+  /**
+   * What makes taking the informer's pod for a filter call's right: the pod the informer read, as
+   * the state keeps it, is the pod the call's copy converts to, and the call finds it by its uid
+   * and resourceVersion. (The app's model reads through the lean decoding on both paths.)
+   */
+  @ParameterizedTest
+  @MethodSource("pods")
+  void theInformersPodIsTheRequestsPod(String json) {
+    KubeModel model = new KubeModel(LEAN, PodRoles.SPARK.labelKeys());
+    ObjectNode tree = (ObjectNode) JSON.readTree(json);
+    ((ObjectNode) tree.path("spec")).remove("nodeName"); // a filter call's pod is unbound
+    ((ObjectNode) tree.path("status")).remove("phase"); // and not finished
+    ((ObjectNode) tree.path("metadata")).put("uid", "uid-1").put("resourceVersion", "42");
+    String pod = JSON.writeValueAsString(tree);
+    byte[] body =
+        ("{\"Pod\":" + pod + ",\"Nodes\":null,\"NodeNames\":[\"n1\"]}")
+            .getBytes(StandardCharsets.UTF_8);
+    ExtenderJson protocol = new ExtenderJson(model::keepsLabel, KubeModel::keepsAnnotation);
+    ClusterState state = new ClusterState(PodRoles.SPARK);
+    state.upsertPod(model.toPodInfo(LEAN.unmarshal(pod, Pod.class)), "42");
+
+    ExtenderArgs found = protocol.readArgs(body, NameTable.EMPTY, state::pendingPod);
+    ExtenderArgs read = protocol.readArgs(body, NameTable.EMPTY);
+
+    assertThat(found.readPod()).isNotNull();
+    assertThat(read.readPod()).isNull();
+    assertThat(model.podOf(found)).isEqualTo(model.podOf(read));
   }
 
   @Test

@@ -3,8 +3,11 @@ package dev.spotpack.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.testing.Build;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
@@ -220,6 +224,87 @@ class ExtenderJsonTest {
     assertThat(args.pod().path("metadata").path("name").stringValue()).isEqualTo("podname");
     assertThat(args.nodeNames()).containsExactly("node1");
     assertThat(args.nodeNamesMode()).isTrue();
+  }
+
+  /**
+   * A body in kube-scheduler's layout whose pod the caller has read before, at the same uid and
+   * resourceVersion, carries that pod and no tree; any other pod, or a version that is not one
+   * (missing, not a string), is read from the body as before.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "known version | \"uid\":\"u1\",\"resourceVersion\":\"42\" | true",
+        "fields in another order, spec first |"
+            + " \"resourceVersion\":\"42\",\"name\":\"p\",\"uid\":\"u1\" | true",
+        "another version | \"uid\":\"u1\",\"resourceVersion\":\"43\" | false",
+        "no version | \"uid\":\"u1\" | false",
+        "a version that is a number | \"uid\":\"u1\",\"resourceVersion\":42 | false",
+      })
+  void takesAPodReadBeforeAtTheSameVersion(String why, String metadata, boolean found) {
+    PodInfo before = Build.executor("j", "p").build();
+    List<String> asked = new ArrayList<>();
+    ExtenderJson.ReadPods read =
+        (uid, version) -> {
+          asked.add(uid + "@" + version);
+          return uid.equals("u1") && version.equals("42") ? before : null;
+        };
+    String pod =
+        why.contains("spec first")
+            ? "{\"spec\":{\"containers\":[]},\"metadata\":{" + metadata + "}}"
+            : "{\"metadata\":{" + metadata + ",\"labels\":{\"a\":\"b\"}},\"spec\":{}}";
+    byte[] body = bytes("{\"Pod\":" + pod + ",\"Nodes\":null,\"NodeNames\":[\"n1\",\"n2\"]}");
+
+    ExtenderArgs args = json.readArgs(body, NameTable.EMPTY, read);
+
+    assertThat(args.schedulerLayout()).isTrue();
+    assertThat(args.nodeNames()).containsExactly("n1", "n2");
+    if (found) {
+      assertThat(args.readPod()).isSameAs(before);
+      assertThat(args.pod()).isNull();
+    } else {
+      assertThat(args.readPod()).isNull();
+      assertThat(args.pod()).isEqualTo(json.readArgs(body).pod());
+    }
+    // asked only when the body carries one version of each, as strings
+    assertThat(asked).hasSize(found || why.equals("another version") ? 1 : 0);
+  }
+
+  /** A version given twice is no version: the pod is read from the body, which refuses it. */
+  @Test
+  void aVersionGivenTwiceIsNotLookedUp() {
+    String body =
+        "{\"Pod\":{\"metadata\":{\"uid\":\"u1\",\"uid\":\"u1\",\"resourceVersion\":\"42\"}},"
+            + "\"Nodes\":null,\"NodeNames\":[\"n1\"]}";
+    assertThatThrownBy(
+            () ->
+                json.readArgs(
+                    bytes(body),
+                    NameTable.EMPTY,
+                    (uid, version) -> {
+                      throw new AssertionError("looked up " + uid);
+                    }))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("a field appears twice: \"uid\"");
+  }
+
+  /** A body read the general way is never looked up: its pod is read from the body. */
+  @Test
+  void readsThePodOfABodyOutsideTheLayoutFromTheBody() {
+    String body =
+        "{\"Pod\": {\"metadata\":{\"uid\":\"u1\",\"resourceVersion\":\"42\"}}, \"NodeNames\":"
+            + " [\"n1\"]}";
+    ExtenderArgs args =
+        json.readArgs(
+            bytes(body),
+            NameTable.EMPTY,
+            (uid, version) -> {
+              throw new AssertionError("looked up " + uid);
+            });
+    assertThat(args.schedulerLayout()).isFalse();
+    assertThat(args.readPod()).isNull();
+    assertThat(args.pod().path("metadata").path("uid").stringValue()).isEqualTo("u1");
   }
 
   @Test
