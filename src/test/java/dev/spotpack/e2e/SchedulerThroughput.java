@@ -258,6 +258,12 @@ public final class SchedulerThroughput {
    * server's part (the binding POST) and what is left: spotpack's own.
    */
   private static void printVerbTimes(String metrics) {
+    System.err.printf(
+        Locale.ROOT,
+        "spotpack's pods of filter and prioritize calls: %.0f found as its informer read them,"
+            + " %.0f read from the request%n",
+        MetricsText.value(metrics, "spotpack_verb_pods_total{read=\"informer\"}"),
+        MetricsText.value(metrics, "spotpack_verb_pods_total{read=\"request\"}"));
     for (String verb : new String[] {"filter", "prioritize", "bind"}) {
       double[] verbTime =
           meanAndCount(metrics, "spotpack_verb_duration_seconds", "{verb=\"" + verb + "\"}");
