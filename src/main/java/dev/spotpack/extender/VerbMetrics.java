@@ -24,6 +24,22 @@ import java.util.Map;
  * <p>Thread-safe.
  */
 public final class VerbMetrics {
+  /** A counter's name and description; its series differ by one tag. */
+  private record Counted(String name, String description) {}
+
+  private static final Counted BODIES =
+      new Counted(
+          "spotpack.verb.bodies",
+          "Filter and prioritize bodies by the reader that read them: layout (laid out exactly as"
+              + " kube-scheduler writes them, the fast reader) or general (any other, and the"
+              + " malformed)");
+  private static final Counted PODS =
+      new Counted(
+          "spotpack.verb.pods",
+          "Filter and prioritize pods by where spotpack read them: informer (the version its"
+              + " informer had read, found by uid and resourceVersion) or request (the request's"
+              + " copy, converted)");
+
   /** From well under the 2 ms target to kube-scheduler's default 5 s httpTimeout. */
   private static final Duration[] BUCKETS = {
     Duration.ofNanos(100_000),
@@ -95,29 +111,16 @@ public final class VerbMetrics {
                 "Filter calls that let an executor past its caps after spot.relaxAfterSeconds"
                     + " pending")
             .register(registry);
-    laidOutBodies = bodies("layout");
-    otherBodies = bodies("general");
-    podsFromInformer = pods("informer");
-    podsFromRequest = pods("request");
+    laidOutBodies = counter(BODIES, "reader", "layout");
+    otherBodies = counter(BODIES, "reader", "general");
+    podsFromInformer = counter(PODS, "read", "informer");
+    podsFromRequest = counter(PODS, "read", "request");
   }
 
-  private Counter pods(String read) {
-    return Counter.builder("spotpack.verb.pods")
-        .description(
-            "Filter and prioritize pods by where spotpack read them: informer (the version its"
-                + " informer had read, found by uid and resourceVersion) or request (the request's"
-                + " copy, converted)")
-        .tag("read", read)
-        .register(registry);
-  }
-
-  private Counter bodies(String reader) {
-    return Counter.builder("spotpack.verb.bodies")
-        .description(
-            "Filter and prioritize bodies by the reader that read them: layout (laid out exactly as"
-                + " kube-scheduler writes them, the fast reader) or general (any other, and the"
-                + " malformed)")
-        .tag("reader", reader)
+  private Counter counter(Counted counted, String tag, String value) {
+    return Counter.builder(counted.name())
+        .description(counted.description())
+        .tag(tag, value)
         .register(registry);
   }
 

@@ -3,15 +3,19 @@ package dev.spotpack.extender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.cluster.SnapshotBinder;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.policy.PolicyConfig;
+import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.spot.PodRoles;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code spotpack_verb_bodies_total{reader}} says which reader read each filter and prioritize
@@ -48,6 +52,44 @@ class BodyReaderMetricsTest {
 
     assertThat(bodies(registry, "layout")).isEqualTo(2.0 * layout);
     assertThat(bodies(registry, "general")).isEqualTo(2.0 * general);
+  }
+
+  /**
+   * {@code spotpack_verb_pods_total{read}}: a pod the informer read at the call's uid and
+   * resourceVersion is taken as read; another version is read from the request.
+   */
+  @Test
+  void countsWhereEachPodWasRead() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ClusterState state = new ClusterState(PodRoles.SPARK);
+    KubeModel model = new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys());
+    ExtenderCalls calls =
+        ExtenderCalls.wire(
+            new SpotPolicy(PolicyConfig.DEFAULT),
+            new LiveClusterSource(state, () -> true),
+            new SnapshotBinder(state),
+            model,
+            registry,
+            System::nanoTime,
+            Clock.systemUTC());
+    String pod = POD.replace("\"uid\":\"u\"", "\"uid\":\"u\",\"resourceVersion\":\"42\"");
+    state.upsertPod(model.podFromJson(JsonMapper.builder().build().readTree(pod)), "42");
+
+    calls.filter(body(pod));
+    calls.filter(body(pod.replace("\"42\"", "\"43\"")));
+    calls.prioritize(body(pod));
+
+    assertThat(pods(registry, "informer")).isEqualTo(2.0);
+    assertThat(pods(registry, "request")).isEqualTo(1.0);
+  }
+
+  private static byte[] body(String pod) {
+    return ("{\"Pod\":" + pod + ",\"Nodes\":null,\"NodeNames\":[\"a\"]}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static double pods(SimpleMeterRegistry registry, String read) {
+    return registry.get("spotpack.verb.pods").tag("read", read).counter().count();
   }
 
   private static double bodies(SimpleMeterRegistry registry, String reader) {

@@ -192,9 +192,14 @@ class LeanDecodingTest {
             + "\"spec\":{\"containers\":[null,{\"name\":\"c\",\"resources\":null}],"
             + "\"initContainers\":null,\"overhead\":{\"cpu\":\"250m\"},\"nodeName\":null},"
             + "\"status\":null}";
-    Pod full = FULL.unmarshal(json, Pod.class);
+    readsAsTheFullDecoding(json);
+  }
+
+  /** The lean decoding of {@code json}, checked to read what the full one reads. */
+  private static Pod readsAsTheFullDecoding(String json) {
     Pod lean = LEAN.unmarshal(json, Pod.class);
-    assertThat(Read.of(lean)).isEqualTo(Read.of(full));
+    assertThat(Read.of(lean)).isEqualTo(Read.of(FULL.unmarshal(json, Pod.class)));
+    return lean;
   }
 
   /**
@@ -209,9 +214,7 @@ class LeanDecodingTest {
             + "\"ephemeral-storage\":\"1e9\",\"example.com/x\":null},"
             + "\"limits\":{\"memory\":\"8Gi\"},\"claims\":[{\"name\":\"gpu\"}]}}],"
             + "\"resources\":{\"requests\":{\"cpu\":\"3\"},\"limits\":{\"cpu\":\"4\"}}}}";
-    Pod full = FULL.unmarshal(json, Pod.class);
-    Pod lean = LEAN.unmarshal(json, Pod.class);
-    assertThat(Read.of(lean)).isEqualTo(Read.of(full));
+    Pod lean = readsAsTheFullDecoding(json);
     assertThat(MODEL.toPodInfo(lean).demand().requested().amounts())
         .containsEntry("cpu", 3000L) // the pod-level request: 3 cores
         .containsEntry("memory", 4L << 30)
