@@ -96,16 +96,15 @@ final class SchedulerLayout {
       if (p.nextToken() == JsonToken.START_OBJECT && name.equals("metadata")) {
         metadata++;
         for (String field = p.nextName(); field != null; field = p.nextName()) {
-          JsonToken value = p.nextToken();
+          String text = p.nextToken() == JsonToken.VALUE_STRING ? p.getString() : null;
           if (field.equals("uid")) {
             uids++;
-            uid = value == JsonToken.VALUE_STRING ? p.getString() : null;
+            uid = text;
           } else if (field.equals("resourceVersion")) {
             versions++;
-            resourceVersion = value == JsonToken.VALUE_STRING ? p.getString() : null;
-          } else {
-            p.skipChildren();
+            resourceVersion = text;
           }
+          p.skipChildren(); // past an object or array, whichever field holds it; no-op on a scalar
         }
       } else {
         p.skipChildren();

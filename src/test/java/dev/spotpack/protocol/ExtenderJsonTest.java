@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -269,6 +270,28 @@ class ExtenderJsonTest {
     }
     // asked only when the body carries one version of each, as strings
     assertThat(asked).hasSize(found || why.equals("another version") ? 1 : 0);
+  }
+
+  /**
+   * A uid or resourceVersion that is an object or an array is walked past whole: otherwise the walk
+   * would end inside the pod, and this malformed body (its pod never closed) would pass for
+   * kube-scheduler's layout.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"{}", "{\"a\":{\"b\":1}}", "[]", "[{}]"})
+  void aVersionThatIsNotAStringIsWalkedPastWhole(String value) {
+    String malformed =
+        "{\"Pod\":{\"metadata\":{\"uid\":" + value + "},\"Nodes\":null,\"NodeNames\":[\"n1\"]}";
+    assertThatThrownBy(() -> json.readArgs(bytes(malformed), NameTable.EMPTY, (u, v) -> null))
+        .isInstanceOf(ProtocolException.class);
+    String wellFormed =
+        "{\"Pod\":{\"metadata\":{\"uid\":"
+            + value
+            + ",\"resourceVersion\":\"42\"},\"spec\":{}},"
+            + "\"Nodes\":null,\"NodeNames\":[\"n1\"]}";
+    ExtenderArgs args = json.readArgs(bytes(wellFormed), NameTable.EMPTY, (u, v) -> null);
+    assertThat(args.schedulerLayout()).isTrue();
+    assertThat(args.pod().path("spec").isObject()).isTrue();
   }
 
   /** A version given twice is no version: the pod is read from the body, which refuses it. */

@@ -23,7 +23,7 @@ class SchedulerLayoutTest {
       NameTable.of(List.of("ip-10-0-0-1.ec2.internal", "spot-1", "od-1", "n\u00e9"));
 
   private static final String POD =
-      "{\"metadata\":{\"name\":\"exec-1\",\"namespace\":\"spark\",\"uid\":\"u1\",\"labels\":"
+      "{\"metadata\":{\"name\":\"exec-1\",\"namespace\":\"spark\",\"uid\":\"u1\",\"resourceVersion\":\"42\",\"labels\":"
           + "{\"spark-role\":\"executor\",\"x-skipped\":\"1\"}},\"spec\":{\"containers\":[{\"name\":"
           + "\"e\",\"resources\":{\"requests\":{\"cpu\":\"1\"}}}]}}";
 
@@ -42,6 +42,26 @@ class SchedulerLayoutTest {
       })
   void readsTheLayoutItselfAndAgreesWithTheGeneralReader(String names) {
     byte[] body = bytes(laidOut(POD, names));
+
+    assertThat(SchedulerLayout.read(body, trees, known)).isNotNull();
+    assertSameOutcome(body);
+  }
+
+  /**
+   * The walk past the pod reads its uid and resourceVersion whatever they hold, and still ends at
+   * the pod's end: the body is read in the layout, as the general reader reads it.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"metadata\":{\"uid\":{\"a\":[1,{\"b\":2}]},\"resourceVersion\":[\"1\",{}]},\"spec\":{}}",
+        "{\"metadata\":{\"uid\":null,\"resourceVersion\":7},\"spec\":{\"metadata\":{\"uid\":\"x\"}}}",
+        "{\"spec\":{},\"metadata\":{\"labels\":{\"uid\":\"y\"},\"uid\":\"u\",\"resourceVersion\":\"1\"}}",
+        "{\"metadata\":[{\"uid\":\"u\"}],\"status\":{}}",
+        "{\"metadata\":{}}"
+      })
+  void walksPastAnyPodToItsEnd(String pod) {
+    byte[] body = bytes(laidOut(pod, "\"spot-1\""));
 
     assertThat(SchedulerLayout.read(body, trees, known)).isNotNull();
     assertSameOutcome(body);
