@@ -146,8 +146,9 @@ public final class ExtenderJson {
   public ExtenderArgs readArgs(byte[] body, NameTable known, ReadPods read) {
     SchedulerLayout.Read laidOut = SchedulerLayout.read(body, trees, known);
     if (laidOut != null) {
-      if (laidOut.podUid() != null && laidOut.podVersion() != null) {
-        PodInfo found = read.find(laidOut.podUid(), laidOut.podVersion());
+      SchedulerLayout.Version version = laidOut.podVersion();
+      if (version != null) {
+        PodInfo found = read.find(version.uid(), version.resourceVersion());
         if (found != null) {
           return new ExtenderArgs(null, found, null, laidOut.names(), true);
         }

@@ -38,18 +38,12 @@ final class SchedulerLayout {
 
   /**
    * Where the pod's JSON object lies in the body ({@code [podFrom, podTo)}), the names, and the
-   * pod's {@code metadata.uid} and {@code metadata.resourceVersion} (each null unless a string
-   * given once).
+   * pod's version (null unless its uid and resourceVersion are each a string given once).
    */
-  record Read(
-      int podFrom,
-      int podTo,
-      RequestNames names,
-      @Nullable String podUid,
-      @Nullable String podVersion) {}
+  record Read(int podFrom, int podTo, RequestNames names, @Nullable Version podVersion) {}
 
-  /** A pod's uid and resourceVersion, as {@link Read} carries them. */
-  private record Version(@Nullable String uid, @Nullable String resourceVersion) {}
+  /** A pod's {@code metadata.uid} and {@code metadata.resourceVersion}. */
+  record Version(String uid, String resourceVersion) {}
 
   static @Nullable Read read(byte[] body, JsonTrees trees, NameTable known) {
     int podFrom = HEAD.length;
@@ -57,7 +51,7 @@ final class SchedulerLayout {
       return null;
     }
     int podTo;
-    Version version;
+    @Nullable Version version;
     try (JsonParser p = trees.parser(body, podFrom, body.length - podFrom)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
@@ -75,18 +69,16 @@ final class SchedulerLayout {
       return null;
     }
     RequestNames names = names(body, podTo + MIDDLE.length, known);
-    return names == null
-        ? null
-        : new Read(podFrom, podTo, names, version.uid(), version.resourceVersion());
+    return names == null ? null : new Read(podFrom, podTo, names, version);
   }
 
   /**
    * Walks past the pod's object (the parser on its start, left on its end, as {@code skipChildren}
    * would), reading its version on the way: the metadata's fields are looked at, everything else is
    * skipped. A field given twice (Go's decoder would take the last one; the tree this body may
-   * still become refuses it) leaves the version unknown.
+   * still become refuses it), or one that is not a string, leaves the version unknown (null).
    */
-  private static Version walkPod(JsonParser p) {
+  private static @Nullable Version walkPod(JsonParser p) {
     String uid = null;
     String resourceVersion = null;
     int metadata = 0;
@@ -110,9 +102,9 @@ final class SchedulerLayout {
         p.skipChildren();
       }
     }
-    return metadata == 1 && uids == 1 && versions == 1
+    return metadata == 1 && uids == 1 && versions == 1 && uid != null && resourceVersion != null
         ? new Version(uid, resourceVersion)
-        : new Version(null, null);
+        : null;
   }
 
   /** The names from just after the array's '[' to the body's end, or null if not in layout. */
