@@ -102,8 +102,9 @@ final class LocalControlPlane {
     Files.createDirectories(dir);
     Processes processes = new Processes(dir);
     try {
-      int etcdPort = Processes.freePort();
-      int etcdPeerPort = Processes.freePort();
+      int[] etcdPorts = Processes.freePorts(2);
+      int etcdPort = etcdPorts[0];
+      int etcdPeerPort = etcdPorts[1];
       processes.start(
           "etcd",
           List.of(

@@ -53,8 +53,9 @@ final class SpotpackProcess {
     }
     Path config = dir.resolve("spotpack.yaml");
     Files.writeString(config, configYaml);
-    int extenderPort = Processes.freePort();
-    int managementPort = Processes.freePort();
+    int[] ports = Processes.freePorts(2);
+    int extenderPort = ports[0];
+    int managementPort = ports[1];
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     // as the shipped Deployment runs it (manifests/deployment.yaml, JAVA_TOOL_OPTIONS)
