@@ -200,7 +200,7 @@ public final class SchedulerThroughput {
               qps);
       Round rounds =
           new Round(bin.dir().get(), api, pool, spotpack, pods, dir, jfrSettings, asyncProfiler);
-      double plain1 = rounds.run("plain-1", "plain-scheduler", plainConfig, false);
+      LoopFigures.Round plain1 = rounds.run("plain-1", "plain-scheduler", plainConfig, false);
 
       Path spotpackConfig =
           SchedulerConfigFile.withQps(
@@ -223,15 +223,15 @@ public final class SchedulerThroughput {
       if (withPrioritize) {
         afterFilterVerb(spotpackConfig, "  prioritizeVerb: prioritize\n  weight: 1\n");
       }
-      double withSpotpack = 0;
+      List<LoopFigures.Round> withSpotpack = new ArrayList<>();
       for (int r = 1; r <= spotpackRounds; r++) {
-        withSpotpack =
-            rounds.run("spotpack-" + r, "spotpack-scheduler", spotpackConfig, r == spotpackRounds);
+        withSpotpack.add(
+            rounds.run("spotpack-" + r, "spotpack-scheduler", spotpackConfig, r == spotpackRounds));
       }
       printVerbTimes(spotpack.metrics());
 
-      double plain2 = rounds.run("plain-2", "plain-scheduler", plainConfig, false);
-      double plain = (plain1 + plain2) / 2;
+      LoopFigures.Round plain2 = rounds.run("plain-2", "plain-scheduler", plainConfig, false);
+      LoopFigures figures = LoopFigures.of(plain1, withSpotpack, plain2);
       System.out.printf(
           Locale.ROOT,
           "bindThreads=%d nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s "
@@ -240,12 +240,13 @@ public final class SchedulerThroughput {
           nodes,
           pods,
           qps == 0 ? "default" : qps,
-          plain1,
-          plain2,
-          plain,
+          plain1.podsPerSecond(),
+          plain2.podsPerSecond(),
+          (plain1.podsPerSecond() + plain2.podsPerSecond()) / 2,
           spotpackRounds,
-          withSpotpack,
-          withSpotpack / plain);
+          withSpotpack.get(spotpackRounds - 1).podsPerSecond(),
+          figures.ratio());
+      System.out.println(figures.line());
     } finally {
       pool.shutdownNow();
       client.close();
@@ -335,7 +336,8 @@ public final class SchedulerThroughput {
      * profiled over the timed part as asked (spotpack.jfr, spotpack.collapsed in the run's
      * directory).
      */
-    double run(String round, String schedulerName, Path config, boolean profiled) throws Exception {
+    LoopFigures.Round run(String round, String schedulerName, Path config, boolean profiled)
+        throws Exception {
       Path jfr = profiled && jfrSettings != null ? dir.resolve("spotpack.jfr") : null;
       Path collapsed = profiled && asyncProfiler != null ? dir.resolve("spotpack.collapsed") : null;
       KubernetesClient client = api.client();
@@ -498,13 +500,15 @@ public final class SchedulerThroughput {
       awaitSpotpackSettled();
       Map<String, Duration> deleted1 = cpu();
       Map<String, Double> deletedEvents1 = podEvents();
+      double creation = spotpackPerPod(created0, created1);
+      double deletion = spotpackPerPod(deleted0, deleted1);
       System.err.printf(
           Locale.ROOT,
           "%s: spotpack following the pods, CPU per pod: creation %.3f ms, deletion %.3f ms"
               + " (idle included)%n",
           round,
-          spotpackPerPod(created0, created1),
-          spotpackPerPod(deleted0, deleted1));
+          creation,
+          deletion);
       System.err.printf(
           Locale.ROOT,
           "%s: spotpack's pod events per pod: creation%s, deletion%s%n",
@@ -513,7 +517,13 @@ public final class SchedulerThroughput {
           increasePerPod(deletedEvents0, deletedEvents1, " %s %.2f"));
       System.err.printf(Locale.ROOT, "%s: %d pods bound in %.2f s%n", round, pods, seconds);
       Files.writeString(api.dir().resolve(round + ".seconds"), Double.toString(seconds));
-      return pods / seconds;
+      return new LoopFigures.Round(
+          round,
+          pods / seconds,
+          perPod(cpu0, cpu1, SpotpackProcess.NAME),
+          perPod(cpu0, cpu1, "kube-scheduler-" + round),
+          creation,
+          deletion);
     }
 
     private void createExecutors(KubernetesClient client, String ns, String schedulerName) {
@@ -561,10 +571,18 @@ public final class SchedulerThroughput {
     }
 
     private double spotpackPerPod(Map<String, Duration> before, Map<String, Duration> after) {
-      return (after.get(SpotpackProcess.NAME).toNanos()
-              - before.get(SpotpackProcess.NAME).toNanos())
-          / 1e6
-          / pods;
+      return perPod(before, after, SpotpackProcess.NAME);
+    }
+
+    /** One process's CPU from {@code before} to {@code after}, in ms per pod. */
+    private double perPod(
+        Map<String, Duration> before, Map<String, Duration> after, String process) {
+      Duration was = before.get(process);
+      Duration is = after.get(process);
+      if (was == null || is == null) {
+        throw new IllegalStateException("no CPU reading of " + process + ": " + after.keySet());
+      }
+      return (is.toNanos() - was.toNanos()) / 1e6 / pods;
     }
 
     private String perPod(Map<String, Duration> before, Map<String, Duration> after) {
