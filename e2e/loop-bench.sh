@@ -7,6 +7,7 @@
 #   JAVA   the java launcher; spotpack runs on the same JVM (default: java on PATH)
 #   AOT    1: first train an AOT cache for that JVM (JDK 25 or later) with AotTraining, as the image
 #          does, and start spotpack with it: the shipped JVM (default: 0)
+#   AOT_PROFILES 1: keep the JIT's profiles in that cache (the image leaves them out)
 #   further arguments go to SchedulerThroughput after the defaults (e.g. --async-profiler=LIB)
 # Needs the Kubernetes binaries (e2e/build-k8s.sh) and the test classpath:
 #   ./mvnw -q package test-compile dependency:build-classpath -DskipTests -Dmdep.outputFile=target/cp.txt
@@ -20,12 +21,15 @@ args=(500 2000 1000 8 6 --pool-labels)
 if [[ "${AOT:-0}" == 1 ]]; then
   cache="$PWD/target/bench/loop.aot"
   rm -f "$cache"
-  "$java" -cp "$cp" dev.spotpack.e2e.AotTraining "$java" target/spotpack.jar "$cache" >target/bench/loop-aot-training.txt 2>&1 \
+  training=("$java" target/spotpack.jar "$cache")
+  [[ "${AOT_PROFILES:-0}" == 1 ]] && training+=(--profiles)
+  "$java" -cp "$cp" dev.spotpack.e2e.AotTraining "${training[@]}" >target/bench/loop-aot-training.txt 2>&1 \
     || { echo "loop-bench.sh: AOT training failed; see target/bench/loop-aot-training.txt" >&2; exit 1; }
   args+=("--jvm=-XX:AOTCache=$cache")
 fi
 figures=target/bench/loop-figures.txt
 : >"$figures"
+rm -f target/bench/loop-[0-9]*.txt # an earlier run's, which this one may not overwrite
 for i in $(seq 1 "$runs"); do
   out="target/bench/loop-$i.txt"
   "$java" -cp "$cp" dev.spotpack.e2e.SchedulerThroughput "${args[@]}" "$@" >"$out" 2>&1 \

@@ -54,8 +54,9 @@ import tools.jackson.databind.node.ObjectNode;
  * In kube-scheduler's loop a freshly started spotpack spends more CPU per scheduled pod on the JIT
  * compiler than on the pods (docs/benchmarks.md, "the JIT in the first rounds"): the first few
  * thousand pods after a start run interpreted or in C1 code while C2 compiles the hot paths. A
- * class-data archive covers class loading, not that; the image's AOT cache (JDK 25) also carries
- * the JIT's profiles of a training run, and the rehearsal still helps a JVM started without one.
+ * class-data archive covers class loading, not that, and the image's AOT cache (JDK 25) carries
+ * classes only: the JIT's profiles of a training run cost more in every later round than they
+ * saved in the first (docs/benchmarks.md, "Status against issue 15").
  *
  * So a live spotpack rehearses its own request path right after it starts, while its informers
  * list the cluster: a private cluster state of made-up nodes and Spark jobs, the real routes on a

@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -32,22 +34,28 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The training run of the image's AOT cache (manifests/Dockerfile; docs/benchmarks.md, "stop 26").
  *
- * <p>JDK 25 starts a JVM from an AOT cache: classes loaded and linked ahead of time, and the method
- * profiles of a training run, so that C2 compiles the hot paths as soon as they run. The profiles
- * are only as good as the training: trained on spotpack's example mode (no API server) the cache
- * did not help in the loop; trained live, with kube-scheduler's traffic, it halved the first
- * round's CPU. An image build has no API server, so this class stands in for both: fabric8's mock
- * API server (CRUD, over TLS) holds made-up nodes, the shipped jar serves live against it with
- * {@code -XX:AOTCacheOutput} (its start-up warm-up included), and this class plays kube-scheduler:
- * it creates executors, calls filter with every node's name, binds the executor filtered four calls
- * earlier (spotpack's binder posts the binding; the mock accepts it, and this class then sets the
- * pod's node as the API server would), and deletes each job three jobs later. Then it stops
- * spotpack (SIGTERM), and the JVM writes the cache as it exits.
+ * <p>JDK 25 starts a JVM from an AOT cache: classes loaded and linked ahead of time and, unless
+ * told otherwise, the method profiles of the training run, so that C2 compiles the hot paths as
+ * soon as they run. The image's cache leaves the profiles out ({@link #WITHOUT_PROFILES}): in the
+ * scheduling loop they cut the first 2,000 executors' CPU by about a quarter but cost about a third
+ * more in every later round measured, through 24,000 executors (code compiled for the training's
+ * traffic stays in place when real traffic differs; docs/benchmarks.md, "Status against issue 15").
+ * The classes alone still shorten start-up. {@code --profiles} keeps them, to measure.
  *
- * <p>{@code java -cp TEST_CLASSPATH dev.spotpack.e2e.AotTraining JAVA JAR CACHE [NODES [PODS]]}:
- * JAVA must be the JVM that will run the image (a cache is only valid for the JVM build that made
- * it), and JAR the jar's path as the image runs it. Exits 1, naming the step, if spotpack does not
- * get ready and warm up, if a bind fails, or if no cache is written, so that an image build fails.
+ * <p>The training serves live traffic so that the classes loaded are the live path's: an image
+ * build has no API server, so fabric8's mock API server (CRUD, over TLS) holds made-up nodes, the
+ * shipped jar serves live against it with {@code -XX:AOTCacheOutput} (its start-up warm-up
+ * included), and this class plays kube-scheduler: it creates executors, calls filter with every
+ * node's name, binds the executor filtered four calls earlier (spotpack's binder posts the binding;
+ * the mock accepts it, and this class then sets the pod's node as the API server would), and
+ * deletes each job three jobs later. Then it stops spotpack (SIGTERM), and the JVM writes the cache
+ * as it exits.
+ *
+ * <p>{@code java -cp TEST_CLASSPATH dev.spotpack.e2e.AotTraining JAVA JAR CACHE [NODES [PODS]]
+ * [--profiles]}: JAVA must be the JVM that will run the image (a cache is only valid for the JVM
+ * build that made it), and JAR the jar's path as the image runs it. Exits 1, naming the step, if
+ * spotpack does not get ready and warm up, if a bind fails, or if no cache is written, so that an
+ * image build fails.
  */
 public final class AotTraining {
   /** Nodes of the made-up cluster: half spot. */
@@ -61,20 +69,31 @@ public final class AotTraining {
 
   private static final String NAMESPACE = "aot-training";
 
+  /**
+   * The training JVM's options that leave the JIT's profiles out of the cache (JDK 25's switch for
+   * JEP 515's training data; diagnostic, so it must be unlocked). A JDK without it refuses to
+   * start, and the image build fails naming this step.
+   */
+  static final List<String> WITHOUT_PROFILES =
+      List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining");
+
   /** What a training run did. */
   record Result(int pods, int binds, long cacheBytes) {}
 
   private AotTraining() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] allArgs) throws Exception {
+    boolean profiles = List.of(allArgs).contains("--profiles");
+    String[] args =
+        Arrays.stream(allArgs).filter(a -> !a.equals("--profiles")).toArray(String[]::new);
     if (args.length < 3) {
-      System.err.println("usage: AotTraining JAVA JAR CACHE [NODES [PODS]]");
+      System.err.println("usage: AotTraining JAVA JAR CACHE [NODES [PODS]] [--profiles]");
       System.exit(2);
     }
     int nodes = args.length > 3 ? Integer.parseInt(args[3]) : NODES;
     int pods = args.length > 4 ? Integer.parseInt(args[4]) : PODS;
     try {
-      Result r = run(args[0], Path.of(args[1]), Path.of(args[2]), nodes, pods);
+      Result r = run(args[0], Path.of(args[1]), Path.of(args[2]), nodes, pods, profiles);
       System.err.printf(
           "AOT training: %d executors filtered, %d bound; cache %s, %d bytes%n",
           r.pods(), r.binds(), args[2], r.cacheBytes());
@@ -85,7 +104,19 @@ public final class AotTraining {
     }
   }
 
-  static Result run(String java, Path jar, Path cache, int nodes, int pods) throws Exception {
+  static List<String> jvmOptions(Path cache, boolean profiles) {
+    List<String> options = new ArrayList<>(List.of("-XX:AOTCacheOutput=" + cache));
+    if (!profiles) {
+      options.addAll(WITHOUT_PROFILES);
+    }
+    return options;
+  }
+
+  /**
+   * @param profiles keep the JIT's profiles in the cache (the image leaves them out)
+   */
+  static Result run(String java, Path jar, Path cache, int nodes, int pods, boolean profiles)
+      throws Exception {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     KubernetesMockServer api =
         new KubernetesMockServer(
@@ -136,13 +167,7 @@ public final class AotTraining {
       try (Processes processes = new Processes(dir)) {
         SpotpackProcess spotpack =
             SpotpackProcess.start(
-                Path.of(java),
-                jar,
-                dir,
-                kubeconfig,
-                "",
-                List.of("-XX:AOTCacheOutput=" + cache),
-                processes);
+                Path.of(java), jar, dir, kubeconfig, "", jvmOptions(cache, profiles), processes);
         spotpack.awaitWarmUp(Duration.ofMinutes(3));
         if (!spotpack.metrics().contains("spotpack_warmup_running ")) {
           throw new IllegalStateException("spotpack did not warm up (server.warmUpPods: 0?)");

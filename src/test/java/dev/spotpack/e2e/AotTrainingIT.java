@@ -36,7 +36,7 @@ class AotTrainingIT {
     Path cache = dir.resolve("spotpack.aot");
 
     // 100 nodes, 300 executors: 296 bound (the last 4 still in flight)
-    AotTraining.Result r = AotTraining.run(java.get().toString(), jar, cache, 100, 300);
+    AotTraining.Result r = AotTraining.run(java.get().toString(), jar, cache, 100, 300, false);
     assertThat(r.binds()).isEqualTo(300 - AotTraining.IN_FLIGHT);
     assertThat(r.cacheBytes()).isGreaterThan(1 << 20);
 
@@ -45,6 +45,8 @@ class AotTrainingIT {
                 java.get().toString(),
                 "-XX:AOTCache=" + cache,
                 "-Xlog:aot=info",
+                "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:+AOTPrintTrainingInfo",
                 "-jar",
                 jar.toString(),
                 "--version")
@@ -54,6 +56,11 @@ class AotTrainingIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).contains("Using AOT-linked classes: true");
+    // the image's cache holds no JIT profiles (AotTraining.WITHOUT_PROFILES): the training data
+    // the JVM prints from it names none of spotpack's methods
+    String header = "Archived TrainingData Dictionary";
+    assertThat(out).contains(header);
+    assertThat(out.substring(out.indexOf(header))).doesNotContain("dev/spotpack/");
   }
 
   private static final Pattern VERSION = Pattern.compile("JAVA_VERSION=\"(\\d+)");
