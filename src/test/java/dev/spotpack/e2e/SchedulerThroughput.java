@@ -231,6 +231,20 @@ public final class SchedulerThroughput {
       printVerbTimes(spotpack.metrics());
 
       LoopFigures.Round plain2 = rounds.run("plain-2", "plain-scheduler", plainConfig, false);
+      double plain = (plain1.podsPerSecond() + plain2.podsPerSecond()) / 2;
+      if (withSpotpack.isEmpty()) {
+        // 0 spotpack rounds: spotpack only followed the pods (a live training run, say)
+        System.out.printf(
+            Locale.ROOT,
+            "nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s (mean %.0f)%n",
+            nodes,
+            pods,
+            qps == 0 ? "default" : qps,
+            plain1.podsPerSecond(),
+            plain2.podsPerSecond(),
+            plain);
+        return;
+      }
       LoopFigures figures = LoopFigures.of(plain1, withSpotpack, plain2);
       System.out.printf(
           Locale.ROOT,
@@ -242,9 +256,9 @@ public final class SchedulerThroughput {
           qps == 0 ? "default" : qps,
           plain1.podsPerSecond(),
           plain2.podsPerSecond(),
-          (plain1.podsPerSecond() + plain2.podsPerSecond()) / 2,
+          plain,
           spotpackRounds,
-          withSpotpack.get(spotpackRounds - 1).podsPerSecond(),
+          withSpotpack.get(withSpotpack.size() - 1).podsPerSecond(),
           figures.ratio());
       System.out.println(figures.line());
     } finally {
