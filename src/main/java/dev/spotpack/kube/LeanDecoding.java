@@ -212,18 +212,8 @@ public final class LeanDecoding {
     }
 
     private static PodStatus status(JsonParser p, DeserializationContext ctxt) {
-      expect(p, ctxt, JsonToken.START_OBJECT);
       PodStatus status = new PodStatus();
-      return fields(
-          p,
-          status,
-          name -> {
-            if (name.equals("phase")) {
-              status.setPhase(string(p, ctxt));
-            } else {
-              p.skipChildren();
-            }
-          });
+      return oneField(p, ctxt, status, "phase", () -> status.setPhase(string(p, ctxt)));
     }
   }
 
@@ -255,18 +245,9 @@ public final class LeanDecoding {
     }
 
     private static NodeStatus status(JsonParser p, DeserializationContext ctxt) {
-      expect(p, ctxt, JsonToken.START_OBJECT);
       NodeStatus status = new NodeStatus();
-      return fields(
-          p,
-          status,
-          name -> {
-            if (name.equals("allocatable")) {
-              status.setAllocatable(quantities(p, ctxt));
-            } else {
-              p.skipChildren();
-            }
-          });
+      return oneField(
+          p, ctxt, status, "allocatable", () -> status.setAllocatable(quantities(p, ctxt)));
     }
   }
 
@@ -314,18 +295,9 @@ public final class LeanDecoding {
 
   /** A container's or a pod's resources: their requests (limits and claims are not read). */
   private static ResourceRequirements requirements(JsonParser p, DeserializationContext ctxt) {
-    expect(p, ctxt, JsonToken.START_OBJECT);
     ResourceRequirements requirements = new ResourceRequirements();
-    return fields(
-        p,
-        requirements,
-        name -> {
-          if (name.equals("requests")) {
-            requirements.setRequests(quantities(p, ctxt));
-          } else {
-            p.skipChildren();
-          }
-        });
+    return oneField(
+        p, ctxt, requirements, "requests", () -> requirements.setRequests(quantities(p, ctxt)));
   }
 
   /**
@@ -390,6 +362,25 @@ public final class LeanDecoding {
       }
     }
     return owner;
+  }
+
+  /**
+   * An object, its start not read yet, of which only {@code field} is read (by {@code read}, on its
+   * value, as {@link #fields} hands it); the other fields are skipped.
+   */
+  private static <T> T oneField(
+      JsonParser p, DeserializationContext ctxt, T owner, String field, Runnable read) {
+    expect(p, ctxt, JsonToken.START_OBJECT);
+    return fields(
+        p,
+        owner,
+        name -> {
+          if (name.equals(field)) {
+            read.run();
+          } else {
+            p.skipChildren();
+          }
+        });
   }
 
   /** As {@link #fields}, for a map: null values are handed to {@code reader} too. */
