@@ -57,9 +57,7 @@ record LoopFigures(
     // following the pods' creation and deletion, in every round after spotpack's first: the plain
     // rounds (spotpack follows, kube-scheduler alone binds) and spotpack's own; the worst of them
     List<Round> following =
-        spotpackRounds.size() > 1
-            ? concat(spotpackRounds.subList(1, spotpackRounds.size()), plain2)
-            : List.of(plain2);
+        Stream.concat(spotpackRounds.stream().skip(1), Stream.of(plain2)).toList();
     Round last = spotpackRounds.get(spotpackRounds.size() - 1);
     return new LoopFigures(
         spotpackRounds.get(0).spotpackMs(),
@@ -70,10 +68,6 @@ record LoopFigures(
         following.stream().mapToDouble(Round::creationMs).max().orElseThrow(),
         following.stream().mapToDouble(Round::deletionMs).max().orElseThrow(),
         last.podsPerSecond() / ((plain1.podsPerSecond() + plain2.podsPerSecond()) / 2));
-  }
-
-  private static List<Round> concat(List<Round> rounds, Round one) {
-    return Stream.concat(rounds.stream(), Stream.of(one)).toList();
   }
 
   /**
