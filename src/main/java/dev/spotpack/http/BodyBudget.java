@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,11 +58,12 @@ public final class BodyBudget {
   }
 
   /**
-   * Reads a body of at most {@link #maxBodyBytes()} whole, into a buffer of its declared length;
-   * after {@link #admit}, so that a request is counted before its body is read.
+   * Reads a body of at most {@link #maxBodyBytes()} whole, into an array of its declared length
+   * ({@link WholeBody#bytes}); after {@link #admit}, so that a request is counted before its body
+   * is read.
    */
-  BodyHandler bodyHandler() {
-    return BodyHandler.create(false).setBodyLimit(maxBodyBytes).setPreallocateBodyBuffer(true);
+  WholeBody bodyHandler() {
+    return new WholeBody(maxBodyBytes);
   }
 
   /**

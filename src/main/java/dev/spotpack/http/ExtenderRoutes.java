@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.io.OutputStream;
 import java.util.function.Function;
 
@@ -39,7 +38,7 @@ public final class ExtenderRoutes {
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
-    BodyHandler body = budget.bodyHandler();
+    WholeBody body = budget.bodyHandler();
     router.route().failureHandler(Failures::handle);
     router.post(PREFIX + "/*").handler(JsonBody::asJson);
     router.post(PREFIX + "/*").handler(budget::admit);
@@ -51,13 +50,13 @@ public final class ExtenderRoutes {
     router
         .post(PREFIX + "/bind")
         .handler(body)
-        .handler(ctx -> calls.bind(bytes(ctx)).thenAccept(r -> reply(ctx, r)));
+        .handler(ctx -> calls.bind(WholeBody.bytes(ctx)).thenAccept(r -> reply(ctx, r)));
     router.errorHandler(413, ctx -> reply(ctx, calls.tooLarge(budget.maxBodyBytes())));
     return router;
   }
 
   private void decide(RoutingContext ctx, Function<byte[], ExtenderCalls.Reply> verb) {
-    byte[] bytes = bytes(ctx);
+    byte[] bytes = WholeBody.bytes(ctx);
     if (bytes.length <= EVENT_LOOP_BODY_BYTES) {
       reply(ctx, verb.apply(bytes));
       return;
@@ -68,17 +67,12 @@ public final class ExtenderRoutes {
         .onFailure(ctx::fail);
   }
 
-  private static byte[] bytes(RoutingContext ctx) {
-    Buffer b = ctx.body().buffer();
-    return b == null ? new byte[0] : b.getBytes();
-  }
-
   private void reply(RoutingContext ctx, ExtenderCalls.Reply reply) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
     // sized as the request: a filter answer repeats (at most) its node names
-    Buffer answer = Buffer.buffer(Math.max(256, ctx.body().length()));
+    Buffer answer = Buffer.buffer(Math.max(256, WholeBody.bytes(ctx).length));
     calls.write(reply.body(), new BufferOutput(answer));
     ctx.response()
         .setStatusCode(reply.status())

@@ -31,9 +31,7 @@ public final class WebhookRoutes {
         .handler(budget.bodyHandler())
         .blockingHandler(
             ctx -> {
-              Buffer b = ctx.body().buffer();
-              SpreadHintWebhook.Written reply =
-                  webhook.reviewWritten(b == null ? new byte[0] : b.getBytes());
+              SpreadHintWebhook.Written reply = webhook.reviewWritten(WholeBody.bytes(ctx));
               if (!ctx.response().ended() && !ctx.response().closed()) {
                 ctx.response()
                     .setStatusCode(reply.status())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.testing.ExtenderHttp;
+import java.io.ByteArrayInputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -216,6 +217,64 @@ class ExtenderServerIT {
         assertThat(json.size()).isEqualTo(2001);
       }
     }
+  }
+
+  /**
+   * A body without a Content-Length (chunked), larger than the reader's first 16 KiB, is read
+   * whole: the same answer as with its length declared. 40,000 leading spaces + the example request
+   * is under the 64 KiB limit.
+   */
+  @Test
+  void aChunkedBodyIsReadWholeAsADeclaredOne() throws Exception {
+    String padded = " ".repeat(40_000) + request;
+    assertThat(padded.length())
+        .isGreaterThan(WholeBody.UNKNOWN_LENGTH_START)
+        .isLessThan(BODY_LIMIT);
+    HttpResponse<String> declared = post("filter", padded);
+    HttpResponse<String> chunked = postChunked("filter", padded);
+    assertThat(declared.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(declared.body()).get("NodeNames").size()).isPositive();
+    assertThat(chunked.statusCode()).isEqualTo(200);
+    assertThat(chunked.body()).isEqualTo(declared.body());
+  }
+
+  /** Over the limit without a declared length: 413 once the limit is passed, then served again. */
+  @Test
+  void aChunkedBodyOverTheLimitGets413() throws Exception {
+    HttpResponse<String> big =
+        postChunked("filter", "{\"Pod\":{},\"NodeNames\":[\"" + "x".repeat(BODY_LIMIT) + "\"]}");
+    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(big.body()).get("Error").stringValue())
+        .isEqualTo(
+            "request body larger than "
+                + BODY_LIMIT
+                + " bytes (config server.maxRequestBodyBytes)");
+    assertThat(post("filter", request).statusCode()).isEqualTo(200);
+  }
+
+  /** curl sends {@code Expect: 100-continue} with larger bodies; the server answers it. */
+  @Test
+  void expectContinueIsAnswered() throws Exception {
+    HttpResponse<String> reply =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter"))
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString(request))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(reply.statusCode()).isEqualTo(200);
+    assertThat(reply.body()).isEqualTo(post("filter", request).body());
+  }
+
+  private static HttpResponse<String> postChunked(String verb, String body) throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return HTTP.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** A malformed chunk: never a 500, and the server keeps serving. */
