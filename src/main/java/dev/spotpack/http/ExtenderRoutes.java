@@ -40,7 +40,6 @@ public final class ExtenderRoutes {
     Router router = Router.router(vertx);
     WholeBody body = budget.bodyHandler();
     router.route().failureHandler(Failures::handle);
-    router.post(PREFIX + "/*").handler(JsonBody::asJson);
     router.post(PREFIX + "/*").handler(budget::admit);
     router.post(PREFIX + "/filter").handler(body).handler(ctx -> decide(ctx, calls::filter));
     router

@@ -24,7 +24,6 @@ public final class WebhookRoutes {
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.route().failureHandler(Failures::handle);
-    router.post(PATH).handler(JsonBody::asJson);
     router.post(PATH).handler(budget::admit);
     router
         .post(PATH)
