@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -48,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * -DskipTests -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]
  * [--prioritize] [--pool-labels] [--tls] [--warm-up=N] [--event-loops=N] [--jfr]
- * [--async-profiler=LIB] [--jvm=OPTION ...]}
+ * [--async-profiler=LIB] [--go-profiles] [--jvm=OPTION ...]}
  */
 public final class SchedulerThroughput {
   private static final long IDLE_MILLIS = 5_000;
@@ -98,6 +99,9 @@ public final class SchedulerThroughput {
             .map(a -> Path.of(a.substring("--async-profiler=".length())).toAbsolutePath())
             .findFirst()
             .orElse(null);
+    // --go-profiles: CPU profiles of kube-scheduler and kube-apiserver (Go's pprof) over 3 s of the
+    // first plain round's binding and of the last spotpack round's (GoProfiles)
+    boolean goProfiles = Arrays.asList(allArgs).contains("--go-profiles");
     // --jvm=OPTION (repeatable): a JVM option for spotpack's process, e.g. --jvm=-XX:+UseSerialGC
     List<String> jvmOptions =
         new ArrayList<>(
@@ -199,7 +203,16 @@ public final class SchedulerThroughput {
               SchedulerConfigFile.writeWithoutExtender(dir, api.kubeconfig(), "plain-scheduler"),
               qps);
       Round rounds =
-          new Round(bin.dir().get(), api, pool, spotpack, pods, dir, jfrSettings, asyncProfiler);
+          new Round(
+              bin.dir().get(),
+              api,
+              pool,
+              spotpack,
+              pods,
+              dir,
+              jfrSettings,
+              asyncProfiler,
+              goProfiles);
       LoopFigures.Round plain1 = rounds.run("plain-1", "plain-scheduler", plainConfig, false);
 
       Path spotpackConfig =
@@ -342,16 +355,19 @@ public final class SchedulerThroughput {
       int pods,
       Path dir,
       @Nullable String jfrSettings,
-      @Nullable Path asyncProfiler) {
+      @Nullable Path asyncProfiler,
+      boolean goProfiles) {
 
     /**
      * Creates the batch, starts the scheduler, times it until every pod is bound, deletes the
      * batch; prints what each process spent per pod. If {@code profiled}, spotpack's process is
      * profiled over the timed part as asked (spotpack.jfr, spotpack.collapsed in the run's
-     * directory).
+     * directory); with {@code --go-profiles}, kube-scheduler and kube-apiserver too, and in the
+     * first plain round as well.
      */
     LoopFigures.Round run(String round, String schedulerName, Path config, boolean profiled)
         throws Exception {
+      boolean goProfiled = goProfiles && (profiled || round.equals("plain-1"));
       Path jfr = profiled && jfrSettings != null ? dir.resolve("spotpack.jfr") : null;
       Path collapsed = profiled && asyncProfiler != null ? dir.resolve("spotpack.collapsed") : null;
       KubernetesClient client = api.client();
@@ -392,9 +408,20 @@ public final class SchedulerThroughput {
                     @Override
                     public void onClose(WatcherException cause) {}
                   });
+      int schedulerPort = Processes.freePort();
       Process scheduler =
           SpotpackAndScheduler.startScheduler(
-              bin, config, "kube-scheduler-" + round, api.processes(), api.insecure());
+              bin,
+              config,
+              "kube-scheduler-" + round,
+              api.processes(),
+              api.insecure(),
+              schedulerPort);
+      CompletableFuture<String> goProfile =
+          goProfiled
+              ? GoProfiles.capture(
+                  api, schedulerPort, dir, round, boundPods::size, pods, Duration.ofSeconds(3))
+              : CompletableFuture.completedFuture(null);
       if (jfr != null) {
         System.err.println(spotpack.jcmd("JFR.start", "name=loop", "settings=" + jfrSettings));
       }
@@ -435,6 +462,10 @@ public final class SchedulerThroughput {
                 "JVMTI.agent_load",
                 asyncProfiler.toString(),
                 "\"stop,file=" + collapsed + ",collapsed,threads\""));
+      }
+      String goProfileLine = goProfile.get(1, TimeUnit.MINUTES);
+      if (goProfileLine != null) {
+        System.err.println(goProfileLine);
       }
       StringBuilder calls = new StringBuilder();
       requests1.forEach(

@@ -44,7 +44,9 @@ final class SpotpackAndScheduler {
                 "--config=" + config,
                 "--bind-address=127.0.0.1",
                 "--secure-port=" + port,
-                "--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics",
+                // and its profiler, for SchedulerThroughput --go-profiles (a test's scheduler, on
+                // loopback, without the delegated authentication that would check a token)
+                "--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics,/debug/pprof/*",
                 "--v=2"));
     LocalControlPlane.awaitOk(
         () ->
