@@ -6,7 +6,8 @@
 #   JAR        the jar to measure (default: target/spotpack.jar)
 #   JAVA       the java launcher (default: java on PATH)
 #   NODES PODS the generated cluster (default: 5000 150000; generated once into target/bench)
-#   SECONDS_PER_ROW (default: 15), after 10 s of warm-up with 8 connections
+#   SECONDS_PER_ROW (default: 15), after WARM_UP_SECONDS (default: 40) of warm-up with 8
+#   connections: the JIT compiles for about 40 s of load; after 10 s the first row measured it
 #   VERB       filter (default) or prioritize, with the same body
 #   EVENT_LOOPS spotpack's server.eventLoops (default: spotpack's default, 1); with 8 connections
 #              more loops use both cores, which kube-scheduler's one-filter-at-a-time calls cannot
@@ -45,7 +46,7 @@ done
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 hz=$(getconf CLK_TCK)
 TIMEFORMAT="wrk-cpu %U %S"
-wrk -t1 -c8 -d10s -s "$script" "$url" >/dev/null
+wrk -t1 -c8 -d"${WARM_UP_SECONDS:-40}s" -s "$script" "$url" >/dev/null
 echo "connections calls/s p50 p99 errors | spotpack CPU/call | wrk CPU/call"
 for c in 1 2 8; do
   before=$(ticks)
