@@ -22,6 +22,10 @@ import java.util.Arrays;
  * allocated about 0.5 MB for its body that way, half of all the call allocated (async-profiler,
  * docs/benchmarks.md, stop 36); now one array of 145 kB.
  *
+ * <p>The array of the declared length is allocated before the body arrives: {@link BodyBudget} has
+ * admitted the request's declared bytes against the in-flight budget first, so a client that
+ * declares much and sends little holds no more than a client that sends it all.
+ *
  * <p>Stateless; one instance may serve every route.
  */
 final class WholeBody implements Handler<RoutingContext> {
