@@ -3,7 +3,7 @@
 # RUNS times on the local control plane (500 nodes, 2,000 executors per round, the scheduler alone
 # first and last, spotpack's six rounds between, 12 capacity pools), then each figure's median and
 # spread over the runs. Each run's full output stays in target/bench/loop-N.txt.
-#   RUNS   runs (default: 3); each takes 10-15 minutes on 2 cores
+#   RUNS   runs (default: 3); each takes 4-5 minutes on 2 cores here
 #   JAVA   the java launcher; spotpack runs on the same JVM (default: java on PATH)
 #   AOT    1: first train an AOT cache for that JVM (JDK 25 or later) with AotTraining, as the image
 #          does, and start spotpack with it: the shipped JVM (default: 0)
