@@ -205,8 +205,7 @@ class ExtenderServerIT {
     for (String verb : new String[] {"filter", "prioritize"}) {
       HttpResponse<String> reply =
           HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+              HttpRequest.newBuilder(ExtenderHttp.verbUri(app, verb))
                   .header("Content-Type", contentType)
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
@@ -248,8 +247,7 @@ class ExtenderServerIT {
   void expectContinueIsAnswered() throws Exception {
     HttpResponse<String> reply =
         HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter"))
+            HttpRequest.newBuilder(ExtenderHttp.verbUri(app, "filter"))
                 .expectContinue(true)
                 .POST(HttpRequest.BodyPublishers.ofString(request))
                 .build(),
@@ -261,8 +259,7 @@ class ExtenderServerIT {
   private static HttpResponse<String> postChunked(String verb, String body) throws Exception {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return HTTP.send(
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+        HttpRequest.newBuilder(ExtenderHttp.verbUri(app, verb))
             .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -295,8 +292,7 @@ class ExtenderServerIT {
     HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
     HttpResponse<String> reply =
         h2.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter"))
+            HttpRequest.newBuilder(ExtenderHttp.verbUri(app, "filter"))
                 .POST(HttpRequest.BodyPublishers.ofString(request))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -360,8 +356,7 @@ class ExtenderServerIT {
         byte[] body = dev.spotpack.extender.VerbFuzzTest.mutate(seed, rng);
         HttpResponse<String> reply =
             HTTP.send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+                HttpRequest.newBuilder(ExtenderHttp.verbUri(app, verb))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -371,8 +366,7 @@ class ExtenderServerIT {
     }
     HttpResponse<String> ok =
         HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter"))
+            HttpRequest.newBuilder(ExtenderHttp.verbUri(app, "filter"))
                 .timeout(Duration.ofSeconds(5))
                 .POST(HttpRequest.BodyPublishers.ofString(request))
                 .build(),

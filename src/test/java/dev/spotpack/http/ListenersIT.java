@@ -84,8 +84,7 @@ class ListenersIT {
         clients.add(client);
         HttpResponse<String> answer =
             client.send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/filter"))
+                HttpRequest.newBuilder(ExtenderHttp.verbUri(app, "filter"))
                     .POST(HttpRequest.BodyPublishers.ofString("{}"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());

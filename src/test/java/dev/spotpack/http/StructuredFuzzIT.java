@@ -333,8 +333,7 @@ class StructuredFuzzIT {
 
   static HttpResponse<String> post(String verb, byte[] body) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+        HttpRequest.newBuilder(ExtenderHttp.verbUri(app, verb))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());

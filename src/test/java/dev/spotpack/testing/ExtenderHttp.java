@@ -28,12 +28,16 @@ public final class ExtenderHttp {
     return app;
   }
 
+  /** {@code /scheduler/{verb}} on the app's extender port. */
+  public static URI verbUri(ExtenderApp app, String verb) {
+    return URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb);
+  }
+
   /** {@code POST /scheduler/{verb}} with a JSON body, to any running app. */
   public static HttpResponse<String> post(ExtenderApp app, String verb, String body)
       throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.extenderPort() + "/scheduler/" + verb))
+        HttpRequest.newBuilder(verbUri(app, verb))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
