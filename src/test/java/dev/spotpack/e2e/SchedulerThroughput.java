@@ -244,32 +244,27 @@ public final class SchedulerThroughput {
       printVerbTimes(spotpack.metrics());
 
       LoopFigures.Round plain2 = rounds.run("plain-2", "plain-scheduler", plainConfig, false);
-      double plain = (plain1.podsPerSecond() + plain2.podsPerSecond()) / 2;
+      String plainRounds =
+          String.format(
+              Locale.ROOT,
+              "nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s (mean %.0f)",
+              nodes,
+              pods,
+              qps == 0 ? "default" : qps,
+              plain1.podsPerSecond(),
+              plain2.podsPerSecond(),
+              (plain1.podsPerSecond() + plain2.podsPerSecond()) / 2);
       if (withSpotpack.isEmpty()) {
         // 0 spotpack rounds: spotpack only followed the pods (a live training run, say)
-        System.out.printf(
-            Locale.ROOT,
-            "nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s (mean %.0f)%n",
-            nodes,
-            pods,
-            qps == 0 ? "default" : qps,
-            plain1.podsPerSecond(),
-            plain2.podsPerSecond(),
-            plain);
+        System.out.println(plainRounds);
         return;
       }
       LoopFigures figures = LoopFigures.of(plain1, withSpotpack, plain2);
       System.out.printf(
           Locale.ROOT,
-          "bindThreads=%d nodes=%d pods=%d qps=%s  without extender: %.0f and %.0f pods/s "
-              + "(mean %.0f)  with spotpack (round %d): %.0f pods/s  ratio %.2f%n",
+          "bindThreads=%d %s  with spotpack (round %d): %.0f pods/s  ratio %.2f%n",
           bindThreads,
-          nodes,
-          pods,
-          qps == 0 ? "default" : qps,
-          plain1.podsPerSecond(),
-          plain2.podsPerSecond(),
-          plain,
+          plainRounds,
           spotpackRounds,
           withSpotpack.get(withSpotpack.size() - 1).podsPerSecond(),
           figures.ratio());
