@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The loop measurement of docs/benchmarks.md ("Status against issue 15"): SchedulerThroughput run
+# The loop measurement of docs/benchmarks.md ("Where things stand"): SchedulerThroughput run
 # RUNS times on the local control plane (500 nodes, 2,000 executors per round, the scheduler alone
 # first and last, spotpack's six rounds between, 12 capacity pools), then each figure's median and
 # spread over the runs. Each run's full output stays in target/bench/loop-N.txt.

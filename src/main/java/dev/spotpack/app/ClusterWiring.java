@@ -175,7 +175,7 @@ final class ClusterWiring {
    * fabric8's tasks (watch events, informer notifications, its scheduled retries) run on the thread
    * that produced them instead of being handed to a cached thread pool. With the pool, every watch
    * event woke two pool threads in turn (the watch's serial executor, then the informer's): 3.3
-   * thread wake-ups per scheduled pod, more than any other hop in the loop (docs/benchmarks.md,
+   * thread wake-ups per scheduled pod, more than any other hop in the loop (docs/benchmarks-log.md,
    * stop 30). Safe because nothing run there blocks: spotpack's handlers only update memory and
    * hand the gate's API calls to its own thread ({@link GateController}), and fabric8's informers
    * list and watch asynchronously (fabric8 itself informs with a direct executor in {@code

@@ -29,7 +29,8 @@ public final class Main implements Runnable {
     // CompletableFuture then starts a new thread for every asynchronous stage without an
     // executor. The JDK HTTP client, fabric8's transport until 2026-12, completed every response
     // that way: one thread started and ended per bind (about 2,000 in a round of 2,000 pods,
-    // docs/benchmarks.md). Two pooled workers take any such stages instead; an operator's own -D
+    // docs/benchmarks-log.md). Two pooled workers take any such stages instead; an operator's own
+    // -D
     // setting wins.
     if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
       System.setProperty(COMMON_POOL_PARALLELISM, "2");

@@ -52,11 +52,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Design note.
  *
  * In kube-scheduler's loop a freshly started spotpack spends more CPU per scheduled pod on the JIT
- * compiler than on the pods (docs/benchmarks.md, "the JIT in the first rounds"): the first few
+ * compiler than on the pods (docs/benchmarks-log.md, "the JIT in the first rounds"): the first few
  * thousand pods after a start run interpreted or in C1 code while C2 compiles the hot paths. A
  * class-data archive covers class loading, not that, and the image's AOT cache (JDK 25) carries
  * classes only: the JIT's profiles of a training run cost more in every later round than they
- * saved in the first (docs/benchmarks.md, "Status against issue 15").
+ * saved in the first (docs/benchmarks-log.md, "Status against issue 15").
  *
  * So a live spotpack rehearses its own request path right after it starts, while its informers
  * list the cluster: a private cluster state of made-up nodes and Spark jobs, the real routes on a
@@ -73,8 +73,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * Live calls are served meanwhile: readiness is the informers' sync, as before, and the rehearsal
  * stops after its number of pods or its time limit, whichever comes first. Measured in the loop
- * (docs/benchmarks.md, stop 25): 2,000 rehearsed executors cut the first 2,000 real ones' CPU by
- * a quarter to a third; 5,000 did no better, at twice the CPU.
+ * (docs/benchmarks-log.md, stop 25): 2,000 rehearsed executors cut the first 2,000 real ones' CPU
+ * by a quarter to a third; 5,000 did no better, at twice the CPU.
  */
 
 /** Rehearses the extender's request path at start-up, so that the JIT compiles it early. */

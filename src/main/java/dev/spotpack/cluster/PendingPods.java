@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * filter call about the same version of the same pod can take it instead of converting the
  * request's copy again: kube-scheduler sends the pod as its own informer read it, the version
  * spotpack's informer read too, and reading and converting it again was 8% of spotpack's CPU in the
- * scheduling loop (docs/benchmarks.md, stop 34).
+ * scheduling loop (docs/benchmarks-log.md, stop 34).
  *
  * <p>A resourceVersion names one version of one object, so an entry is never wrong, only unused: a
  * pod is forgotten once it is bound or deleted, and at most {@value #MAX_PODS} are held, the least

@@ -166,7 +166,8 @@ public final class Listeners {
     // HTTP/2 where the client offers it: kube-scheduler's Go client then sends every call over one
     // connection. Over HTTP/1.1 it keeps at most two idle connections per host (Go's
     // DefaultMaxIdleConnsPerHost), so it opened a connection, and a TLS handshake, for about every
-    // third pod (docs/benchmarks.md, stop 30). ConnectionDeadlines keeps its deadlines per stream.
+    // third pod (docs/benchmarks-log.md, stop 30). ConnectionDeadlines keeps its deadlines per
+    // stream.
     o.setUseAlpn(true)
         .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
         .setSsl(true)

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * <p>Why not that BodyHandler: it preallocates at most 64 KiB, grows its buffer by doubling, and
  * the verbs then copied the result into an array. A 145 kB filter call of 5,000 node names
  * allocated about 0.5 MB for its body that way, half of all the call allocated (async-profiler,
- * docs/benchmarks.md, stop 36); now one array of 145 kB.
+ * docs/benchmarks-log.md, stop 36); now one array of 145 kB.
  *
  * <p>The array of the declared length is allocated before the body arrives: {@link BodyBudget} has
  * admitted the request's declared bytes against the in-flight budget first, so a client that

@@ -31,8 +31,8 @@ import tools.jackson.core.io.JsonStringEncoder;
  * <p>The request timeout is timed here, by the injected {@link KubeBinder.Deadlines} (live: a timer
  * on the event loop), not by the client: the client times a request with a scheduled future that it
  * cancels when the answer comes, and each cancellation builds two exceptions with their stack
- * traces, 5.5% of spotpack's CPU in the scheduling loop (async-profiler, docs/benchmarks.md, stop
- * 32).
+ * traces, 5.5% of spotpack's CPU in the scheduling loop (async-profiler, docs/benchmarks-log.md,
+ * stop 32).
  */
 final class BindingPost implements KubeBinder.BindingApi {
   private final HttpClient http;

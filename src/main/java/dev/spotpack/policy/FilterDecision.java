@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <p>A class rather than a record so that the policy can hand over the lists it has just built
  * without a copy: at 5,000 candidates, copying them into new lists was about 6% of a filter call's
- * CPU through HTTP (docs/benchmarks.md, stop 32). Everyone else's lists are copied.
+ * CPU through HTTP (docs/benchmarks-log.md, stop 32). Everyone else's lists are copied.
  *
  * <p>Immutable.
  */
@@ -172,7 +172,7 @@ public final class FilterDecision {
    * straight into an immutable set, which refuses a repeat; only then are they deduplicated first.
    * {@code Set.copyOf} always builds a {@code HashSet} first: at a few hundred capped nodes per
    * filter call that was most of recording the pod in flight, 5% of spotpack's CPU in the
-   * scheduling loop (async-profiler, docs/benchmarks.md, stop 32).
+   * scheduling loop (async-profiler, docs/benchmarks-log.md, stop 32).
    */
   private static Set<String> distinct(List<String> names) {
     try {

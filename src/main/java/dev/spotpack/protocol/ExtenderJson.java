@@ -75,7 +75,7 @@ public final class ExtenderJson {
   public void write(Object value, NameTable known, OutputStream out) {
     if (value == ExtenderBindingResult.BOUND) {
       // every successful bind answers this; Jackson's writer was 0.7% of spotpack's CPU in the
-      // scheduling loop for these 12 bytes (docs/benchmarks.md, stop 34)
+      // scheduling loop for these 12 bytes (docs/benchmarks-log.md, stop 34)
       try {
         out.write(BOUND);
       } catch (IOException e) {
@@ -89,7 +89,7 @@ public final class ExtenderJson {
   /**
    * A writer with {@code known} as its attribute, kept while the table is the same: each new one
    * copies the configuration and its attribute map, about 1% of a 5,000-name filter call through
-   * HTTP (docs/benchmarks.md, stop 33), and the table changes only with the cluster's node set.
+   * HTTP (docs/benchmarks-log.md, stop 33), and the table changes only with the cluster's node set.
    */
   private ObjectWriter writerFor(NameTable known) {
     TableWriter last = lastWriter;

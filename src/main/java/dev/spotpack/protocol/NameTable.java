@@ -17,7 +17,7 @@ import tools.jackson.core.io.SerializedString;
  * table, each passing name is a copy of bytes encoded once instead of a check of every character
  * for escaping: a filter call with its answer written went from 545 to 506 us (JMH {@code
  * VerbBenchmark.filterCallWritten}), and spotpack's CPU per call through HTTP fell by 9%
- * (docs/benchmarks.md, stop 27). Read through the table, a known name is the cluster's own
+ * (docs/benchmarks-log.md, stop 27). Read through the table, a known name is the cluster's own
  * instance, its hash already computed and its map lookups an identity check, and no new string is
  * made for it. With Jackson's reader that measured no faster (the probe cost what it saved); with
  * {@link SchedulerLayout}'s, which looks names up by their bytes, the lookup costs more than making

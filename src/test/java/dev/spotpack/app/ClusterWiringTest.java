@@ -15,7 +15,7 @@ class ClusterWiringTest {
 
   /**
    * fabric8 hands watch events and informer notifications to its task executor; a pool there woke
-   * two threads per event (docs/benchmarks.md, stop 30). The client runs them in place instead.
+   * two threads per event (docs/benchmarks-log.md, stop 30). The client runs them in place instead.
    */
   @Test
   void fabric8sTasksRunOnTheThreadThatSubmitsThem(@TempDir Path dir) throws Exception {

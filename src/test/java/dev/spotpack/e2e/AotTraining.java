@@ -32,15 +32,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The training run of the image's AOT cache (manifests/Dockerfile; docs/benchmarks.md, "stop 26").
+ * The training run of the image's AOT cache (manifests/Dockerfile; docs/benchmarks-log.md, "stop
+ * 26").
  *
  * <p>JDK 25 starts a JVM from an AOT cache: classes loaded and linked ahead of time and, unless
  * told otherwise, the method profiles of the training run, so that C2 compiles the hot paths as
  * soon as they run. The image's cache leaves the profiles out ({@link #WITHOUT_PROFILES}): in the
  * scheduling loop they cut the first 2,000 executors' CPU by about a quarter but cost about a third
  * more in every later round measured, through 24,000 executors (code compiled for the training's
- * traffic stays in place when real traffic differs; docs/benchmarks.md, "Status against issue 15").
- * The classes alone still shorten start-up. {@code --profiles} keeps them, to measure.
+ * traffic stays in place when real traffic differs; docs/benchmarks-log.md, "Status against issue
+ * 15"). The classes alone still shorten start-up. {@code --profiles} keeps them, to measure.
  *
  * <p>The training serves live traffic so that the classes loaded are the live path's: an image
  * build has no API server, so fabric8's mock API server (CRUD, over TLS) holds made-up nodes, the

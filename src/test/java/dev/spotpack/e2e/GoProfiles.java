@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
  * CPU profiles of kube-scheduler and kube-apiserver over a few seconds of a round's binding, from
  * their own profilers ({@code /debug/pprof/profile}, on by default in both), for {@code go tool
  * pprof -top -cum FILE}. Their CPU per pod in the loop's output is a process total; these say how
- * much of it is the extender's calls, the GC or the Go scheduler (docs/benchmarks.md, "Status
+ * much of it is the extender's calls, the GC or the Go scheduler (docs/benchmarks-log.md, "Status
  * against issue 15").
  *
  * <p>The profiles start once a tenth of the round's pods are bound, so that they fall inside the

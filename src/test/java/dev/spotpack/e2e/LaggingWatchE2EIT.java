@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * answer to the watch request. Each event must still count: no relist follows a lost one, so
  * spotpack would keep a deleted node, or never learn a new one, until its watch broke again.
  * (fabric8's Vert.x transport lost every other WebSocket watch event that arrived with the
- * handshake's answer, behind fabric8's mock API server; see docs/benchmarks.md.)
+ * handshake's answer, behind fabric8's mock API server; see docs/benchmarks-log.md.)
  */
 class LaggingWatchE2EIT {
   static final JsonMapper JSON = JsonMapper.builder().build();

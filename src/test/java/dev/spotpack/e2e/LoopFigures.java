@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The figures issue 15 asks of one loop run (docs/benchmarks.md, "Status against issue 15"), from
- * its rounds: the first and the warm spotpack rounds' CPU per pod, the warm ones against
+ * The figures issue 15 asks of one loop run (docs/benchmarks.md, "Where things stand"), from its
+ * rounds: the first and the warm spotpack rounds' CPU per pod, the warm ones against
  * kube-scheduler's own CPU per pod without the extender, what following the pods costs spotpack
  * when it schedules nothing, and the throughput ratio. Printed as one {@code key=value} line that
  * {@code e2e/loop-bench.sh} gathers over several runs into medians and spreads.

@@ -81,7 +81,7 @@ public final class SchedulerThroughput {
     // kube-scheduler calling it with enableHTTPS and the CA, as a deployment behind a Service may
     boolean tls = Arrays.asList(allArgs).contains("--tls");
     // --jfr: a JFR profile (settings=profile) of spotpack's process over its last round
-    // (--jfr=FILE.jfc: with those JFR settings instead; docs/benchmarks.md measured the loop's
+    // (--jfr=FILE.jfc: with those JFR settings instead; docs/benchmarks-log.md measured the loop's
     // steady state with a .jfc that enables only jdk.ExecutionSample and jdk.NativeMethodSample)
     String jfrSettings =
         Arrays.stream(allArgs)

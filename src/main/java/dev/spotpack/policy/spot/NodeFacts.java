@@ -14,10 +14,10 @@ import java.util.function.ToIntFunction;
  * <p>The filter asks this of every candidate. Reached by name, each answer is a chain of objects
  * spread over the heap: the name, the node map's slot, the {@link NodeInfo}, its classification;
  * between two filter calls the API server and kube-scheduler, on the same cores, evict them, and at
- * 5,000 candidates those cache misses were most of the filter's CPU (docs/benchmarks.md, stops 31
- * and 32). Here the answers for the whole cluster lie in two small arrays, and a caller that knows
- * each candidate's position (the request reader finds it while reading the name) reads them without
- * touching the node.
+ * 5,000 candidates those cache misses were most of the filter's CPU (docs/benchmarks-log.md, stops
+ * 31 and 32). Here the answers for the whole cluster lie in two small arrays, and a caller that
+ * knows each candidate's position (the request reader finds it while reading the name) reads them
+ * without touching the node.
  *
  * <p>Immutable.
  */
