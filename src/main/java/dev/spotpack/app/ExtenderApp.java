@@ -75,6 +75,7 @@ public final class ExtenderApp {
   private final WebhookRoutes webhookRoutes;
   private final @Nullable WarmUp warmUp;
   private final MeterRegistry registry;
+  private final JvmMetrics jvmMetrics;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private volatile boolean stopping;
@@ -95,9 +96,11 @@ public final class ExtenderApp {
       WebhookRoutes webhookRoutes,
       @Nullable WarmUp warmUp,
       MeterRegistry registry,
+      JvmMetrics jvmMetrics,
       Vertx vertx) {
     this.vertx = vertx;
     this.registry = registry;
+    this.jvmMetrics = jvmMetrics;
     this.options = options;
     this.config = config;
     this.cluster = cluster;
@@ -186,6 +189,7 @@ public final class ExtenderApp {
         webhook,
         warmUp,
         registry,
+        JvmMetrics.bindTo(registry),
         vertx);
   }
 
@@ -202,6 +206,7 @@ public final class ExtenderApp {
 
   /** Starts the cluster feed (live mode) and the servers; returns once they listen. */
   public void start() throws InterruptedException {
+    LOG.info("{}", JvmMetrics.describe());
     ClusterFeed feed = cluster.feed();
     if (feed != null) {
       long t0 = System.nanoTime();
@@ -398,6 +403,7 @@ public final class ExtenderApp {
         }
       }
       closeLast.clear();
+      jvmMetrics.close();
       closeVertx(); // last: the API client ran on its event loops
       stopped.countDown();
     }
