@@ -11,6 +11,8 @@
 #   VERB       filter (default) or prioritize, with the same body
 #   EVENT_LOOPS spotpack's server.eventLoops (default: spotpack's default, 1); with 8 connections
 #              more loops use both cores, which kube-scheduler's one-filter-at-a-time calls cannot
+#   JVM_OPTIONS spotpack's JVM options (default: -Xmx3g), e.g. "-XX:+UseSerialGC -Xmx768m", the
+#              collector and heap the JVM picks under the shipped 1,536 MiB memory limit
 # Needs wrk (Debian's package) and the test classpath:
 #   ./mvnw -q package test-compile dependency:build-classpath -DskipTests -Dmdep.outputFile=target/cp.txt
 set -euo pipefail
@@ -34,7 +36,8 @@ if [[ -n "${EVENT_LOOPS:-}" ]]; then
   printf 'server:\n  eventLoops: %s\n' "$EVENT_LOOPS" >target/bench/http-bench-config.yaml
   config=(--config target/bench/http-bench-config.yaml)
 fi
-"$java" -Xmx3g -jar "$jar" serve --snapshot "$bench/cluster.json" --host 127.0.0.1 "${config[@]}" \
+read -ra jvm_options <<<"${JVM_OPTIONS:--Xmx3g}"
+"$java" "${jvm_options[@]}" -jar "$jar" serve --snapshot "$bench/cluster.json" --host 127.0.0.1 "${config[@]}" \
   >target/bench/http-bench-server.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT

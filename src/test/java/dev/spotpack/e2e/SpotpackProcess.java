@@ -58,8 +58,13 @@ final class SpotpackProcess {
     int managementPort = ports[1];
     List<String> command = new ArrayList<>();
     command.add(java.toString());
-    // as the shipped Deployment runs it (manifests/deployment.yaml, JAVA_TOOL_OPTIONS)
-    command.add("-XX:MaxRAMPercentage=50");
+    // as the shipped Deployment runs it (manifests/deployment.yaml, JAVA_TOOL_OPTIONS): the Serial
+    // collector, and the heap MaxRAMPercentage=50 gives under its 1,536 MiB memory limit; a
+    // collector among jvmOptions replaces Serial (the JVM refuses two)
+    if (jvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+      command.add("-XX:+UseSerialGC");
+    }
+    command.add("-Xmx768m");
     command.addAll(jvmOptions);
     command.addAll(
         List.of(
