@@ -2,11 +2,11 @@ package dev.spotpack.kube;
 
 import dev.spotpack.cluster.ClusterState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,6 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * A cluster snapshot file: a Kubernetes {@code List} of Nodes and Pods in YAML or JSON, exactly as
@@ -67,26 +77,106 @@ public final class SnapshotFile {
   }
 
   public Summary load(InputStream in, String source, ClusterState state) throws IOException {
-    Object parsed;
+    Counts counts = new Counts();
+    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+    try (JsonParser parser = mapperFor(buffered).createParser(buffered)) {
+      int documents = 0;
+      for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+        if (t != JsonToken.START_OBJECT) {
+          throw notAList(source);
+        }
+        document(parser, source, state, counts);
+        documents++;
+      }
+      if (documents == 0) {
+        throw notAList(source);
+      }
+    } catch (JacksonException e) {
+      throw new KubeModelException(
+          source + ": not a Kubernetes YAML or JSON document: " + e.getOriginalMessage());
+    }
+    return counts.summary();
+  }
+
+  /**
+   * One document, its start read: a List's items are read and loaded one at a time, so that a
+   * snapshot of a large cluster takes the memory of its state, not of its text (fabric8's reader
+   * built the whole document as a tree first: 16 times the text); any other object is one item.
+   */
+  private void document(JsonParser parser, String source, ClusterState state, Counts counts) {
+    ObjectNode rest = JsonNodeFactory.instance.objectNode();
+    boolean list = false;
+    for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+      JsonToken value = parser.nextToken();
+      if (name.equals("items")
+          && (value == JsonToken.START_ARRAY || value == JsonToken.VALUE_NULL)) {
+        list = true;
+        if (value == JsonToken.START_ARRAY) {
+          for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+            item(parser.readValueAsTree(), source, state, counts);
+          }
+        }
+      } else {
+        rest.set(name, parser.readValueAsTree());
+      }
+    }
+    if (!list) {
+      if (!rest.path("kind").isString() || !rest.has("metadata")) {
+        throw notAList(source);
+      }
+      item(rest, source, state, counts);
+    }
+  }
+
+  private void item(JsonNode node, String source, ClusterState state, Counts counts) {
+    String kind = node.path("kind").asString("");
     try {
-      parsed = serialization.unmarshal(in);
+      switch (kind) {
+        case "Node" -> counts.add(serialization.convertValue(node, Node.class), state);
+        case "Pod" -> counts.add(serialization.convertValue(node, Pod.class), state);
+        default -> counts.other.merge(kind.isEmpty() ? "null" : kind, 1, Integer::sum);
+      }
+    } catch (KubeModelException e) {
+      throw new KubeModelException(source + ": " + e.getMessage());
     } catch (RuntimeException e) {
       throw new KubeModelException(
-          source + ": not a Kubernetes YAML or JSON document: " + e.getMessage());
-    }
-    List<? extends HasMetadata> items;
-    if (parsed instanceof KubernetesList list) {
-      items = list.getItems() == null ? List.of() : list.getItems();
-    } else if (parsed instanceof HasMetadata single) {
-      items = List.of(single);
-    } else {
-      throw new KubeModelException(
           source
-              + ": expected a Kubernetes List of Nodes and Pods (kubectl get nodes,pods -A -o"
-              + " yaml)");
+              + ": not a Kubernetes YAML or JSON document: "
+              + kind
+              + " "
+              + node.path("metadata").path("namespace").asString("")
+              + "/"
+              + node.path("metadata").path("name").asString("")
+              + ": "
+              + e.getMessage());
     }
-    return loadItems(items, source, state);
   }
+
+  private static KubeModelException notAList(String source) {
+    return new KubeModelException(
+        source
+            + ": expected a Kubernetes List of Nodes and Pods (kubectl get nodes,pods -A -o"
+            + " yaml)");
+  }
+
+  /** JSON when the text starts with a brace or a bracket (after blanks), YAML otherwise. */
+  private static ObjectMapper mapperFor(BufferedInputStream in) throws IOException {
+    in.mark(1 << 16);
+    try {
+      for (int i = 0; i < (1 << 16); i++) {
+        int b = in.read();
+        if (b < 0 || !Character.isWhitespace(b)) {
+          return b == '{' || b == '[' ? JSON : YAML;
+        }
+      }
+      return YAML;
+    } finally {
+      in.reset();
+    }
+  }
+
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final ObjectMapper YAML = YAMLMapper.builder().build();
 
   /**
    * Loads the nodes and pods of the live cluster behind {@code client}, listed once, as a snapshot
@@ -99,29 +189,42 @@ public final class SnapshotFile {
   }
 
   private Summary loadItems(List<? extends HasMetadata> items, String source, ClusterState state) {
-    int nodes = 0;
-    int pods = 0;
-    int finished = 0;
-    Map<String, Integer> other = new TreeMap<>();
+    Counts counts = new Counts();
     for (HasMetadata item : items) {
       try {
-        if (item instanceof Node node) {
-          state.upsertNode(model.toNodeInfo(node));
-          nodes++;
-        } else if (item instanceof Pod pod) {
-          if (KubeModel.isTerminated(pod)) {
-            finished++;
-          } else {
-            state.upsertPod(model.toPodInfo(pod));
-            pods++;
-          }
-        } else {
-          other.merge(item == null ? "null" : item.getKind(), 1, Integer::sum);
-        }
+        counts.add(item, state);
       } catch (KubeModelException e) {
         throw new KubeModelException(source + ": " + e.getMessage());
       }
     }
-    return new Summary(nodes, pods, finished, other);
+    return counts.summary();
+  }
+
+  /** What was loaded so far. */
+  private final class Counts {
+    int nodes;
+    int pods;
+    int finished;
+    final Map<String, Integer> other = new TreeMap<>();
+
+    void add(@Nullable HasMetadata item, ClusterState state) {
+      if (item instanceof Node node) {
+        state.upsertNode(model.toNodeInfo(node));
+        nodes++;
+      } else if (item instanceof Pod pod) {
+        if (KubeModel.isTerminated(pod)) {
+          finished++;
+        } else {
+          state.upsertPod(model.toPodInfo(pod));
+          pods++;
+        }
+      } else {
+        other.merge(item == null ? "null" : item.getKind(), 1, Integer::sum);
+      }
+    }
+
+    Summary summary() {
+      return new Summary(nodes, pods, finished, other);
+    }
   }
 }
