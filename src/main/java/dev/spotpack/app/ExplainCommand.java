@@ -123,7 +123,7 @@ final class ExplainCommand implements Callable<Integer> {
       reader.loadExample(state);
     } else {
       try (KubernetesClient client = ClusterWiring.client(kubeconfig, serialization)) {
-        reader.load(client, state);
+        reader.load(client, state, cfg.cluster().listPageSize());
       } catch (StartupException e) {
         err.println("spotpack explain: " + e.getMessage());
         return 2;

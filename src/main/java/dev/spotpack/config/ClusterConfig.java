@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param bindTimeout how long one binding POST may take; keep it well inside kube-scheduler's
  *     {@code httpTimeout} (default 5 s)
  * @param bindThreads binds in flight at once
- * @param listPageSize objects per page of the informers' initial list
+ * @param listPageSize objects per page of the informers' initial list and of {@code explain}'s list
+ *     of a live cluster
  *     <p>Immutable.
  */
 public record ClusterConfig(

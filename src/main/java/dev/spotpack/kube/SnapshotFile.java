@@ -2,6 +2,9 @@ package dev.spotpack.kube;
 
 import dev.spotpack.cluster.ClusterState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,10 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -179,17 +182,37 @@ public final class SnapshotFile {
   private static final ObjectMapper YAML = YAMLMapper.builder().build();
 
   /**
-   * Loads the nodes and pods of the live cluster behind {@code client}, listed once, as a snapshot
-   * ({@code spotpack explain} against a cluster).
+   * Loads the nodes and pods of the live cluster behind {@code client}, listed once in pages of
+   * {@code pageSize} objects, as a snapshot ({@code spotpack explain} against a cluster): a page at
+   * a time, as the informers list, so that a large cluster's pods are never all in memory.
    */
-  public Summary load(KubernetesClient client, ClusterState state) {
-    List<HasMetadata> items = new ArrayList<>(client.nodes().list().getItems());
-    items.addAll(client.pods().inAnyNamespace().list().getItems());
-    return loadItems(items, "cluster " + client.getMasterUrl(), state);
+  public Summary load(KubernetesClient client, ClusterState state, int pageSize) {
+    String source = "cluster " + client.getMasterUrl();
+    Counts counts = new Counts();
+    pages(next -> client.nodes().list(page(pageSize, next)), source, state, counts);
+    pages(next -> client.pods().inAnyNamespace().list(page(pageSize, next)), source, state, counts);
+    return counts.summary();
   }
 
-  private Summary loadItems(List<? extends HasMetadata> items, String source, ClusterState state) {
-    Counts counts = new Counts();
+  private static ListOptions page(int pageSize, @Nullable String next) {
+    return new ListOptionsBuilder().withLimit((long) pageSize).withContinue(next).build();
+  }
+
+  private void pages(
+      Function<@Nullable String, ? extends KubernetesResourceList<? extends HasMetadata>> list,
+      String source,
+      ClusterState state,
+      Counts counts) {
+    String next = null;
+    do {
+      KubernetesResourceList<? extends HasMetadata> page = list.apply(next);
+      load(page.getItems(), source, state, counts);
+      next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
+  }
+
+  private void load(
+      List<? extends HasMetadata> items, String source, ClusterState state, Counts counts) {
     for (HasMetadata item : items) {
       try {
         counts.add(item, state);
@@ -197,7 +220,6 @@ public final class SnapshotFile {
         throw new KubeModelException(source + ": " + e.getMessage());
       }
     }
-    return counts.summary();
   }
 
   /** What was loaded so far. */

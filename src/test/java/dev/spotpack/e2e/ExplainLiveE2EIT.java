@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -42,20 +45,32 @@ class ExplainLiveE2EIT {
             .create();
       }
 
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      CommandLine cli = new CommandLine(new dev.spotpack.app.Main());
-      cli.setOut(new PrintWriter(out));
-      cli.setErr(new PrintWriter(err));
-      int exit =
-          cli.execute("explain", "spark/exec-7", "--kubeconfig", api.kubeconfig().toString());
-
-      assertThat(exit).as(err.toString()).isZero();
-      assertThat(out.toString())
+      String defaults = explain(api.kubeconfig().toString());
+      assertThat(defaults)
           .contains("8 executors known (5 pending), N = 8; per-node cap C = 2")
           .contains("nodes: 1 of 2 pass spotpack's rules")
           .contains("spot-1  spot       refused (per_node_cap)")
           .contains("spot-2  spot       passes");
+      // listed in pages of 3 (cluster.listPageSize): 2 nodes in one page, 8 pods in three
+      Path config = dir.resolve("pages-of-3.yaml");
+      Files.writeString(config, "cluster:\n  listPageSize: 3\n");
+      assertThat(explain(api.kubeconfig().toString(), "--config", config.toString()))
+          .isEqualTo(defaults);
     }
+  }
+
+  /** {@code spotpack explain spark/exec-7 --kubeconfig KUBECONFIG [more]}: its output. */
+  private static String explain(String kubeconfig, String... more) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new dev.spotpack.app.Main());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    List<String> args =
+        new ArrayList<>(List.of("explain", "spark/exec-7", "--kubeconfig", kubeconfig));
+    args.addAll(List.of(more));
+    int exit = cli.execute(args.toArray(String[]::new));
+    assertThat(exit).as(err.toString()).isZero();
+    return out.toString();
   }
 }
