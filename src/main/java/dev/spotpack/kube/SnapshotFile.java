@@ -133,14 +133,14 @@ public final class SnapshotFile {
 
   private void item(JsonNode node, String source, ClusterState state, Counts counts) {
     String kind = node.path("kind").asString("");
+    HasMetadata object;
     try {
-      switch (kind) {
-        case "Node" -> counts.add(serialization.convertValue(node, Node.class), state);
-        case "Pod" -> counts.add(serialization.convertValue(node, Pod.class), state);
-        default -> counts.other.merge(kind.isEmpty() ? "null" : kind, 1, Integer::sum);
-      }
-    } catch (KubeModelException e) {
-      throw new KubeModelException(source + ": " + e.getMessage());
+      object =
+          switch (kind) {
+            case "Node" -> serialization.convertValue(node, Node.class);
+            case "Pod" -> serialization.convertValue(node, Pod.class);
+            default -> null; // counted by its kind, not read
+          };
     } catch (RuntimeException e) {
       throw new KubeModelException(
           source
@@ -152,6 +152,11 @@ public final class SnapshotFile {
               + node.path("metadata").path("name").asString("")
               + ": "
               + e.getMessage());
+    }
+    if (object == null) {
+      counts.otherKind(kind.isEmpty() ? null : kind);
+    } else {
+      add(object, source, state, counts);
     }
   }
 
@@ -214,11 +219,16 @@ public final class SnapshotFile {
   private void load(
       List<? extends HasMetadata> items, String source, ClusterState state, Counts counts) {
     for (HasMetadata item : items) {
-      try {
-        counts.add(item, state);
-      } catch (KubeModelException e) {
-        throw new KubeModelException(source + ": " + e.getMessage());
-      }
+      add(item, source, state, counts);
+    }
+  }
+
+  /** Loads one object; an error names the source it came from. */
+  private void add(@Nullable HasMetadata item, String source, ClusterState state, Counts counts) {
+    try {
+      counts.add(item, state);
+    } catch (KubeModelException e) {
+      throw new KubeModelException(source + ": " + e.getMessage());
     }
   }
 
@@ -241,8 +251,13 @@ public final class SnapshotFile {
           pods++;
         }
       } else {
-        other.merge(item == null ? "null" : item.getKind(), 1, Integer::sum);
+        otherKind(item == null ? null : item.getKind());
       }
+    }
+
+    /** An object of another kind (or none), counted and not loaded. */
+    void otherKind(@Nullable String kind) {
+      other.merge(kind == null ? "null" : kind, 1, Integer::sum);
     }
 
     Summary summary() {
