@@ -79,14 +79,9 @@ final class ClusterWiring {
     ClusterFeed feed =
         new ClusterFeed(
             client, model, state, new FeedMetrics(registry), cc.listPageSize(), System::nanoTime);
-    // a bind's timeout on the event loop it came in on: arming and cancelling it wakes no thread
-    KubeBinder.Deadlines onEventLoop =
-        (delay, task) -> {
-          long timer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run());
-          return () -> vertx.cancelTimer(timer);
-        };
     Binder binder =
-        new KubeBinder(client, state, cc.bindThreads(), cc.bindTimeout(), onEventLoop, registry);
+        new KubeBinder(
+            client, state, cc.bindThreads(), cc.bindTimeout(), onEventLoop(vertx), registry);
     // the controller runs in every live deployment, so that executors gated before the webhook's
     // gate was turned off are still released; the webhook gates only when configured to
     PlacementGate gate =
@@ -112,6 +107,17 @@ final class ClusterWiring {
         feed,
         webhook != null && webhook.placementGate() ? gate : null,
         closeLast);
+  }
+
+  /**
+   * A bind's timeout on the event loop it came in on: arming and cancelling it wakes no thread. The
+   * start-up rehearsal (WarmUp) binds with the same, so that the JIT sees the live types.
+   */
+  static KubeBinder.Deadlines onEventLoop(Vertx vertx) {
+    return (delay, task) -> {
+      long timer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run());
+      return () -> vertx.cancelTimer(timer);
+    };
   }
 
   /**

@@ -38,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -134,6 +135,9 @@ public final class ExtenderApp {
     KubeModel model = new KubeModel(serialization, config.policy().roles().labelKeys());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     SpotPolicy policy = new SpotPolicy(config.policy());
+    // one instance for the live calls and the rehearsal (WarmUp): the JIT compiles the verbs for
+    // the class it sees, and a second class would make the first live calls recompile them
+    LongSupplier nanoTime = System::nanoTime;
     ClusterWiring.Cluster cluster =
         options.source() instanceof Source.Live live
             ? ClusterWiring.live(live, config, serialization, model, registry, vertx)
@@ -147,7 +151,7 @@ public final class ExtenderApp {
             cluster.binder(),
             model,
             registry,
-            System::nanoTime,
+            nanoTime,
             Clock.systemUTC());
     long inFlightBytes =
         config.server().maxRequestBytesInFlight() > 0
@@ -172,7 +176,7 @@ public final class ExtenderApp {
     // only a live spotpack has kube-scheduler's calls to get ready for
     WarmUp warmUp =
         options.source() instanceof Source.Live && config.server().warmUpPods() > 0
-            ? new WarmUp(config, serialization, model, System::nanoTime)
+            ? new WarmUp(config, serialization, model, nanoTime)
             : null;
     if (warmUp != null) {
       Gauge.builder("spotpack.warmup.running", warmUp, w -> w.running() ? 1 : 0)

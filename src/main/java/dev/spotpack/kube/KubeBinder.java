@@ -80,6 +80,26 @@ public final class KubeBinder implements Binder {
     this(BindingPost.of(client, deadlines), state, threads, timeout, deadlines, registry);
   }
 
+  /**
+   * A binder whose binding POSTs succeed at once, without a request: the rest is a live binder's
+   * code. For the start-up rehearsal (app.WarmUp), so that the JIT compiles the bind path for the
+   * classes a live spotpack runs: code compiled for other classes is thrown away when they come.
+   */
+  public static KubeBinder withoutApiServer(
+      ClusterState state,
+      int threads,
+      Duration timeout,
+      Deadlines deadlines,
+      MeterRegistry registry) {
+    return new KubeBinder(
+        (namespace, name, uid, node) -> CompletableFuture.completedFuture(null),
+        state,
+        threads,
+        timeout,
+        deadlines,
+        registry);
+  }
+
   KubeBinder(
       BindingApi api,
       ClusterState state,

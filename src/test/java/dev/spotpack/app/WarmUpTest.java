@@ -75,13 +75,19 @@ class WarmUpTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("configs")
   void rehearsesFilterAndBindOverHttp(Case c) throws Exception {
-    WarmUp.Result r =
-        warmUp(c.config(), System::nanoTime).run(vertx, 250, Duration.ofMinutes(5), () -> false);
+    WarmUp warmUp = warmUp(c.config(), System::nanoTime);
+    WarmUp.Result r = warmUp.run(vertx, 250, Duration.ofMinutes(5), () -> false);
 
     assertThat(r.pods()).isEqualTo(250);
     assertThat(r.binds()).isEqualTo(250 - WarmUp.IN_FLIGHT);
     assertThat(r.rejectedNodes()).isGreaterThanOrEqualTo(3 * WarmUp.NODES / 2);
     assertThat(r.stoppedByLimit()).isFalse();
+    // through a live binder's code (its POST timed), each placement confirmed by its watch event
+    // and timed by the live state's listener: the JIT sees the classes live binds run
+    assertThat(warmUp.registry().get("spotpack.bind.api.duration").timer().count())
+        .isEqualTo(r.binds());
+    assertThat(warmUp.registry().get("spotpack.bind.confirmation").timer().count())
+        .isEqualTo(r.binds());
   }
 
   @Test

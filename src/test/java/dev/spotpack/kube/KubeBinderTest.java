@@ -144,6 +144,26 @@ class KubeBinderTest {
     assertThat(armed).isEmpty(); // answered: its deadline is cancelled
   }
 
+  /**
+   * The start-up rehearsal's binder: the POST is answered at once, so the bind is answered before
+   * bind() returns, its deadline cancelled, and the placement counts on its node alone, as a live
+   * bind's does.
+   */
+  @Test
+  void aBinderWithoutAnApiServerBindsAtOnceAsALiveOneDoes() throws Exception {
+    ClusterState state = withExecutorInFlight();
+    KubeBinder binder =
+        KubeBinder.withoutApiServer(state, 8, Duration.ofSeconds(5), deadlines, registry);
+
+    var answer =
+        binder.bind(new BindRequest("spark", "exec-1", "u1", "spot-a")).toCompletableFuture();
+
+    assertThat(answer).isCompletedWithValue(BindResult.bound());
+    assertThat(armed).isEmpty();
+    assertThat(state.snapshot().job("job-1").countsByNode("other")).isEqualTo(Map.of("spot-a", 1));
+    assertThat(registry.get("spotpack.bind.api.duration").timer().count()).isEqualTo(1);
+  }
+
   @Test
   void theApiServersRefusalIsTheAnswer() throws Exception {
     KubeBinder binder = binder(heldApi, 8, Duration.ofSeconds(5));
