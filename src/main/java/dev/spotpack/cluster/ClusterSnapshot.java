@@ -2,6 +2,7 @@ package dev.spotpack.cluster;
 
 import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.policy.model.JobExecutors;
+import dev.spotpack.policy.model.LayeredMap;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.Resources;
 import java.util.Collection;

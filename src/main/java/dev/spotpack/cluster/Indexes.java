@@ -18,14 +18,14 @@ import java.util.Set;
  * request; per job, where its active executors are (and where they may be in flight); per job, the
  * {@code spotpack.dev/} annotations its executors carry. Each pod change updates them in O(1) in
  * the cluster size, and the next snapshot copies only what changed since the last one (a changed
- * job's executors: O(executors of that job)).
+ * job's executors: O(its changes), amortized; {@link JobExecutors}).
  *
  * <p>Not thread-safe: {@link ClusterState} calls it under its own lock.
  */
 final class Indexes {
   private final PodRoles roles;
   private final Map<String, Resources> nonZeroRequested = new HashMap<>();
-  private final Map<String, JobIndex> jobs = new HashMap<>();
+  private final Map<String, JobExecutors.Writer> jobs = new HashMap<>();
   // the published form of each job, refreshed for the changed ones at each snapshot
   private final Map<String, JobExecutors> publishedJobs = new HashMap<>();
   private final Map<String, Map<String, String>> jobAnnotations = new HashMap<>();
@@ -49,7 +49,8 @@ final class Indexes {
     activeExecutorJob(pod)
         .ifPresent(
             job -> {
-              jobs.computeIfAbsent(job, j -> new JobIndex()).put(pod, inFlight);
+              jobs.computeIfAbsent(job, j -> new JobExecutors.Writer())
+                  .put(pod.uid(), pod.isBound() ? pod.nodeName() : null, inFlight);
               changedJobs.add(job);
               Map<String, String> spotAnnotations = pod.annotations();
               if (!spotAnnotations.isEmpty()
@@ -73,7 +74,7 @@ final class Indexes {
     activeExecutorJob(pod)
         .ifPresent(
             job -> {
-              JobIndex rest = jobs.get(job);
+              JobExecutors.Writer rest = jobs.get(job);
               if (rest == null) {
                 return;
               }
@@ -94,11 +95,11 @@ final class Indexes {
    */
   ClusterSnapshot snapshot(Map<String, NodeInfo> nodes, boolean nodesChanged) {
     for (String job : changedJobs) {
-      JobIndex executors = jobs.get(job);
+      JobExecutors.Writer executors = jobs.get(job);
       if (executors == null) {
         publishedJobs.remove(job);
       } else {
-        publishedJobs.put(job, executors.published());
+        publishedJobs.put(job, executors.publish());
       }
     }
     ClusterSnapshot next =

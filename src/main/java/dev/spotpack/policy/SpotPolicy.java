@@ -160,7 +160,7 @@ public final class SpotPolicy {
   public JobReport report(String job, Map<String, String> jobAnnotations, ClusterView view) {
     JobExecutors executors = view.job(job);
     Map<String, Integer> byNode = new TreeMap<>();
-    executors.nodeByExecutorUid().values().forEach(n -> byNode.merge(n, 1, Integer::sum));
+    executors.forEachBoundNode(byNode::put);
     List<JobReport.NodeCount> nodes = new ArrayList<>();
     Map<String, Integer> byPool = new TreeMap<>();
     int onSpot = 0;
@@ -188,7 +188,7 @@ public final class SpotPolicy {
         job,
         limits.profile(),
         executors.count(),
-        executors.pendingExecutorUids().size(),
+        executors.pendingCount(),
         jobSize,
         caps.perNode(),
         caps.perPool(),

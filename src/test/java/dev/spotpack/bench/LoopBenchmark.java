@@ -47,10 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * state, so the pod goes in flight to every spot node it allowed), and the bind of the pod filtered
  * {@code inFlight} calls earlier lands (assumed, then confirmed by the informer). kube-scheduler
  * binds asynchronously, so several executors are in flight at each filter call, as in
- * SchedulerThroughput. Jobs of 100 executors; a job is deleted three jobs later, so the state stays
- * the same size. Half the nodes are spot, in 12 pools (4 instance types in 3 zones), or, with
- * {@code poolLabels=false}, without the instance-type and zone labels: each node a pool of its own,
- * like SchedulerThroughput's fake nodes.
+ * SchedulerThroughput. Jobs of {@code jobSize} executors; a job is deleted three jobs later, so the
+ * state stays the same size. Half the nodes are spot, in 12 pools (4 instance types in 3 zones),
+ * or, with {@code poolLabels=false}, without the instance-type and zone labels: each node a pool of
+ * its own, like SchedulerThroughput's fake nodes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -60,7 +60,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1)
 public class LoopBenchmark {
   private static final long GI = 1024L * 1024 * 1024;
-  private static final int JOB_SIZE = 100;
   private static final String[] TYPES = {
     "m6i.4xlarge", "m6i.8xlarge", "r6i.4xlarge", "c6i.8xlarge"
   };
@@ -68,6 +67,13 @@ public class LoopBenchmark {
 
   @Param({"500"})
   public int nodes;
+
+  /**
+   * Executors per job. Spark jobs run from tens to a few thousand executors; every figure before
+   * stop 39 is with 100.
+   */
+  @Param({"100"})
+  public int jobSize;
 
   /** Node names per filter call: kube-scheduler sends what passed its own filters. */
   @Param({"230"})
@@ -147,12 +153,12 @@ public class LoopBenchmark {
   @Benchmark
   public Object podLifecycle() {
     long i = next++;
-    String job = "spark-" + (i / JOB_SIZE);
+    String job = "spark-" + (i / jobSize);
     PodInfo pod =
         new PodInfo(
             "uid-" + i,
             "spark",
-            job + "-exec-" + (i % JOB_SIZE),
+            job + "-exec-" + (i % jobSize),
             Map.of("spark-app-selector", job, "spark-role", "executor"),
             Map.of(),
             null,
@@ -179,9 +185,9 @@ public class LoopBenchmark {
         state.upsertPod(bound.boundTo(node));
       }
     }
-    if (i % JOB_SIZE == 0 && i >= 3 * JOB_SIZE) {
-      long first = i - 3 * JOB_SIZE;
-      for (long k = first; k < first + JOB_SIZE; k++) {
+    if (i % jobSize == 0 && i >= 3 * jobSize) {
+      long first = i - 3 * jobSize;
+      for (long k = first; k < first + jobSize; k++) {
         state.removePod("uid-" + k);
       }
     }

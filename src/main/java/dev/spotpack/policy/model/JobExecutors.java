@@ -18,34 +18,117 @@ import org.jspecify.annotations.Nullable;
  * asynchronously and already runs the next pod's filter). Until then it counts on <em>each</em> of
  * those nodes, so that no cap can be passed while a bind is in flight.
  *
- * @param nodeByExecutorUid bound (or bound-by-us) executors, uid to node name
- * @param pendingExecutorUids executors known but not yet placed
- * @param inFlightByUid pending executors in flight: uid to the spot nodes the filter allowed and
- *     their pools
- *     <p>Immutable.
+ * <p>A job is published again on every change (its executors are created, filtered, bound, seen
+ * running: several times per scheduled executor), and every filter call for one of its executors
+ * counts it per node and per pool. Neither may cost O(executors of the job), or scheduling a job
+ * becomes quadratic in its size (stop 39 in docs/benchmarks-log.md: 45 µs per executor in a job of
+ * 100, 358 µs in a job of 3,000). So the bound executors are kept counted per node, and both maps
+ * are {@link LayeredMap}s that each version shares with the last but for what changed: publishing
+ * costs O(changes), amortized, and counting costs O(nodes the job is on + in-flight executors).
+ * {@link Writer} keeps a job up to date and publishes it.
+ *
+ * <p>Immutable.
  */
-public record JobExecutors(
-    Map<String, String> nodeByExecutorUid,
-    Set<String> pendingExecutorUids,
-    Map<String, InFlight> inFlightByUid) {
+public final class JobExecutors {
   public static final JobExecutors NONE = new JobExecutors(Map.of(), Set.of(), Map.of());
 
-  public JobExecutors {
-    nodeByExecutorUid = Map.copyOf(nodeByExecutorUid);
-    pendingExecutorUids = Set.copyOf(pendingExecutorUids);
-    inFlightByUid = Map.copyOf(inFlightByUid);
+  /** A pending executor's place in {@link #placeByUid}; a node's name is never empty. */
+  private static final String PENDING = "";
+
+  /** Every executor's node, or {@link #PENDING}. */
+  private final LayeredMap<String, String> placeByUid;
+
+  /** Bound executors per node; only nodes with at least one. */
+  private final LayeredMap<String, Integer> boundByNode;
+
+  private final int bound;
+  private final int pending;
+
+  /** Pending executors in flight: uid to the spot nodes the filter allowed and their pools. */
+  private final Map<String, InFlight> inFlightByUid;
+
+  /**
+   * @param nodeByExecutorUid bound (or bound-by-us) executors, uid to node name
+   * @param pendingExecutorUids executors known but not yet placed
+   * @param inFlightByUid pending executors in flight: uid to the spot nodes the filter allowed and
+   *     their pools
+   * @throws IllegalArgumentException when an executor is both bound and pending
+   */
+  public JobExecutors(
+      Map<String, String> nodeByExecutorUid,
+      Set<String> pendingExecutorUids,
+      Map<String, InFlight> inFlightByUid) {
+    Map<String, String> places = new HashMap<>(nodeByExecutorUid);
+    Map<String, Integer> byNode = new HashMap<>();
+    nodeByExecutorUid.values().forEach(node -> byNode.merge(node, 1, Integer::sum));
+    for (String uid : pendingExecutorUids) {
+      if (places.putIfAbsent(uid, PENDING) != null) {
+        throw new IllegalArgumentException("executor " + uid + " is both bound and pending");
+      }
+    }
+    this.placeByUid = LayeredMap.of(places);
+    this.boundByNode = LayeredMap.of(byNode);
+    this.bound = nodeByExecutorUid.size();
+    this.pending = pendingExecutorUids.size();
+    this.inFlightByUid = Map.copyOf(inFlightByUid);
   }
 
   public JobExecutors(Map<String, String> nodeByExecutorUid, Set<String> pendingExecutorUids) {
     this(nodeByExecutorUid, pendingExecutorUids, Map.of());
   }
 
+  private JobExecutors(
+      LayeredMap<String, String> placeByUid,
+      LayeredMap<String, Integer> boundByNode,
+      int bound,
+      int pending,
+      Map<String, InFlight> inFlightByUid) {
+    this.placeByUid = placeByUid;
+    this.boundByNode = boundByNode;
+    this.bound = bound;
+    this.pending = pending;
+    this.inFlightByUid = inFlightByUid;
+  }
+
   public int count() {
-    return nodeByExecutorUid.size() + pendingExecutorUids.size();
+    return bound + pending;
+  }
+
+  public int pendingCount() {
+    return pending;
   }
 
   public boolean contains(String uid) {
-    return nodeByExecutorUid.containsKey(uid) || pendingExecutorUids.contains(uid);
+    return placeByUid.get(uid) != null;
+  }
+
+  /** The node of a bound executor; null for a pending or unknown one. */
+  public @Nullable String nodeOf(String uid) {
+    String place = placeByUid.get(uid);
+    return place == null || place.equals(PENDING) ? null : place;
+  }
+
+  /** Bound executors per node, every node holding at least one, in no particular order. */
+  public void forEachBoundNode(NodeCountConsumer action) {
+    boundByNode.forEach(action::accept);
+  }
+
+  /** A node and how many of the job's bound executors it holds. */
+  @FunctionalInterface
+  public interface NodeCountConsumer {
+    void accept(String node, int count);
+  }
+
+  /** The pending executors' uids. O(executors of the job): for reports, not for every call. */
+  public Set<String> pendingExecutorUids() {
+    Set<String> uids = new HashSet<>();
+    placeByUid.forEach(
+        (uid, place) -> {
+          if (place.equals(PENDING)) {
+            uids.add(uid);
+          }
+        });
+    return uids;
   }
 
   /** Executors on {@code node}, not counting {@code excludedUid}. */
@@ -55,7 +138,7 @@ public record JobExecutors(
 
   /**
    * Executors per node, not counting {@code excludedUid}; an in-flight executor counts on each of
-   * its possible nodes. One pass over the job, for callers that ask about many nodes.
+   * its possible nodes.
    */
   public Map<String, Integer> countsByNode(String excludedUid) {
     return counts(node -> node, InFlight::nodes, excludedUid);
@@ -96,18 +179,27 @@ public record JobExecutors(
   }
 
   /**
-   * One pass over the job, not counting {@code excludedUid}: a bound executor once at the place of
-   * its node (none when null), an in-flight one once at each of its places.
+   * Not counting {@code excludedUid}: the bound executors of each node at the place of that node
+   * (none when null), an in-flight executor once at each of its places. One look at each node the
+   * job is on, not at each executor.
    */
   private Map<String, Integer> counts(
       Function<String, @Nullable String> placeOfNode,
       Function<InFlight, Collection<String>> placesInFlight,
       String excludedUid) {
     Map<String, Integer> counts = new HashMap<>();
-    for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
-      String place = e.getKey().equals(excludedUid) ? null : placeOfNode.apply(e.getValue());
+    boundByNode.forEach(
+        (node, n) -> {
+          String place = placeOfNode.apply(node);
+          if (place != null) {
+            counts.merge(place, n, Integer::sum);
+          }
+        });
+    String excludedNode = nodeOf(excludedUid);
+    if (excludedNode != null) {
+      String place = placeOfNode.apply(excludedNode);
       if (place != null) {
-        counts.merge(place, 1, Integer::sum);
+        counts.computeIfPresent(place, (p, n) -> n == 1 ? null : n - 1);
       }
     }
     for (Map.Entry<String, InFlight> e : inFlightByUid.entrySet()) {
@@ -123,17 +215,141 @@ public record JobExecutors(
    * executor counts once if any of its possible nodes passes.
    */
   public int countWhere(Predicate<String> nodeTest, String excludedUid) {
-    int n = 0;
-    for (Map.Entry<String, String> e : nodeByExecutorUid.entrySet()) {
-      if (!e.getKey().equals(excludedUid) && nodeTest.test(e.getValue())) {
-        n++;
-      }
+    int[] n = {0};
+    boundByNode.forEach(
+        (node, count) -> {
+          if (nodeTest.test(node)) {
+            n[0] += count;
+          }
+        });
+    String excludedNode = nodeOf(excludedUid);
+    if (excludedNode != null && nodeTest.test(excludedNode)) {
+      n[0]--;
     }
     for (Map.Entry<String, InFlight> e : inFlightByUid.entrySet()) {
       if (!e.getKey().equals(excludedUid) && e.getValue().nodes().stream().anyMatch(nodeTest)) {
-        n++;
+        n[0]++;
       }
     }
-    return n;
+    return n[0];
+  }
+
+  /** Equal when they hold the same executors in the same places, in flight alike. O(executors). */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof JobExecutors other
+        && bound == other.bound
+        && pending == other.pending
+        && inFlightByUid.equals(other.inFlightByUid)
+        && places().equals(other.places());
+  }
+
+  @Override
+  public int hashCode() {
+    return places().hashCode() * 31 + inFlightByUid.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    Map<String, String> nodeByUid = new HashMap<>(places());
+    nodeByUid.values().removeIf(PENDING::equals);
+    return "JobExecutors[bound="
+        + nodeByUid
+        + ", pending="
+        + pendingExecutorUids()
+        + ", inFlight="
+        + inFlightByUid
+        + "]";
+  }
+
+  private Map<String, String> places() {
+    Map<String, String> places = new HashMap<>();
+    placeByUid.forEach(places::put);
+    return places;
+  }
+
+  /**
+   * One job's executors as the cluster state keeps them between snapshots: changed in place on
+   * every pod event and filter call, published as a {@link JobExecutors} that shares all but the
+   * changes since the last one.
+   *
+   * <p>Not thread-safe.
+   */
+  public static final class Writer {
+    private final Map<String, String> placeByUid = new HashMap<>();
+    private final Map<String, Integer> boundByNode = new HashMap<>();
+    private final Map<String, InFlight> inFlightByUid = new HashMap<>();
+    private int bound;
+    private int pending;
+
+    // what changed since the last publish
+    private final Set<String> changedUids = new HashSet<>();
+    private final Set<String> changedNodes = new HashSet<>();
+    private boolean inFlightChanged;
+    private JobExecutors published = NONE;
+
+    /**
+     * Adds or replaces an executor: bound to {@code node}, or pending ({@code node} null) and in
+     * flight when {@code inFlight} is not empty.
+     */
+    public void put(String uid, @Nullable String node, InFlight inFlight) {
+      remove(uid);
+      changedUids.add(uid);
+      if (node != null) {
+        placeByUid.put(uid, node);
+        boundByNode.merge(node, 1, Integer::sum);
+        changedNodes.add(node);
+        bound++;
+      } else {
+        placeByUid.put(uid, PENDING);
+        pending++;
+        if (!inFlight.isEmpty()) {
+          inFlightByUid.put(uid, inFlight);
+          inFlightChanged = true;
+        }
+      }
+    }
+
+    public void remove(String uid) {
+      String place = placeByUid.remove(uid);
+      if (place == null) {
+        return;
+      }
+      changedUids.add(uid);
+      if (place.equals(PENDING)) {
+        pending--;
+        if (inFlightByUid.remove(uid) != null) {
+          inFlightChanged = true;
+        }
+      } else {
+        bound--;
+        boundByNode.computeIfPresent(place, (node, n) -> n == 1 ? null : n - 1);
+        changedNodes.add(place);
+      }
+    }
+
+    public int count() {
+      return bound + pending;
+    }
+
+    /** The job as it is now; the last one published when nothing changed since. */
+    public JobExecutors publish() {
+      if (changedUids.isEmpty() && !inFlightChanged) {
+        return published;
+      }
+      published =
+          new JobExecutors(
+              published.placeByUid.with(changedUids, placeByUid),
+              changedNodes.isEmpty()
+                  ? published.boundByNode
+                  : published.boundByNode.with(changedNodes, boundByNode),
+              bound,
+              pending,
+              inFlightChanged ? Map.copyOf(inFlightByUid) : published.inFlightByUid);
+      changedUids.clear();
+      changedNodes.clear();
+      inFlightChanged = false;
+      return published;
+    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.spotpack.cluster;
+package dev.spotpack.policy.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

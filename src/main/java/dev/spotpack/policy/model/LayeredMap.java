@@ -1,4 +1,4 @@
-package dev.spotpack.cluster;
+package dev.spotpack.policy.model;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -10,12 +10,13 @@ import org.jspecify.annotations.Nullable;
  * change costs O(changes since the last flattening) instead of a copy of the whole map. The layer
  * is folded into a new base once it holds more than about sqrt(2 × size) keys, which balances
  * copying the layer on each publish against copying the base on each fold: at 15,000 nodes a
- * publish copies about 170 entries instead of 15,000.
+ * publish copies about 170 entries instead of 15,000. The cluster state publishes its per-node and
+ * per-job indexes this way, and {@link JobExecutors} a job's executors.
  *
  * <p>A lookup reads the layer, then the base: two hash lookups instead of one, on a layer that is
  * small. Immutable; safe to share across threads.
  */
-final class LayeredMap<K, V> {
+public final class LayeredMap<K, V> {
   private static final Object REMOVED = new Object();
   private static final LayeredMap<?, ?> EMPTY = new LayeredMap<>(Map.of(), Map.of());
 
@@ -30,16 +31,16 @@ final class LayeredMap<K, V> {
   }
 
   @SuppressWarnings("unchecked")
-  static <K, V> LayeredMap<K, V> empty() {
+  public static <K, V> LayeredMap<K, V> empty() {
     return (LayeredMap<K, V>) EMPTY;
   }
 
-  static <K, V> LayeredMap<K, V> of(Map<K, V> entries) {
+  public static <K, V> LayeredMap<K, V> of(Map<K, V> entries) {
     return new LayeredMap<>(Map.copyOf(entries), Map.of());
   }
 
   @SuppressWarnings("unchecked")
-  @Nullable V get(K key) {
+  public @Nullable V get(K key) {
     if (!layer.isEmpty()) {
       Object changed = layer.get(key);
       if (changed != null) {
@@ -54,7 +55,7 @@ final class LayeredMap<K, V> {
    * current} has none). {@code current} is the writer's complete, mutable map; it is read, never
    * kept.
    */
-  LayeredMap<K, V> with(Iterable<K> keys, Map<K, V> current) {
+  public LayeredMap<K, V> with(Iterable<K> keys, Map<K, V> current) {
     Map<K, Object> merged = new HashMap<>(layer);
     for (K key : keys) {
       V value = current.get(key);
@@ -73,7 +74,7 @@ final class LayeredMap<K, V> {
 
   /** Every entry, in no particular order. */
   @SuppressWarnings("unchecked")
-  void forEach(BiConsumer<K, V> action) {
+  public void forEach(BiConsumer<K, V> action) {
     base.forEach(
         (k, v) -> {
           if (!layer.containsKey(k)) {
