@@ -65,16 +65,28 @@ final class FakeNodes {
         .build();
   }
 
+  /** Executors per job in a benchmark batch, unless the benchmark is told otherwise. */
+  static final int BATCH_JOB_SIZE = 100;
+
   /**
-   * Executor {@code n} of a benchmark batch in {@code namespace}: jobs of 100 executors, each
-   * asking 100m and 256Mi, deleted without a grace period.
+   * Executor {@code n} of a benchmark batch in {@code namespace}: jobs of {@link #BATCH_JOB_SIZE}
+   * executors, each asking 100m and 256Mi, deleted without a grace period.
    */
   static Pod batchExecutor(String namespace, int n, String schedulerName) {
+    return batchExecutor(namespace, n, BATCH_JOB_SIZE, schedulerName);
+  }
+
+  /** Executor {@code n} of a benchmark batch whose jobs have {@code jobSize} executors. */
+  static Pod batchExecutor(String namespace, int n, int jobSize, String schedulerName) {
     return new PodBuilder()
         .withNewMetadata()
         .withName("exec-" + n)
         .withLabels(
-            Map.of("spark-app-selector", namespace + "-job-" + (n / 100), "spark-role", "executor"))
+            Map.of(
+                "spark-app-selector",
+                namespace + "-job-" + (n / jobSize),
+                "spark-role",
+                "executor"))
         .endMetadata()
         .withNewSpec()
         .withSchedulerName(schedulerName)

@@ -38,17 +38,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * kube-scheduler's throughput with spotpack in the loop against the same scheduler and profile
  * without the extender, in one run on one local control plane: {@code nodes} fake nodes (half
- * spot), then for each scheduler a batch of {@code pods} Spark executors (jobs of 100) created
- * before that scheduler starts, and the time from its readiness until every pod is bound. The plain
- * scheduler runs first and again last, so a drift within the run shows. spotpack is the shipped jar
- * in a process of its own, started before the first round: in the plain rounds it only follows the
- * pods. Each round prints the CPU each process spent per pod, spotpack's by thread, what following
- * the pods' creation and deletion cost spotpack, and kube-apiserver's requests per pod.
+ * spot), then for each scheduler a batch of {@code pods} Spark executors (jobs of 100, or of {@code
+ * --job-size=N}) created before that scheduler starts, and the time from its readiness until every
+ * pod is bound. The plain scheduler runs first and again last, so a drift within the run shows.
+ * spotpack is the shipped jar in a process of its own, started before the first round: in the plain
+ * rounds it only follows the pods. Each round prints the CPU each process spent per pod, spotpack's
+ * by thread, what following the pods' creation and deletion cost spotpack, and kube-apiserver's
+ * requests per pod.
  *
  * <p>Run (docs/benchmarks.md): {@code ./mvnw -q package test-compile dependency:build-classpath
  * -DskipTests -Dmdep.outputFile=target/cp.txt && java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.SchedulerThroughput 500 2000 [qps [bindThreads [spotpackRounds]]]
- * [--prioritize] [--pool-labels] [--tls] [--warm-up=N] [--event-loops=N] [--jfr]
+ * [--prioritize] [--pool-labels] [--tls] [--warm-up=N] [--event-loops=N] [--job-size=N] [--jfr]
  * [--async-profiler=LIB] [--go-profiles] [--jvm=OPTION ...]}
  */
 public final class SchedulerThroughput {
@@ -120,6 +121,13 @@ public final class SchedulerThroughput {
                         + a.substring(a.indexOf('=') + 1)
                         + "\n")
             .collect(Collectors.joining());
+    // --job-size=N: executors per job (default 100)
+    int jobSize =
+        Arrays.stream(allArgs)
+            .filter(a -> a.startsWith("--job-size="))
+            .map(a -> Integer.parseInt(a.substring("--job-size=".length())))
+            .findFirst()
+            .orElse(FakeNodes.BATCH_JOB_SIZE);
     String[] args = Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
@@ -209,6 +217,7 @@ public final class SchedulerThroughput {
               pool,
               spotpack,
               pods,
+              jobSize,
               dir,
               jfrSettings,
               asyncProfiler,
@@ -348,6 +357,7 @@ public final class SchedulerThroughput {
       ExecutorService pool,
       SpotpackProcess spotpack,
       int pods,
+      int jobSize,
       Path dir,
       @Nullable String jfrSettings,
       @Nullable Path asyncProfiler,
@@ -574,7 +584,7 @@ public final class SchedulerThroughput {
                 client
                     .pods()
                     .inNamespace(ns)
-                    .resource(FakeNodes.batchExecutor(ns, n, schedulerName))
+                    .resource(FakeNodes.batchExecutor(ns, n, jobSize, schedulerName))
                     .create());
       }
     }
