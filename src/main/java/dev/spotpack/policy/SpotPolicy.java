@@ -343,12 +343,12 @@ public final class SpotPolicy {
     int poolCap = caps.perPool();
     Check shareRejection =
         shareRule(pod, job, limits, caps, executors, view).map(Check::reject).orElse(null);
-    // one pass over the job's executors, not one per candidate node; and as a cap refuses only a
-    // node (or pool) that already holds it, only those are kept to be looked up: most jobs have
+    // one pass over the nodes the job is on, not one per candidate node; and as a cap refuses only
+    // a node (or pool) that already holds it, only those are kept to be looked up: most jobs have
     // none, and then no candidate pays a lookup by name (at 5,000 candidates each such lookup is a
     // few cache misses: the name, the map's slot, its entry)
     CandidateFacts.NodeCounts fullNodes =
-        facts.perCandidate(atCap(executors.countsByNode(pod.uid()), cap));
+        facts.perCandidate(executors.nodesWithAtLeast(cap, pod.uid()));
     Map<String, Integer> fullPools =
         atCap(executors.countsByPool(node -> spotPool(view, node), pod.uid()), poolCap);
 

@@ -145,6 +145,45 @@ public final class JobExecutors {
   }
 
   /**
+   * The nodes holding at least {@code atLeast} executors, with their counts: {@link #countsByNode}
+   * without the nodes below {@code atLeast}. Where the in-flight executors alone cannot reach
+   * {@code atLeast} (a cap above a handful, the usual case), only the nodes whose bound executors
+   * come within that many of it are looked up in the in-flight sets, instead of every node of every
+   * in-flight executor being counted (at 5,000 nodes each in-flight executor may have thousands).
+   */
+  public Map<String, Integer> nodesWithAtLeast(int atLeast, String excludedUid) {
+    int flying = inFlightByUid.size() - (inFlightByUid.containsKey(excludedUid) ? 1 : 0);
+    Map<String, Integer> full = new HashMap<>();
+    if (atLeast <= flying) {
+      countsByNode(excludedUid)
+          .forEach(
+              (node, n) -> {
+                if (n >= atLeast) {
+                  full.put(node, n);
+                }
+              });
+      return full;
+    }
+    String excludedNode = nodeOf(excludedUid);
+    boundByNode.forEach(
+        (node, bound) -> {
+          int n = node.equals(excludedNode) ? bound - 1 : bound;
+          if (n + flying < atLeast) {
+            return;
+          }
+          for (Map.Entry<String, InFlight> e : inFlightByUid.entrySet()) {
+            if (!e.getKey().equals(excludedUid) && e.getValue().nodes().contains(node)) {
+              n++;
+            }
+          }
+          if (n >= atLeast) {
+            full.put(node, n);
+          }
+        });
+    return full;
+  }
+
+  /**
    * Executors per capacity pool, not counting {@code excludedUid}: a bound executor in the pool of
    * its node ({@code poolOfNode}, null for a node in no pool: not counted), an in-flight one once
    * in each pool its filter recorded. {@link #countsByGroup} with pools as the groups, without

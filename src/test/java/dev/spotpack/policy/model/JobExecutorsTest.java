@@ -72,6 +72,20 @@ class JobExecutorsTest {
   }
 
   @Test
+  void listsTheNodesAtOrAboveACount() {
+    // per node: spot-a e1 + e3 = 2, spot-b e3 = 1, spot-c e2 + e3 = 2; one executor in flight
+    assertThat(job.nodesWithAtLeast(1, "none"))
+        .isEqualTo(Map.of("spot-a", 2, "spot-b", 1, "spot-c", 2));
+    // 2 > the 1 in flight: only nodes with a bound executor are looked up; spot-b has none
+    assertThat(job.nodesWithAtLeast(2, "none")).isEqualTo(Map.of("spot-a", 2, "spot-c", 2));
+    // without e1, spot-a has only e3: 1
+    assertThat(job.nodesWithAtLeast(2, "e1")).isEqualTo(Map.of("spot-c", 2));
+    // without e3, nothing in flight: spot-a e1 = 1, spot-c e2 = 1
+    assertThat(job.nodesWithAtLeast(2, "e3")).isEmpty();
+    assertThat(job.nodesWithAtLeast(3, "none")).isEmpty();
+  }
+
+  @Test
   void aNodeWhoseOnlyExecutorIsExcludedIsNotListed() {
     JobExecutors one = new JobExecutors(Map.of("e1", "spot-a", "e2", "spot-b"), Set.of());
     assertThat(one.countsByNode("e1")).isEqualTo(Map.of("spot-b", 1));
@@ -177,6 +191,18 @@ class JobExecutorsTest {
         assertThat(version.count()).isEqualTo(bound.size() + pending.size());
         assertThat(version.countsByNode(excluded))
             .isEqualTo(countOneByOne(bound, inFlight, excluded, n -> n, InFlight::nodes));
+        Map<String, Integer> byNode = version.countsByNode(excluded);
+        // counts the in-flight executors alone reach, and counts only bound ones bring in reach
+        int flying = (int) inFlight.keySet().stream().filter(u -> !u.equals(excluded)).count();
+        for (int atLeast :
+            List.of(0, 1, 2, 3, flying, flying + 1, flying + 2, flying + 5, flying + 40)) {
+          Map<String, Integer> expected = new HashMap<>(byNode);
+          int least = atLeast;
+          expected.values().removeIf(n -> n < least);
+          assertThat(version.nodesWithAtLeast(atLeast, excluded))
+              .as("at least %d", atLeast)
+              .isEqualTo(expected);
+        }
         assertThat(version.countsByPool(poolOf::get, excluded))
             .isEqualTo(countOneByOne(bound, inFlight, excluded, poolOf::get, InFlight::pools));
         long onSpot =
