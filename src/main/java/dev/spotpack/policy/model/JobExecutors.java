@@ -60,7 +60,8 @@ public final class JobExecutors {
       Map<String, InFlight> inFlightByUid) {
     Map<String, String> places = new HashMap<>(nodeByExecutorUid);
     Map<String, Integer> byNode = new HashMap<>();
-    nodeByExecutorUid.values().forEach(node -> byNode.merge(node, 1, Integer::sum));
+    nodeByExecutorUid.forEach(
+        (uid, node) -> byNode.merge(requireNodeName(uid, node), 1, Integer::sum));
     for (String uid : pendingExecutorUids) {
       if (places.putIfAbsent(uid, PENDING) != null) {
         throw new IllegalArgumentException("executor " + uid + " is both bound and pending");
@@ -88,6 +89,13 @@ public final class JobExecutors {
     this.bound = bound;
     this.pending = pending;
     this.inFlightByUid = inFlightByUid;
+  }
+
+  private static String requireNodeName(String uid, String node) {
+    if (node.equals(PENDING)) {
+      throw new IllegalArgumentException("executor " + uid + " is bound to a node without a name");
+    }
+    return node;
   }
 
   public int count() {
@@ -330,8 +338,13 @@ public final class JobExecutors {
     /**
      * Adds or replaces an executor: bound to {@code node}, or pending ({@code node} null) and in
      * flight when {@code inFlight} is not empty.
+     *
+     * @throws IllegalArgumentException when {@code node} is empty: a pod is bound to a named node
      */
     public void put(String uid, @Nullable String node, InFlight inFlight) {
+      if (node != null) {
+        requireNodeName(uid, node);
+      }
       remove(uid);
       changedUids.add(uid);
       if (node != null) {

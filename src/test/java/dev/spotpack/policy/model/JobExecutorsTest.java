@@ -116,6 +116,19 @@ class JobExecutorsTest {
   }
 
   @Test
+  void refusesAnExecutorBoundToANodeWithoutAName() {
+    assertThatThrownBy(() -> new JobExecutors(Map.of("e1", ""), Set.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("executor e1 is bound to a node without a name");
+    JobExecutors.Writer writer = new JobExecutors.Writer();
+    writer.put("e1", "spot-a", InFlight.NONE);
+    assertThatThrownBy(() -> writer.put("e1", "", InFlight.NONE))
+        .isInstanceOf(IllegalArgumentException.class);
+    // the refused put changed nothing
+    assertThat(writer.publish()).isEqualTo(new JobExecutors(Map.of("e1", "spot-a"), Set.of()));
+  }
+
+  @Test
   void aWriterPublishesTheSameVersionUntilSomethingChanges() {
     JobExecutors.Writer writer = new JobExecutors.Writer();
     writer.put("e1", "spot-a", InFlight.NONE);
