@@ -26,14 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Spark-sized creation burst against a running spotpack and kube-scheduler: {@code pods}
- * executors (jobs of 100) created as fast as {@code creatorThreads} client threads can, while the
- * scheduler binds them through spotpack. What it reports is what a user would see go wrong: bind
- * calls that failed (spotpack's {@code spotpack_bind_errors_total}), pods bound more than once or
- * not at all, and bindings the API server received beyond one per pod.
+ * executors (jobs of {@code jobSize}, 100 unless given) created as fast as {@code creatorThreads}
+ * client threads can, while the scheduler binds them through spotpack. What it reports is what a
+ * user would see go wrong: bind calls that failed (spotpack's {@code spotpack_bind_errors_total}),
+ * pods bound more than once or not at all, bindings the API server received beyond one per pod, and
+ * the most executors of one job that ended on one spot node (the per-node cap's subject).
  *
  * <p>Run alone (docs/benchmarks.md): {@code java -cp target/test-classes:target/classes:$(cat
- * target/cp.txt) dev.spotpack.e2e.ExecutorCreationBurst [nodes [pods [creatorThreads
- * [schedulerQps]]]]}
+ * target/cp.txt) dev.spotpack.e2e.ExecutorCreationBurst [nodes [pods [creatorThreads [schedulerQps
+ * [jobSize]]]]]}
  */
 final class ExecutorCreationBurst {
   /** What one burst came to. */
@@ -45,7 +46,8 @@ final class ExecutorCreationBurst {
       double bindCalls,
       double bindingPosts,
       double bindApiMeanMillis,
-      int boundTwice) {
+      int boundTwice,
+      int maxOnOneSpotNode) {
     double errors() {
       return bindErrors.values().stream().mapToDouble(Double::doubleValue).sum();
     }
@@ -54,7 +56,8 @@ final class ExecutorCreationBurst {
       return String.format(
           Locale.ROOT,
           "%d executors: %d bound in %.1f s (%.0f pods/s); bind calls %.0f, binding POSTs seen by"
-              + " the API server %.0f, bind errors %s, bound twice %d; binding POST mean %.1f ms",
+              + " the API server %.0f, bind errors %s, bound twice %d; binding POST mean %.1f ms;"
+              + " most executors of one job on one spot node %d",
           pods,
           bound,
           seconds,
@@ -63,13 +66,14 @@ final class ExecutorCreationBurst {
           bindingPosts,
           bindErrors,
           boundTwice,
-          bindApiMeanMillis);
+          bindApiMeanMillis,
+          maxOnOneSpotNode);
     }
   }
 
   private ExecutorCreationBurst() {}
 
-  /** Fake nodes, half spot, 16 cores and 110 pods each. */
+  /** Fake nodes, half spot (the even ones, {@link #isSpot}), 16 cores and 110 pods each. */
   static void createNodes(KubernetesClient client, int nodes) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -102,6 +106,7 @@ final class ExecutorCreationBurst {
       MetricsSource apiMetrics,
       String namespace,
       int pods,
+      int jobSize,
       int creatorThreads,
       Duration limit)
       throws Exception {
@@ -152,7 +157,8 @@ final class ExecutorCreationBurst {
                     client
                         .pods()
                         .inNamespace(namespace)
-                        .resource(FakeNodes.batchExecutor(namespace, n, "spotpack-scheduler"))
+                        .resource(
+                            FakeNodes.batchExecutor(namespace, n, jobSize, "spotpack-scheduler"))
                         .create()));
       }
       for (Future<?> f : created) {
@@ -194,7 +200,26 @@ final class ExecutorCreationBurst {
         calls,
         bindingPosts(apiMetrics.read()) - posts0,
         apiCount == 0 ? 0 : 1000 * apiSum / apiCount,
-        boundTwice.get());
+        boundTwice.get(),
+        maxOnOneSpotNode(boundTo, jobSize));
+  }
+
+  /** Whether {@link #createNodes}'s node is spot. */
+  static boolean isSpot(String node) {
+    return Integer.parseInt(node.substring("burst-node-".length())) % 2 == 0;
+  }
+
+  /** The most executors of one job on one spot node; executor exec-N is in job N / jobSize. */
+  private static int maxOnOneSpotNode(Map<String, String> boundTo, int jobSize) {
+    Map<String, Integer> perJobAndNode = new TreeMap<>();
+    boundTo.forEach(
+        (pod, node) -> {
+          if (isSpot(node)) {
+            int job = Integer.parseInt(pod.substring("exec-".length())) / jobSize;
+            perJobAndNode.merge(job + "/" + node, 1, Integer::sum);
+          }
+        });
+    return perJobAndNode.values().stream().mapToInt(Integer::intValue).max().orElse(0);
   }
 
   /** kube-apiserver's metrics text. */
@@ -230,6 +255,7 @@ final class ExecutorCreationBurst {
     int creators = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     // kube-scheduler's client rate limit (qps; burst twice that); 0: the shipped config's default
     int qps = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+    int jobSize = args.length > 4 ? Integer.parseInt(args[4]) : FakeNodes.BATCH_JOB_SIZE;
     KubeBinaries.Found bin = KubeBinaries.locate();
     if (bin.dir().isEmpty()) {
       System.err.println("cannot run: " + bin.reason());
@@ -253,6 +279,7 @@ final class ExecutorCreationBurst {
                 api::metrics,
                 "burst",
                 pods,
+                jobSize,
                 creators,
                 Duration.ofMinutes(10));
         System.out.println(r.summary());

@@ -13,11 +13,16 @@ import org.junit.jupiter.api.Test;
  * A Spark job asking for its executors at once is the everyday case: 2,000 executors created while
  * kube-scheduler and spotpack run, on 500 nodes of the local control plane. Every pod must be bound
  * exactly once, by exactly one bind call and one binding POST: a bind answered as failed although
- * its binding landed makes kube-scheduler forget the pod and schedule it again.
+ * its binding landed makes kube-scheduler forget the pod and schedule it again. And no job may end
+ * with more executors on one spot node than its cap allows.
  */
 class ExecutorCreationBurstE2EIT {
   private static final int NODES = 500;
   private static final int PODS = 2_000;
+  private static final int JOB_SIZE = 100;
+  // the default profile (BALANCED, f = 0.25): max(1, floor(0.25 x 100)) = 25 per spot node; the
+  // nodes hold 110 pods each, so bin-packing alone would put more there
+  private static final int NODE_CAP = 25;
 
   @Test
   void everyExecutorOfABurstIsBoundOnceWithoutABindError() throws Exception {
@@ -40,6 +45,7 @@ class ExecutorCreationBurstE2EIT {
                 api::metrics,
                 "burst",
                 PODS,
+                JOB_SIZE,
                 8,
                 Duration.ofMinutes(5));
         System.out.println("burst: " + r.summary());
@@ -48,6 +54,11 @@ class ExecutorCreationBurstE2EIT {
         assertThat(r.boundTwice()).as("pods seen bound to a second node").isZero();
         assertThat(r.bindCalls()).as("bind calls kube-scheduler made").isEqualTo(PODS);
         assertThat(r.bindingPosts()).as("binding POSTs the API server answered").isEqualTo(PODS);
+        // the caps hold through the burst: kube-scheduler binds asynchronously, so each filter
+        // must count the executors still in flight
+        assertThat(r.maxOnOneSpotNode())
+            .as("most executors of one job on one spot node")
+            .isBetween(1, NODE_CAP);
       } finally {
         spotpack.stop();
       }
