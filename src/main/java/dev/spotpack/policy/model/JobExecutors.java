@@ -21,11 +21,11 @@ import org.jspecify.annotations.Nullable;
  * <p>A job is published again on every change (its executors are created, filtered, bound, seen
  * running: several times per scheduled executor), and every filter call for one of its executors
  * counts it per node and per pool. Neither may cost O(executors of the job), or scheduling a job
- * becomes quadratic in its size (stop 39 in docs/benchmarks-log.md: 45 µs per executor in a job of
- * 100, 358 µs in a job of 3,000). So the bound executors are kept counted per node, and both maps
- * are {@link LayeredMap}s that each version shares with the last but for what changed: publishing
- * costs O(changes), amortized, and counting costs O(nodes the job is on + in-flight executors).
- * {@link Writer} keeps a job up to date and publishes it.
+ * becomes quadratic in its size (stop 39 in docs/benchmarks-log.md: 42 µs per executor in a job of
+ * 100, 324–431 µs in a job of 3,000). So the bound executors are kept counted per node, and both
+ * maps are {@link LayeredMap}s that each version shares with the last but for what changed:
+ * publishing costs O(changes), amortized, and counting costs O(nodes the job is on + in-flight
+ * executors). {@link Writer} keeps a job up to date and publishes it.
  *
  * <p>Immutable.
  */
