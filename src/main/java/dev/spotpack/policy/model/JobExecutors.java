@@ -281,6 +281,12 @@ public final class JobExecutors {
     return n[0];
   }
 
+  /** Whether this version was published from {@code other} without copying either's whole maps. */
+  boolean sharesMapsWith(JobExecutors other) {
+    return placeByUid.sharesBaseWith(other.placeByUid)
+        && boundByNode.sharesBaseWith(other.boundByNode);
+  }
+
   /** Equal when they hold the same executors in the same places, in flight alike. O(executors). */
   @Override
   public boolean equals(@Nullable Object o) {

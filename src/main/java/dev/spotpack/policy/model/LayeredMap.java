@@ -89,6 +89,11 @@ public final class LayeredMap<K, V> {
         });
   }
 
+  /** Whether both are layers over the same base: publishing one from the other copied no base. */
+  boolean sharesBaseWith(LayeredMap<?, ?> other) {
+    return base == other.base;
+  }
+
   /** Keys changed since the last fold; 0 right after one. */
   int layerSize() {
     return layer.size();

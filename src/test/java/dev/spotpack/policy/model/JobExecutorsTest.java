@@ -144,6 +144,34 @@ class JobExecutorsTest {
   }
 
   /**
+   * Publishing a job after a change copies the change, not the job: what keeps a job's cost per
+   * executor from growing with its size (docs/benchmarks-log.md, stop 39).
+   */
+  @Test
+  void aChangeIsPublishedWithoutCopyingTheJob() {
+    JobExecutors.Writer writer = new JobExecutors.Writer();
+    for (int i = 0; i < 3_000; i++) {
+      writer.put("e" + i, "spot-" + (i % 300), InFlight.NONE);
+    }
+    JobExecutors before = writer.publish();
+    // changes kept below the layers' fold thresholds: 20 executors (sqrt(2 x 3,000) = 77) on 11
+    // nodes (the node counts: max(16, sqrt(2 x 300)) = 24); a fold, past them, copies once
+    for (int i = 0; i < 10; i++) {
+      writer.put("new-" + i, null, new InFlight(Set.of("spot-1", "spot-2"), Set.of("z1")));
+      writer.put("e" + i, "spot-299", InFlight.NONE); // moved from spot-i
+      JobExecutors after = writer.publish();
+      assertThat(after.sharesMapsWith(before)).as("change %d", i).isTrue();
+    }
+    // 3,000 + 10 new = 3,010 executors, 10 of them pending; spot-299 held e299, e599, ..., e2999
+    // (10) and gained e0..e9 (10)
+    JobExecutors last = writer.publish();
+    assertThat(last.count()).isEqualTo(3_010);
+    assertThat(last.pendingCount()).isEqualTo(10);
+    assertThat(last.countOn("spot-299", "none")).isEqualTo(10 + 10);
+    assertThat(last.countOn("spot-0", "none")).isEqualTo(10 - 1);
+  }
+
+  /**
    * For random histories of executors created, sent in flight, bound, moved and removed, each
    * version a writer publishes is the job built from scratch from a plain model of the same
    * history, counts the same as that model counted one executor at a time, and stays so after the
