@@ -65,7 +65,7 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
     if (index < 0 || index >= size()) {
       throw new IndexOutOfBoundsException("index " + index + ", size " + size());
     }
-    return names[kept == null ? index : kept[index]];
+    return names[position(index)];
   }
 
   @Override
