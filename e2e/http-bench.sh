@@ -9,6 +9,8 @@
 #   SECONDS_PER_ROW (default: 15), after WARM_UP_SECONDS (default: 40) of warm-up with 8
 #   connections: the JIT compiles for about 40 s of load; after 10 s the first row measured it
 #   VERB       filter (default) or prioritize, with the same body
+#   SHUFFLED   N (1-16): cycle through N bodies that name the nodes in random orders instead of
+#              sending one body over and over (kube-scheduler never repeats an order); default 0
 #   EVENT_LOOPS spotpack's server.eventLoops (default: spotpack's default, 1); with 8 connections
 #              more loops use both cores, which kube-scheduler's one-filter-at-a-time calls cannot
 #   JVM_OPTIONS spotpack's JVM options (default: -Xmx3g), e.g. "-XX:+UseSerialGC -Xmx768m", the
@@ -24,11 +26,13 @@ seconds="${SECONDS_PER_ROW:-15}"
 command -v wrk >/dev/null || { echo "http-bench.sh: wrk is not installed (apt-get install wrk)" >&2; exit 3; }
 [[ -f target/cp.txt ]] || { echo "http-bench.sh: run the build command in this script's header first" >&2; exit 3; }
 bench="target/bench/$nodes-$pods"
-if [[ ! -f "$bench/cluster.json" ]]; then
+if [[ ! -f "$bench/filter-shuffled-16.json" ]]; then
   java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" \
     dev.spotpack.bench.SnapshotGenerator "$nodes" "$pods" "$bench" >/dev/null
 fi
 export SPOTPACK_BENCH_BODY="$bench/filter.json"
+export SPOTPACK_BENCH_SHUFFLED="${SHUFFLED:-0}"
+[[ "$SPOTPACK_BENCH_SHUFFLED" =~ ^([0-9]|1[0-6])$ ]] || { echo "http-bench.sh: SHUFFLED must be 0-16" >&2; exit 3; }
 script=src/test/resources/bench-filter.lua
 url="http://127.0.0.1:8888/scheduler/${VERB:-filter}"
 config=()
