@@ -16,8 +16,11 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,10 +57,20 @@ public class VerbBenchmark {
   @Param({"150000"})
   public int pods;
 
+  /**
+   * sorted: one request naming the nodes in the cluster's order, sent every time; shuffled: 16
+   * requests naming them in random orders (seeded), taken in turn, as kube-scheduler never repeats
+   * an order (docs/benchmarks-log.md, stop 40). Only the calls that read {@link #body()} use it.
+   */
+  @Param({"sorted"})
+  public String order;
+
   private ExtenderCalls calls;
   private SpotPolicy policy;
   private LargeCluster cluster;
   private byte[] body;
+  private byte[][] bodies;
+  private int next;
   private byte[] fullNodeBody;
   private byte[] driverBody;
   private PodInfo pod;
@@ -81,6 +94,12 @@ public class VerbBenchmark {
     knownNames = NameTable.of(cluster.state.snapshot().nodeNames());
     String args = cluster.args(cluster.nodeNames);
     body = args.getBytes(StandardCharsets.UTF_8);
+    bodies =
+        switch (order) {
+          case "sorted" -> new byte[][] {body};
+          case "shuffled" -> shuffledBodies(16);
+          default -> throw new IllegalArgumentException("order: sorted or shuffled, not " + order);
+        };
     driverBody =
         cluster.args(cluster.nodeNames, "driver", "driver").getBytes(StandardCharsets.UTF_8);
     pod =
@@ -99,21 +118,38 @@ public class VerbBenchmark {
     calls.filter(body);
   }
 
+  private byte[][] shuffledBodies(int count) {
+    byte[][] shuffled = new byte[count][];
+    for (int k = 0; k < count; k++) {
+      List<String> names = new ArrayList<>(cluster.nodeNames);
+      Collections.shuffle(names, new Random(k + 1));
+      shuffled[k] = cluster.args(names).getBytes(StandardCharsets.UTF_8);
+    }
+    return shuffled;
+  }
+
+  /** The next request of {@link #order}. */
+  private byte[] body() {
+    byte[] b = bodies[next];
+    next = next + 1 == bodies.length ? 0 : next + 1;
+    return b;
+  }
+
   @Benchmark
   public Object filterCall() {
-    return calls.filter(body);
+    return calls.filter(body());
   }
 
   /** Reading {@link #filterCall}'s request alone: the pod as a tree, the names into a list. */
   @Benchmark
   public ExtenderArgs readFilterRequest() {
-    return json.readArgs(body, knownNames);
+    return json.readArgs(body(), knownNames);
   }
 
   /** {@link #filterCall} and its answer written as the HTTP layer sends it. */
   @Benchmark
   public byte[] filterCallWritten() {
-    return calls.write(calls.filter(body).body());
+    return calls.write(calls.filter(body()).body());
   }
 
   /** A driver's filter call: every spot node rejected, each rejection counted in the metrics. */
@@ -124,13 +160,13 @@ public class VerbBenchmark {
 
   @Benchmark
   public Object prioritizeCall() {
-    return calls.prioritize(body);
+    return calls.prioritize(body());
   }
 
   /** {@link #prioritizeCall} and its answer written as the HTTP layer sends it. */
   @Benchmark
   public byte[] prioritizeCallWritten() {
-    return calls.write(calls.prioritize(body).body());
+    return calls.write(calls.prioritize(body()).body());
   }
 
   /** nodeCacheCapable: false with 1,000 full Node objects (about 2.5 MB of JSON). */
