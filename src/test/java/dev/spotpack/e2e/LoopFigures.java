@@ -8,8 +8,11 @@ import java.util.stream.Stream;
  * The figures issue 15 asks of one loop run (docs/benchmarks.md, "Where things stand"), from its
  * rounds: the first and the warm spotpack rounds' CPU per pod, the warm ones against
  * kube-scheduler's own CPU per pod without the extender, what following the pods costs spotpack
- * when it schedules nothing, and the throughput ratio. Printed as one {@code key=value} line that
- * {@code e2e/loop-bench.sh} gathers over several runs into medians and spreads.
+ * when it schedules nothing, and the throughput ratio; and spotpack's CPU as a share of
+ * kube-apiserver's in the same round, which moves far less with the machine's speed from hour to
+ * hour than either alone (docs/benchmarks-log.md, stops 33 and 35). Printed as one {@code
+ * key=value} line that {@code e2e/loop-bench.sh} gathers over several runs into medians and
+ * spreads.
  */
 record LoopFigures(
     double firstRound,
@@ -19,7 +22,9 @@ record LoopFigures(
     double followingWhileBinding,
     double followingCreation,
     double followingDeletion,
-    double ratio) {
+    double ratio,
+    double firstTimesApiServer,
+    List<Double> warmTimesApiServer) {
 
   /** Rounds counted warm: the last two spotpack rounds (the last one alone if there is one). */
   static final int WARM_ROUNDS = 2;
@@ -30,6 +35,7 @@ record LoopFigures(
    * @param podsPerSecond the round's throughput, from the scheduler's readiness to the last binding
    * @param spotpackMs spotpack's CPU while the pods were bound
    * @param schedulerMs that round's kube-scheduler's CPU while the pods were bound
+   * @param apiServerMs kube-apiserver's CPU while the pods were bound
    * @param creationMs spotpack's CPU while the batch was created, before its scheduler started
    * @param deletionMs spotpack's CPU while the batch was deleted, after its scheduler stopped
    */
@@ -38,6 +44,7 @@ record LoopFigures(
       double podsPerSecond,
       double spotpackMs,
       double schedulerMs,
+      double apiServerMs,
       double creationMs,
       double deletionMs) {}
 
@@ -67,7 +74,13 @@ record LoopFigures(
         plain2.spotpackMs(),
         following.stream().mapToDouble(Round::creationMs).max().orElseThrow(),
         following.stream().mapToDouble(Round::deletionMs).max().orElseThrow(),
-        last.podsPerSecond() / ((plain1.podsPerSecond() + plain2.podsPerSecond()) / 2));
+        last.podsPerSecond() / ((plain1.podsPerSecond() + plain2.podsPerSecond()) / 2),
+        timesApiServer(spotpackRounds.get(0)),
+        warm.stream().map(LoopFigures::timesApiServer).toList());
+  }
+
+  private static double timesApiServer(Round r) {
+    return r.spotpackMs() / r.apiServerMs();
   }
 
   /**
@@ -79,7 +92,8 @@ record LoopFigures(
         Locale.ROOT,
         "loop-figures first_ms=%.2f warm_ms=%s scheduler_alone_ms=%.2f x_scheduler_alone=%s"
             + " following_binding_ms=%.3f following_creation_max_ms=%.3f"
-            + " following_deletion_max_ms=%.3f ratio=%.2f",
+            + " following_deletion_max_ms=%.3f ratio=%.2f x_apiserver_first=%.2f"
+            + " x_apiserver_warm=%s",
         firstRound,
         joined(warmRounds, "%.2f"),
         schedulerAlone,
@@ -87,7 +101,9 @@ record LoopFigures(
         followingWhileBinding,
         followingCreation,
         followingDeletion,
-        ratio);
+        ratio,
+        firstTimesApiServer,
+        joined(warmTimesApiServer, "%.2f"));
   }
 
   private static String joined(List<Double> values, String format) {

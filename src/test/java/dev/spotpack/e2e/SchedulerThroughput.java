@@ -572,6 +572,7 @@ public final class SchedulerThroughput {
           pods / seconds,
           perPod(cpu0, cpu1, SpotpackProcess.NAME),
           perPod(cpu0, cpu1, "kube-scheduler-" + round),
+          perPod(cpu0, cpu1, "kube-apiserver"),
           creation,
           deletion);
     }
