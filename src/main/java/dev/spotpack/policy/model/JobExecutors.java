@@ -161,17 +161,12 @@ public final class JobExecutors {
    */
   public Map<String, Integer> nodesWithAtLeast(int atLeast, String excludedUid) {
     int flying = inFlightByUid.size() - (inFlightByUid.containsKey(excludedUid) ? 1 : 0);
-    Map<String, Integer> full = new HashMap<>();
     if (atLeast <= flying) {
-      countsByNode(excludedUid)
-          .forEach(
-              (node, n) -> {
-                if (n >= atLeast) {
-                  full.put(node, n);
-                }
-              });
+      Map<String, Integer> full = countsByNode(excludedUid);
+      full.values().removeIf(n -> n < atLeast);
       return full;
     }
+    Map<String, Integer> full = new HashMap<>();
     String excludedNode = nodeOf(excludedUid);
     boundByNode.forEach(
         (node, bound) -> {
