@@ -73,14 +73,16 @@ final class ExecutorCreationBurst {
 
   private ExecutorCreationBurst() {}
 
+  private static final String NODE_PREFIX = "burst-node-";
+
   /** Fake nodes, half spot (the even ones, {@link #isSpot}), 16 cores and 110 pods each. */
   static void createNodes(KubernetesClient client, int nodes) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
-        String name = "burst-node-" + i;
-        String capacity = i % 2 == 0 ? "spot" : "on-demand";
+        String name = NODE_PREFIX + i;
+        String capacity = isSpot(i) ? "spot" : "on-demand";
         done.add(
             pool.submit(
                 () ->
@@ -206,7 +208,11 @@ final class ExecutorCreationBurst {
 
   /** Whether {@link #createNodes}'s node is spot. */
   static boolean isSpot(String node) {
-    return Integer.parseInt(node.substring("burst-node-".length())) % 2 == 0;
+    return isSpot(Integer.parseInt(node.substring(NODE_PREFIX.length())));
+  }
+
+  private static boolean isSpot(int node) {
+    return node % 2 == 0;
   }
 
   /** The most executors of one job on one spot node; executor exec-N is in job N / jobSize. */
