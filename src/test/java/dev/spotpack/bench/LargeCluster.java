@@ -7,8 +7,10 @@ import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.spot.PodRoles;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A synthetic large cluster for benchmarks: {@code nodes} nodes (two thirds spot, m6i.4xlarge
@@ -123,6 +125,24 @@ final class LargeCluster {
   /** An ExtenderArgs body in Go's form for a new executor of job spark-7 (100 executors). */
   String args(List<String> candidates) {
     return args(candidates, "exec", "executor");
+  }
+
+  /**
+   * How many node orders {@link #shuffledArgs} offers: kube-scheduler's candidate lists start at a
+   * rotating node and arrive in the order its checking goroutines finish, so no two of its calls
+   * name the nodes in the same order, and one request sent over and over keeps caches warm that
+   * real calls do not.
+   */
+  static final int SHUFFLED_ORDERS = 16;
+
+  /**
+   * {@link #args} naming every node in random order {@code k} (1 to {@link #SHUFFLED_ORDERS}, each
+   * seeded by {@code k}, so the same in every benchmark): the worst case for the caches.
+   */
+  String shuffledArgs(int k) {
+    List<String> order = new ArrayList<>(nodeNames);
+    Collections.shuffle(order, new Random(k));
+    return args(order);
   }
 
   /**

@@ -5,10 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Random;
 
 /**
  * Writes a large cluster as {@code kubectl get nodes,pods -A -o json} would (a List of Nodes and
@@ -77,14 +73,8 @@ public final class SnapshotGenerator {
     LargeCluster names = new LargeCluster(nodes, 0);
     Files.writeString(
         dir.resolve("filter.json"), names.args(names.nodeNames), StandardCharsets.UTF_8);
-    // kube-scheduler's candidate lists start at a rotating node and arrive in the order its 16
-    // checking goroutines finish, so no two calls name the nodes in the same order; one body sent
-    // over and over keeps every cache warm. These name the nodes in random orders (seeded), the
-    // worst case for the caches.
-    for (int k = 1; k <= SHUFFLED_BODIES; k++) {
-      List<String> order = new ArrayList<>(names.nodeNames);
-      Collections.shuffle(order, new Random(k));
-      Files.writeString(shuffled(dir, k), names.args(order), StandardCharsets.UTF_8);
+    for (int k = 1; k <= LargeCluster.SHUFFLED_ORDERS; k++) {
+      Files.writeString(shuffled(dir, k), names.shuffledArgs(k), StandardCharsets.UTF_8);
     }
     System.out.println(
         "wrote "
@@ -94,11 +84,8 @@ public final class SnapshotGenerator {
             + " and "
             + shuffled(dir, 1)
             + " to "
-            + shuffled(dir, SHUFFLED_BODIES));
+            + shuffled(dir, LargeCluster.SHUFFLED_ORDERS));
   }
-
-  /** How many filter bodies with the nodes in random orders are written (e2e/http-bench.sh). */
-  static final int SHUFFLED_BODIES = 16;
 
   static Path shuffled(Path dir, int k) {
     return dir.resolve("filter-shuffled-" + k + ".json");

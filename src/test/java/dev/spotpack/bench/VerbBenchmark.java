@@ -16,11 +16,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -97,7 +94,7 @@ public class VerbBenchmark {
     bodies =
         switch (order) {
           case "sorted" -> new byte[][] {body};
-          case "shuffled" -> shuffledBodies(16);
+          case "shuffled" -> shuffledBodies();
           default -> throw new IllegalArgumentException("order: sorted or shuffled, not " + order);
         };
     driverBody =
@@ -118,12 +115,10 @@ public class VerbBenchmark {
     calls.filter(body);
   }
 
-  private byte[][] shuffledBodies(int count) {
-    byte[][] shuffled = new byte[count][];
-    for (int k = 0; k < count; k++) {
-      List<String> names = new ArrayList<>(cluster.nodeNames);
-      Collections.shuffle(names, new Random(k + 1));
-      shuffled[k] = cluster.args(names).getBytes(StandardCharsets.UTF_8);
+  private byte[][] shuffledBodies() {
+    byte[][] shuffled = new byte[LargeCluster.SHUFFLED_ORDERS][];
+    for (int k = 0; k < shuffled.length; k++) {
+      shuffled[k] = cluster.shuffledArgs(k + 1).getBytes(StandardCharsets.UTF_8);
     }
     return shuffled;
   }
