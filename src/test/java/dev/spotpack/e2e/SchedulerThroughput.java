@@ -382,6 +382,8 @@ public final class SchedulerThroughput {
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
       Map<String, Duration> created0 = cpu();
+      Map<String, SpotpackProcess.ThreadUse> createdThreads0 =
+          SpotpackProcess.threadUseByGroup(spotpack.pid());
       Map<String, Double> createdEvents0 = podEvents();
       createExecutors(client, ns, schedulerName);
       await()
@@ -389,6 +391,8 @@ public final class SchedulerThroughput {
           .until(() -> client.pods().inNamespace(ns).list().getItems().size() == pods);
       awaitSpotpackSettled();
       Map<String, Duration> created1 = cpu();
+      Map<String, SpotpackProcess.ThreadUse> createdThreads1 =
+          SpotpackProcess.threadUseByGroup(spotpack.pid());
       Map<String, Double> createdEvents1 = podEvents();
       // a watch, not polling: the API server pushes each binding once from its watch cache, while
       // a poll would read from etcd every time and load the control plane more the longer a round
@@ -528,6 +532,8 @@ public final class SchedulerThroughput {
       scheduler.destroy();
       scheduler.waitFor(10, TimeUnit.SECONDS);
       Map<String, Duration> deleted0 = cpu();
+      Map<String, SpotpackProcess.ThreadUse> deletedThreads0 =
+          SpotpackProcess.threadUseByGroup(spotpack.pid());
       Map<String, Double> deletedEvents0 = podEvents();
       // one collection delete; on a loaded machine it can outlast the client's 10 s request
       // timeout while the API server goes on deleting, so a timed-out call is sent again until
@@ -549,6 +555,8 @@ public final class SchedulerThroughput {
               });
       awaitSpotpackSettled();
       Map<String, Duration> deleted1 = cpu();
+      Map<String, SpotpackProcess.ThreadUse> deletedThreads1 =
+          SpotpackProcess.threadUseByGroup(spotpack.pid());
       Map<String, Double> deletedEvents1 = podEvents();
       double creation = spotpackPerPod(created0, created1);
       double deletion = spotpackPerPod(deleted0, deleted1);
@@ -559,6 +567,14 @@ public final class SchedulerThroughput {
           round,
           creation,
           deletion);
+      // which of spotpack's threads following takes: the event loop that reads the watch, or the
+      // JIT still compiling what an earlier round ran
+      System.err.printf(
+          Locale.ROOT,
+          "%s: spotpack following the pods, CPU per pod by thread group: creation%s; deletion%s%n",
+          round,
+          byThread(createdThreads0, createdThreads1),
+          byThread(deletedThreads0, deletedThreads1));
       System.err.printf(
           Locale.ROOT,
           "%s: spotpack's pod events per pod: creation%s, deletion%s%n",
