@@ -381,19 +381,13 @@ public final class SchedulerThroughput {
           .namespaces()
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
-      Map<String, Duration> created0 = cpu();
-      Map<String, SpotpackProcess.ThreadUse> createdThreads0 =
-          SpotpackProcess.threadUseByGroup(spotpack.pid());
-      Map<String, Double> createdEvents0 = podEvents();
+      Following created0 = following();
       createExecutors(client, ns, schedulerName);
       await()
           .atMost(Duration.ofMinutes(5))
           .until(() -> client.pods().inNamespace(ns).list().getItems().size() == pods);
       awaitSpotpackSettled();
-      Map<String, Duration> created1 = cpu();
-      Map<String, SpotpackProcess.ThreadUse> createdThreads1 =
-          SpotpackProcess.threadUseByGroup(spotpack.pid());
-      Map<String, Double> createdEvents1 = podEvents();
+      Following created1 = following();
       // a watch, not polling: the API server pushes each binding once from its watch cache, while
       // a poll would read from etcd every time and load the control plane more the longer a round
       // lasts
@@ -531,10 +525,7 @@ public final class SchedulerThroughput {
       System.err.printf(Locale.ROOT, "%s: idle afterwards, share of one core:%s%n", round, idle);
       scheduler.destroy();
       scheduler.waitFor(10, TimeUnit.SECONDS);
-      Map<String, Duration> deleted0 = cpu();
-      Map<String, SpotpackProcess.ThreadUse> deletedThreads0 =
-          SpotpackProcess.threadUseByGroup(spotpack.pid());
-      Map<String, Double> deletedEvents0 = podEvents();
+      Following deleted0 = following();
       // one collection delete; on a loaded machine it can outlast the client's 10 s request
       // timeout while the API server goes on deleting, so a timed-out call is sent again until
       // every pod is gone
@@ -554,12 +545,9 @@ public final class SchedulerThroughput {
                 return false;
               });
       awaitSpotpackSettled();
-      Map<String, Duration> deleted1 = cpu();
-      Map<String, SpotpackProcess.ThreadUse> deletedThreads1 =
-          SpotpackProcess.threadUseByGroup(spotpack.pid());
-      Map<String, Double> deletedEvents1 = podEvents();
-      double creation = spotpackPerPod(created0, created1);
-      double deletion = spotpackPerPod(deleted0, deleted1);
+      Following deleted1 = following();
+      double creation = spotpackPerPod(created0.cpu(), created1.cpu());
+      double deletion = spotpackPerPod(deleted0.cpu(), deleted1.cpu());
       System.err.printf(
           Locale.ROOT,
           "%s: spotpack following the pods, CPU per pod: creation %.3f ms, deletion %.3f ms"
@@ -573,14 +561,14 @@ public final class SchedulerThroughput {
           Locale.ROOT,
           "%s: spotpack following the pods, CPU per pod by thread group: creation%s; deletion%s%n",
           round,
-          byThread(createdThreads0, createdThreads1),
-          byThread(deletedThreads0, deletedThreads1));
+          byThread(created0.threads(), created1.threads()),
+          byThread(deleted0.threads(), deleted1.threads()));
       System.err.printf(
           Locale.ROOT,
           "%s: spotpack's pod events per pod: creation%s, deletion%s%n",
           round,
-          increasePerPod(createdEvents0, createdEvents1, " %s %.2f"),
-          increasePerPod(deletedEvents0, deletedEvents1, " %s %.2f"));
+          increasePerPod(created0.podEvents(), created1.podEvents(), " %s %.2f"),
+          increasePerPod(deleted0.podEvents(), deleted1.podEvents(), " %s %.2f"));
       System.err.printf(Locale.ROOT, "%s: %d pods bound in %.2f s%n", round, pods, seconds);
       Files.writeString(api.dir().resolve(round + ".seconds"), Double.toString(seconds));
       return new LoopFigures.Round(
@@ -604,6 +592,19 @@ public final class SchedulerThroughput {
                     .resource(FakeNodes.batchExecutor(ns, n, jobSize, schedulerName))
                     .create());
       }
+    }
+
+    /**
+     * What spotpack has used so far, read at both ends of a window in which it only follows pods (a
+     * batch created or deleted while no scheduler runs).
+     */
+    private record Following(
+        Map<String, Duration> cpu,
+        Map<String, SpotpackProcess.ThreadUse> threads,
+        Map<String, Double> podEvents) {}
+
+    private Following following() throws Exception {
+      return new Following(cpu(), SpotpackProcess.threadUseByGroup(spotpack.pid()), podEvents());
     }
 
     /** spotpack's pod events so far by informer event type (add, update, delete). */
