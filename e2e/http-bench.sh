@@ -25,14 +25,14 @@ pods="${PODS:-150000}"
 seconds="${SECONDS_PER_ROW:-15}"
 command -v wrk >/dev/null || { echo "http-bench.sh: wrk is not installed (apt-get install wrk)" >&2; exit 3; }
 [[ -f target/cp.txt ]] || { echo "http-bench.sh: run the build command in this script's header first" >&2; exit 3; }
+export SPOTPACK_BENCH_SHUFFLED="${SHUFFLED:-0}"
+[[ "$SPOTPACK_BENCH_SHUFFLED" =~ ^([0-9]|1[0-6])$ ]] || { echo "http-bench.sh: SHUFFLED must be 0-16" >&2; exit 3; }
 bench="target/bench/$nodes-$pods"
 if [[ ! -f "$bench/filter-shuffled-16.json" ]]; then
   java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" \
     dev.spotpack.bench.SnapshotGenerator "$nodes" "$pods" "$bench" >/dev/null
 fi
 export SPOTPACK_BENCH_BODY="$bench/filter.json"
-export SPOTPACK_BENCH_SHUFFLED="${SHUFFLED:-0}"
-[[ "$SPOTPACK_BENCH_SHUFFLED" =~ ^([0-9]|1[0-6])$ ]] || { echo "http-bench.sh: SHUFFLED must be 0-16" >&2; exit 3; }
 script=src/test/resources/bench-filter.lua
 url="http://127.0.0.1:8888/scheduler/${VERB:-filter}"
 config=()
