@@ -10,9 +10,10 @@ import java.util.stream.Stream;
  * kube-scheduler's own CPU per pod without the extender, what following the pods costs spotpack
  * when it schedules nothing, and the throughput ratio; and spotpack's CPU as a share of
  * kube-apiserver's in the same round, which moves far less with the machine's speed from hour to
- * hour than either alone (docs/benchmarks-log.md, stops 33 and 35). Printed as one {@code
- * key=value} line that {@code e2e/loop-bench.sh} gathers over several runs into medians and
- * spreads.
+ * hour than either alone (docs/benchmarks-log.md, stops 33 and 35); and how much of the first and
+ * the warm rounds' CPU was the JIT compiling, so that what the JIT has yet to finish is told apart
+ * from what every pod costs once it has (stop 42). Printed as one {@code key=value} line that
+ * {@code e2e/loop-bench.sh} gathers over several runs into medians and spreads.
  */
 record LoopFigures(
     double firstRound,
@@ -24,7 +25,9 @@ record LoopFigures(
     double followingDeletion,
     double ratio,
     double firstTimesApiServer,
-    List<Double> warmTimesApiServer) {
+    List<Double> warmTimesApiServer,
+    double firstCompiler,
+    List<Double> warmCompiler) {
 
   /** Rounds counted warm: the last two spotpack rounds (the last one alone if there is one). */
   static final int WARM_ROUNDS = 2;
@@ -38,6 +41,7 @@ record LoopFigures(
    * @param apiServerMs kube-apiserver's CPU while the pods were bound
    * @param creationMs spotpack's CPU while the batch was created, before its scheduler started
    * @param deletionMs spotpack's CPU while the batch was deleted, after its scheduler stopped
+   * @param compilerMs of {@code spotpackMs}, spotpack's JIT compiler threads'
    */
   record Round(
       String name,
@@ -46,7 +50,8 @@ record LoopFigures(
       double schedulerMs,
       double apiServerMs,
       double creationMs,
-      double deletionMs) {}
+      double deletionMs,
+      double compilerMs) {}
 
   /**
    * @param plain1 the scheduler without the extender, before spotpack's rounds
@@ -76,7 +81,9 @@ record LoopFigures(
         following.stream().mapToDouble(Round::deletionMs).max().orElseThrow(),
         last.podsPerSecond() / ((plain1.podsPerSecond() + plain2.podsPerSecond()) / 2),
         timesApiServer(spotpackRounds.get(0)),
-        warm.stream().map(LoopFigures::timesApiServer).toList());
+        warm.stream().map(LoopFigures::timesApiServer).toList(),
+        spotpackRounds.get(0).compilerMs(),
+        warm.stream().map(Round::compilerMs).toList());
   }
 
   private static double timesApiServer(Round r) {
@@ -93,7 +100,7 @@ record LoopFigures(
         "loop-figures first_ms=%.2f warm_ms=%s scheduler_alone_ms=%.2f x_scheduler_alone=%s"
             + " following_binding_ms=%.3f following_creation_max_ms=%.3f"
             + " following_deletion_max_ms=%.3f ratio=%.2f x_apiserver_first=%.2f"
-            + " x_apiserver_warm=%s",
+            + " x_apiserver_warm=%s first_jit_ms=%.2f warm_jit_ms=%s",
         firstRound,
         joined(warmRounds, "%.2f"),
         schedulerAlone,
@@ -103,7 +110,9 @@ record LoopFigures(
         followingDeletion,
         ratio,
         firstTimesApiServer,
-        joined(warmTimesApiServer, "%.2f"));
+        joined(warmTimesApiServer, "%.2f"),
+        firstCompiler,
+        joined(warmCompiler, "%.2f"));
   }
 
   private static String joined(List<Double> values, String format) {

@@ -54,6 +54,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SchedulerThroughput {
   private static final long IDLE_MILLIS = 5_000;
+
+  /**
+   * HotSpot's C1 and C2 compiler threads ("C1 CompilerThre", "C2 CompilerThre" as Linux cuts their
+   * names) as {@link SpotpackProcess#threadUseByGroup} groups them.
+   */
+  private static final String COMPILER_THREADS = "CN CompilerThre";
+
   private static final String[] INSTANCE_TYPES = {
     "m6i.4xlarge", "m6i.8xlarge", "r6i.4xlarge", "c6i.8xlarge"
   };
@@ -578,7 +585,23 @@ public final class SchedulerThroughput {
           perPod(cpu0, cpu1, "kube-scheduler-" + round),
           perPod(cpu0, cpu1, "kube-apiserver"),
           creation,
-          deletion);
+          deletion,
+          compilerPerPod(threads0, threads1));
+    }
+
+    /**
+     * The JIT compiler threads' (C1's and C2's) CPU from {@code before} to {@code after}, ms per
+     * pod.
+     */
+    private double compilerPerPod(
+        Map<String, SpotpackProcess.ThreadUse> before,
+        Map<String, SpotpackProcess.ThreadUse> after) {
+      return used(before, after)
+              .filter(e -> e.getKey().equals(COMPILER_THREADS))
+              .mapToLong(e -> e.getValue().cpuNanos())
+              .sum()
+          / 1e6
+          / pods;
     }
 
     private void createExecutors(KubernetesClient client, String ns, String schedulerName) {
