@@ -28,17 +28,29 @@ public final class WebhookRoutes {
     router
         .post(PATH)
         .handler(budget.bodyHandler())
-        .blockingHandler(
+        .handler(
             ctx -> {
-              SpreadHintWebhook.Written reply = webhook.reviewWritten(WholeBody.bytes(ctx));
-              if (!ctx.response().ended() && !ctx.response().closed()) {
-                ctx.response()
-                    .setStatusCode(reply.status())
-                    .putHeader("Content-Type", "application/json")
-                    .end(Buffer.buffer(reply.body()));
-              }
-            },
-            false);
+              byte[] body = WholeBody.bytes(ctx);
+              // the review (reading and writing admission JSON up to the body limit) on a worker;
+              // the answer on the event loop: a response written from a worker thread takes the
+              // HTTP/2 connection's lock there while the event loop asks other streams' responses
+              // whether they are done, and under a creation burst the webhook's event loop was
+              // seen stuck in Http2ServerResponse.closed() for minutes (stop 42), with every
+              // admission call on it timing out
+              vertx
+                  .executeBlocking(() -> webhook.reviewWritten(body), false)
+                  .onComplete(
+                      done -> {
+                        if (done.failed()) {
+                          ctx.fail(done.cause());
+                        } else if (!ctx.response().ended() && !ctx.response().closed()) {
+                          ctx.response()
+                              .setStatusCode(done.result().status())
+                              .putHeader("Content-Type", "application/json")
+                              .end(Buffer.buffer(done.result().body()));
+                        }
+                      });
+            });
     return router;
   }
 }
