@@ -2,6 +2,7 @@ package dev.spotpack.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.spotpack.policy.spot.SpotAnnotations;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,60 +36,103 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Run alone (docs/benchmarks.md): {@code java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.ExecutorCreationBurst [nodes [pods [creatorThreads [schedulerQps
- * [jobSize]]]]]}
+ * [jobSize]]]]] [--webhook] [--pool-labels] [--profile=NAME]}: {@code --webhook} registers the
+ * shipped spread-hint webhook, so every executor also waits for spotpack's placement gate to be
+ * lifted; {@code --pool-labels} gives the nodes 12 capacity pools; {@code --profile} annotates the
+ * executors with a spotpack profile.
  */
 final class ExecutorCreationBurst {
-  /** What one burst came to. */
+  /**
+   * What one burst came to; times in seconds from the first creation.
+   *
+   * @param createdSeconds when the API server had answered every creation
+   * @param ungatedSeconds when the last pod was first seen without a scheduling gate (with the
+   *     webhook: when spotpack lifted the last gate; without it, about when the last was created)
+   * @param gateReleasesSpot executors whose placement gate spotpack lifted for spot (with the
+   *     webhook)
+   */
   record Result(
       int pods,
       int bound,
       double seconds,
+      double createdSeconds,
+      double ungatedSeconds,
       Map<String, Double> bindErrors,
       double bindCalls,
       double bindingPosts,
       double bindApiMeanMillis,
       int boundTwice,
-      int maxOnOneSpotNode) {
+      int maxOnOneSpotNode,
+      double gateReleasesSpot,
+      double gateReleasesOffSpot,
+      double gatePatchErrors) {
     double errors() {
       return bindErrors.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     String summary() {
+      String gate =
+          gateReleasesSpot + gateReleasesOffSpot + gatePatchErrors == 0
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "; placement gate lifted for spot %.0f, off spot %.0f, patches refused %.0f",
+                  gateReleasesSpot,
+                  gateReleasesOffSpot,
+                  gatePatchErrors);
       return String.format(
           Locale.ROOT,
-          "%d executors: %d bound in %.1f s (%.0f pods/s); bind calls %.0f, binding POSTs seen by"
+          "%d executors: %d bound in %.1f s (%.0f pods/s; all created by %.1f s, all seen without"
+              + " a scheduling gate by %.1f s); bind calls %.0f, binding POSTs seen by"
               + " the API server %.0f, bind errors %s, bound twice %d; binding POST mean %.1f ms;"
-              + " most executors of one job on one spot node %d",
+              + " most executors of one job on one spot node %d%s",
           pods,
           bound,
           seconds,
           bound / seconds,
+          createdSeconds,
+          ungatedSeconds,
           bindCalls,
           bindingPosts,
           bindErrors,
           boundTwice,
           bindApiMeanMillis,
-          maxOnOneSpotNode);
+          maxOnOneSpotNode,
+          gate);
     }
   }
 
   private ExecutorCreationBurst() {}
 
   private static final String NODE_PREFIX = "burst-node-";
+  private static final String[] INSTANCE_TYPES = {
+    "m6i.4xlarge", "m6i.8xlarge", "r6i.4xlarge", "c6i.8xlarge"
+  };
+  private static final String[] ZONES = {"us-east-1a", "us-east-1b", "us-east-1c"};
 
   /** Fake nodes, half spot (the even ones, {@link #isSpot}), 16 cores and 110 pods each. */
   static void createNodes(KubernetesClient client, int nodes) throws Exception {
+    createNodes(client, nodes, false);
+  }
+
+  /**
+   * As above; with {@code poolLabels}, each node also has an instance type (one of 4) and a zone
+   * (one of 3), so the spot nodes make 12 capacity pools, as on a real cluster; without, each spot
+   * node is a pool of its own that no label names.
+   */
+  static void createNodes(KubernetesClient client, int nodes, boolean poolLabels) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
         String name = NODE_PREFIX + i;
-        String capacity = isSpot(i) ? "spot" : "on-demand";
-        done.add(
-            pool.submit(
-                () ->
-                    FakeNodes.create(
-                        client, name, Map.of("karpenter.sh/capacity-type", capacity))));
+        Map<String, String> labels = new TreeMap<>();
+        labels.put("karpenter.sh/capacity-type", isSpot(i) ? "spot" : "on-demand");
+        if (poolLabels) {
+          labels.put("node.kubernetes.io/instance-type", INSTANCE_TYPES[i / 2 % 4]);
+          labels.put("topology.kubernetes.io/zone", ZONES[i / 8 % 3]);
+        }
+        done.add(pool.submit(() -> FakeNodes.create(client, name, labels)));
       }
       for (Future<?> f : done) {
         f.get();
@@ -112,6 +157,30 @@ final class ExecutorCreationBurst {
       int creatorThreads,
       Duration limit)
       throws Exception {
+    return run(
+        client,
+        managementPort,
+        apiMetrics,
+        namespace,
+        pods,
+        jobSize,
+        creatorThreads,
+        limit,
+        Map.of());
+  }
+
+  /** As above, each executor created with {@code annotations} (spotpack's, say). */
+  static Result run(
+      KubernetesClient client,
+      int managementPort,
+      MetricsSource apiMetrics,
+      String namespace,
+      int pods,
+      int jobSize,
+      int creatorThreads,
+      Duration limit,
+      Map<String, String> annotations)
+      throws Exception {
     client
         .namespaces()
         .resource(
@@ -120,6 +189,9 @@ final class ExecutorCreationBurst {
     Map<String, String> boundTo = new ConcurrentHashMap<>();
     AtomicInteger boundTwice = new AtomicInteger();
     CountDownLatch allBound = new CountDownLatch(pods);
+    // when each pod was first seen without a scheduling gate: with the webhook, when spotpack
+    // lifted its gate; without, when it was created
+    Map<String, Long> ungatedAt = new ConcurrentHashMap<>();
     Watch watch =
         client
             .pods()
@@ -128,6 +200,10 @@ final class ExecutorCreationBurst {
                 new Watcher<Pod>() {
                   @Override
                   public void eventReceived(Action action, Pod pod) {
+                    List<?> gates = pod.getSpec().getSchedulingGates();
+                    if (gates == null || gates.isEmpty()) {
+                      ungatedAt.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
+                    }
                     String node = pod.getSpec().getNodeName();
                     if (node == null || node.isEmpty()) {
                       return;
@@ -149,6 +225,7 @@ final class ExecutorCreationBurst {
     double posts0 = bindingPosts(apiMetrics.read());
     ExecutorService creators = Executors.newFixedThreadPool(creatorThreads);
     long t0 = System.nanoTime();
+    double createdSeconds = Double.NaN;
     try {
       List<Future<?>> created = new ArrayList<>();
       for (int i = 0; i < pods; i++) {
@@ -160,12 +237,16 @@ final class ExecutorCreationBurst {
                         .pods()
                         .inNamespace(namespace)
                         .resource(
-                            FakeNodes.batchExecutor(namespace, n, jobSize, "spotpack-scheduler"))
+                            annotated(
+                                FakeNodes.batchExecutor(
+                                    namespace, n, jobSize, "spotpack-scheduler"),
+                                annotations))
                         .create()));
       }
       for (Future<?> f : created) {
         f.get();
       }
+      createdSeconds = (System.nanoTime() - t0) / 1e9;
       allBound.await(limit.toMillis(), TimeUnit.MILLISECONDS);
     } finally {
       creators.shutdownNow();
@@ -198,12 +279,30 @@ final class ExecutorCreationBurst {
         pods,
         boundTo.size(),
         seconds,
+        createdSeconds,
+        ungatedAt.values().stream().mapToLong(t -> t - t0).max().orElse(-1) / 1e9,
         errors,
         calls,
         bindingPosts(apiMetrics.read()) - posts0,
         apiCount == 0 ? 0 : 1000 * apiSum / apiCount,
         boundTwice.get(),
-        maxOnOneSpotNode(boundTo, jobSize));
+        maxOnOneSpotNode(boundTo, jobSize),
+        increase(spotpack0, spotpack1, "spotpack_gate_releases_total", "placement=\"spot\""),
+        increase(spotpack0, spotpack1, "spotpack_gate_releases_total", "placement=\"off_spot\""),
+        increase(spotpack0, spotpack1, "spotpack_gate_patch_errors_total"));
+  }
+
+  private static double increase(
+      String before, String after, String name, String... labelFragments) {
+    return MetricsText.sum(after, name, labelFragments)
+        - MetricsText.sum(before, name, labelFragments);
+  }
+
+  private static Pod annotated(Pod pod, Map<String, String> annotations) {
+    if (!annotations.isEmpty()) {
+      pod.getMetadata().setAnnotations(new TreeMap<>(annotations));
+    }
+    return pod;
   }
 
   /** Whether {@link #createNodes}'s node is spot. */
@@ -255,7 +354,32 @@ final class ExecutorCreationBurst {
     return out;
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] allArgs) throws Exception {
+    List<String> options = Arrays.stream(allArgs).filter(a -> a.startsWith("--")).toList();
+    for (String option : options) {
+      if (!option.equals("--webhook")
+          && !option.equals("--pool-labels")
+          && !option.startsWith("--profile=")) {
+        System.err.println(
+            "unknown option " + option + ": --webhook, --pool-labels and --profile=NAME are known");
+        System.exit(2);
+      }
+    }
+    // --profile=NAME: the executors' spotpack.dev/profile annotation; COST_OVER_RELIABILITY's
+    // per-pool fraction of 1.0 lets the gate lift every executor at once, which times the gate's
+    // lifts alone rather than as binding frees its pool caps
+    Map<String, String> annotations =
+        options.stream()
+            .filter(o -> o.startsWith("--profile="))
+            .findFirst()
+            .map(o -> Map.of(SpotAnnotations.PROFILE, o.substring("--profile=".length())))
+            .orElse(Map.of());
+    // --webhook: the shipped spread-hint webhook registered with the API server and served by
+    // spotpack over HTTPS, so that every executor is created with spotpack's placement gate and
+    // waits for spotpack to lift it (server.webhook.placementGate, on by default)
+    boolean webhook = options.contains("--webhook");
+    boolean poolLabels = options.contains("--pool-labels");
+    String[] args = Arrays.stream(allArgs).filter(a -> !a.startsWith("--")).toArray(String[]::new);
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     int creators = args.length > 2 ? Integer.parseInt(args[2]) : 8;
@@ -269,15 +393,28 @@ final class ExecutorCreationBurst {
     }
     Path dir = Path.of("target/e2e/burst-" + System.currentTimeMillis()).toAbsolutePath();
     Files.createDirectories(dir);
+    String serverYaml = "";
+    if (webhook) {
+      serverYaml = ShippedWebhook.serverYaml(dir);
+    }
     try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir)) {
-      createNodes(api.client(), nodes);
+      createNodes(api.client(), nodes, poolLabels);
       await()
           .atMost(Duration.ofMinutes(5))
           .until(() -> api.client().nodes().list().getItems().size() == nodes);
       var spotpack =
           SpotpackAndScheduler.start(
-              bin.dir().get(), dir, api.kubeconfig(), api.processes(), api.insecure(), qps);
+              bin.dir().get(),
+              dir,
+              api.kubeconfig(),
+              api.processes(),
+              api.insecure(),
+              qps,
+              serverYaml);
       try {
+        if (webhook) {
+          ShippedWebhook.register(api.client(), spotpack, dir);
+        }
         Result r =
             run(
                 api.client(),
@@ -287,7 +424,8 @@ final class ExecutorCreationBurst {
                 pods,
                 jobSize,
                 creators,
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10),
+                annotations);
         System.out.println(r.summary());
       } finally {
         spotpack.stop();

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spotpack.app.ExtenderApp;
+import dev.spotpack.testing.TestCertificates;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * kube-scheduler and spotpack run, on 500 nodes of the local control plane. Every pod must be bound
  * exactly once, by exactly one bind call and one binding POST: a bind answered as failed although
  * its binding landed makes kube-scheduler forget the pod and schedule it again. And no job may end
- * with more executors on one spot node than its cap allows.
+ * with more executors on one spot node than its cap allows. The same with every executor behind
+ * spotpack's placement gate, as the shipped webhook puts it.
  */
 class ExecutorCreationBurstE2EIT {
   private static final int NODES = 500;
@@ -26,18 +29,55 @@ class ExecutorCreationBurstE2EIT {
 
   @Test
   void everyExecutorOfABurstIsBoundOnceWithoutABindError() throws Exception {
+    ExecutorCreationBurst.Result r = burst("burst", false);
+
+    assertBoundOnceWithinTheCaps(r);
+  }
+
+  /**
+   * The same burst through the shipped webhook: every executor is created behind spotpack's
+   * placement gate, and spotpack lifts 2,000 gates (several patches in flight) while it filters and
+   * binds, on nodes in 12 capacity pools.
+   */
+  @Test
+  void everyGatedExecutorOfABurstIsLiftedAndBoundOnce() throws Exception {
+    ExecutorCreationBurst.Result r = burst("gated-burst", true);
+
+    assertBoundOnceWithinTheCaps(r);
+    assertThat(r.gateReleasesSpot() + r.gateReleasesOffSpot()).as("gates lifted").isEqualTo(PODS);
+    assertThat(r.gatePatchErrors()).as("gate lifts the API server refused").isZero();
+  }
+
+  private static ExecutorCreationBurst.Result burst(String name, boolean webhook) throws Exception {
     KubeBinaries.Found bin = KubeBinaries.locate();
     assumeTrue(bin.dir().isPresent(), () -> "local control plane unavailable: " + bin.reason());
-    Path dir = Path.of("target/e2e/burst-" + System.currentTimeMillis()).toAbsolutePath();
+    Path dir = Path.of("target/e2e/" + name + "-" + System.currentTimeMillis()).toAbsolutePath();
+    Files.createDirectories(dir);
+    String serverYaml = "";
+    if (webhook) {
+      assumeTrue(
+          TestCertificates.opensslAvailable(dir),
+          "openssl is not installed: cannot make the webhook's certificate");
+      serverYaml = ShippedWebhook.serverYaml(dir);
+    }
     try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir)) {
-      ExecutorCreationBurst.createNodes(api.client(), NODES);
+      ExecutorCreationBurst.createNodes(api.client(), NODES, webhook);
       await()
           .atMost(Duration.ofMinutes(2))
           .until(() -> api.client().nodes().list().getItems().size() == NODES);
       ExtenderApp spotpack =
           SpotpackAndScheduler.start(
-              bin.dir().get(), dir, api.kubeconfig(), api.processes(), api.insecure());
+              bin.dir().get(),
+              dir,
+              api.kubeconfig(),
+              api.processes(),
+              api.insecure(),
+              0,
+              serverYaml);
       try {
+        if (webhook) {
+          ShippedWebhook.register(api.client(), spotpack, dir);
+        }
         ExecutorCreationBurst.Result r =
             ExecutorCreationBurst.run(
                 api.client(),
@@ -48,20 +88,24 @@ class ExecutorCreationBurstE2EIT {
                 JOB_SIZE,
                 8,
                 Duration.ofMinutes(5));
-        System.out.println("burst: " + r.summary());
-        assertThat(r.bindErrors()).as("bind errors by reason (logs in %s)", dir).isEmpty();
-        assertThat(r.bound()).as("pods bound").isEqualTo(PODS);
-        assertThat(r.boundTwice()).as("pods seen bound to a second node").isZero();
-        assertThat(r.bindCalls()).as("bind calls kube-scheduler made").isEqualTo(PODS);
-        assertThat(r.bindingPosts()).as("binding POSTs the API server answered").isEqualTo(PODS);
-        // the caps hold through the burst: kube-scheduler binds asynchronously, so each filter
-        // must count the executors still in flight
-        assertThat(r.maxOnOneSpotNode())
-            .as("most executors of one job on one spot node")
-            .isBetween(1, NODE_CAP);
+        System.out.println(name + ": " + r.summary() + " (logs in " + dir + ")");
+        return r;
       } finally {
         spotpack.stop();
       }
     }
+  }
+
+  private static void assertBoundOnceWithinTheCaps(ExecutorCreationBurst.Result r) {
+    assertThat(r.bindErrors()).as("bind errors by reason").isEmpty();
+    assertThat(r.bound()).as("pods bound").isEqualTo(PODS);
+    assertThat(r.boundTwice()).as("pods seen bound to a second node").isZero();
+    assertThat(r.bindCalls()).as("bind calls kube-scheduler made").isEqualTo(PODS);
+    assertThat(r.bindingPosts()).as("binding POSTs the API server answered").isEqualTo(PODS);
+    // the caps hold through the burst: kube-scheduler binds asynchronously, so each filter
+    // must count the executors still in flight
+    assertThat(r.maxOnOneSpotNode())
+        .as("most executors of one job on one spot node")
+        .isBetween(1, NODE_CAP);
   }
 }

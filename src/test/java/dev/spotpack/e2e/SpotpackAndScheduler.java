@@ -73,7 +73,23 @@ final class SpotpackAndScheduler {
   static ExtenderApp start(
       Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure, int qps)
       throws Exception {
-    ExtenderApp spotpack = startSpotpack(dir, kubeconfig);
+    return start(bin, dir, kubeconfig, processes, insecure, qps, "");
+  }
+
+  /**
+   * @param qps kube-scheduler's client rate limit (burst twice that); 0 keeps the shipped config's
+   * @param serverYaml spotpack's {@code server} section, or empty for the defaults
+   */
+  static ExtenderApp start(
+      Path bin,
+      Path dir,
+      Path kubeconfig,
+      Processes processes,
+      HttpClient insecure,
+      int qps,
+      String serverYaml)
+      throws Exception {
+    ExtenderApp spotpack = startSpotpack(dir, kubeconfig, serverYaml);
     try {
       Path schedulerConfig =
           SchedulerConfigFile.withQps(
@@ -89,8 +105,13 @@ final class SpotpackAndScheduler {
 
   /** spotpack in this JVM, live against {@code kubeconfig}; returns once it is ready. */
   static ExtenderApp startSpotpack(Path dir, Path kubeconfig) throws Exception {
+    return startSpotpack(dir, kubeconfig, "");
+  }
+
+  /** As above, with {@code serverYaml} as its config's {@code server} section (may be empty). */
+  static ExtenderApp startSpotpack(Path dir, Path kubeconfig, String serverYaml) throws Exception {
     Path spotpackConfig = dir.resolve("spotpack.yaml");
-    Files.writeString(spotpackConfig, "cluster:\n  bindTimeoutMillis: 3000\n");
+    Files.writeString(spotpackConfig, "cluster:\n  bindTimeoutMillis: 3000\n" + serverYaml);
     ExtenderApp spotpack =
         ExtenderApp.create(
             new ExtenderApp.Options(

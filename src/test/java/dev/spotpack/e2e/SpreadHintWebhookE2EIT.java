@@ -12,13 +12,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,16 +43,10 @@ class SpreadHintWebhookE2EIT {
     assumeTrue(
         TestCertificates.opensslAvailable(dir),
         "openssl is not installed: cannot make the webhook's certificate");
-    TestCertificates.make(dir);
+    String serverYaml = ShippedWebhook.serverYaml(dir);
     api = LocalControlPlane.startApiServer(bin.dir().get(), dir);
     Path config = dir.resolve("spotpack-webhook.yaml");
-    Files.writeString(
-        config,
-        "server:\n  webhook:\n    port: 0\n    certFile: "
-            + dir.resolve("server.crt")
-            + "\n    keyFile: "
-            + dir.resolve("server.key")
-            + "\n");
+    Files.writeString(config, serverYaml);
     spotpack =
         ExtenderApp.create(
             new ExtenderApp.Options(
@@ -68,37 +59,7 @@ class SpreadHintWebhookE2EIT {
         "kube-scheduler",
         api.processes(),
         api.insecure());
-    registerShippedWebhook(
-        api.client(),
-        "https://127.0.0.1:" + spotpack.webhookPort() + "/webhook/spread-hint",
-        Files.readAllBytes(dir.resolve("ca.crt")));
-  }
-
-  /** The shipped configuration, with the in-cluster Service replaced by this test's URL and CA. */
-  static void registerShippedWebhook(KubernetesClient client, String url, byte[] caPem)
-      throws Exception {
-    List<MutatingWebhookConfiguration> shipped;
-    try (var in = Files.newInputStream(Path.of("manifests/webhook/webhook.yaml"))) {
-      shipped =
-          client.load(in).items().stream()
-              .filter(MutatingWebhookConfiguration.class::isInstance)
-              .map(MutatingWebhookConfiguration.class::cast)
-              .toList();
-    }
-    assertThat(shipped).hasSize(1);
-    MutatingWebhookConfiguration config = shipped.get(0);
-    config
-        .getWebhooks()
-        .forEach(
-            w ->
-                w.setClientConfig(
-                    new WebhookClientConfigBuilder()
-                        .withUrl(url)
-                        .withCaBundle(Base64.getEncoder().encodeToString(caPem))
-                        .build()));
-    // a failed call must fail the test, not be ignored as in production
-    config.getWebhooks().forEach(w -> w.setFailurePolicy("Fail"));
-    client.resource(config).create();
+    ShippedWebhook.register(api.client(), spotpack, dir);
   }
 
   @AfterAll
