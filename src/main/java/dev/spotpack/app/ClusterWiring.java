@@ -32,8 +32,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,9 +96,27 @@ final class ClusterWiring {
               t.setDaemon(true);
               return t;
             });
+    AtomicInteger patchThreads = new AtomicInteger();
+    ExecutorService gatePatches =
+        Executors.newFixedThreadPool(
+            GateController.PATCHES_IN_FLIGHT,
+            r -> {
+              Thread t = new Thread(r, "spotpack-gate-patch-" + patchThreads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    closeLast.add(0, gatePatches::shutdownNow); // before the client its patches use
     GateController controller =
         new GateController(
-            client, model, state, gate, config.policy().roles(), feed::ready, gateThread, registry);
+            client,
+            model,
+            state,
+            gate,
+            config.policy().roles(),
+            feed::ready,
+            gateThread,
+            gatePatches,
+            registry);
     feed.podListener(controller);
     controller.start();
     closeLast.add(0, controller); // before the client it uses

@@ -36,6 +36,7 @@ class GateControllerPatchTest {
           PodRoles.SPARK,
           () -> true,
           executor,
+          Runnable::run,
           new SimpleMeterRegistry());
 
   static final PlacementGate.Release EXCLUDE =
