@@ -109,6 +109,7 @@ final class ClusterWiring {
     GateController controller =
         new GateController(
             client,
+            GateController.patcher(client),
             model,
             state,
             gate,

@@ -94,8 +94,18 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
 
   /** One JSON merge patch of a pod; throws the client's exception when it is refused. */
   @FunctionalInterface
-  interface PodPatcher {
+  public interface PodPatcher {
     void patch(String namespace, String name, String mergePatch);
+  }
+
+  /** Patches through {@code client}, blocking until the API server answers. */
+  public static PodPatcher patcher(KubernetesClient client) {
+    return (namespace, name, mergePatch) ->
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withName(name)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
   }
 
   /** A gated executor as last seen, with what a patch needs of it. */
@@ -130,39 +140,12 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
   private long order;
 
   /**
+   * @param patcher how a gate lift reaches the API server ({@link #patcher} in a deployment)
    * @param executor the controller's own thread: its passes
    * @param patches where the gate lifts are sent, each a blocking API call; its threads bound how
    *     many are in flight ({@link #PATCHES_IN_FLIGHT} in a deployment)
    */
   public GateController(
-      KubernetesClient client,
-      KubeModel model,
-      ClusterState state,
-      PlacementGate gate,
-      PodRoles roles,
-      BooleanSupplier ready,
-      ScheduledExecutorService executor,
-      Executor patches,
-      MeterRegistry registry) {
-    this(
-        client,
-        (namespace, name, mergePatch) ->
-            client
-                .pods()
-                .inNamespace(namespace)
-                .withName(name)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch),
-        model,
-        state,
-        gate,
-        roles,
-        ready,
-        executor,
-        patches,
-        registry);
-  }
-
-  GateController(
       KubernetesClient client,
       PodPatcher patcher,
       KubeModel model,

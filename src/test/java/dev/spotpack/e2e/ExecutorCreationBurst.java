@@ -146,30 +146,8 @@ final class ExecutorCreationBurst {
    * Creates the burst in a new namespace and waits until every pod is bound, or {@code limit}.
    *
    * @param apiMetrics kube-apiserver's /metrics text, read before and after
+   * @param annotations put on every executor (spotpack's, say); may be empty
    */
-  static Result run(
-      KubernetesClient client,
-      int managementPort,
-      MetricsSource apiMetrics,
-      String namespace,
-      int pods,
-      int jobSize,
-      int creatorThreads,
-      Duration limit)
-      throws Exception {
-    return run(
-        client,
-        managementPort,
-        apiMetrics,
-        namespace,
-        pods,
-        jobSize,
-        creatorThreads,
-        limit,
-        Map.of());
-  }
-
-  /** As above, each executor created with {@code annotations} (spotpack's, say). */
   static Result run(
       KubernetesClient client,
       int managementPort,

@@ -9,6 +9,7 @@ import dev.spotpack.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,7 +88,8 @@ class ExecutorCreationBurstE2EIT {
                 PODS,
                 JOB_SIZE,
                 8,
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5),
+                Map.of());
         System.out.println(name + ": " + r.summary() + " (logs in " + dir + ")");
         return r;
       } finally {

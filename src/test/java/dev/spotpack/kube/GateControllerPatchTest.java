@@ -30,6 +30,7 @@ class GateControllerPatchTest {
   final GateController controller =
       new GateController(
           client,
+          GateController.patcher(client),
           new KubeModel(SERIALIZATION, PodRoles.SPARK.labelKeys()),
           new ClusterState(PodRoles.SPARK),
           new PlacementGate(PodRoles.SPARK, SpotNodes.DEFAULT, Profiles.DEFAULT),
