@@ -2,6 +2,7 @@ package dev.spotpack.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.policy.spot.SpotAnnotations;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -110,17 +111,14 @@ final class ExecutorCreationBurst {
   };
   private static final String[] ZONES = {"us-east-1a", "us-east-1b", "us-east-1c"};
 
-  /** Fake nodes, half spot (the even ones, {@link #isSpot}), 16 cores and 110 pods each. */
-  static void createNodes(KubernetesClient client, int nodes) throws Exception {
-    createNodes(client, nodes, false);
-  }
-
   /**
-   * As above; with {@code poolLabels}, each node also has an instance type (one of 4) and a zone
-   * (one of 3), so the spot nodes make 12 capacity pools, as on a real cluster; without, each spot
-   * node is a pool of its own that no label names.
+   * Fake nodes, half spot (the even ones, {@link #isSpot}), 16 cores and 110 pods each. With {@code
+   * poolLabels}, each node also has an instance type (one of 4) and a zone (one of 3), so the spot
+   * nodes make 12 capacity pools, as on a real cluster; without, each spot node is a pool of its
+   * own that no label names.
    */
-  static void createNodes(KubernetesClient client, int nodes, boolean poolLabels) throws Exception {
+  private static void createNodes(KubernetesClient client, int nodes, boolean poolLabels)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -143,22 +141,74 @@ final class ExecutorCreationBurst {
   }
 
   /**
+   * One burst on a fresh local control plane.
+   *
+   * @param poolLabels the nodes in 12 capacity pools ({@link #createNodes})
+   * @param webhook the shipped spread-hint webhook in front, so every executor waits behind
+   *     spotpack's placement gate
+   * @param schedulerQps kube-scheduler's client rate limit (burst twice that); 0 keeps the shipped
+   *     config's
+   * @param annotations put on every executor (spotpack's, say); may be empty
+   * @param nodesLimit how long the nodes may take to be listed
+   * @param limit how long the executors may take to be bound
+   */
+  record Setup(
+      int nodes,
+      boolean poolLabels,
+      boolean webhook,
+      int schedulerQps,
+      int pods,
+      int jobSize,
+      int creatorThreads,
+      Map<String, String> annotations,
+      Duration nodesLimit,
+      Duration limit) {}
+
+  /**
+   * Starts an API server in {@code dir} with {@code bin}'s binaries, the nodes, spotpack (in this
+   * JVM) and kube-scheduler, and runs the burst.
+   */
+  static Result onLocalControlPlane(Path bin, Path dir, Setup setup) throws Exception {
+    String serverYaml = setup.webhook() ? ShippedWebhook.serverYaml(dir) : "";
+    try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin, dir)) {
+      createNodes(api.client(), setup.nodes(), setup.poolLabels());
+      await()
+          .atMost(setup.nodesLimit())
+          .until(() -> api.client().nodes().list().getItems().size() == setup.nodes());
+      ExtenderApp spotpack =
+          SpotpackAndScheduler.start(
+              bin,
+              dir,
+              api.kubeconfig(),
+              api.processes(),
+              api.insecure(),
+              setup.schedulerQps(),
+              serverYaml);
+      try {
+        if (setup.webhook()) {
+          ShippedWebhook.register(api.client(), spotpack, dir);
+        }
+        return run(api.client(), spotpack.managementPort(), api::metrics, "burst", setup);
+      } finally {
+        spotpack.stop();
+      }
+    }
+  }
+
+  /**
    * Creates the burst in a new namespace and waits until every pod is bound, or {@code limit}.
    *
    * @param apiMetrics kube-apiserver's /metrics text, read before and after
-   * @param annotations put on every executor (spotpack's, say); may be empty
    */
-  static Result run(
+  private static Result run(
       KubernetesClient client,
       int managementPort,
       MetricsSource apiMetrics,
       String namespace,
-      int pods,
-      int jobSize,
-      int creatorThreads,
-      Duration limit,
-      Map<String, String> annotations)
+      Setup setup)
       throws Exception {
+    int pods = setup.pods();
+    int jobSize = setup.jobSize();
     client
         .namespaces()
         .resource(
@@ -201,7 +251,7 @@ final class ExecutorCreationBurst {
                 });
     String spotpack0 = MetricsText.spotpack(managementPort);
     double posts0 = bindingPosts(apiMetrics.read());
-    ExecutorService creators = Executors.newFixedThreadPool(creatorThreads);
+    ExecutorService creators = Executors.newFixedThreadPool(setup.creatorThreads());
     long t0 = System.nanoTime();
     double createdSeconds = Double.NaN;
     try {
@@ -218,14 +268,14 @@ final class ExecutorCreationBurst {
                             annotated(
                                 FakeNodes.batchExecutor(
                                     namespace, n, jobSize, "spotpack-scheduler"),
-                                annotations))
+                                setup.annotations()))
                         .create()));
       }
       for (Future<?> f : created) {
         f.get();
       }
       createdSeconds = (System.nanoTime() - t0) / 1e9;
-      allBound.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+      allBound.await(setup.limit().toMillis(), TimeUnit.MILLISECONDS);
     } finally {
       creators.shutdownNow();
       watch.close();
@@ -371,43 +421,21 @@ final class ExecutorCreationBurst {
     }
     Path dir = Path.of("target/e2e/burst-" + System.currentTimeMillis()).toAbsolutePath();
     Files.createDirectories(dir);
-    String serverYaml = "";
-    if (webhook) {
-      serverYaml = ShippedWebhook.serverYaml(dir);
-    }
-    try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir)) {
-      createNodes(api.client(), nodes, poolLabels);
-      await()
-          .atMost(Duration.ofMinutes(5))
-          .until(() -> api.client().nodes().list().getItems().size() == nodes);
-      var spotpack =
-          SpotpackAndScheduler.start(
-              bin.dir().get(),
-              dir,
-              api.kubeconfig(),
-              api.processes(),
-              api.insecure(),
-              qps,
-              serverYaml);
-      try {
-        if (webhook) {
-          ShippedWebhook.register(api.client(), spotpack, dir);
-        }
-        Result r =
-            run(
-                api.client(),
-                spotpack.managementPort(),
-                api::metrics,
-                "burst",
+    Result r =
+        onLocalControlPlane(
+            bin.dir().get(),
+            dir,
+            new Setup(
+                nodes,
+                poolLabels,
+                webhook,
+                qps,
                 pods,
                 jobSize,
                 creators,
-                Duration.ofMinutes(10),
-                annotations);
-        System.out.println(r.summary());
-      } finally {
-        spotpack.stop();
-      }
-    }
+                annotations,
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(10)));
+    System.out.println(r.summary());
   }
 }

@@ -1,10 +1,8 @@
 package dev.spotpack.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,48 +52,28 @@ class ExecutorCreationBurstE2EIT {
     assumeTrue(bin.dir().isPresent(), () -> "local control plane unavailable: " + bin.reason());
     Path dir = Path.of("target/e2e/" + name + "-" + System.currentTimeMillis()).toAbsolutePath();
     Files.createDirectories(dir);
-    String serverYaml = "";
     if (webhook) {
       assumeTrue(
           TestCertificates.opensslAvailable(dir),
           "openssl is not installed: cannot make the webhook's certificate");
-      serverYaml = ShippedWebhook.serverYaml(dir);
     }
-    try (LocalControlPlane.ApiServer api = LocalControlPlane.startApiServer(bin.dir().get(), dir)) {
-      ExecutorCreationBurst.createNodes(api.client(), NODES, webhook);
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .until(() -> api.client().nodes().list().getItems().size() == NODES);
-      ExtenderApp spotpack =
-          SpotpackAndScheduler.start(
-              bin.dir().get(),
-              dir,
-              api.kubeconfig(),
-              api.processes(),
-              api.insecure(),
-              0,
-              serverYaml);
-      try {
-        if (webhook) {
-          ShippedWebhook.register(api.client(), spotpack, dir);
-        }
-        ExecutorCreationBurst.Result r =
-            ExecutorCreationBurst.run(
-                api.client(),
-                spotpack.managementPort(),
-                api::metrics,
-                "burst",
+    ExecutorCreationBurst.Result r =
+        ExecutorCreationBurst.onLocalControlPlane(
+            bin.dir().get(),
+            dir,
+            new ExecutorCreationBurst.Setup(
+                NODES,
+                webhook,
+                webhook,
+                0,
                 PODS,
                 JOB_SIZE,
                 8,
-                Duration.ofMinutes(5),
-                Map.of());
-        System.out.println(name + ": " + r.summary() + " (logs in " + dir + ")");
-        return r;
-      } finally {
-        spotpack.stop();
-      }
-    }
+                Map.of(),
+                Duration.ofMinutes(2),
+                Duration.ofMinutes(5)));
+    System.out.println(name + ": " + r.summary() + " (logs in " + dir + ")");
+    return r;
   }
 
   private static void assertBoundOnceWithinTheCaps(ExecutorCreationBurst.Result r) {

@@ -64,16 +64,7 @@ final class SpotpackAndScheduler {
   static ExtenderApp start(
       Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure)
       throws Exception {
-    return start(bin, dir, kubeconfig, processes, insecure, 0);
-  }
-
-  /**
-   * @param qps kube-scheduler's client rate limit (burst twice that); 0 keeps the shipped config's
-   */
-  static ExtenderApp start(
-      Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure, int qps)
-      throws Exception {
-    return start(bin, dir, kubeconfig, processes, insecure, qps, "");
+    return start(bin, dir, kubeconfig, processes, insecure, 0, "");
   }
 
   /**
