@@ -110,7 +110,8 @@ public final class SchedulerThroughput {
     // --go-profiles: CPU profiles of kube-scheduler and kube-apiserver (Go's pprof) over 3 s of the
     // first plain round's binding and of the last spotpack round's (GoProfiles)
     boolean goProfiles = Arrays.asList(allArgs).contains("--go-profiles");
-    // --jvm=OPTION (repeatable): a JVM option for spotpack's process, e.g. --jvm=-XX:+UseSerialGC
+    // --jvm=OPTION (repeatable): a JVM option for spotpack's process, after the shipped ones
+    // (SpotpackProcess; the last of a flag wins), e.g. --jvm=-XX:MaxInlineLevel=15
     List<String> jvmOptions =
         new ArrayList<>(
             Arrays.stream(allArgs)

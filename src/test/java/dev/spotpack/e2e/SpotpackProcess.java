@@ -24,6 +24,15 @@ import java.util.concurrent.TimeUnit;
 final class SpotpackProcess {
   static final String NAME = "spotpack";
 
+  /**
+   * How deeply C2 inlines, as the shipped Deployment's {@code JAVA_TOOL_OPTIONS} set it
+   * (SpotpackProcessTest checks the two agree). Given before the caller's options, so a later
+   * {@code -XX:MaxInlineLevel=15 -XX:InlineSmallCode=2500 -XX:FreqInlineSize=325} measures the
+   * JDK's defaults.
+   */
+  static final List<String> SHIPPED_INLINING =
+      List.of("-XX:MaxInlineLevel=6", "-XX:InlineSmallCode=500", "-XX:FreqInlineSize=100");
+
   private final Process process;
   private final int extenderPort;
   private final int managementPort;
@@ -59,12 +68,13 @@ final class SpotpackProcess {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     // as the shipped Deployment runs it (manifests/deployment.yaml, JAVA_TOOL_OPTIONS): the Serial
-    // collector, and the heap MaxRAMPercentage=50 gives under its 1,536 MiB memory limit; a
-    // collector among jvmOptions replaces Serial (the JVM refuses two)
+    // collector, the heap MaxRAMPercentage=50 gives under its 1,536 MiB memory limit, and C2's
+    // inlining; a collector among jvmOptions replaces Serial (the JVM refuses two)
     if (jvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
       command.add("-XX:+UseSerialGC");
     }
     command.add("-Xmx768m");
+    command.addAll(SHIPPED_INLINING);
     command.addAll(jvmOptions);
     command.addAll(
         List.of(

@@ -3,12 +3,21 @@ package dev.spotpack.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The loop benchmark's per-thread reading of /proc, on this JVM's own threads. */
+/**
+ * The loop benchmark's spotpack: its per-thread reading of /proc, on this JVM's own threads, and
+ * its JVM options against the shipped Deployment's.
+ */
 class SpotpackProcessTest {
 
   @Test
@@ -59,5 +68,27 @@ class SpotpackProcessTest {
     // 50 - 30 = 20 ms of CPU, 19 - 12 = 7 runs in between
     assertThat(after.minus(before)).isEqualTo(new SpotpackProcess.ThreadUse(20_000_000, 7));
     assertThat(before.plus(after)).isEqualTo(new SpotpackProcess.ThreadUse(80_000_000, 31));
+  }
+
+  /** A benchmark of the shipped JVM must not drift from the manifests' JAVA_TOOL_OPTIONS. */
+  @Test
+  void theHarnessInlinesAsTheShippedDeploymentDoes() throws Exception {
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    String file = Files.readString(Path.of("manifests/deployment.yaml"), StandardCharsets.UTF_8);
+    String options =
+        Stream.of(file.split("(?m)^---\\s*$"))
+            .map(serialization::unmarshal)
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().stream())
+            .filter(c -> c.getName().equals("spotpack"))
+            .flatMap(c -> c.getEnv().stream())
+            .filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS"))
+            .map(EnvVar::getValue)
+            .findFirst()
+            .orElseThrow();
+    assertThat(List.of(options.trim().split("\\s+")))
+        .containsAll(SpotpackProcess.SHIPPED_INLINING)
+        .contains("-XX:+UseSerialGC");
   }
 }
