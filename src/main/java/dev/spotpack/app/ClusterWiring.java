@@ -110,7 +110,6 @@ final class ClusterWiring {
         new GateController(
             client,
             GateController.patcher(client),
-            model,
             state,
             gate,
             config.policy().roles(),

@@ -1,6 +1,7 @@
 package dev.spotpack.kube;
 
 import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.policy.model.PodInfo;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,14 +79,17 @@ public final class ClusterFeed implements AutoCloseable {
     PodListener NONE =
         new PodListener() {
           @Override
-          public void upserted(Pod pod) {}
+          public void upserted(Pod pod, @Nullable PodInfo info) {}
 
           @Override
           public void deleted(Pod pod) {}
         };
 
-    /** The pod was added or changed, and is not finished. */
-    void upserted(Pod pod);
+    /**
+     * The pod was added or changed, and is not finished; {@code info} is the pod as the state took
+     * it, or null when spotpack cannot read it (the filter tells the pod's events why).
+     */
+    void upserted(Pod pod, @Nullable PodInfo info);
 
     /** The pod was deleted or has finished. */
     void deleted(Pod pod);
@@ -213,10 +218,13 @@ public final class ClusterFeed implements AutoCloseable {
       deletePod(pod);
       return;
     }
+    PodInfo info = null;
     try {
-      state.upsertPod(model.toPodInfo(pod), KubeModel.resourceVersion(pod));
+      info = model.toPodInfo(pod);
+      state.upsertPod(info, KubeModel.resourceVersion(pod));
     } finally {
-      podListener.upserted(pod); // after the state has it; also for a pod spotpack cannot read
+      podListener.upserted(
+          pod, info); // after the state has it; also for a pod spotpack cannot read
     }
   }
 

@@ -114,7 +114,6 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
   private final KubernetesClient client;
   private final PodPatcher patcher;
   private final Executor patches;
-  private final KubeModel model;
   private final ClusterState state;
   private final PlacementGate gate;
   private final PodRoles roles;
@@ -148,7 +147,6 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
   public GateController(
       KubernetesClient client,
       PodPatcher patcher,
-      KubeModel model,
       ClusterState state,
       PlacementGate gate,
       PodRoles roles,
@@ -159,7 +157,6 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
     this.client = client;
     this.patcher = patcher;
     this.patches = patches;
-    this.model = model;
     this.state = state;
     this.gate = gate;
     this.roles = roles;
@@ -191,7 +188,7 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
   }
 
   @Override
-  public void upserted(Pod pod) {
+  public void upserted(Pod pod, @Nullable PodInfo info) {
     String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
     if (uid == null || uid.isEmpty()) {
       return;
@@ -201,14 +198,7 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
         pod.getSpec() != null
             && pod.getSpec().getNodeName() != null
             && !pod.getSpec().getNodeName().isEmpty();
-    PodInfo info = null;
-    if (hasGate) {
-      try {
-        info = model.toPodInfo(pod);
-      } catch (KubeModelException e) {
-        // the filter reports it; a pod spotpack cannot read is released as it is
-      }
-    }
+    // a pod spotpack cannot read (info null) is released as it is; the filter reports why
     boolean changed;
     synchronized (this) {
       if (bound) {

@@ -31,7 +31,6 @@ class GateControllerPatchTest {
       new GateController(
           client,
           GateController.patcher(client),
-          new KubeModel(SERIALIZATION, PodRoles.SPARK.labelKeys()),
           new ClusterState(PodRoles.SPARK),
           new PlacementGate(PodRoles.SPARK, SpotNodes.DEFAULT, Profiles.DEFAULT),
           PodRoles.SPARK,

@@ -3,6 +3,7 @@ package dev.spotpack.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.cluster.ClusterState;
+import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.spot.PlacementGate;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.policy.spot.Profiles;
@@ -61,7 +62,6 @@ class GateControllerTest {
               throw failure;
             }
           },
-          model,
           state,
           new PlacementGate(PodRoles.SPARK, SpotNodes.DEFAULT, Profiles.DEFAULT),
           PodRoles.SPARK,
@@ -149,7 +149,8 @@ class GateControllerTest {
     controller.pass();
     sendQueued();
 
-    controller.upserted(gatedVersion); // the informer's copy from before the patch, late
+    // the informer's copy from before the patch, late
+    controller.upserted(gatedVersion, model.toPodInfo(gatedVersion));
     controller.pass();
 
     assertThat(sent).containsExactly("exec-1 1");
@@ -172,8 +173,9 @@ class GateControllerTest {
 
   /** What the informer would do with an event: the state first, then the controller. */
   private void seen(Pod pod) {
-    state.upsertPod(model.toPodInfo(pod));
-    controller.upserted(pod);
+    PodInfo info = model.toPodInfo(pod);
+    state.upsertPod(info);
+    controller.upserted(pod, info);
   }
 
   private void sendQueued() {
