@@ -223,8 +223,8 @@ public final class ClusterFeed implements AutoCloseable {
       info = model.toPodInfo(pod);
       state.upsertPod(info, KubeModel.resourceVersion(pod));
     } finally {
-      podListener.upserted(
-          pod, info); // after the state has it; also for a pod spotpack cannot read
+      // after the state has it; also for a pod spotpack cannot read
+      podListener.upserted(pod, info);
     }
   }
 
