@@ -171,6 +171,20 @@ class GateControllerTest {
     assertThat(gatedGauge()).isZero();
   }
 
+  @Test
+  void executorsSpotpackCannotReadAreReleasedAsTheyAre() {
+    for (int i = 1; i <= 4; i++) {
+      controller.upserted(executor(i, "1"), null); // what the feed passes when it cannot convert
+    }
+
+    controller.pass();
+    sendQueued();
+
+    // no cap holds them: 4 of 4, where 4 readable executors of one job release 2 (above)
+    assertThat(sent).containsExactlyInAnyOrder("exec-1 1", "exec-2 1", "exec-3 1", "exec-4 1");
+    assertThat(gatedGauge()).isZero();
+  }
+
   /** What the informer would do with an event: the state first, then the controller. */
   private void seen(Pod pod) {
     PodInfo info = model.toPodInfo(pod);
