@@ -106,10 +106,6 @@ final class ExecutorCreationBurst {
   private ExecutorCreationBurst() {}
 
   private static final String NODE_PREFIX = "burst-node-";
-  private static final String[] INSTANCE_TYPES = {
-    "m6i.4xlarge", "m6i.8xlarge", "r6i.4xlarge", "c6i.8xlarge"
-  };
-  private static final String[] ZONES = {"us-east-1a", "us-east-1b", "us-east-1c"};
 
   /**
    * Fake nodes, half spot (the even ones, {@link #isSpot}), 16 cores and 110 pods each. With {@code
@@ -127,8 +123,8 @@ final class ExecutorCreationBurst {
         Map<String, String> labels = new TreeMap<>();
         labels.put("karpenter.sh/capacity-type", isSpot(i) ? "spot" : "on-demand");
         if (poolLabels) {
-          labels.put("node.kubernetes.io/instance-type", INSTANCE_TYPES[i / 2 % 4]);
-          labels.put("topology.kubernetes.io/zone", ZONES[i / 8 % 3]);
+          labels.put("node.kubernetes.io/instance-type", FakeNodes.INSTANCE_TYPES.get(i / 2 % 4));
+          labels.put("topology.kubernetes.io/zone", FakeNodes.ZONES.get(i / 8 % 3));
         }
         done.add(pool.submit(() -> FakeNodes.create(client, name, labels)));
       }

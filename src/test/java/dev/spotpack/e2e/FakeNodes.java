@@ -23,6 +23,12 @@ import org.jspecify.annotations.Nullable;
 final class FakeNodes {
   private FakeNodes() {}
 
+  /** The instance types and zones the benchmarks' capacity pools are made of. */
+  static final List<String> INSTANCE_TYPES =
+      List.of("m6i.4xlarge", "m6i.8xlarge", "r6i.4xlarge", "c6i.8xlarge");
+
+  static final List<String> ZONES = List.of("us-east-1a", "us-east-1b", "us-east-1c");
+
   /** 16 cores, 64 GiB, 110 pods. */
   static Node node(String name, Map<String, String> labels) {
     Map<String, Quantity> size =

@@ -61,11 +61,6 @@ public final class SchedulerThroughput {
    */
   private static final String COMPILER_THREADS = "CN CompilerThre";
 
-  private static final String[] INSTANCE_TYPES = {
-    "m6i.4xlarge", "m6i.8xlarge", "r6i.4xlarge", "c6i.8xlarge"
-  };
-  private static final String[] ZONES = {"us-east-1a", "us-east-1b", "us-east-1c"};
-
   private SchedulerThroughput() {}
 
   /** Adds {@code lines} to the extender in a scheduler config, after its filterVerb line. */
@@ -189,9 +184,10 @@ public final class SchedulerThroughput {
                     "karpenter.sh/capacity-type",
                     i % 2 == 0 ? "spot" : "on-demand",
                     "node.kubernetes.io/instance-type",
-                    INSTANCE_TYPES[i % INSTANCE_TYPES.length],
+                    FakeNodes.INSTANCE_TYPES.get(i % FakeNodes.INSTANCE_TYPES.size()),
                     "topology.kubernetes.io/zone",
-                    ZONES[(i / INSTANCE_TYPES.length) % ZONES.length])
+                    FakeNodes.ZONES.get(
+                        (i / FakeNodes.INSTANCE_TYPES.size()) % FakeNodes.ZONES.size()))
                 : Map.of("karpenter.sh/capacity-type", i % 2 == 0 ? "spot" : "on-demand");
         pool.submit(() -> FakeNodes.create(client, name, labels));
       }

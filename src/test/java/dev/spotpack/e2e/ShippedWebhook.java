@@ -31,19 +31,14 @@ final class ShippedWebhook {
         + "\n";
   }
 
-  /** Registers it for {@code spotpack}, started with {@link #serverYaml}{@code (dir)}. */
-  static void register(KubernetesClient client, ExtenderApp spotpack, Path dir) throws IOException {
-    register(
-        client,
-        "https://127.0.0.1:" + spotpack.webhookPort() + "/webhook/spread-hint",
-        Files.readAllBytes(dir.resolve("ca.crt")));
-  }
-
   /**
-   * Registers it with {@code failurePolicy: Fail}: a call that fails must fail the test or the
-   * benchmark, not be ignored as in production.
+   * Registers it for {@code spotpack}, started with {@link #serverYaml}{@code (dir)}, with {@code
+   * failurePolicy: Fail}: a call that fails must fail the test or the benchmark, not be ignored as
+   * in production.
    */
-  static void register(KubernetesClient client, String url, byte[] caPem) throws IOException {
+  static void register(KubernetesClient client, ExtenderApp spotpack, Path dir) throws IOException {
+    String url = "https://127.0.0.1:" + spotpack.webhookPort() + "/webhook/spread-hint";
+    byte[] caPem = Files.readAllBytes(dir.resolve("ca.crt"));
     List<MutatingWebhookConfiguration> shipped;
     try (var in = Files.newInputStream(Path.of("manifests/webhook/webhook.yaml"))) {
       shipped =
