@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The loop measurement of docs/benchmarks.md ("Where things stand"): SchedulerThroughput run
 # RUNS times on the local control plane (500 nodes, 2,000 executors per round, the scheduler alone
-# first and last, spotpack's six rounds between, 12 capacity pools), then each figure's median and
+# first and last, spotpack's six rounds between, 12 capacity pools, 6 of them spot), then each figure's median and
 # spread over the runs. Each run's full output stays in target/bench/loop-N.txt.
 #   RUNS   runs (default: 3); each takes 4-5 minutes on 2 cores here
 #   JAVA   the java launcher; spotpack runs on the same JVM (default: java on PATH)

@@ -48,9 +48,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code inFlight} calls earlier lands (assumed, then confirmed by the informer). kube-scheduler
  * binds asynchronously, so several executors are in flight at each filter call, as in
  * SchedulerThroughput. Jobs of {@code jobSize} executors; a job is deleted three jobs later, so the
- * state stays the same size. Half the nodes are spot, in 12 pools (4 instance types in 3 zones),
- * or, with {@code poolLabels=false}, without the instance-type and zone labels: each node a pool of
- * its own, like SchedulerThroughput's fake nodes.
+ * state stays the same size. Half the nodes are spot; with 4 instance types in 3 zones, 12 pools,
+ * the spot nodes (the even ones, two of the types) in 6 of them; or, with {@code poolLabels=false},
+ * without the instance-type and zone labels: each node a pool of its own, like
+ * SchedulerThroughput's fake nodes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

@@ -78,7 +78,8 @@ public final class SchedulerThroughput {
     // calls filter and bind only (the profile's own NodeResourcesFit MostAllocated packs)
     boolean withPrioritize = Arrays.asList(allArgs).contains("--prioritize");
     // --pool-labels: the fake nodes carry an instance type (4) and a zone (3): 12 capacity pools,
-    // as on a real cluster; without it every spot node lacks them and is a pool of its own
+    // as on a real cluster, the spot nodes (the even ones, two of the types) in 6 of them; without
+    // it every spot node lacks them and is a pool of its own
     boolean poolLabels = Arrays.asList(allArgs).contains("--pool-labels");
     // --tls: the extender port over HTTPS (server.tls, certificates made with openssl), and
     // kube-scheduler calling it with enableHTTPS and the CA, as a deployment behind a Service may
