@@ -116,11 +116,20 @@ public final class ExtenderCalls {
   }
 
   public Reply filter(byte[] body) {
+    return filter(body, 0, body.length);
+  }
+
+  /**
+   * The filter call whose body is {@code body[offset, offset + length)}. The reply may refer to the
+   * array (its names are copied from the request's bytes when written), so the caller keeps the
+   * body unchanged until it has written the reply.
+   */
+  public Reply filter(byte[] body, int offset, int length) {
     long start = nanoTime.getAsLong();
     FilterVerb.Answer answer;
     try {
       KnownNodes.Known known = knownNodes.known();
-      answer = filter.filter(read(body, known.table()), known);
+      answer = filter.filter(read(body, offset, length, known.table()), known);
     } catch (ProtocolException e) {
       answer = FilterVerb.Answer.badRequest(e.getMessage());
     }
@@ -153,10 +162,10 @@ public final class ExtenderCalls {
   }
 
   /** Reads a filter or prioritize body and counts which reader read it (a refused one: general). */
-  private ExtenderArgs read(byte[] body, NameTable table) {
+  private ExtenderArgs read(byte[] body, int offset, int length, NameTable table) {
     ExtenderArgs args;
     try {
-      args = json.readArgs(body, table, readPods);
+      args = json.readArgs(body, offset, length, table, readPods);
     } catch (ProtocolException e) {
       metrics.bodyRead(false);
       throw e;
@@ -167,10 +176,15 @@ public final class ExtenderCalls {
   }
 
   public Reply prioritize(byte[] body) {
+    return prioritize(body, 0, body.length);
+  }
+
+  /** The prioritize call whose body is {@code body[offset, offset + length)}; as for filter. */
+  public Reply prioritize(byte[] body, int offset, int length) {
     long start = nanoTime.getAsLong();
     PrioritizeVerb.Answer answer;
     try {
-      answer = prioritize.prioritize(read(body, knownNodes.current()));
+      answer = prioritize.prioritize(read(body, offset, length, knownNodes.current()));
     } catch (ProtocolException e) {
       answer = new PrioritizeVerb.Answer(List.of(), Outcome.BAD_REQUEST, e.getMessage());
     }

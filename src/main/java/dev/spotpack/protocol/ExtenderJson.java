@@ -7,9 +7,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -144,7 +146,21 @@ public final class ExtenderJson {
    * instead of a tree of its own.
    */
   public ExtenderArgs readArgs(byte[] body, NameTable known, ReadPods read) {
-    SchedulerLayout.Read laidOut = SchedulerLayout.read(body, trees, known);
+    return readArgs(body, 0, body.length, known, read);
+  }
+
+  /**
+   * As {@link #readArgs(byte[], NameTable, ReadPods)} for the body {@code body[offset, offset +
+   * length)}, such as a request read into a pooled buffer: the bytes around it are not read. The
+   * arguments may keep the array (a filter answer copies its names from the request's bytes), so it
+   * must hold the body until they have been answered. A body outside kube-scheduler's layout is
+   * copied out first, since the general reader takes a whole array.
+   */
+  public ExtenderArgs readArgs(
+      byte[] body, int offset, int length, NameTable known, ReadPods read) {
+    Objects.checkFromIndexSize(offset, length, body.length);
+    SchedulerLayout.Read laidOut =
+        SchedulerLayout.read(body, offset, offset + length, trees, known);
     if (laidOut != null) {
       SchedulerLayout.Version version = laidOut.podVersion();
       if (version != null) {
@@ -160,7 +176,9 @@ public final class ExtenderJson {
         // read again the general way, which reports it
       }
     }
-    return readArgsGenerally(body, known);
+    boolean whole = offset == 0 && length == body.length;
+    return readArgsGenerally(
+        whole ? body : Arrays.copyOfRange(body, offset, offset + length), known);
   }
 
   /**

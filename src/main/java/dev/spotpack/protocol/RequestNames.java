@@ -25,7 +25,8 @@ import tools.jackson.core.JsonGenerator;
  * printable ASCII without escapes, so they are valid JSON string content as they stand.
  *
  * <p>Immutable (the body is not copied: it belongs to the call that read it, and nothing writes to
- * it after reading).
+ * it after reading). Valid only within that call: the HTTP layer reads bodies into pooled memory
+ * and gives it back once the answer is written.
  */
 final class RequestNames extends AbstractList<String> implements RandomAccess {
   private final byte[] body;

@@ -46,13 +46,21 @@ final class SchedulerLayout {
   record Version(String uid, String resourceVersion) {}
 
   static @Nullable Read read(byte[] body, JsonTrees trees, NameTable known) {
-    int podFrom = HEAD.length;
-    if (!startsWith(body, 0, HEAD) || body.length <= podFrom || body[podFrom] != '{') {
+    return read(body, 0, body.length, trees, known);
+  }
+
+  /**
+   * As {@link #read(byte[], JsonTrees, NameTable)} for the body {@code body[from, to)}: the bytes
+   * around it are not read. The positions in the answer are indices of {@code body}.
+   */
+  static @Nullable Read read(byte[] body, int from, int to, JsonTrees trees, NameTable known) {
+    int podFrom = from + HEAD.length;
+    if (!startsWith(body, from, to, HEAD) || to <= podFrom || body[podFrom] != '{') {
       return null;
     }
     int podTo;
     @Nullable Version version;
-    try (JsonParser p = trees.parser(body, podFrom, body.length - podFrom)) {
+    try (JsonParser p = trees.parser(body, podFrom, to - podFrom)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
@@ -63,12 +71,12 @@ final class SchedulerLayout {
       return null;
     }
     if (podTo - podFrom > ExtenderJson.MAX_OBJECT_BYTES
-        || podTo > body.length
+        || podTo > to
         || body[podTo - 1] != '}'
-        || !startsWith(body, podTo, MIDDLE)) {
+        || !startsWith(body, podTo, to, MIDDLE)) {
       return null;
     }
-    RequestNames names = names(body, podTo + MIDDLE.length, known);
+    RequestNames names = names(body, podTo + MIDDLE.length, to, known);
     return names == null ? null : new Read(podFrom, podTo, names, version);
   }
 
@@ -108,12 +116,11 @@ final class SchedulerLayout {
   }
 
   /** The names from just after the array's '[' to the body's end, or null if not in layout. */
-  private static @Nullable RequestNames names(byte[] body, int start, NameTable known) {
+  private static @Nullable RequestNames names(byte[] body, int start, int n, NameTable known) {
     // kube-scheduler names at most the cluster's nodes, and each name takes at least 3 bytes
     RequestNames.Builder names =
-        new RequestNames.Builder(body, known, Math.min(known.size(), (body.length - start) / 3));
+        new RequestNames.Builder(body, known, Math.min(known.size(), (n - start) / 3));
     int i = start;
-    int n = body.length;
     if (i < n && body[i] == ']') {
       i++;
     } else {
@@ -122,7 +129,7 @@ final class SchedulerLayout {
           return null;
         }
         int from = ++i;
-        i = plainEnd(body, from);
+        i = plainEnd(body, from, n);
         if (i < 0) {
           return null;
         }
@@ -158,11 +165,11 @@ final class SchedulerLayout {
 
   /**
    * The index of the '"' that ends a string starting at {@code from}, or -1 if a byte before it is
-   * a backslash, a control character or not ASCII (or the body ends first).
+   * a backslash, a control character or not ASCII (or the body ends, at {@code to}, first).
    */
-  private static int plainEnd(byte[] body, int from) {
+  private static int plainEnd(byte[] body, int from, int to) {
     int i = from;
-    for (; i + 8 <= body.length; i += 8) {
+    for (; i + 8 <= to; i += 8) {
       long word = (long) LONGS.get(body, i);
       // a byte's high bit is set in `flags` where it is '"', '\\', below 0x20 or above 0x7f; the
       // lowest flagged byte is exact (the borrow of the subtractions only reaches higher bytes)
@@ -179,7 +186,7 @@ final class SchedulerLayout {
         return body[at] == '"' ? at : -1;
       }
     }
-    for (; i < body.length; i++) {
+    for (; i < to; i++) {
       byte b = body[i];
       if (b == '"') {
         return i;
@@ -191,8 +198,8 @@ final class SchedulerLayout {
     return -1;
   }
 
-  private static boolean startsWith(byte[] body, int at, byte[] prefix) {
-    return body.length - at >= prefix.length
+  private static boolean startsWith(byte[] body, int at, int to, byte[] prefix) {
+    return to - at >= prefix.length
         && java.util.Arrays.equals(body, at, at + prefix.length, prefix, 0, prefix.length);
   }
 

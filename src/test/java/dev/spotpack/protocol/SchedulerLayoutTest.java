@@ -138,10 +138,62 @@ class SchedulerLayoutTest {
     }
   }
 
+  /**
+   * A body read from inside a larger array is answered from its own bytes: a filter answer copies
+   * the passing names from where the request has them.
+   */
+  @Test
+  void aBodyInsideALargerArrayIsWrittenBackFromItsOwnBytes() {
+    byte[] framed =
+        framed(bytes(laidOut(POD, "\"spot-1\",\"od-1\",\"unknown-9\"")), "x{\"Pod\":", "\"]}");
+    SchedulerLayout.Read read =
+        SchedulerLayout.read(framed, FRAME_PREFIX, framed.length - 3, trees, known);
+
+    assertThat(read).isNotNull();
+    assertThat(read.names()).containsExactly("spot-1", "od-1", "unknown-9");
+    RequestNames passing =
+        read.names().subsequence(List.of(read.names().get(0), read.names().get(2)));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (tools.jackson.core.JsonGenerator gen =
+        tools.jackson.databind.json.JsonMapper.builder().build().createGenerator(out)) {
+      passing.write(gen);
+    }
+    assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("[\"spot-1\",\"unknown-9\"]");
+  }
+
+  /**
+   * The same outcome from the body alone, and from the body inside a larger array (a pooled buffer)
+   * between bytes that would change it if they were read: a prefix that is no body at all, and
+   * after the body either the end of a name list (which would complete a body cut short inside a
+   * name) or a stray byte (which would spoil a complete one).
+   */
   private void assertSameOutcome(byte[] body) {
-    String fast = outcome(() -> json.readArgs(body, known));
     String general = outcome(() -> json.readArgsGenerally(body, known));
-    assertThat(fast).as(new String(body, StandardCharsets.UTF_8)).isEqualTo(general);
+    String text = new String(body, StandardCharsets.UTF_8);
+    assertThat(outcome(() -> json.readArgs(body, known))).as(text).isEqualTo(general);
+    for (String after : List.of("\"]}", "x")) {
+      byte[] framed = framed(body, "x{\"Pod\":", after);
+      assertThat(
+              outcome(
+                  () ->
+                      json.readArgs(
+                          framed, FRAME_PREFIX, body.length, known, ExtenderJson.ReadPods.NONE)))
+          .as("%s framed, then %s", text, after)
+          .isEqualTo(general);
+    }
+  }
+
+  private static final int FRAME_PREFIX = 8;
+
+  private static byte[] framed(byte[] body, String before, String after) {
+    byte[] head = bytes(before);
+    assertThat(head).hasSize(FRAME_PREFIX);
+    byte[] tail = bytes(after);
+    byte[] framed = new byte[head.length + body.length + tail.length];
+    System.arraycopy(head, 0, framed, 0, head.length);
+    System.arraycopy(body, 0, framed, head.length, body.length);
+    System.arraycopy(tail, 0, framed, head.length + body.length, tail.length);
+    return framed;
   }
 
   private interface Read {
