@@ -113,8 +113,8 @@ public final class SpotPolicy {
     NodeRule rule = ruleFor(pod, view, pendingFor, facts);
     int n = candidates.size();
     List<String> feasible = new ArrayList<>(n);
-    List<String> cappedFeasible = new ArrayList<>();
-    List<String> cappedPools = new ArrayList<>();
+    List<String> cappedFeasible = List.of();
+    List<String> cappedPools = List.of();
     LinkedHashMap<String, Rejection> rejected = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       String name = candidates.get(i);
@@ -124,6 +124,12 @@ public final class SpotPolicy {
       } else {
         feasible.add(name);
         if (check.capped()) {
+          if (cappedFeasible.isEmpty()) {
+            // sized for every candidate left: growing from ten to thousands of names was two
+            // thirds of what the policy allocated at 5,000 candidates (stop 44)
+            cappedFeasible = new ArrayList<>(n - i);
+            cappedPools = new ArrayList<>(n - i);
+          }
           cappedFeasible.add(name);
           cappedPools.add(facts.pool(i));
         }
