@@ -98,6 +98,16 @@ class ArchitectureTest {
           .resideInAPackage("io.vertx..");
 
   @ArchTest
+  static final ArchRule onlyHttpSeesNettysBuffers =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("dev.spotpack.http..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.netty..")
+          .because("pooled buffers are given back by the HTTP layer that takes them");
+
+  @ArchTest
   static final ArchRule onlyKubeAndAppSeeFabric8 =
       noClasses()
           .that()

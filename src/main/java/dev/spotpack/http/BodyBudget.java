@@ -3,6 +3,7 @@ package dev.spotpack.http;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,12 +59,12 @@ public final class BodyBudget {
   }
 
   /**
-   * Reads a body of at most {@link #maxBodyBytes()} whole, into an array of its declared length
-   * ({@link WholeBody#bytes}); after {@link #admit}, so that a request is counted before its body
-   * is read.
+   * Reads a body of at most {@link #maxBodyBytes()} whole, into a buffer of its declared length
+   * taken from {@code allocator} ({@link WholeBody#body}); after {@link #admit}, so that a request
+   * is counted before its body is read.
    */
-  WholeBody bodyHandler() {
-    return new WholeBody(maxBodyBytes);
+  WholeBody bodyHandler(ByteBufAllocator allocator) {
+    return new WholeBody(maxBodyBytes, allocator);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.spotpack.http;
 
 import dev.spotpack.admission.SpreadHintWebhook;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -27,10 +28,10 @@ public final class WebhookRoutes {
     router.post(PATH).handler(budget::admit);
     router
         .post(PATH)
-        .handler(budget.bodyHandler())
+        .handler(budget.bodyHandler(PooledByteBufAllocator.DEFAULT))
         .handler(
             ctx -> {
-              byte[] body = WholeBody.bytes(ctx);
+              byte[] body = WholeBody.body(ctx).detach(); // read on a worker below
               // the review (reading and writing admission JSON up to the body limit) on a worker;
               // the answer on the event loop: a response written from a worker thread takes the
               // HTTP/2 connection's lock there while the event loop asks other streams' responses

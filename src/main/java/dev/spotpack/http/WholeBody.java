@@ -1,28 +1,40 @@
 package dev.spotpack.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a request body whole into one byte array, for handlers that parse bytes: of its declared
- * length when the request has a Content-Length (kube-scheduler's always do), each chunk copied
- * straight into it. Above {@code maxBodyBytes}, declared or read, the request fails with 413; an
- * error while it is read fails it with 400; {@code Expect: 100-continue} is answered as Vert.x
- * Web's BodyHandler answers it. The bytes are the verbs' whatever the Content-Type says: nothing
- * here decodes a form ({@code curl -d} sends {@code application/x-www-form-urlencoded}; Vert.x's
- * form decoder gave up past 8 KiB with a plain-text 400, issue 14).
+ * Reads a request body whole into one buffer of pooled memory, for handlers that parse bytes: of
+ * its declared length when the request has a Content-Length (kube-scheduler's always do), each
+ * chunk copied straight into it. Above {@code maxBodyBytes}, declared or read, the request fails
+ * with 413; an error while it is read fails it with 400; {@code Expect: 100-continue} is answered
+ * as Vert.x Web's BodyHandler answers it. The bytes are the verbs' whatever the Content-Type says:
+ * nothing here decodes a form ({@code curl -d} sends {@code application/x-www-form-urlencoded};
+ * Vert.x's form decoder gave up past 8 KiB with a plain-text 400, issue 14).
  *
  * <p>Why not that BodyHandler: it preallocates at most 64 KiB, grows its buffer by doubling, and
  * the verbs then copied the result into an array. A 145 kB filter call of 5,000 node names
- * allocated about 0.5 MB for its body that way, half of all the call allocated (async-profiler,
- * docs/benchmarks-log.md, stop 36); now one array of 145 kB.
+ * allocated about 0.5 MB for its body that way (async-profiler, docs/benchmarks-log.md, stop 36).
+ * Why pooled: an array per request was then still the request's size in garbage on every call, and
+ * the issue asks for none proportional to the cluster; a buffer taken from Netty's pool and given
+ * back at the end of the call is memory already in cache (stop 44).
  *
- * <p>The array of the declared length is allocated before the body arrives: {@link BodyBudget} has
+ * <p>The handler after this one owns the {@link Body}: it reads the bytes while it answers and
+ * {@link Body#release releases} them once nothing reads them any more. The body is released anyway
+ * when the response ends or the connection closes, so a handler that fails midway loses nothing;
+ * which is also why a handler must not read the bytes on another thread ({@link Body#detach}
+ * first).
+ *
+ * <p>The buffer of the declared length is taken before the body arrives: {@link BodyBudget} has
  * admitted the request's declared bytes against the in-flight budget first, so a client that
  * declares much and sends little holds no more than a client that sends it all.
  *
@@ -30,7 +42,6 @@ import java.util.Arrays;
  */
 final class WholeBody implements Handler<RoutingContext> {
   private static final String KEY = "spotpack.body";
-  private static final byte[] EMPTY = new byte[0];
 
   /** The first capacity for a body of unknown length; it doubles from there. */
   static final int UNKNOWN_LENGTH_START = 16 * 1024;
@@ -39,15 +50,17 @@ final class WholeBody implements Handler<RoutingContext> {
   private static final long LARGEST_ARRAY = Integer.MAX_VALUE - 8;
 
   private final long maxBodyBytes;
+  private final ByteBufAllocator allocator;
 
-  WholeBody(long maxBodyBytes) {
+  WholeBody(long maxBodyBytes, ByteBufAllocator allocator) {
     this.maxBodyBytes = Math.min(maxBodyBytes, LARGEST_ARRAY);
+    this.allocator = allocator;
   }
 
   /** The body this handler read for {@code ctx}; empty if it read none. */
-  static byte[] bytes(RoutingContext ctx) {
-    byte[] body = ctx.get(KEY);
-    return body == null ? EMPTY : body;
+  static Body body(RoutingContext ctx) {
+    Body body = ctx.get(KEY);
+    return body == null ? Body.EMPTY : body;
   }
 
   @Override
@@ -59,7 +72,7 @@ final class WholeBody implements Handler<RoutingContext> {
       return;
     }
     if (request.isEnded()) {
-      ctx.put(KEY, EMPTY);
+      ctx.put(KEY, Body.EMPTY);
       ctx.next();
       return;
     }
@@ -70,7 +83,12 @@ final class WholeBody implements Handler<RoutingContext> {
       }
       ctx.response().writeContinue();
     }
-    Reading reading = new Reading(ctx, declared);
+    Body body =
+        new Body(
+            allocator.heapBuffer(
+                declared >= 0 ? (int) declared : UNKNOWN_LENGTH_START, (int) maxBodyBytes));
+    ctx.addEndHandler(done -> body.release());
+    Reading reading = new Reading(ctx, body);
     request.handler(reading::append);
     request.endHandler(v -> reading.end());
     request.exceptionHandler(reading::fail);
@@ -90,16 +108,77 @@ final class WholeBody implements Handler<RoutingContext> {
     }
   }
 
+  /**
+   * A request body: {@link #length} bytes of {@link #array} from {@link #offset}, in memory that
+   * goes back to the pool on {@link #release}. Used on its connection's event loop only.
+   */
+  static final class Body {
+    static final Body EMPTY = new Body(null);
+
+    private @Nullable ByteBuf buffer;
+
+    private Body(@Nullable ByteBuf buffer) {
+      this.buffer = buffer;
+    }
+
+    byte[] array() {
+      return held().array();
+    }
+
+    int offset() {
+      ByteBuf held = held();
+      return held.arrayOffset() + held.readerIndex();
+    }
+
+    int length() {
+      return buffer == null ? 0 : buffer.readableBytes();
+    }
+
+    /** The bytes in an array of their own, for another thread; the pooled memory is released. */
+    byte[] detach() {
+      if (buffer == null) {
+        return new byte[0];
+      }
+      byte[] bytes = ByteBufUtil.getBytes(buffer);
+      release();
+      return bytes;
+    }
+
+    /** Gives the memory back to the pool; the bytes must not be read afterwards. Idempotent. */
+    void release() {
+      if (buffer != null) {
+        buffer.release();
+        buffer = null;
+      }
+    }
+
+    private ByteBuf held() {
+      if (buffer == null) {
+        if (this == EMPTY) {
+          return Unpooled.EMPTY_BUFFER;
+        }
+        throw new IllegalStateException("the request body was released");
+      }
+      return buffer;
+    }
+
+    private void append(Buffer chunk, int n) {
+      ByteBuf held = held();
+      held.ensureWritable(n); // may move the bytes: the array is read after
+      chunk.getBytes(0, n, held.array(), held.arrayOffset() + held.writerIndex());
+      held.writerIndex(held.writerIndex() + n);
+    }
+  }
+
   /** One request's body as it arrives. */
   private final class Reading {
     private final RoutingContext ctx;
-    private byte[] body;
-    private int length;
+    private final Body body;
     private boolean failed;
 
-    Reading(RoutingContext ctx, long declared) {
+    Reading(RoutingContext ctx, Body body) {
       this.ctx = ctx;
-      this.body = new byte[declared >= 0 ? (int) declared : UNKNOWN_LENGTH_START];
+      this.body = body;
     }
 
     void append(Buffer chunk) {
@@ -107,34 +186,38 @@ final class WholeBody implements Handler<RoutingContext> {
         return;
       }
       int n = chunk.length();
-      if (length + (long) n > maxBodyBytes) {
-        failed = true;
-        ctx.fail(413);
+      if (body.length() + (long) n > maxBodyBytes) {
+        fail(413, null);
         return;
       }
-      if (length + n > body.length) {
-        // no or a wrong declared length (HTTP/2 does not bind the two): grow, within the limit
-        long grown = Math.max(length + (long) n, 2L * body.length);
-        body = Arrays.copyOf(body, (int) Math.min(grown, maxBodyBytes));
-      }
-      chunk.getBytes(0, n, body, length);
-      length += n;
+      // no or a wrong declared length (HTTP/2 does not bind the two): the buffer grows, within the
+      // limit
+      body.append(chunk, n);
     }
 
     void end() {
       if (failed) {
         return;
       }
-      ctx.put(KEY, length == body.length ? body : Arrays.copyOf(body, length));
+      ctx.put(KEY, body);
       ctx.next();
     }
 
     void fail(Throwable t) {
+      fail(400, t);
+    }
+
+    private void fail(int status, @Nullable Throwable t) {
       if (failed) {
         return;
       }
       failed = true;
-      ctx.fail(400, t);
+      body.release();
+      if (t == null) {
+        ctx.fail(status);
+      } else {
+        ctx.fail(status, t);
+      }
     }
   }
 }
