@@ -9,15 +9,31 @@ import java.util.TreeMap;
  * resources) in its base unit (bytes, or a count). A resource that is absent differs from one that
  * is present with 0: upstream applies its non-zero defaults only to absent keys.
  *
- * <p>Immutable; safe to share across threads.
+ * <p>cpu and memory are also kept in fields of their own: the MostAllocated score reads them for
+ * every candidate node of a prioritize call, and from the map each read touched the map, its table,
+ * the key and the boxed value, each a likely cache miss at 5,000 nodes (44% of a prioritize call's
+ * CPU through HTTP, stop 44); from the fields it touches this object.
+ *
+ * <p>Immutable; safe to share across threads. Equal by amounts.
  */
-public record Resources(Map<String, Long> amounts) {
+public final class Resources {
   public static final String CPU = "cpu";
   public static final String MEMORY = "memory";
   public static final Resources NONE = new Resources(Map.of());
 
-  public Resources {
-    amounts = Map.copyOf(amounts);
+  private final Map<String, Long> amounts;
+  private final long cpu;
+  private final long memory;
+
+  public Resources(Map<String, Long> amounts) {
+    this.amounts = Map.copyOf(amounts);
+    this.cpu = this.amounts.getOrDefault(CPU, 0L);
+    this.memory = this.amounts.getOrDefault(MEMORY, 0L);
+  }
+
+  /** The amounts by resource name. */
+  public Map<String, Long> amounts() {
+    return amounts;
   }
 
   public static Resources of(Map<String, Long> amounts) {
@@ -30,6 +46,12 @@ public record Resources(Map<String, Long> amounts) {
   }
 
   public long get(String name) {
+    if (name.equals(CPU)) {
+      return cpu;
+    }
+    if (name.equals(MEMORY)) {
+      return memory;
+    }
     return amounts.getOrDefault(name, 0L);
   }
 
@@ -38,11 +60,11 @@ public record Resources(Map<String, Long> amounts) {
   }
 
   public long cpuMillis() {
-    return get(CPU);
+    return cpu;
   }
 
   public long memoryBytes() {
-    return get(MEMORY);
+    return memory;
   }
 
   /** Sum per resource; a key present on either side is present in the result. */
@@ -89,5 +111,20 @@ public record Resources(Map<String, Long> amounts) {
     Map<String, Long> merged = new TreeMap<>(amounts);
     merged.putAll(replacements.amounts);
     return new Resources(merged);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Resources other && amounts.equals(other.amounts);
+  }
+
+  @Override
+  public int hashCode() {
+    return amounts.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Resources[amounts=" + amounts + "]";
   }
 }
