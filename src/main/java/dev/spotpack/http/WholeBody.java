@@ -60,7 +60,7 @@ final class WholeBody implements Handler<RoutingContext> {
   /** The body this handler read for {@code ctx}; empty if it read none. */
   static Body body(RoutingContext ctx) {
     Body body = ctx.get(KEY);
-    return body == null ? Body.EMPTY : body;
+    return body == null ? Body.empty() : body;
   }
 
   @Override
@@ -72,7 +72,7 @@ final class WholeBody implements Handler<RoutingContext> {
       return;
     }
     if (request.isEnded()) {
-      ctx.put(KEY, Body.EMPTY);
+      ctx.put(KEY, Body.empty());
       ctx.next();
       return;
     }
@@ -113,12 +113,15 @@ final class WholeBody implements Handler<RoutingContext> {
    * goes back to the pool on {@link #release}. Used on its connection's event loop only.
    */
   static final class Body {
-    static final Body EMPTY = new Body(null);
-
     private @Nullable ByteBuf buffer;
 
-    private Body(@Nullable ByteBuf buffer) {
+    private Body(ByteBuf buffer) {
       this.buffer = buffer;
+    }
+
+    /** A body of no bytes (Netty's empty buffer: giving it back does nothing). */
+    static Body empty() {
+      return new Body(Unpooled.EMPTY_BUFFER);
     }
 
     byte[] array() {
@@ -136,10 +139,7 @@ final class WholeBody implements Handler<RoutingContext> {
 
     /** The bytes in an array of their own, for another thread; the pooled memory is released. */
     byte[] detach() {
-      if (buffer == null) {
-        return new byte[0];
-      }
-      byte[] bytes = ByteBufUtil.getBytes(buffer);
+      byte[] bytes = ByteBufUtil.getBytes(held());
       release();
       return bytes;
     }
@@ -154,9 +154,6 @@ final class WholeBody implements Handler<RoutingContext> {
 
     private ByteBuf held() {
       if (buffer == null) {
-        if (this == EMPTY) {
-          return Unpooled.EMPTY_BUFFER;
-        }
         throw new IllegalStateException("the request body was released");
       }
       return buffer;
