@@ -84,9 +84,12 @@ class PooledBodiesTest {
     byte[] filter = golden("filter/node-names-per-node-cap/request.json");
     byte[] prioritize = golden("prioritize/most-allocated/request.json");
     byte[] bind = golden("bind/known-pod/request.json");
-    byte[] spaced = ("  " + new String(filter, StandardCharsets.UTF_8)).getBytes();
+    byte[] spaced =
+        ("  " + new String(filter, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
     byte[] malformed = "{\"Pod\":{\"metadata\":".getBytes(StandardCharsets.US_ASCII);
-    byte[] large = (" ".repeat(300_000) + new String(filter, StandardCharsets.UTF_8)).getBytes();
+    byte[] large =
+        (" ".repeat(300_000) + new String(filter, StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8);
     assertThat(large.length).isGreaterThan(ExtenderRoutes.EVENT_LOOP_BODY_BYTES);
 
     for (byte[] body : List.of(filter, spaced, malformed, large)) {
