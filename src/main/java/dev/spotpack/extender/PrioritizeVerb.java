@@ -2,9 +2,9 @@ package dev.spotpack.extender;
 
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.KubeModelException;
-import dev.spotpack.policy.NodeScore;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.protocol.ExtenderArgs;
+import dev.spotpack.protocol.HostPriorities;
 import dev.spotpack.protocol.HostPriority;
 import java.util.List;
 
@@ -42,9 +42,9 @@ public final class PrioritizeVerb {
       return new Answer(List.of(), Outcome.BAD_REQUEST, e.getMessage());
     }
     cluster.observe(request.pod());
-    List<NodeScore> scores =
-        policy.prioritize(request.pod(), request.candidates(), request.view(cluster.snapshot()));
-    return new Answer(
-        scores.stream().map(s -> new HostPriority(s.node(), s.score())).toList(), Outcome.OK, "");
+    long[] scores =
+        policy.extenderScores(
+            request.pod(), request.candidates(), request.view(cluster.snapshot()));
+    return new Answer(HostPriorities.of(request.candidates(), scores), Outcome.OK, "");
   }
 }

@@ -4,6 +4,7 @@ import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.policy.model.JobExecutors;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
+import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.score.MostAllocatedScorer;
 import dev.spotpack.policy.spot.Caps;
 import dev.spotpack.policy.spot.JobCaps;
@@ -144,17 +145,29 @@ public final class SpotPolicy {
    * 0: its allocatable is unknown.
    */
   public List<NodeScore> prioritize(PodInfo pod, List<String> candidates, ClusterView view) {
-    List<NodeScore> scores = new ArrayList<>(candidates.size());
-    for (String name : candidates) {
+    long[] scores = extenderScores(pod, candidates, view);
+    List<NodeScore> named = new ArrayList<>(scores.length);
+    for (int i = 0; i < scores.length; i++) {
+      named.add(new NodeScore(candidates.get(i), scores[i]));
+    }
+    return named;
+  }
+
+  /**
+   * As {@link #prioritize}, the scores alone: element i is candidate i's. The extender's answer is
+   * written from these and the request's own names, without an object per candidate.
+   */
+  public long[] extenderScores(PodInfo pod, List<String> candidates, ClusterView view) {
+    long[] scores = new long[candidates.size()];
+    Resources podRequest = pod.demand().nonZeroRequested();
+    for (int i = 0; i < scores.length; i++) {
+      String name = candidates.get(i);
       NodeInfo node = view.node(name);
       long nodeScore =
           node == null
               ? 0
-              : scorer.score(
-                  node.allocatable(),
-                  view.nonZeroRequestedOn(name),
-                  pod.demand().nonZeroRequested());
-      scores.add(new NodeScore(name, MostAllocatedScorer.toExtenderScore(nodeScore)));
+              : scorer.score(node.allocatable(), view.nonZeroRequestedOn(name), podRequest);
+      scores[i] = MostAllocatedScorer.toExtenderScore(nodeScore);
     }
     return scores;
   }

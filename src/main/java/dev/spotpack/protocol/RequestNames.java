@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -157,6 +158,26 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
       int from = start(first) - 1; // the opening quote
       out.write(body, from, ends[last] + 1 - from); // through the closing quote
     }
+  }
+
+  /** Whether these are the names as read, each index its position in the body. */
+  boolean asRead() {
+    return kept == null;
+  }
+
+  /** The body the names lie in (not a copy: read it, never write it). */
+  byte[] body() {
+    return body;
+  }
+
+  /** Where name {@code k}'s JSON string, opening quote included, starts in {@link #body}. */
+  int quotedFrom(int k) {
+    return start(position(Objects.checkIndex(k, size()))) - 1;
+  }
+
+  /** Where name {@code k}'s JSON string ends in {@link #body}: just after its closing quote. */
+  int quotedTo(int k) {
+    return ends[position(Objects.checkIndex(k, size()))] + 1;
   }
 
   /** The position in the body's names of kept name {@code k}. */
