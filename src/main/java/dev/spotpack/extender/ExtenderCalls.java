@@ -184,7 +184,8 @@ public final class ExtenderCalls {
     long start = nanoTime.getAsLong();
     PrioritizeVerb.Answer answer;
     try {
-      answer = prioritize.prioritize(read(body, offset, length, knownNodes.current()));
+      KnownNodes.Known known = knownNodes.known();
+      answer = prioritize.prioritize(read(body, offset, length, known.table()), known);
     } catch (ProtocolException e) {
       answer = new PrioritizeVerb.Answer(List.of(), Outcome.BAD_REQUEST, e.getMessage());
     }

@@ -1,12 +1,16 @@
 package dev.spotpack.extender;
 
+import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.kube.KubeModelException;
 import dev.spotpack.policy.SpotPolicy;
+import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.protocol.ExtenderArgs;
 import dev.spotpack.protocol.HostPriorities;
 import dev.spotpack.protocol.HostPriority;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The prioritize verb: MostAllocated on the extender's 0..10 scale for every candidate.
@@ -32,6 +36,15 @@ public final class PrioritizeVerb {
   public record Answer(List<HostPriority> scores, Outcome outcome, String error) {}
 
   public Answer prioritize(ExtenderArgs args) {
+    return prioritize(args, null);
+  }
+
+  /**
+   * As {@link #prioritize(ExtenderArgs)}; with {@code known} (whose table read {@code args}), each
+   * candidate's allocatable is read by its entry instead of looking the node up, whenever those
+   * facts describe the very snapshot scored on (as {@link FilterVerb} does).
+   */
+  Answer prioritize(ExtenderArgs args, KnownNodes.@Nullable Known known) {
     if (!cluster.ready()) {
       return new Answer(List.of(), Outcome.NOT_READY, FilterVerb.NOT_READY);
     }
@@ -42,9 +55,17 @@ public final class PrioritizeVerb {
       return new Answer(List.of(), Outcome.BAD_REQUEST, e.getMessage());
     }
     cluster.observe(request.pod());
+    ClusterSnapshot snapshot = cluster.snapshot();
+    ClusterView view = request.view(snapshot);
+    IntUnaryOperator entries =
+        known != null && view == snapshot && known.describes(snapshot)
+            ? args.nameEntries(known.table())
+            : null;
     long[] scores =
-        policy.extenderScores(
-            request.pod(), request.candidates(), request.view(cluster.snapshot()));
+        entries == null
+            ? policy.extenderScores(request.pod(), request.candidates(), view)
+            : policy.extenderScores(
+                request.pod(), request.candidates(), view, known.facts(), entries);
     return new Answer(HostPriorities.of(request.candidates(), scores), Outcome.OK, "");
   }
 }

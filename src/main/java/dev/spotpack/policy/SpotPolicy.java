@@ -158,15 +158,52 @@ public final class SpotPolicy {
    * written from these and the request's own names, without an object per candidate.
    */
   public long[] extenderScores(PodInfo pod, List<String> candidates, ClusterView view) {
+    return scores(
+        pod,
+        candidates,
+        view,
+        (name, i) -> {
+          NodeInfo node = view.node(name);
+          return node == null ? null : node.allocatable();
+        });
+  }
+
+  /**
+   * The same scores as {@link #extenderScores(PodInfo, List, ClusterView)}, each candidate's
+   * allocatable read from {@code facts} by its position instead of looking the node up by name
+   * (with 5,000 candidates in a new order every call, those lookups were a fifth of the call).
+   *
+   * @param facts made from the very node map of {@code view}, as for {@link #filter(PodInfo, List,
+   *     ClusterView, Duration, NodeFacts, IntUnaryOperator)}
+   * @param positionOf each candidate's position in the names {@code facts} was made of, -1 for a
+   *     name not among them
+   */
+  public long[] extenderScores(
+      PodInfo pod,
+      List<String> candidates,
+      ClusterView view,
+      NodeFacts facts,
+      IntUnaryOperator positionOf) {
+    return scores(pod, candidates, view, (name, i) -> facts.allocatable(positionOf.applyAsInt(i)));
+  }
+
+  /** What the score reads of candidate {@code i}, named {@code name}: its allocatable, or null. */
+  @FunctionalInterface
+  private interface Allocatable {
+    @Nullable Resources of(String name, int i);
+  }
+
+  private long[] scores(
+      PodInfo pod, List<String> candidates, ClusterView view, Allocatable allocatable) {
     long[] scores = new long[candidates.size()];
     Resources podRequest = pod.demand().nonZeroRequested();
     for (int i = 0; i < scores.length; i++) {
       String name = candidates.get(i);
-      NodeInfo node = view.node(name);
+      Resources nodeAllocatable = allocatable.of(name, i);
       long nodeScore =
-          node == null
+          nodeAllocatable == null
               ? 0
-              : scorer.score(node.allocatable(), view.nonZeroRequestedOn(name), podRequest);
+              : scorer.score(nodeAllocatable, view.nonZeroRequestedOn(name), podRequest);
       scores[i] = MostAllocatedScorer.toExtenderScore(nodeScore);
     }
     return scores;

@@ -2,14 +2,16 @@ package dev.spotpack.policy.spot;
 
 import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.policy.model.NodeInfo;
+import dev.spotpack.policy.model.Resources;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What the spot rules read of each node of one cluster view (whether the view knows it, whether it
- * is spot, its pool), in arrays by the node's position in a list of names.
+ * What the policy reads of each node of one cluster view (whether the view knows it, whether it is
+ * spot, its pool, its allocatable resources), in arrays by the node's position in a list of names.
  *
  * <p>The filter asks this of every candidate. Reached by name, each answer is a chain of objects
  * spread over the heap: the name, the node map's slot, the {@link NodeInfo}, its classification;
@@ -32,13 +34,20 @@ public final class NodeFacts {
   private final byte[] kinds;
   // each spot node's pool, one String instance per pool (hash cached, shared by its nodes)
   private final String[] pools;
+  // each node's allocatable, null for a node the view does not hold (prioritize's score reads it)
+  private final @Nullable Resources[] allocatable;
   private final ToIntFunction<String> positionOf;
 
   private NodeFacts(
-      SpotNodes spotNodes, byte[] kinds, String[] pools, ToIntFunction<String> positionOf) {
+      SpotNodes spotNodes,
+      byte[] kinds,
+      String[] pools,
+      @Nullable Resources[] allocatable,
+      ToIntFunction<String> positionOf) {
     this.spotNodes = spotNodes;
     this.kinds = kinds;
     this.pools = pools;
+    this.allocatable = allocatable;
     this.positionOf = positionOf;
   }
 
@@ -52,9 +61,13 @@ public final class NodeFacts {
       List<String> names, ClusterView view, SpotNodes spotNodes, ToIntFunction<String> positionOf) {
     byte[] kinds = new byte[names.size()];
     String[] pools = new String[names.size()];
+    @Nullable Resources[] allocatable = new Resources[names.size()];
     Map<String, String> onePerPool = new HashMap<>();
     for (int i = 0; i < kinds.length; i++) {
       NodeInfo node = view.node(names.get(i));
+      if (node != null) {
+        allocatable[i] = node.allocatable();
+      }
       if (node == null) {
         kinds[i] = UNKNOWN;
       } else if (spotNodes.isSpot(node)) {
@@ -65,7 +78,7 @@ public final class NodeFacts {
         kinds[i] = ON_DEMAND;
       }
     }
-    return new NodeFacts(spotNodes, kinds, pools, positionOf);
+    return new NodeFacts(spotNodes, kinds, pools, allocatable, positionOf);
   }
 
   /** The classification these facts were made with. */
@@ -85,6 +98,11 @@ public final class NodeFacts {
   /** The position of the node named {@code name}, or -1. */
   public int position(String name) {
     return positionOf.applyAsInt(name);
+  }
+
+  /** The allocatable resources of the node at {@code position}; null for -1 or a node not held. */
+  public @Nullable Resources allocatable(int position) {
+    return position < 0 ? null : allocatable[position];
   }
 
   /** The pool of the spot node at {@code position} ({@link SpotNodes#pool}). */
