@@ -162,6 +162,47 @@ public final class NameTable {
     return -1;
   }
 
+  /**
+   * The {@link #entry} of each of {@code count} names laid out one after another in {@code body}:
+   * name i is {@code body[from(i), ends[i])}, where {@code from(0) = firstFrom} and {@code from(i)
+   * = ends[i - 1] + gap}; entry i goes into {@code out[i]}.
+   *
+   * <p>The same answers as {@link #entry} name by name, found in passes over all the names: each
+   * name's slot, then every slot's occupant, then each occupant's bytes. Name by name, each lookup
+   * waited on its own cache misses, and the branch that ends the scan of each name (mispredicted at
+   * every name's end) threw away the loads the processor had begun for the next; a pass that only
+   * loads one slot per name has no such branch, so the misses of many names overlap.
+   */
+  void entries(byte[] body, int firstFrom, int[] ends, int gap, int count, int[] out) {
+    int from = firstFrom;
+    for (int i = 0; i < count; i++) { // the hashes, from bytes just read (in cache)
+      int end = ends[i];
+      out[i] = slot(asciiHash(body, from, end - from));
+      from = end + gap;
+    }
+    for (int i = 0; i < count; i++) { // the occupants: independent loads
+      out[i] = byAscii[out[i]] - 1;
+    }
+    from = firstFrom;
+    for (int i = 0; i < count; i++) { // the bytes; past a collision, the probe as entry() does
+      int end = ends[i];
+      int length = end - from;
+      int e = out[i];
+      if (e >= 0 && !holds(e, body, from, length)) {
+        out[i] = entry(body, from, length);
+      }
+      from = end + gap;
+    }
+  }
+
+  /** Whether entry {@code e}'s ASCII bytes are {@code buffer[offset, offset + length)}. */
+  private boolean holds(int e, byte[] buffer, int offset, int length) {
+    int from = asciiFrom[e];
+    int to = asciiFrom[e + 1];
+    return to - from == length
+        && Arrays.equals(asciiBytes, from, to, buffer, offset, offset + length);
+  }
+
   /** The name of an {@link #entry}. */
   public String name(int entry) {
     if (entry < 0 || entry >= size) {

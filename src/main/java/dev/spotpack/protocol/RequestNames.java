@@ -194,20 +194,15 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
   static final class Builder {
     private final byte[] body;
     private final NameTable table;
-    private String[] names;
-    private int[] entries;
     private int[] ends;
     private int firstFrom = -1;
     private int size;
 
-    /** For about {@code expected} names (more grow the arrays), looked up in {@code table}. */
+    /** For about {@code expected} names (more grow the array), looked up in {@code table}. */
     Builder(byte[] body, NameTable table, int expected) {
       this.body = body;
       this.table = table;
-      int capacity = Math.max(16, expected);
-      this.names = new String[capacity];
-      this.entries = new int[capacity];
-      this.ends = new int[capacity];
+      this.ends = new int[Math.max(16, expected)];
     }
 
     int size() {
@@ -225,22 +220,30 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
       } else if (from != ends[size - 1] + 3) {
         throw new IllegalArgumentException("name at " + from + " does not follow the one before");
       }
-      if (size == names.length) {
-        names = Arrays.copyOf(names, size * 2);
-        entries = Arrays.copyOf(entries, size * 2);
+      if (size == ends.length) {
         ends = Arrays.copyOf(ends, size * 2);
       }
-      int entry = table.entry(body, from, end - from);
-      names[size] =
-          entry >= 0
-              ? table.name(entry)
-              : new String(body, from, end - from, StandardCharsets.ISO_8859_1);
-      entries[size] = entry;
       ends[size] = end;
       size++;
     }
 
+    /**
+     * The names added, each looked up in the table: all at once ({@link NameTable#entries}), which
+     * overlaps their cache misses.
+     */
     RequestNames build() {
+      int[] entries = new int[size];
+      String[] names = new String[size];
+      table.entries(body, firstFrom, ends, 3, size, entries);
+      for (int i = 0; i < size; i++) {
+        int entry = entries[i];
+        if (entry >= 0) {
+          names[i] = table.name(entry);
+        } else {
+          int from = i == 0 ? firstFrom : ends[i - 1] + 3;
+          names[i] = new String(body, from, ends[i] - from, StandardCharsets.ISO_8859_1);
+        }
+      }
       return new RequestNames(body, names, table, entries, firstFrom, ends, size, null);
     }
   }

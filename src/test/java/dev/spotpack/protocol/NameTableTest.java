@@ -89,6 +89,57 @@ class NameTableTest {
     }
   }
 
+  /**
+   * Many names at once ({@link NameTable#entries}) get the entries {@link NameTable#entry} gives
+   * one by one: 3,000 random lists of 0 to 60 names laid out as a request has them, each name held
+   * or not, of 0 to 40 bytes, from a table of 200 names whose home slots collide often (a table at
+   * most half full probes past a neighbour for about one name in four).
+   */
+  @Test
+  void findsManyNamesAtOnceAsOneByOne() {
+    java.util.Random random = new java.util.Random(45);
+    List<String> held = new ArrayList<>();
+    IntStream.range(0, 200).forEach(i -> held.add(name(random, i)));
+    held.add("n\u00e9"); // not ASCII: held, but never found by bytes
+    NameTable table = NameTable.of(held);
+
+    for (int list = 0; list < 3_000; list++) {
+      int count = random.nextInt(61);
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        names.add(
+            random.nextBoolean() ? held.get(random.nextInt(held.size())) : name(random, -1 - i));
+      }
+      String prefix = "x".repeat(random.nextInt(9)) + "[\"";
+      byte[] body =
+          (prefix + String.join("\",\"", names) + "\"]").getBytes(StandardCharsets.ISO_8859_1);
+      int[] ends = new int[count];
+      int from = prefix.length();
+      for (int i = 0; i < count; i++) {
+        ends[i] = from + names.get(i).length();
+        from = ends[i] + 3;
+      }
+      int[] out = new int[count];
+      table.entries(body, prefix.length(), ends, 3, count, out);
+
+      int start = prefix.length();
+      for (int i = 0; i < count; i++) {
+        int length = names.get(i).length();
+        assertThat(out[i])
+            .as("list %d, name %d: %s", list, i, names.get(i))
+            .isEqualTo(table.entry(body, start, length));
+        start += length + 3;
+      }
+    }
+  }
+
+  /** A name of 0 to 40 bytes: "ip-" and a number, or a run of one letter (collide in length). */
+  private static String name(java.util.Random random, int i) {
+    return random.nextBoolean()
+        ? "ip-10-0-" + Math.abs(i) + "-" + random.nextInt(1000)
+        : "q".repeat(random.nextInt(41));
+  }
+
   @Test
   void findsNoNonAsciiNameByBytes() {
     NameTable table = NameTable.of(List.of("n\u00e9"));
