@@ -151,10 +151,7 @@ public final class NameTable {
     int i = slot(asciiHash(buffer, offset, length));
     int e;
     while ((e = byAscii[i]) != 0) {
-      int from = asciiFrom[e - 1];
-      int to = asciiFrom[e];
-      if (to - from == length
-          && Arrays.equals(asciiBytes, from, to, buffer, offset, offset + length)) {
+      if (holds(e - 1, buffer, offset, length)) {
         return e - 1;
       }
       i = (i + 1) & mask;
@@ -198,9 +195,21 @@ public final class NameTable {
   /** Whether entry {@code e}'s ASCII bytes are {@code buffer[offset, offset + length)}. */
   private boolean holds(int e, byte[] buffer, int offset, int length) {
     int from = asciiFrom[e];
-    int to = asciiFrom[e + 1];
-    return to - from == length
-        && Arrays.equals(asciiBytes, from, to, buffer, offset, offset + length);
+    if (asciiFrom[e + 1] - from != length) {
+      return false;
+    }
+    if (length < 8) {
+      return Arrays.equals(asciiBytes, from, from + length, buffer, offset, offset + length);
+    }
+    // eight bytes at a time, the last eight overlapping the ones before, as asciiHash reads them:
+    // a node name is three or four words, where Arrays.equals' general mismatch cost a call
+    int last = length - 8;
+    for (int k = 0; k < last; k += 8) {
+      if ((long) LONGS.get(asciiBytes, from + k) != (long) LONGS.get(buffer, offset + k)) {
+        return false;
+      }
+    }
+    return (long) LONGS.get(asciiBytes, from + last) == (long) LONGS.get(buffer, offset + last);
   }
 
   /** The name of an {@link #entry}. */

@@ -140,6 +140,35 @@ class NameTableTest {
         : "q".repeat(random.nextInt(41));
   }
 
+  /**
+   * A name of the same length as the one held, one byte changed, is not it, whichever byte: the
+   * bytes are compared eight at a time, the last eight overlapping. A table of one name has four
+   * slots, so about a quarter of the changed names land on the held one's and are compared.
+   */
+  @Test
+  void findsNoNameOneByteAwayAtAnyLength() {
+    for (int length = 1; length <= 40; length++) {
+      String held = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH".substring(0, length);
+      NameTable table = NameTable.of(List.of(held));
+      for (int at = 0; at < length; at++) {
+        for (char c : new char[] {'-', '.', 'Z', (char) (held.charAt(at) + 1)}) {
+          if (c == held.charAt(at)) {
+            continue;
+          }
+          byte[] body =
+              ("[\"" + held.substring(0, at) + c + held.substring(at + 1) + "\"]")
+                  .getBytes(StandardCharsets.US_ASCII);
+          assertThat(table.entry(body, 2, length)).as("%s at %d: %s", held, at, c).isEqualTo(-1);
+          int[] out = new int[1];
+          table.entries(body, 2, new int[] {2 + length}, 3, 1, out);
+          assertThat(out[0]).as("%s at %d: %s", held, at, c).isEqualTo(-1);
+        }
+      }
+      byte[] same = ("[\"" + held + "\"]").getBytes(StandardCharsets.US_ASCII);
+      assertThat(table.entry(same, 2, length)).isEqualTo(0);
+    }
+  }
+
   @Test
   void findsNoNonAsciiNameByBytes() {
     NameTable table = NameTable.of(List.of("n\u00e9"));
