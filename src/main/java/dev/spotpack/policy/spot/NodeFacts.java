@@ -65,12 +65,12 @@ public final class NodeFacts {
     Map<String, String> onePerPool = new HashMap<>();
     for (int i = 0; i < kinds.length; i++) {
       NodeInfo node = view.node(names.get(i));
-      if (node != null) {
-        allocatable[i] = node.allocatable();
-      }
       if (node == null) {
-        kinds[i] = UNKNOWN;
-      } else if (spotNodes.isSpot(node)) {
+        kinds[i] = UNKNOWN; // no pool, no allocatable
+        continue;
+      }
+      allocatable[i] = node.allocatable();
+      if (spotNodes.isSpot(node)) {
         kinds[i] = SPOT;
         String pool = spotNodes.pool(node);
         pools[i] = onePerPool.computeIfAbsent(pool, p -> p);
