@@ -133,20 +133,9 @@ class HostPrioritiesTest {
         .toList();
   }
 
-  /** The names in a body {"Pod":{},"Nodes":null,"NodeNames":[...]}, as the layout reader reads. */
+  /** The names as the layout reader reads them, every one held by the table. */
   private static RequestNames read(List<String> names) {
-    String prefix = "{\"Pod\":{},\"Nodes\":null,\"NodeNames\":[";
-    String body =
-        prefix + String.join(",", names.stream().map(n -> "\"" + n + "\"").toList()) + "]}";
-    RequestNames.Builder builder =
-        new RequestNames.Builder(
-            body.getBytes(StandardCharsets.US_ASCII), NameTable.of(names), names.size());
-    int from = prefix.length() + 1;
-    for (String n : names) {
-      builder.add(from, from + n.length());
-      from += n.length() + 3;
-    }
-    return builder.build();
+    return RequestNamesTest.read(names, NameTable.of(names));
   }
 
   private static String toStream(HostPriorities answer) {

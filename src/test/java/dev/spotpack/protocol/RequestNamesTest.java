@@ -80,8 +80,11 @@ class RequestNamesTest {
     }
   }
 
-  /** The names in a body {"Pod":{},"Nodes":null,"NodeNames":[...]}, as the layout reader reads. */
-  private static RequestNames read(List<String> names, NameTable table) {
+  /**
+   * The names in a body {"Pod":{},"Nodes":null,"NodeNames":[...]}, as the layout reader reads
+   * (HostPrioritiesTest uses it too).
+   */
+  static RequestNames read(List<String> names, NameTable table) {
     String prefix = "{\"Pod\":{},\"Nodes\":null,\"NodeNames\":[";
     String body =
         prefix + String.join(",", names.stream().map(n -> "\"" + n + "\"").toList()) + "]}";
