@@ -104,14 +104,29 @@ public final class ClusterState {
     return names != null ? names : snapshot().nodeNames();
   }
 
-  /** Adds or replaces the node; an update that changes nothing spotpack reads is a no-op. */
+  /**
+   * Adds or replaces the node; an update that changes nothing spotpack reads is a no-op.
+   *
+   * <p>A node keeps the name instance it was first added with, the one the node map is keyed by:
+   * the name table reads requests' names as those instances, and pods on the node share it ({@link
+   * PodCompaction}), so lookups by name end at an identity check instead of comparing the bytes. An
+   * update's object (a new string each time the informer decodes the node) would otherwise bring a
+   * new instance with every change, and an equal one would drop what the node had cached ({@link
+   * NodeInfo#derived}).
+   */
   public synchronized void upsertNode(NodeInfo node) {
-    NodeInfo previous = nodes.put(node.name(), node);
-    if (!node.equals(previous)) {
-      nodesChanged = true;
-      nodeNames = null;
-      published = null;
+    NodeInfo previous = nodes.get(node.name());
+    if (node.equals(previous)) {
+      return;
     }
+    nodes.put(
+        node.name(),
+        previous == null || previous.name() == node.name()
+            ? node
+            : new NodeInfo(previous.name(), node.labels(), node.allocatable()));
+    nodesChanged = true;
+    nodeNames = null;
+    published = null;
   }
 
   public synchronized void removeNode(String name) {

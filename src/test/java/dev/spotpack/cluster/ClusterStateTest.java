@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spotpack.bind.BindRequest;
 import dev.spotpack.bind.BindResult;
+import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
 import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.spot.PodRoles;
+import dev.spotpack.testing.Build;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClusterStateTest {
@@ -73,6 +76,32 @@ class ClusterStateTest {
     // a node update that changes nothing spotpack reads (a status heartbeat) publishes nothing
     state.upsertNode(spotNode("n1"));
     assertThat(state.snapshot()).isSameAs(second);
+  }
+
+  /**
+   * Updates keep the node's first name instance and, when nothing changed, the node object itself;
+   * a pod on the node shares that instance.
+   */
+  @Test
+  void aNodeKeepsItsFirstNameInstanceAcrossUpdates() {
+    NodeInfo first = Build.node(new String("n9"), 16_000, 64 * Build.GI, Map.of("a", "1"));
+    state.upsertNode(first);
+    String key = state.snapshot().node("n9").name();
+    assertThat(key).isSameAs(first.name());
+
+    state.upsertNode(Build.node(new String("n9"), 16_000, 64 * Build.GI, Map.of("a", "1")));
+    assertThat(state.snapshot().node("n9")).isSameAs(first);
+
+    NodeInfo relabelled = Build.node(new String("n9"), 8_000, 64 * Build.GI, Map.of("a", "2"));
+    state.upsertNode(relabelled);
+    NodeInfo now = state.snapshot().node("n9");
+    assertThat(now).isEqualTo(relabelled);
+    assertThat(now.name()).isSameAs(key);
+    assertThat(state.snapshot().nodeNames()).singleElement().isSameAs(key);
+
+    PodInfo kept = state.upsertPod(executor("j", "p").on(new String("n9")).build());
+    assertThat(kept.nodeName()).isSameAs(key);
+    assertThat(state.snapshot().nonZeroRequestedOn(key)).isNotEqualTo(Resources.NONE);
   }
 
   @Test
