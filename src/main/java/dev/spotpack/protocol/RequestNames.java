@@ -36,7 +36,7 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
   private final NameTable table;
   private final int[] entries;
   // the layout has the names one after another ("a","b"): name i ends at its closing quote
-  // ends[i] and starts 3 bytes after the one before it; the first starts at firstFrom
+  // ends[i] and starts GAP bytes after the one before it; the first starts at firstFrom
   private final int firstFrom;
   private final int[] ends;
   private final int readCount;
@@ -187,7 +187,17 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
 
   /** Where name {@code i}'s characters start in the body. */
   private int start(int i) {
-    return i == 0 ? firstFrom : ends[i - 1] + 3;
+    return start(i, firstFrom, ends);
+  }
+
+  /**
+   * From one name's end to the next one's start: its closing quote, a comma, the next's opening.
+   */
+  private static final int GAP = 3;
+
+  /** Where name {@code i} starts, the first at {@code firstFrom}, each next {@link #GAP} on. */
+  private static int start(int i, int firstFrom, int[] ends) {
+    return i == 0 ? firstFrom : ends[i - 1] + GAP;
   }
 
   /** Collects the names of one body as they are read, in order. Not thread-safe. */
@@ -217,7 +227,7 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
     void add(int from, int end) {
       if (size == 0) {
         firstFrom = from;
-      } else if (from != ends[size - 1] + 3) {
+      } else if (from != start(size, firstFrom, ends)) {
         throw new IllegalArgumentException("name at " + from + " does not follow the one before");
       }
       if (size == ends.length) {
@@ -234,13 +244,13 @@ final class RequestNames extends AbstractList<String> implements RandomAccess {
     RequestNames build() {
       int[] entries = new int[size];
       String[] names = new String[size];
-      table.entries(body, firstFrom, ends, 3, size, entries);
+      table.entries(body, firstFrom, ends, GAP, size, entries);
       for (int i = 0; i < size; i++) {
         int entry = entries[i];
         if (entry >= 0) {
           names[i] = table.name(entry);
         } else {
-          int from = i == 0 ? firstFrom : ends[i - 1] + 3;
+          int from = start(i, firstFrom, ends);
           names[i] = new String(body, from, ends[i] - from, StandardCharsets.ISO_8859_1);
         }
       }
