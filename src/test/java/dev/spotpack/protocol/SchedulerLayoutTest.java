@@ -142,6 +142,44 @@ class SchedulerLayoutTest {
    * A body read from inside a larger array is answered from its own bytes: a filter answer copies
    * the passing names from where the request has them.
    */
+  /**
+   * Each name read is the table's, by its entry, for every length and alignment, and for the last
+   * names, whose end is found byte by byte: a name read with no entry, or another's, would count as
+   * an unknown node (or as another node) to the filter, which reads the candidates by entry.
+   */
+  @Test
+  void findsEveryNameInTheTableAtEveryLengthAndAlignment() {
+    SplittableRandom rng = new SplittableRandom(20261205);
+    List<String> names = new ArrayList<>();
+    for (int length = 1; length <= 40; length++) {
+      StringBuilder name = new StringBuilder();
+      for (int k = 0; k < length; k++) {
+        name.append((char) (' ' + 1 + rng.nextInt(94))); // printable, no space
+      }
+      names.add(name.toString().replace("\"", "q").replace("\\", "b"));
+    }
+    NameTable table = NameTable.of(names);
+    List<List<String>> lists = new ArrayList<>();
+    lists.add(names);
+    List<String> reversed = new ArrayList<>(names);
+    java.util.Collections.reverse(reversed);
+    lists.add(reversed);
+    names.forEach(n -> lists.add(List.of(n)));
+    for (List<String> list : lists) {
+      String quoted = String.join(",", list.stream().map(n -> '"' + n + '"').toList());
+      for (int pad = 0; pad < 8; pad++) {
+        String pod = "{\"p\":\"" + "x".repeat(pad) + "\"}";
+        SchedulerLayout.Read read = SchedulerLayout.read(bytes(laidOut(pod, quoted)), trees, table);
+        assertThat(read).isNotNull();
+        var entries = read.names().entriesIn(table);
+        for (int i = 0; i < list.size(); i++) {
+          assertThat(entries.applyAsInt(i)).as(list.get(i)).isEqualTo(table.entry(list.get(i)));
+          assertThat(read.names().get(i)).isSameAs(table.name(table.entry(list.get(i))));
+        }
+      }
+    }
+  }
+
   @Test
   void aBodyInsideALargerArrayIsWrittenBackFromItsOwnBytes() {
     byte[] framed =
