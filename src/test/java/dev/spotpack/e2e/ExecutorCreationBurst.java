@@ -37,10 +37,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Run alone (docs/benchmarks.md): {@code java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.ExecutorCreationBurst [nodes [pods [creatorThreads [schedulerQps
- * [jobSize]]]]] [--webhook] [--pool-labels] [--profile=NAME]}: {@code --webhook} registers the
- * shipped spread-hint webhook, so every executor also waits for spotpack's placement gate to be
- * lifted; {@code --pool-labels} gives the nodes 12 capacity pools; {@code --profile} annotates the
- * executors with a spotpack profile.
+ * [jobSize]]]]] [--webhook] [--pool-labels] [--profile=NAME] [--no-bind]}: {@code --webhook}
+ * registers the shipped spread-hint webhook, so every executor also waits for spotpack's placement
+ * gate to be lifted; {@code --pool-labels} gives the nodes 12 capacity pools; {@code --profile}
+ * annotates the executors with a spotpack profile; {@code --no-bind} drops the scheduler config's
+ * {@code bindVerb}, so that kube-scheduler binds and spotpack learns each placement from its watch
+ * (not a supported setting: it measures what being the binder buys).
  */
 final class ExecutorCreationBurst {
   /**
@@ -63,6 +65,7 @@ final class ExecutorCreationBurst {
       double bindingPosts,
       double bindApiMeanMillis,
       int boundTwice,
+      int onSpot,
       int maxOnOneSpotNode,
       double gateReleasesSpot,
       double gateReleasesOffSpot,
@@ -86,7 +89,7 @@ final class ExecutorCreationBurst {
           "%d executors: %d bound in %.1f s (%.0f pods/s; all created by %.1f s, all seen without"
               + " a scheduling gate by %.1f s); bind calls %.0f, binding POSTs seen by"
               + " the API server %.0f, bind errors %s, bound twice %d; binding POST mean %.1f ms;"
-              + " most executors of one job on one spot node %d%s",
+              + " executors on spot nodes %d; most executors of one job on one spot node %d%s",
           pods,
           bound,
           seconds,
@@ -98,6 +101,7 @@ final class ExecutorCreationBurst {
           bindErrors,
           boundTwice,
           bindApiMeanMillis,
+          onSpot,
           maxOnOneSpotNode,
           gate);
     }
@@ -157,6 +161,7 @@ final class ExecutorCreationBurst {
       int jobSize,
       int creatorThreads,
       Map<String, String> annotations,
+      boolean withoutBind,
       Duration nodesLimit,
       Duration limit) {}
 
@@ -172,14 +177,16 @@ final class ExecutorCreationBurst {
           .atMost(setup.nodesLimit())
           .until(() -> api.client().nodes().list().getItems().size() == setup.nodes());
       ExtenderApp spotpack =
-          SpotpackAndScheduler.start(
-              bin,
-              dir,
-              api.kubeconfig(),
-              api.processes(),
-              api.insecure(),
-              setup.schedulerQps(),
-              serverYaml);
+          setup.withoutBind()
+              ? startWithoutBind(bin, dir, api, setup.schedulerQps(), serverYaml)
+              : SpotpackAndScheduler.start(
+                  bin,
+                  dir,
+                  api.kubeconfig(),
+                  api.processes(),
+                  api.insecure(),
+                  setup.schedulerQps(),
+                  serverYaml);
       try {
         if (setup.webhook()) {
           ShippedWebhook.register(api.client(), spotpack, dir);
@@ -188,6 +195,36 @@ final class ExecutorCreationBurst {
       } finally {
         spotpack.stop();
       }
+    }
+  }
+
+  /**
+   * As {@link SpotpackAndScheduler#start}, with the shipped scheduler config's {@code bindVerb}
+   * dropped: kube-scheduler binds each pod itself, and spotpack learns where from its watch. Not a
+   * supported setting; it measures what being the binder buys (docs/benchmarks-log.md, stop 46).
+   */
+  private static ExtenderApp startWithoutBind(
+      Path bin, Path dir, LocalControlPlane.ApiServer api, int qps, String serverYaml)
+      throws Exception {
+    ExtenderApp spotpack = SpotpackAndScheduler.startSpotpack(dir, api.kubeconfig(), serverYaml);
+    try {
+      Path config =
+          SchedulerConfigFile.withQps(
+              SchedulerConfigFile.write(
+                  dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()),
+              qps);
+      String text = Files.readString(config);
+      String bindVerb = "  bindVerb: bind\n";
+      if (!text.contains(bindVerb)) {
+        throw new IllegalStateException(config + " has no bindVerb line to drop");
+      }
+      Files.writeString(config, text.replace(bindVerb, ""));
+      SpotpackAndScheduler.startScheduler(
+          bin, config, "kube-scheduler", api.processes(), api.insecure());
+      return spotpack;
+    } catch (Exception | AssertionError e) {
+      spotpack.stop();
+      throw e;
     }
   }
 
@@ -310,6 +347,7 @@ final class ExecutorCreationBurst {
         bindingPosts(apiMetrics.read()) - posts0,
         apiCount == 0 ? 0 : 1000 * apiSum / apiCount,
         boundTwice.get(),
+        (int) boundTo.values().stream().filter(ExecutorCreationBurst::isSpot).count(),
         maxOnOneSpotNode(boundTo, jobSize),
         increase(spotpack0, spotpack1, "spotpack_gate_releases_total", "placement=\"spot\""),
         increase(spotpack0, spotpack1, "spotpack_gate_releases_total", "placement=\"off_spot\""),
@@ -383,9 +421,12 @@ final class ExecutorCreationBurst {
     for (String option : options) {
       if (!option.equals("--webhook")
           && !option.equals("--pool-labels")
+          && !option.equals("--no-bind")
           && !option.startsWith("--profile=")) {
         System.err.println(
-            "unknown option " + option + ": --webhook, --pool-labels and --profile=NAME are known");
+            "unknown option "
+                + option
+                + ": --webhook, --pool-labels, --no-bind and --profile=NAME are known");
         System.exit(2);
       }
     }
@@ -430,6 +471,7 @@ final class ExecutorCreationBurst {
                 jobSize,
                 creators,
                 annotations,
+                options.contains("--no-bind"),
                 Duration.ofMinutes(5),
                 Duration.ofMinutes(10)));
     System.out.println(r.summary());

@@ -70,6 +70,7 @@ class ExecutorCreationBurstE2EIT {
                 JOB_SIZE,
                 8,
                 Map.of(),
+                false,
                 Duration.ofMinutes(2),
                 Duration.ofMinutes(5)));
     System.out.println(name + ": " + r.summary() + " (logs in " + dir + ")");
