@@ -198,27 +198,18 @@ final class ExecutorCreationBurst {
     }
   }
 
-  /**
-   * As {@link SpotpackAndScheduler#start}, with the shipped scheduler config's {@code bindVerb}
-   * dropped: kube-scheduler binds each pod itself, and spotpack learns where from its watch. Not a
-   * supported setting; it measures what being the binder buys (docs/benchmarks-log.md, stop 46).
-   */
+  /** As {@link SpotpackAndScheduler#start}, with {@link SchedulerConfigFile#withoutBindVerb}. */
   private static ExtenderApp startWithoutBind(
       Path bin, Path dir, LocalControlPlane.ApiServer api, int qps, String serverYaml)
       throws Exception {
     ExtenderApp spotpack = SpotpackAndScheduler.startSpotpack(dir, api.kubeconfig(), serverYaml);
     try {
       Path config =
-          SchedulerConfigFile.withQps(
-              SchedulerConfigFile.write(
-                  dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()),
-              qps);
-      String text = Files.readString(config);
-      String bindVerb = "  bindVerb: bind\n";
-      if (!text.contains(bindVerb)) {
-        throw new IllegalStateException(config + " has no bindVerb line to drop");
-      }
-      Files.writeString(config, text.replace(bindVerb, ""));
+          SchedulerConfigFile.withoutBindVerb(
+              SchedulerConfigFile.withQps(
+                  SchedulerConfigFile.write(
+                      dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()),
+                  qps));
       SpotpackAndScheduler.startScheduler(
           bin, config, "kube-scheduler", api.processes(), api.insecure());
       return spotpack;

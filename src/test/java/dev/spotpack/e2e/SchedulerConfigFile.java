@@ -59,6 +59,22 @@ final class SchedulerConfigFile {
     return config;
   }
 
+  /**
+   * {@code config} without its extender's {@code bindVerb}: kube-scheduler then binds each pod
+   * itself, and spotpack learns the placement from its watch only. Not a supported setting; the
+   * harnesses use it to measure what being the binder costs and buys (docs/benchmarks-log.md, stop
+   * 46).
+   */
+  static Path withoutBindVerb(Path config) throws IOException {
+    String text = Files.readString(config);
+    String bindVerb = "  bindVerb: bind\n";
+    if (!text.contains(bindVerb)) {
+      throw new IllegalStateException(config + " has no bindVerb line to drop");
+    }
+    Files.writeString(config, text.replace(bindVerb, ""));
+    return config;
+  }
+
   private static String substituted(String extenderHostPort, Path kubeconfig) throws IOException {
     String text = Files.readString(SHIPPED, StandardCharsets.UTF_8);
     if (!text.contains(SHIPPED_URL) || !text.contains(SHIPPED_KUBECONFIG)) {

@@ -256,12 +256,7 @@ public final class SchedulerThroughput {
         afterFilterVerb(spotpackConfig, "  prioritizeVerb: prioritize\n  weight: 1\n");
       }
       if (withoutBind) {
-        String text = Files.readString(spotpackConfig);
-        String bindVerb = "  bindVerb: bind\n";
-        if (!text.contains(bindVerb)) {
-          throw new IllegalStateException(spotpackConfig + " has no bindVerb line to drop");
-        }
-        Files.writeString(spotpackConfig, text.replace(bindVerb, ""));
+        SchedulerConfigFile.withoutBindVerb(spotpackConfig);
       }
       List<LoopFigures.Round> withSpotpack = new ArrayList<>();
       for (int r = 1; r <= spotpackRounds; r++) {

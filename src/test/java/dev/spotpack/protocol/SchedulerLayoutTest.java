@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -139,10 +140,6 @@ class SchedulerLayoutTest {
   }
 
   /**
-   * A body read from inside a larger array is answered from its own bytes: a filter answer copies
-   * the passing names from where the request has them.
-   */
-  /**
    * Each name read is the table's, by its entry, for every length and alignment, and for the last
    * names, whose end is found byte by byte: a name read with no entry, or another's, would count as
    * an unknown node (or as another node) to the filter, which reads the candidates by entry.
@@ -162,7 +159,7 @@ class SchedulerLayoutTest {
     List<List<String>> lists = new ArrayList<>();
     lists.add(names);
     List<String> reversed = new ArrayList<>(names);
-    java.util.Collections.reverse(reversed);
+    Collections.reverse(reversed);
     lists.add(reversed);
     names.forEach(n -> lists.add(List.of(n)));
     for (List<String> list : lists) {
@@ -172,6 +169,7 @@ class SchedulerLayoutTest {
         SchedulerLayout.Read read = SchedulerLayout.read(bytes(laidOut(pod, quoted)), trees, table);
         assertThat(read).isNotNull();
         var entries = read.names().entriesIn(table);
+        assertThat(entries).as("entries of names read with this table").isNotNull();
         for (int i = 0; i < list.size(); i++) {
           assertThat(entries.applyAsInt(i)).as(list.get(i)).isEqualTo(table.entry(list.get(i)));
           assertThat(read.names().get(i)).isSameAs(table.name(table.entry(list.get(i))));
@@ -180,6 +178,10 @@ class SchedulerLayoutTest {
     }
   }
 
+  /**
+   * A body read from inside a larger array is answered from its own bytes: a filter answer copies
+   * the passing names from where the request has them.
+   */
   @Test
   void aBodyInsideALargerArrayIsWrittenBackFromItsOwnBytes() {
     byte[] framed =
