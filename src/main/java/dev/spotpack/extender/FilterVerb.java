@@ -82,12 +82,7 @@ public final class FilterVerb {
     ClusterSnapshot snapshot = cluster.snapshot();
     ClusterView view = request.view(snapshot);
     Duration pendingFor = pod.age(clock.instant());
-    // a node map that changed since the table was built, or the request's own Node objects, leave
-    // the facts out: the decision then looks each node up, as it would without them
-    IntUnaryOperator entries =
-        known != null && view == snapshot && known.describes(snapshot)
-            ? args.nameEntries(known.table())
-            : null;
+    IntUnaryOperator entries = KnownNodes.entries(known, args, view, snapshot);
     FilterDecision decision =
         entries == null
             ? policy.filter(pod, request.candidates(), view, pendingFor)

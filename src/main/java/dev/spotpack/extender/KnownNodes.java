@@ -1,11 +1,15 @@
 package dev.spotpack.extender;
 
 import dev.spotpack.cluster.ClusterSnapshot;
+import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.policy.spot.NodeFacts;
 import dev.spotpack.policy.spot.SpotNodes;
+import dev.spotpack.protocol.ExtenderArgs;
 import dev.spotpack.protocol.NameTable;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link NameTable} of the cluster's current node names, and the {@link NodeFacts} of the same
@@ -28,6 +32,20 @@ final class KnownNodes {
     boolean describes(ClusterSnapshot snapshot) {
       return snapshot.nodeNames() == names;
     }
+  }
+
+  /**
+   * Each of {@code args}' names' entry in {@code known}'s table, by the name's index, so that a
+   * verb reads {@code known}'s facts by position; null when there are none to read: no {@code
+   * known}, a node map that changed since its table was built, or the request's own Node objects (a
+   * {@code view} that is not {@code snapshot}). The verb then looks each node up by name, as it
+   * would without them.
+   */
+  static @Nullable IntUnaryOperator entries(
+      @Nullable Known known, ExtenderArgs args, ClusterView view, ClusterSnapshot snapshot) {
+    return known != null && view == snapshot && known.describes(snapshot)
+        ? args.nameEntries(known.table())
+        : null;
   }
 
   private final ClusterSource cluster;

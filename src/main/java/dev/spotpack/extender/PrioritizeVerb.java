@@ -57,10 +57,7 @@ public final class PrioritizeVerb {
     cluster.observe(request.pod());
     ClusterSnapshot snapshot = cluster.snapshot();
     ClusterView view = request.view(snapshot);
-    IntUnaryOperator entries =
-        known != null && view == snapshot && known.describes(snapshot)
-            ? args.nameEntries(known.table())
-            : null;
+    IntUnaryOperator entries = KnownNodes.entries(known, args, view, snapshot);
     long[] scores =
         entries == null
             ? policy.extenderScores(request.pod(), request.candidates(), view)

@@ -2,11 +2,13 @@ package dev.spotpack.extender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spotpack.cluster.ClusterSnapshot;
 import dev.spotpack.cluster.ClusterState;
 import dev.spotpack.kube.KubeModel;
 import dev.spotpack.policy.PolicyConfig;
 import dev.spotpack.policy.SpotPolicy;
 import dev.spotpack.policy.model.NodeInfo;
+import dev.spotpack.policy.model.NodeOverlay;
 import dev.spotpack.policy.model.Resources;
 import dev.spotpack.policy.spot.NodeFacts;
 import dev.spotpack.policy.spot.PodRoles;
@@ -88,6 +90,32 @@ class KnownNodesTest {
     assertThat(now.describes(state.snapshot())).isTrue();
     assertThat(verb.filter(json.readArgs(body, now.table()), now).decision().rejected())
         .containsOnlyKeys("od-1");
+  }
+
+  /**
+   * The verbs read facts by entry only for the very snapshot the facts describe: never for a
+   * request's own Node objects laid over it, nor once the node map has changed, nor without facts.
+   */
+  @Test
+  void givesEntriesOnlyForTheSnapshotTheFactsDescribe() {
+    state.upsertNode(Build.spotNode("spot-a"));
+    KnownNodes.Known k = known.known();
+    ClusterSnapshot snapshot = state.snapshot();
+    KubeModel model = new KubeModel(new KubernetesSerialization(), PodRoles.SPARK.labelKeys());
+    ExtenderJson json = new ExtenderJson(model::keepsLabel, KubeModel::keepsAnnotation);
+    ExtenderArgs args =
+        json.readArgs(
+            "{\"Pod\":{\"metadata\":{\"name\":\"e\",\"namespace\":\"spark\"}},\"Nodes\":null,\"NodeNames\":[\"spot-a\"]}"
+                .getBytes(StandardCharsets.UTF_8),
+            k.table());
+
+    assertThat(KnownNodes.entries(k, args, snapshot, snapshot)).isNotNull();
+    assertThat(KnownNodes.entries(null, args, snapshot, snapshot)).isNull();
+    NodeOverlay overlay = new NodeOverlay(snapshot, Map.of("spot-a", Build.onDemandNode("spot-a")));
+    assertThat(KnownNodes.entries(k, args, overlay, snapshot)).isNull();
+    state.upsertNode(Build.onDemandNode("spot-a"));
+    ClusterSnapshot changed = state.snapshot();
+    assertThat(KnownNodes.entries(k, args, changed, changed)).isNull();
   }
 
   @Test
