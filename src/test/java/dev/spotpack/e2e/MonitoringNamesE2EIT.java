@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * spotpack_* and jvm_memory_* names in a scrape of spotpack running against a real kube-apiserver,
  * the scheduler_* names in a scrape of the kube-scheduler that calls it (jvm_gc_* series appear
  * only after a collection, so they are not checked). A renamed metric breaks this test, not a
- * dashboard nobody looks at until the night it is needed.
+ * dashboard nobody looks at until the night it is needed. The other way round, every spotpack_*
+ * metric in that scrape is in docs/reference.md's table, so that operators can look up what they
+ * see (the webhook's and the placement gate's are not served here; the table lists them).
  */
 class MonitoringNamesE2EIT {
   static final Pattern NAME = Pattern.compile("\\b((?:spotpack|scheduler|jvm_memory)_[a-z_]+)\\b");
@@ -86,6 +88,11 @@ class MonitoringNamesE2EIT {
           }
         }
         assertThat(scraped).as("metric names in the two scrapes").containsAll(queried);
+        assertThat(
+                DocumentedMetrics.undocumented(
+                    spotpackMetrics, Files.readString(Path.of("docs/reference.md"))))
+            .as("spotpack metrics served but missing from docs/reference.md")
+            .isEmpty();
         // every body the real kube-scheduler sent (and the warm-up's) was in its own layout, so
         // that the fast reader is what users get (protocol.SchedulerLayout)
         assertThat(
