@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.policy.spot.SpotAnnotations;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,12 +38,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Run alone (docs/benchmarks.md): {@code java -cp target/test-classes:target/classes:$(cat
  * target/cp.txt) dev.spotpack.e2e.ExecutorCreationBurst [nodes [pods [creatorThreads [schedulerQps
- * [jobSize]]]]] [--webhook] [--pool-labels] [--profile=NAME] [--no-bind]}: {@code --webhook}
- * registers the shipped spread-hint webhook, so every executor also waits for spotpack's placement
- * gate to be lifted; {@code --pool-labels} gives the nodes 12 capacity pools; {@code --profile}
- * annotates the executors with a spotpack profile; {@code --no-bind} drops the scheduler config's
- * {@code bindVerb}, so that kube-scheduler binds and spotpack learns each placement from its watch
- * (not a supported setting: it measures what being the binder buys).
+ * [jobSize]]]]] [--webhook] [--pool-labels] [--profile=NAME] [--no-bind] [--prefer-spot]}: {@code
+ * --webhook} registers the shipped spread-hint webhook, so every executor also waits for spotpack's
+ * placement gate to be lifted; {@code --pool-labels} gives the nodes 12 capacity pools; {@code
+ * --profile} annotates the executors with a spotpack profile; {@code --no-bind} drops the scheduler
+ * config's {@code bindVerb}, so that kube-scheduler binds and spotpack learns each placement from
+ * its watch (not a supported setting: it measures what being the binder buys); {@code
+ * --prefer-spot} gives the executors the node affinity of docs/spark/executor-template.yaml (spot
+ * preferred, on-demand allowed), as the Spark recipe does, where otherwise MostAllocated picks
+ * among spot and on-demand nodes alike.
  */
 final class ExecutorCreationBurst {
   /**
@@ -149,6 +153,7 @@ final class ExecutorCreationBurst {
    * @param schedulerQps kube-scheduler's client rate limit (burst twice that); 0 keeps the shipped
    *     config's
    * @param annotations put on every executor (spotpack's, say); may be empty
+   * @param preferSpot executors prefer spot nodes, as the Spark recipe's template makes them
    * @param nodesLimit how long the nodes may take to be listed
    * @param limit how long the executors may take to be bound
    */
@@ -161,6 +166,7 @@ final class ExecutorCreationBurst {
       int jobSize,
       int creatorThreads,
       Map<String, String> annotations,
+      boolean preferSpot,
       boolean withoutBind,
       Duration nodesLimit,
       Duration limit) {}
@@ -289,10 +295,10 @@ final class ExecutorCreationBurst {
                         .pods()
                         .inNamespace(namespace)
                         .resource(
-                            annotated(
+                            shaped(
                                 FakeNodes.batchExecutor(
                                     namespace, n, jobSize, "spotpack-scheduler"),
-                                setup.annotations()))
+                                setup))
                         .create()));
       }
       for (Future<?> f : created) {
@@ -351,9 +357,29 @@ final class ExecutorCreationBurst {
         - MetricsText.sum(before, name, labelFragments);
   }
 
-  private static Pod annotated(Pod pod, Map<String, String> annotations) {
-    if (!annotations.isEmpty()) {
-      pod.getMetadata().setAnnotations(new TreeMap<>(annotations));
+  /** The executor with the setup's annotations, and its spot preference if asked. */
+  private static Pod shaped(Pod pod, Setup setup) {
+    if (!setup.annotations().isEmpty()) {
+      pod.getMetadata().setAnnotations(new TreeMap<>(setup.annotations()));
+    }
+    if (setup.preferSpot()) {
+      // docs/spark/executor-template.yaml's affinity
+      pod.getSpec()
+          .setAffinity(
+              new AffinityBuilder()
+                  .withNewNodeAffinity()
+                  .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                  .withWeight(2)
+                  .withNewPreference()
+                  .addNewMatchExpression()
+                  .withKey("karpenter.sh/capacity-type")
+                  .withOperator("In")
+                  .withValues("spot")
+                  .endMatchExpression()
+                  .endPreference()
+                  .endPreferredDuringSchedulingIgnoredDuringExecution()
+                  .endNodeAffinity()
+                  .build());
     }
     return pod;
   }
@@ -413,11 +439,13 @@ final class ExecutorCreationBurst {
       if (!option.equals("--webhook")
           && !option.equals("--pool-labels")
           && !option.equals("--no-bind")
+          && !option.equals("--prefer-spot")
           && !option.startsWith("--profile=")) {
         System.err.println(
             "unknown option "
                 + option
-                + ": --webhook, --pool-labels, --no-bind and --profile=NAME are known");
+                + ": --webhook, --pool-labels, --no-bind, --prefer-spot and --profile=NAME are"
+                + " known");
         System.exit(2);
       }
     }
@@ -462,6 +490,7 @@ final class ExecutorCreationBurst {
                 jobSize,
                 creators,
                 annotations,
+                options.contains("--prefer-spot"),
                 options.contains("--no-bind"),
                 Duration.ofMinutes(5),
                 Duration.ofMinutes(10)));
