@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * is what holds the caps, and counting them for longer than until their bind sends them to
  * on-demand nodes (with kube-scheduler binding and spotpack learning placements from its watch,
  * 481-775 of 2,000 stayed on spot; docs/benchmarks-log.md, stop 47). Here: 1,999-2,000 plain,
- * 1,974-1,976 behind the gate, in three runs each.
+ * 1,974-1,976 behind the gate, in three runs each; the check asks nine tenths, far from both.
  */
 class ExecutorCreationBurstE2EIT {
   private static final int NODES = 500;
@@ -98,6 +98,6 @@ class ExecutorCreationBurstE2EIT {
     assertThat(r.maxOnOneSpotNode())
         .as("most executors of one job on one spot node")
         .isBetween(1, NODE_CAP);
-    assertThat(r.onSpot()).as("executors on spot nodes").isGreaterThanOrEqualTo(PODS * 95 / 100);
+    assertThat(r.onSpot()).as("executors on spot nodes").isGreaterThanOrEqualTo(PODS * 9 / 10);
   }
 }
