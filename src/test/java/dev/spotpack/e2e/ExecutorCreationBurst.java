@@ -4,13 +4,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spotpack.app.ExtenderApp;
 import dev.spotpack.policy.spot.SpotAnnotations;
-import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Spark-sized creation burst against a running spotpack and kube-scheduler: {@code pods}
@@ -279,6 +282,7 @@ final class ExecutorCreationBurst {
                   @Override
                   public void onClose(WatcherException cause) {}
                 });
+    Affinity affinity = setup.preferSpot() ? recipeAffinity() : null;
     String spotpack0 = MetricsText.spotpack(managementPort);
     double posts0 = bindingPosts(apiMetrics.read());
     ExecutorService creators = Executors.newFixedThreadPool(setup.creatorThreads());
@@ -298,7 +302,8 @@ final class ExecutorCreationBurst {
                             shaped(
                                 FakeNodes.batchExecutor(
                                     namespace, n, jobSize, "spotpack-scheduler"),
-                                setup))
+                                setup,
+                                affinity))
                         .create()));
       }
       for (Future<?> f : created) {
@@ -357,31 +362,27 @@ final class ExecutorCreationBurst {
         - MetricsText.sum(before, name, labelFragments);
   }
 
-  /** The executor with the setup's annotations, and its spot preference if asked. */
-  private static Pod shaped(Pod pod, Setup setup) {
+  /** The executor with the setup's annotations, and {@code affinity} unless it is null. */
+  private static Pod shaped(Pod pod, Setup setup, @Nullable Affinity affinity) {
     if (!setup.annotations().isEmpty()) {
       pod.getMetadata().setAnnotations(new TreeMap<>(setup.annotations()));
     }
-    if (setup.preferSpot()) {
-      // docs/spark/executor-template.yaml's affinity
-      pod.getSpec()
-          .setAffinity(
-              new AffinityBuilder()
-                  .withNewNodeAffinity()
-                  .addNewPreferredDuringSchedulingIgnoredDuringExecution()
-                  .withWeight(2)
-                  .withNewPreference()
-                  .addNewMatchExpression()
-                  .withKey("karpenter.sh/capacity-type")
-                  .withOperator("In")
-                  .withValues("spot")
-                  .endMatchExpression()
-                  .endPreference()
-                  .endPreferredDuringSchedulingIgnoredDuringExecution()
-                  .endNodeAffinity()
-                  .build());
-    }
+    pod.getSpec().setAffinity(affinity);
     return pod;
+  }
+
+  /** The Spark recipe's executor template's node affinity: spot preferred, on-demand allowed. */
+  private static Affinity recipeAffinity() throws IOException {
+    Affinity affinity =
+        Serialization.unmarshal(
+                Files.readString(SparkRecipeE2EIT.RECIPE.resolve("executor-template.yaml")),
+                Pod.class)
+            .getSpec()
+            .getAffinity();
+    if (affinity == null || affinity.getNodeAffinity() == null) {
+      throw new IllegalStateException("the recipe's executor template has no node affinity");
+    }
+    return affinity;
   }
 
   /** Whether {@link #createNodes}'s node is spot. */
