@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -116,7 +117,8 @@ final class ClusterWiring {
             feed::ready,
             gateThread,
             gatePatches,
-            registry);
+            registry,
+            Clock.systemUTC());
     feed.podListener(controller);
     controller.start();
     closeLast.add(0, controller); // before the client it uses

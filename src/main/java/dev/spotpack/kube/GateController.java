@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -118,6 +119,7 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
   private final PlacementGate gate;
   private final PodRoles roles;
   private final BooleanSupplier ready;
+  private final Clock clock;
   private final ScheduledExecutorService executor;
   private final JsonMapper mapper = JsonMapper.builder().build();
   private final Map<String, Gated> gated = new ConcurrentHashMap<>();
@@ -153,8 +155,10 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
       BooleanSupplier ready,
       ScheduledExecutorService executor,
       Executor patches,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Clock clock) {
     this.client = client;
+    this.clock = clock;
     this.patcher = patcher;
     this.patches = patches;
     this.state = state;
@@ -273,7 +277,9 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
       PlacementGate.InFlight flying =
           inFlight.computeIfAbsent(
               job, j -> j.isEmpty() ? PlacementGate.InFlight.NONE : inFlight(view.job(j)));
-      PlacementGate.Decision d = gate.decide(g.info(), view, flying, hasOwnRequiredTerms(g.pod()));
+      PlacementGate.Decision d =
+          gate.decide(
+              g.info(), view, flying, hasOwnRequiredTerms(g.pod()), g.info().age(clock.instant()));
       if (d instanceof PlacementGate.Release r) {
         if (release(uid, g, r)) {
           inFlight.put(job, flying.plus(r));

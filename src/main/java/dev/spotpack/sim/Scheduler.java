@@ -34,7 +34,7 @@ final class Scheduler {
   }
 
   void pass(int minute) {
-    rules.release(cluster.pending);
+    rules.release(cluster.pending, minute);
     List<SimNode> ready = cluster.readyNodes(minute);
     List<SimPod> queue = new ArrayList<>(cluster.pending);
     Set<SimPod> queued = new HashSet<>(queue);
@@ -52,7 +52,7 @@ final class Scheduler {
       if (pod.driver && !pod.job.running) {
         // the driver asks for its executors as soon as it runs; they join this pass
         List<SimPod> started = jobs.start(pod.job, minute);
-        rules.release(started);
+        rules.release(started, minute);
         for (SimPod executor : started) {
           if (queued.add(executor)) {
             queue.add(executor);

@@ -29,7 +29,7 @@ interface SpotRules {
   default void created(SimPod executor) {}
 
   /** Lifts the placement gate of pending executors where it may (spotpack's controller). */
-  default void release(List<SimPod> pending) {}
+  default void release(List<SimPod> pending, int minute) {}
 
   /** Feasible nodes and extender scores by node name (empty: no extender score). */
   record Candidates(List<SimNode> nodes, Map<String, Long> extenderScores) {}

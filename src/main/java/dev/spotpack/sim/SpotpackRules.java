@@ -62,7 +62,7 @@ final class SpotpackRules implements SpotRules {
    * for spot and not yet bound counted as the live controller counts them.
    */
   @Override
-  public void release(List<SimPod> pending) {
+  public void release(List<SimPod> pending, int minute) {
     if (gate == null) {
       return;
     }
@@ -74,7 +74,9 @@ final class SpotpackRules implements SpotRules {
       }
       PlacementGate.InFlight flying =
           inFlight.computeIfAbsent(pod.job, SpotpackRules::releasedForSpot);
-      PlacementGate.Decision d = gate.decide(pod.info, view, flying, false);
+      PlacementGate.Decision d =
+          gate.decide(
+              pod.info, view, flying, false, Duration.ofMinutes(minute - pod.createdMinute));
       if (d instanceof PlacementGate.Release r) {
         pod.gated = false;
         pod.release = r;

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,7 +38,8 @@ class GateControllerPatchTest {
           () -> true,
           executor,
           Runnable::run,
-          new SimpleMeterRegistry());
+          new SimpleMeterRegistry(),
+          Clock.systemUTC());
 
   static final PlacementGate.Release EXCLUDE =
       new PlacementGate.Release(

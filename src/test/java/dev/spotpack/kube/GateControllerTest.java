@@ -8,6 +8,7 @@ import dev.spotpack.policy.spot.PlacementGate;
 import dev.spotpack.policy.spot.PodRoles;
 import dev.spotpack.policy.spot.Profiles;
 import dev.spotpack.policy.spot.SpotNodes;
+import dev.spotpack.testing.Build;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,10 +16,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +45,8 @@ class GateControllerTest {
   final KubeModel model = new KubeModel(SERIALIZATION, PodRoles.SPARK.labelKeys());
   final ClusterState state = new ClusterState(PodRoles.SPARK);
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  static final Instant NOW = Instant.parse("2026-12-05T00:00:00Z");
+  final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
   /** The passes the controller queues itself: kept, never run (the test calls pass()). */
   final ScheduledThreadPoolExecutor passes =
@@ -68,7 +75,8 @@ class GateControllerTest {
           () -> true,
           passes,
           queuedPatches::add,
-          registry);
+          registry,
+          clock);
 
   @AfterEach
   void close() {
@@ -183,6 +191,52 @@ class GateControllerTest {
     // no cap holds them: 4 of 4, where 4 readable executors of one job release 2 (above)
     assertThat(sent).containsExactlyInAnyOrder("exec-1 1", "exec-2 1", "exec-3 1", "exec-4 1");
     assertThat(gatedGauge()).isZero();
+  }
+
+  /**
+   * exec-0 runs on the job's only spot pool, exec-1 is released (1 + 0 + 1 <= 2); for exec-2 the
+   * pool is at the cap only with exec-1 in flight (1 + 1 + 1 > 2; 1 + 1 <= 2 without it), so it
+   * waits PlacementGate.IN_FLIGHT_WAIT after its creation, by the injected clock, and then goes
+   * with the pool excluded; exec-3 waits either way.
+   */
+  @Test
+  void anExecutorHeldForThoseInFlightIsReleasedOnceItsWaitIsOver() {
+    state.upsertNode(
+        Build.node(
+            "spot-1",
+            16_000,
+            64 * Build.GI,
+            Map.of(
+                "karpenter.sh/capacity-type", "spot",
+                "node.kubernetes.io/instance-type", "m",
+                "topology.kubernetes.io/zone", "z1")));
+    seen(createdAgo(bound(0, "spot-1"), 60));
+    seen(createdAgo(executor(1, "1"), 30));
+    seen(createdAgo(executor(2, "1"), 9));
+    seen(createdAgo(executor(3, "1"), 1));
+
+    controller.pass();
+    sendQueued();
+    assertThat(sent).containsExactly("exec-1 1"); // exec-2 is 9 s old
+
+    seen(createdAgo(executor(2, "2"), 10)); // the same pod, as if 10 s old now
+    controller.pass();
+    sendQueued();
+    assertThat(sent).containsExactly("exec-1 1", "exec-2 2");
+    assertThat(gatedGauge()).isEqualTo(1.0); // exec-3: two in flight, the pool cap
+  }
+
+  private static Pod createdAgo(Pod pod, long seconds) {
+    pod.getMetadata().setCreationTimestamp(NOW.minusSeconds(seconds).toString());
+    return pod;
+  }
+
+  /** Executor {@code i} of job j1, not gated, bound to {@code node}. */
+  private static Pod bound(int i, String node) {
+    Pod pod = executor(i, "1");
+    pod.getSpec().setSchedulingGates(List.of());
+    pod.getSpec().setNodeName(node);
+    return pod;
   }
 
   /** What the informer would do with an event: the state first, then the controller. */

@@ -4,6 +4,7 @@ import dev.spotpack.policy.model.ClusterView;
 import dev.spotpack.policy.model.JobExecutors;
 import dev.spotpack.policy.model.NodeInfo;
 import dev.spotpack.policy.model.PodInfo;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +28,12 @@ import java.util.TreeSet;
  *       pass the pool cap P. Counting each of those in every pool it may land in is what makes a
  *       burst safe: even if all of them land in one pool, it stays within P. A pool that does not
  *       exist yet holds none of the job and is excluded by nobody, so at most P may be in flight;
- *       the next one is held until some of them are bound.
+ *       the next one is held until some of them are bound. When every spot pool the job is in would
+ *       be excluded, and one of them only because of the executors in flight, the executor is held
+ *       for up to {@link #IN_FLIGHT_WAIT} after its creation: those usually bind within seconds and
+ *       free the pool, where releasing it at once would leave it only new pools and non-spot nodes,
+ *       and an on-demand node with room takes it for its whole life. After the wait it is released
+ *       that way (the executors in flight may be waiting for new nodes).
  * </ul>
  *
  * <p>The filter stays the authority; the affinity only has to be no looser than the filter for the
@@ -39,6 +45,14 @@ import java.util.TreeSet;
 public final class PlacementGate {
   /** The scheduling gate spotpack's webhook puts on executors and this decision lifts. */
   public static final String GATE = "spotpack.dev/placement";
+
+  /**
+   * How long after its creation an executor is held when only the executors in flight exclude every
+   * spot pool its job is in. In a creation burst on existing nodes those bind within a second or
+   * two (2,000 executors in 20-40 s here); 10 s covers that and costs an executor whose
+   * predecessors wait for new nodes at most 10 s more (docs/benchmarks-log.md, stop 47).
+   */
+  public static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(10);
 
   /** One required node affinity expression; operator {@code In} or {@code NotIn}. */
   public record Requirement(String key, String operator, List<String> values) {
@@ -160,9 +174,14 @@ public final class PlacementGate {
    * @param inFlight the job's executors released for spot and not yet bound
    * @param hasOwnRequiredTerms whether the pod already carries required node affinity terms: an
    *     update may then only add expressions to them, so the hint must be a single term
+   * @param age how long ago the executor was created (compared with {@link #IN_FLIGHT_WAIT})
    */
   public Decision decide(
-      PodInfo executor, ClusterView view, InFlight inFlight, boolean hasOwnRequiredTerms) {
+      PodInfo executor,
+      ClusterView view,
+      InFlight inFlight,
+      boolean hasOwnRequiredTerms,
+      Duration age) {
     int inFlightSpot = inFlight.spot();
     Optional<String> job = roles.jobOf(executor.labels());
     if (job.isEmpty() || !roles.isActiveExecutor(executor.labels())) {
@@ -266,6 +285,16 @@ public final class PlacementGate {
         "job " + id + ": " + inFlightSpot + " released for spot and not yet bound; " + capText;
     if (excluded.isEmpty()) {
       return new Release(List.of(), true, counts + "; no pool near it");
+    }
+    if (excluded.size() == perPool.size()
+        && age.compareTo(IN_FLIGHT_WAIT) < 0
+        && perPool.values().stream().anyMatch(count -> count + 1 <= poolCap)) {
+      return new Hold(
+          counts
+              + "; every spot pool of the job is at the cap with the executors in flight, and one"
+              + " has room without them: waiting up to "
+              + IN_FLIGHT_WAIT.toSeconds()
+              + " s for some to be bound");
     }
     StringBuilder explanation = new StringBuilder(counts).append("; spot pools excluded:");
     for (String pool : excludedNames) {

@@ -12,6 +12,7 @@ import dev.spotpack.policy.spot.PlacementGate.Requirement;
 import dev.spotpack.policy.spot.PlacementGate.Term;
 import dev.spotpack.testing.Build;
 import dev.spotpack.testing.Clusters;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,13 +86,25 @@ class PlacementGateTest {
     return new Requirement(key, "NotIn", List.of(values));
   }
 
+  /** {@code age}: how long ago the gated executor was created. */
   record Case(
       String name,
       List<PodInfo> pods,
       PodInfo gated,
       PlacementGate.InFlight inFlight,
       boolean ownTerms,
+      Duration age,
       PlacementGate.Decision want) {
+    Case(
+        String name,
+        List<PodInfo> pods,
+        PodInfo gated,
+        PlacementGate.InFlight inFlight,
+        boolean ownTerms,
+        PlacementGate.Decision want) {
+      this(name, pods, gated, inFlight, ownTerms, Duration.ZERO, want);
+    }
+
     Case(
         String name,
         List<PodInfo> pods,
@@ -162,6 +175,55 @@ class PlacementGateTest {
                 true,
                 "job j: 0 released for spot and not yet bound; pool cap 20 = max(node cap 10,"
                     + " floor(0.5 x 40)); no pool near it")),
+        // one executor in each of m/z1, m/z2, c/z1 and 19 in flight: 1 + 19 + 1 = 21 > 20 in every
+        // pool of the job, 1 + 1 = 2 <= 20 without the 19: they bind in seconds, so wait for them
+        new Case(
+            "every pool of the job at the cap only with those in flight: held while young",
+            concat(placed("a1", 1, "a"), placed("b1", 1, "b"), placed("c1", 1, "c")),
+            gated(N40, "40"),
+            PlacementGate.InFlight.of(19),
+            false,
+            Duration.ofSeconds(9),
+            new Hold(
+                "job j: 19 released for spot and not yet bound; pool cap 20 = max(node cap 10,"
+                    + " floor(0.5 x 40)); every spot pool of the job is at the cap with the"
+                    + " executors in flight, and one has room without them: waiting up to 10 s"
+                    + " for some to be bound")),
+        // the same 10 s after its creation: released to new pools and non-spot nodes, as without
+        // the wait (the 19 may be waiting for new nodes themselves)
+        new Case(
+            "every pool of the job at the cap only with those in flight: released after the wait",
+            concat(placed("a1", 1, "a"), placed("b1", 1, "b"), placed("c1", 1, "c")),
+            gated(N40, "40"),
+            PlacementGate.InFlight.of(19),
+            false,
+            Duration.ofSeconds(10),
+            new Release(
+                List.of(
+                    term(in(TYPE, "c"), notIn(ZONE, "z1")),
+                    term(in(TYPE, "m"), notIn(ZONE, "z1", "z2")),
+                    term(notIn(TYPE, "c", "m")),
+                    OFF_SPOT),
+                true,
+                Set.of("c/z1", "m/z1", "m/z2"),
+                "job j: 19 released for spot and not yet bound; pool cap 20 = max(node cap 10,"
+                    + " floor(0.5 x 40)); spot pools excluded: c/z1 (1 + 19 in flight) m/z1 (1 +"
+                    + " 19 in flight) m/z2 (1 + 19 in flight)")),
+        // m/z1 holds 20 = P: full without anything in flight, and the job's only pool; waiting
+        // frees nothing, so a young executor is released at once
+        new Case(
+            "the job's only pool full without those in flight: released at once",
+            placed("a1", 20, "a"),
+            gated(N40, "40"),
+            PlacementGate.InFlight.of(0),
+            false,
+            Duration.ZERO,
+            new Release(
+                List.of(term(in(TYPE, "m"), notIn(ZONE, "z1")), term(notIn(TYPE, "m")), OFF_SPOT),
+                true,
+                Set.of("m/z1"),
+                "job j: 0 released for spot and not yet bound; pool cap 20 = max(node cap 10,"
+                    + " floor(0.5 x 40)); spot pools excluded: m/z1 (20 + 0 in flight)")),
         // 20 in flight: 20 + 1 > P = 20 even in a pool that does not exist yet
         new Case(
             "as many in flight as the pool cap: hold",
@@ -255,7 +317,8 @@ class PlacementGateTest {
   @MethodSource("cases")
   void decides(Case c) {
     List<PodInfo> pods = concat(c.pods(), List.of(c.gated()));
-    assertThat(GATE.decide(c.gated(), Clusters.of(NODES, pods), c.inFlight(), c.ownTerms()))
+    assertThat(
+            GATE.decide(c.gated(), Clusters.of(NODES, pods), c.inFlight(), c.ownTerms(), c.age()))
         .isEqualTo(c.want());
   }
 
