@@ -131,6 +131,10 @@ class PlacementGateTest {
 
   static final String N40 = "spotpack.dev/expected-executors";
 
+  /** One executor of job j in each of the pools m/z1, m/z2 and c/z1. */
+  static final List<PodInfo> ONE_IN_EACH_POOL =
+      concat(placed("a1", 1, "a"), placed("b1", 1, "b"), placed("c1", 1, "c"));
+
   static Stream<Case> cases() {
     return Stream.of(
         // BALANCED, N = 40: C = floor(0.25 x 40) = 10, P = max(10, floor(0.5 x 40)) = 20.
@@ -179,7 +183,7 @@ class PlacementGateTest {
         // pool of the job, 1 + 1 = 2 <= 20 without the 19: they bind in seconds, so wait for them
         new Case(
             "every pool of the job at the cap only with those in flight: held while young",
-            concat(placed("a1", 1, "a"), placed("b1", 1, "b"), placed("c1", 1, "c")),
+            ONE_IN_EACH_POOL,
             gated(N40, "40"),
             PlacementGate.InFlight.of(19),
             false,
@@ -193,7 +197,7 @@ class PlacementGateTest {
         // the wait (the 19 may be waiting for new nodes themselves)
         new Case(
             "every pool of the job at the cap only with those in flight: released after the wait",
-            concat(placed("a1", 1, "a"), placed("b1", 1, "b"), placed("c1", 1, "c")),
+            ONE_IN_EACH_POOL,
             gated(N40, "40"),
             PlacementGate.InFlight.of(19),
             false,
