@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * is what holds the caps, and counting them for longer than until their bind sends them to
  * on-demand nodes (with kube-scheduler binding and spotpack learning placements from its watch,
  * 481-775 of 2,000 stayed on spot; docs/benchmarks-log.md, stop 47). Here: 1,999-2,000 plain, 2,000
- * behind the gate (1,974-1,977 before it waited for executors in flight); the check asks nine
+ * behind the gate (1,973-1,978 before it waited for executors in flight); the check asks nine
  * tenths, far from both.
  */
 class ExecutorCreationBurstE2EIT {
