@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +51,18 @@ final class ClusterWiring {
 
   private ClusterWiring() {}
 
-  /** The cluster side of the graph: where the verbs read the cluster and how they bind. */
+  /**
+   * The cluster side of the graph: where the verbs read the cluster and how they bind.
+   *
+   * @param heldAtGate the executors the placement gate's controller holds now, and why (none for a
+   *     snapshot)
+   */
   record Cluster(
       ClusterSource source,
       Binder binder,
       @Nullable ClusterFeed feed,
       @Nullable PlacementGate webhookGate,
+      Supplier<List<PlacementGate.Held>> heldAtGate,
       List<AutoCloseable> closeLast) {}
 
   /** Informers, binds through the API server, and the placement gate's controller. */
@@ -128,6 +135,7 @@ final class ClusterWiring {
         binder,
         feed,
         webhook != null && webhook.placementGate() ? gate : null,
+        controller::held,
         closeLast);
   }
 
@@ -172,7 +180,12 @@ final class ClusterWiring {
             ? ""
             : ", other kinds ignored: " + summary.otherKindsSkipped());
     return new Cluster(
-        new SnapshotClusterSource(state), new SnapshotBinder(state), null, null, new ArrayList<>());
+        new SnapshotClusterSource(state),
+        new SnapshotBinder(state),
+        null,
+        null,
+        List::of,
+        new ArrayList<>());
   }
 
   /**

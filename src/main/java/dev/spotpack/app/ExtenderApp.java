@@ -172,6 +172,7 @@ public final class ExtenderApp {
             cluster.source()::ready,
             registry,
             new JobReports(policy, cluster.source(), registry),
+            cluster.heldAtGate(),
             new ExtenderJson());
     // only a live spotpack has kube-scheduler's calls to get ready for
     WarmUp warmUp =

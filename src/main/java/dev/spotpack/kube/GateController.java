@@ -120,6 +120,10 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
   private final PodRoles roles;
   private final BooleanSupplier ready;
   private final Clock clock;
+
+  /** The executors the last pass held, oldest first: what {@code /debug/gate} shows. */
+  private volatile List<PlacementGate.Held> held = List.of();
+
   private final ScheduledExecutorService executor;
   private final JsonMapper mapper = JsonMapper.builder().build();
   private final Map<String, Gated> gated = new ConcurrentHashMap<>();
@@ -254,11 +258,24 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
     }
   }
 
+  /**
+   * The executors the last pass held at the gate, oldest first, each with the decision's reason
+   * (not those whose release is being sent). Empty before the first pass and when none are gated.
+   */
+  public List<PlacementGate.Held> held() {
+    return held;
+  }
+
   /** Decides every gated executor once, oldest first. Runs on the controller's thread only. */
   void pass() {
-    if (gated.isEmpty() || !ready.getAsBoolean()) {
+    if (gated.isEmpty()) {
+      held = List.of();
       return;
     }
+    if (!ready.getAsBoolean()) {
+      return;
+    }
+    List<PlacementGate.Held> holding = new ArrayList<>();
     ClusterView view = state.snapshot();
     List<Map.Entry<String, Gated>> queue = new ArrayList<>(gated.entrySet());
     queue.sort(Comparator.comparingLong(e -> e.getValue().seenOrder()));
@@ -285,9 +302,12 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
           inFlight.put(job, flying.plus(r));
         }
       } else {
-        LOG.debug("{} stays gated: {}", g.info().key(), ((PlacementGate.Hold) d).reason());
+        String reason = ((PlacementGate.Hold) d).reason();
+        LOG.debug("{} stays gated: {}", g.info().key(), reason);
+        holding.add(new PlacementGate.Held(g.info().key(), reason));
       }
     }
+    held = List.copyOf(holding);
   }
 
   /**

@@ -92,6 +92,13 @@ class GateControllerTest {
 
     controller.pass();
     assertThat(queuedPatches).hasSize(2); // pool cap 2: exec-3 and exec-4 held
+    String why =
+        "job j1 has 2 executors released for spot and not yet bound; pool cap 2 = max(node cap 1,"
+            + " floor(0.5 x 4)): waiting for some to be bound";
+    assertThat(controller.held())
+        .containsExactly(
+            new PlacementGate.Held("spark/exec-3", why),
+            new PlacementGate.Held("spark/exec-4", why));
     controller.pass(); // nothing answered yet: the two still count, and are not decided again
     assertThat(queuedPatches).hasSize(2);
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSchedulingGate;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -343,6 +344,36 @@ class LiveClusterIT {
     JsonNode job = job();
     assertThat(job.get("executors").intValue()).isEqualTo(3);
     assertThat(get("/debug/jobs").body()).doesNotContain("warm-up");
+  }
+
+  /**
+   * Four executors of a job of 4 behind spotpack's placement gate: pool cap max(1, floor(0.5 x 4))
+   * = 2, so two are released (and stay pending: nothing schedules here) and the other two are held,
+   * which /debug/gate shows with the gate's reason.
+   */
+  @Test
+  void debugGateShowsTheExecutorsHeldAndWhy() throws Exception {
+    assertThat(get("/debug/gate").body()).isEqualTo("{\"held\":[]}");
+    for (int i = 1; i <= 4; i++) {
+      Pod gated = executor("g" + i, null, "Pending");
+      gated
+          .getMetadata()
+          .setLabels(Map.of("spark-app-selector", "gated-job", "spark-role", "executor"));
+      gated.getMetadata().setAnnotations(Map.of("spotpack.dev/expected-executors", "4"));
+      gated.getSpec().setSchedulingGates(List.of(new PodSchedulingGate("spotpack.dev/placement")));
+      client.pods().inNamespace("spark").resource(gated).create();
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> JSON.readTree(get("/debug/gate").body()).path("held").size() == 2);
+    JsonNode held = JSON.readTree(get("/debug/gate").body()).path("held");
+    assertThat(held.get(0).get("pod").stringValue()).isEqualTo("spark/g3");
+    assertThat(held.get(1).get("pod").stringValue()).isEqualTo("spark/g4");
+    assertThat(held.get(0).get("reason").stringValue())
+        .isEqualTo(
+            "job gated-job has 2 executors released for spot and not yet bound; pool cap 2 ="
+                + " max(node cap 1, floor(0.5 x 4)): waiting for some to be bound");
   }
 
   @Test

@@ -94,6 +94,9 @@ public final class PlacementGate {
   /** Keep the gate: releasing now could pass a cap whatever affinity it gets. */
   public record Hold(String reason) implements Decision {}
 
+  /** An executor the last decision held, as {@code namespace/name}, and why. */
+  public record Held(String pod, String reason) {}
+
   /**
    * Lift the gate, adding these required node affinity terms (none: no affinity needed).
    *
