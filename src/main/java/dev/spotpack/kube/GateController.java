@@ -120,13 +120,12 @@ public final class GateController implements ClusterFeed.PodListener, AutoClosea
   private final PodRoles roles;
   private final BooleanSupplier ready;
   private final Clock clock;
-
-  /** The executors the last pass held, oldest first: what {@code /debug/gate} shows. */
-  private volatile List<PlacementGate.Held> held = List.of();
-
   private final ScheduledExecutorService executor;
   private final JsonMapper mapper = JsonMapper.builder().build();
   private final Map<String, Gated> gated = new ConcurrentHashMap<>();
+
+  /** The executors the last pass held, oldest first: what {@code /debug/gate} shows. */
+  private volatile List<PlacementGate.Held> held = List.of();
 
   /** uid to how it was released; kept until the informer shows it bound or gone. */
   private final Map<String, PlacementGate.Release> released = new ConcurrentHashMap<>();

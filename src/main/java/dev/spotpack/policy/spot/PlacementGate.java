@@ -91,7 +91,10 @@ public final class PlacementGate {
   /** What to do with one gated executor. */
   public sealed interface Decision {}
 
-  /** Keep the gate: releasing now could pass a cap whatever affinity it gets. */
+  /**
+   * Keep the gate: releasing now could pass a cap whatever affinity it gets, or (for at most {@link
+   * #IN_FLIGHT_WAIT}) would leave the executor only new pools and non-spot nodes.
+   */
   public record Hold(String reason) implements Decision {}
 
   /** An executor the last decision held, as {@code namespace/name}, and why. */
