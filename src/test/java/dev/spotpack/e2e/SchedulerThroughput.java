@@ -65,12 +65,8 @@ public final class SchedulerThroughput {
 
   /** Adds {@code lines} to the extender in a scheduler config, after its filterVerb line. */
   private static void afterFilterVerb(Path config, String lines) throws IOException {
-    String text = Files.readString(config);
     String filterVerb = "  filterVerb: filter\n";
-    if (!text.contains(filterVerb)) {
-      throw new IllegalStateException(config + " has no filterVerb line to add to");
-    }
-    Files.writeString(config, text.replace(filterVerb, filterVerb + lines));
+    SchedulerConfigFile.edited(config, filterVerb, filterVerb + lines, "filterVerb line to add to");
   }
 
   public static void main(String[] allArgs) throws Exception {
@@ -240,12 +236,11 @@ public final class SchedulerThroughput {
                   dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()),
               qps);
       if (tls) {
-        String text = Files.readString(spotpackConfig);
-        if (!text.contains("urlPrefix: http://")) {
-          throw new IllegalStateException(spotpackConfig + " has no http:// urlPrefix to edit");
-        }
-        Files.writeString(
-            spotpackConfig, text.replace("urlPrefix: http://", "urlPrefix: https://"));
+        SchedulerConfigFile.edited(
+            spotpackConfig,
+            "urlPrefix: http://",
+            "urlPrefix: https://",
+            "http:// urlPrefix to edit");
         afterFilterVerb(
             spotpackConfig,
             "  enableHTTPS: true\n  tlsConfig:\n    caFile: "
