@@ -186,16 +186,15 @@ final class ExecutorCreationBurst {
           .atMost(setup.nodesLimit())
           .until(() -> api.client().nodes().list().getItems().size() == setup.nodes());
       ExtenderApp spotpack =
-          setup.withoutBind()
-              ? startWithoutBind(bin, dir, api, setup.schedulerQps(), serverYaml)
-              : SpotpackAndScheduler.start(
-                  bin,
-                  dir,
-                  api.kubeconfig(),
-                  api.processes(),
-                  api.insecure(),
-                  setup.schedulerQps(),
-                  serverYaml);
+          SpotpackAndScheduler.start(
+              bin,
+              dir,
+              api.kubeconfig(),
+              api.processes(),
+              api.insecure(),
+              setup.schedulerQps(),
+              serverYaml,
+              setup.withoutBind() ? SchedulerConfigFile::withoutBindVerb : config -> config);
       try {
         if (setup.webhook()) {
           ShippedWebhook.register(api.client(), spotpack, dir);
@@ -204,27 +203,6 @@ final class ExecutorCreationBurst {
       } finally {
         spotpack.stop();
       }
-    }
-  }
-
-  /** As {@link SpotpackAndScheduler#start}, with {@link SchedulerConfigFile#withoutBindVerb}. */
-  private static ExtenderApp startWithoutBind(
-      Path bin, Path dir, LocalControlPlane.ApiServer api, int qps, String serverYaml)
-      throws Exception {
-    ExtenderApp spotpack = SpotpackAndScheduler.startSpotpack(dir, api.kubeconfig(), serverYaml);
-    try {
-      Path config =
-          SchedulerConfigFile.withoutBindVerb(
-              SchedulerConfigFile.withQps(
-                  SchedulerConfigFile.write(
-                      dir, "127.0.0.1:" + spotpack.extenderPort(), api.kubeconfig()),
-                  qps));
-      SpotpackAndScheduler.startScheduler(
-          bin, config, "kube-scheduler", api.processes(), api.insecure());
-      return spotpack;
-    } catch (Exception | AssertionError e) {
-      spotpack.stop();
-      throw e;
     }
   }
 

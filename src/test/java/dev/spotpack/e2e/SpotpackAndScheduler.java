@@ -3,6 +3,7 @@ package dev.spotpack.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.spotpack.app.ExtenderApp;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,12 +81,34 @@ final class SpotpackAndScheduler {
       int qps,
       String serverYaml)
       throws Exception {
+    return start(bin, dir, kubeconfig, processes, insecure, qps, serverYaml, config -> config);
+  }
+
+  /** A change to kube-scheduler's config file before it starts with it. */
+  @FunctionalInterface
+  interface ConfigEdit {
+    Path apply(Path config) throws IOException;
+  }
+
+  /** As above, with {@code edit} applied to kube-scheduler's config file last. */
+  static ExtenderApp start(
+      Path bin,
+      Path dir,
+      Path kubeconfig,
+      Processes processes,
+      HttpClient insecure,
+      int qps,
+      String serverYaml,
+      ConfigEdit edit)
+      throws Exception {
     ExtenderApp spotpack = startSpotpack(dir, kubeconfig, serverYaml);
     try {
       Path schedulerConfig =
-          SchedulerConfigFile.withQps(
-              SchedulerConfigFile.write(dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig),
-              qps);
+          edit.apply(
+              SchedulerConfigFile.withQps(
+                  SchedulerConfigFile.write(
+                      dir, "127.0.0.1:" + spotpack.extenderPort(), kubeconfig),
+                  qps));
       startScheduler(bin, schedulerConfig, "kube-scheduler", processes, insecure);
       return spotpack;
     } catch (Exception | AssertionError e) {
