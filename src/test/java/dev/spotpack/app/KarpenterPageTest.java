@@ -12,7 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * docs/karpenter.md's table of {@code simulate --autoscaler} runs (seeds 1 / 7 / 42: executor-hours
@@ -41,7 +40,9 @@ class KarpenterPageTest {
       List<String> pendingSpotpack = new ArrayList<>();
       List<String> costRatio = new ArrayList<>();
       for (int seed : SEEDS) {
-        JsonNode strategies = simulate(seed, autoscaler);
+        JsonNode strategies =
+            MainTest.simulatedStrategies(
+                "--seed", Integer.toString(seed), "--autoscaler", autoscaler);
         JsonNode most = strategies.get(1);
         JsonNode spotpack = strategies.get(2);
         pendingMost.add(hours(most));
@@ -66,16 +67,5 @@ class KarpenterPageTest {
   /** Executor-hours pending, rounded as simulate's table rounds them. */
   private static String hours(JsonNode strategy) {
     return String.format(Locale.ROOT, "%.0f", strategy.get("executorPendingHours").doubleValue());
-  }
-
-  private static JsonNode simulate(int seed, String autoscaler) {
-    MainTest.Run r =
-        MainTest.run(
-            "simulate", "--seed", Integer.toString(seed), "--autoscaler", autoscaler, "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode strategies = JsonMapper.builder().build().readTree(r.out()).get("strategies");
-    assertThat(strategies.get(1).get("name").stringValue()).isEqualTo("MostAllocated");
-    assertThat(strategies.get(2).get("name").stringValue()).isEqualTo("spotpack");
-    return strategies;
   }
 }

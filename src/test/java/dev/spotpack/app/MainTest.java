@@ -6,9 +6,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class MainTest {
   record Run(int exitCode, String out, String err) {}
@@ -21,6 +25,22 @@ class MainTest {
     cli.setErr(new PrintWriter(err));
     int code = cli.execute(args);
     return new Run(code, out.toString(), err.toString());
+  }
+
+  /**
+   * {@code simulate --json} with {@code args}: its strategies, checked to be LeastAllocated,
+   * MostAllocated and spotpack in that order.
+   */
+  static JsonNode simulatedStrategies(String... args) {
+    List<String> command = new ArrayList<>(List.of("simulate", "--json"));
+    command.addAll(List.of(args));
+    Run r = run(command.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode strategies = JsonMapper.builder().build().readTree(r.out()).get("strategies");
+    assertThat(strategies.get(0).get("name").stringValue()).isEqualTo("LeastAllocated");
+    assertThat(strategies.get(1).get("name").stringValue()).isEqualTo("MostAllocated");
+    assertThat(strategies.get(2).get("name").stringValue()).isEqualTo("spotpack");
+    return strategies;
   }
 
   @Test

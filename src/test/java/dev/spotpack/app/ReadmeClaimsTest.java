@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the README shows and claims of {@code simulate} is what the code prints: the front door's
@@ -39,15 +38,10 @@ class ReadmeClaimsTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 7, 42})
   void theSentenceUnderTheTableHoldsForEachSeedItNames(int seed) {
-    MainTest.Run r = MainTest.run("simulate", "--seed", Integer.toString(seed), "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode strategies = JsonMapper.builder().build().readTree(r.out()).get("strategies");
+    JsonNode strategies = MainTest.simulatedStrategies("--seed", Integer.toString(seed));
     JsonNode least = strategies.get(0);
     JsonNode most = strategies.get(1);
     JsonNode spotpack = strategies.get(2);
-    assertThat(least.get("name").stringValue()).isEqualTo("LeastAllocated");
-    assertThat(most.get("name").stringValue()).isEqualTo("MostAllocated");
-    assertThat(spotpack.get("name").stringValue()).isEqualTo("spotpack");
 
     double cost = spotpack.get("cost").doubleValue();
     long moreThanBinPacking = Math.round((cost / most.get("cost").doubleValue() - 1) * 100);
