@@ -65,23 +65,7 @@ final class SpotpackAndScheduler {
   static ExtenderApp start(
       Path bin, Path dir, Path kubeconfig, Processes processes, HttpClient insecure)
       throws Exception {
-    return start(bin, dir, kubeconfig, processes, insecure, 0, "");
-  }
-
-  /**
-   * @param qps kube-scheduler's client rate limit (burst twice that); 0 keeps the shipped config's
-   * @param serverYaml spotpack's {@code server} section, or empty for the defaults
-   */
-  static ExtenderApp start(
-      Path bin,
-      Path dir,
-      Path kubeconfig,
-      Processes processes,
-      HttpClient insecure,
-      int qps,
-      String serverYaml)
-      throws Exception {
-    return start(bin, dir, kubeconfig, processes, insecure, qps, serverYaml, config -> config);
+    return start(bin, dir, kubeconfig, processes, insecure, 0, "", config -> config);
   }
 
   /** A change to kube-scheduler's config file before it starts with it. */
@@ -90,7 +74,11 @@ final class SpotpackAndScheduler {
     Path apply(Path config) throws IOException;
   }
 
-  /** As above, with {@code edit} applied to kube-scheduler's config file last. */
+  /**
+   * @param qps kube-scheduler's client rate limit (burst twice that); 0 keeps the shipped config's
+   * @param serverYaml spotpack's {@code server} section, or empty for the defaults
+   * @param edit applied to kube-scheduler's config file last
+   */
   static ExtenderApp start(
       Path bin,
       Path dir,
